@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# One setup for every command: Debian packages when missing, then npm ci when needed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Everything the build and the tests run: broker, TLS, wasm tools, Lua, lx106 toolchain, QEMU, fuzzing.
+DEBIAN_PACKAGES=(
+  mosquitto mosquitto-clients openssl socat
+  wabt clang libclang-rt-14-dev
+  lua5.1 liblua5.1-0-dev
+  gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf qemu-system-misc
+)
+
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: these Debian packages are missing; install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+# npm ci when node_modules is absent or older than the lock file.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
