@@ -1,0 +1,83 @@
+# The interpreter cross-built for the ESP8266's lx106 core (floats off, aligned reads on),
+# run under QEMU; the same harness built for the host; the instruction-counting plugin.
+LX_OUT := $(BUILD)/lx106
+LX_CC := xtensa-lx106-elf-gcc
+LX_SPECS := --specs=/usr/lib/xtensa-lx106-elf/picolibc.specs
+LX_VM_DEFS := -DWASM_VM_FLOAT=0 -DWASM_VM_ALIGNED_READS=1
+LX_CFLAGS := $(CSTD) -Os -ffunction-sections -fdata-sections $(LX_VM_DEFS) -Ivm -Ilx106
+LX_LDFLAGS := -nostartfiles -T lx106/lx106.ld -Wl,--gc-sections -Wl,-Map=$(LX_OUT)/harness.map
+LX_VM_SRC := $(sort $(wildcard vm/*.c))
+LX_VM_HDR := $(wildcard vm/*.h)
+LX_COMMON := lx106/harness.c lx106/script.c lx106/out.c lx106/native_workloads.c
+LX_TARGET_SRC := lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/platform_lx106.c
+LX_HDR := $(wildcard lx106/*.h)
+
+# Spec-suite files whose modules run in the built-in script (integer-only; floats are off).
+WASM_TESTSUITE ?= /work/shared/wasm-testsuite
+LX_SPEC_NAMES := i32 i64 int_exprs int_literals br_table block loop if br br_if return call fac \
+  labels local_get local_set local_tee nop switch stack unwind unreachable forward memory_grow \
+  memory_fill memory_copy
+LX_SPEC_WAST := $(wildcard $(foreach n,$(LX_SPEC_NAMES),$(WASM_TESTSUITE)/core/$(n).wast))
+LX_SPEC_JSON := $(patsubst $(WASM_TESTSUITE)/core/%.wast,$(LX_OUT)/spec/%.json,$(LX_SPEC_WAST))
+LX_ENGINE := $(wildcard ../build/engine.wasm)
+
+LX_GEN := $(LX_OUT)/builtin_script.c $(LX_OUT)/bench_module.c $(LX_OUT)/engine_module.c
+
+ALL += $(LX_OUT)/helpers-check.elf $(LX_OUT)/libcount.so
+# The harness links once the interpreter is complete.
+LX_HARNESS := $(LX_OUT)/harness.elf $(LX_OUT)/harness-host $(LX_OUT)/vm-size.txt
+lx106-harness: $(LX_HARNESS)
+.PHONY: lx106-harness
+
+$(LX_OUT)/bench.wasm: lx106/workloads/bench.ts
+	@mkdir -p $(LX_OUT)
+	cd .. && npx asc firmware/lx106/workloads/bench.ts -O3 --runtime stub --noAssert --use abort= \
+	  --initialMemory 1 -o build/firmware/lx106/bench.wasm
+
+$(LX_OUT)/mixed.wasm: lx106/workloads/mixed.wat
+	@mkdir -p $(LX_OUT)
+	wat2wasm $< -o $@
+
+$(LX_OUT)/spec/%.json: $(WASM_TESTSUITE)/core/%.wast
+	@mkdir -p $(LX_OUT)/spec
+	wast2json --enable-all $< -o $@ 2>/dev/null || wast2json $< -o $@
+
+$(LX_OUT)/builtin_script.c: $(LX_OUT)/bench.wasm $(LX_OUT)/mixed.wasm $(LX_SPEC_JSON) lx106/gen_script.mjs lx106/workloads/calls.mjs
+	@mkdir -p $(LX_OUT)
+	node lx106/gen_script.mjs --c $@ --bin $(LX_OUT)/builtin_script.bin --symbol builtin_script \
+	  --workload $(LX_OUT)/bench.wasm --workload $(LX_OUT)/mixed.wasm $(foreach j,$(LX_SPEC_JSON),--spec $(j))
+
+$(LX_OUT)/bench_module.c: $(LX_OUT)/bench.wasm lx106/gen_script.mjs
+	@mkdir -p $(LX_OUT)
+	node lx106/gen_script.mjs --c $@ --symbol bench_module --bytes $<
+
+# The engine is optional at this point of the build; an empty array means "absent".
+$(LX_OUT)/engine_module.c: $(LX_ENGINE) lx106/gen_script.mjs
+	@mkdir -p $(LX_OUT)
+	node lx106/gen_script.mjs --c $@ --symbol engine_module --bytes ../build/engine.wasm
+
+$(LX_OUT)/harness.elf: $(LX_COMMON) $(LX_TARGET_SRC) $(LX_GEN) $(LX_VM_SRC) $(LX_VM_HDR) $(LX_HDR) lx106/lx106.ld lx106/build.mk
+	@mkdir -p $(LX_OUT)
+	$(LX_CC) $(LX_SPECS) $(LX_CFLAGS) $(LX_LDFLAGS) -o $@ $(LX_TARGET_SRC) $(LX_COMMON) $(LX_GEN) $(LX_VM_SRC)
+
+# The interpreter alone, for its size: its objects with the same flags, sized per section.
+$(LX_OUT)/vm-size.txt: $(LX_VM_SRC) $(LX_VM_HDR) lx106/build.mk
+	@mkdir -p $(LX_OUT)/vm-obj
+	cd $(LX_OUT)/vm-obj && rm -f *.o && $(LX_CC) $(LX_SPECS) $(subst -Ivm,-I$(CURDIR)/vm,$(subst -Ilx106,,$(LX_CFLAGS))) -c $(addprefix $(CURDIR)/,$(LX_VM_SRC))
+	xtensa-lx106-elf-size -t $(LX_OUT)/vm-obj/*.o > $@
+
+$(LX_OUT)/helpers-check.elf: lx106/helpers_check.c lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/semihost.h lx106/lx106.ld lx106/build.mk
+	@mkdir -p $(LX_OUT)
+	$(LX_CC) $(LX_SPECS) $(CSTD) -Os -ffunction-sections -fdata-sections -Ilx106 \
+	  -nostartfiles -T lx106/lx106.ld -Wl,--gc-sections -o $@ \
+	  lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/helpers_check.c
+
+# Same harness on the host, same switches, under ASan/UBSan: its output must equal QEMU's.
+$(LX_OUT)/harness-host: $(LX_COMMON) lx106/platform_host.c $(LX_GEN) $(LX_VM_SRC) $(LX_VM_HDR) $(LX_HDR) lx106/build.mk
+	@mkdir -p $(LX_OUT)
+	clang $(CSTD) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	  $(LX_VM_DEFS) -Ivm -Ilx106 -o $@ lx106/platform_host.c $(LX_COMMON) $(LX_GEN) $(LX_VM_SRC)
+
+$(LX_OUT)/libcount.so: lx106/plugin/count.c lx106/build.mk
+	@mkdir -p $(LX_OUT)
+	cc $(CSTD) -O2 -fPIC -shared -o $@ $<
