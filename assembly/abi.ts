@@ -1,0 +1,227 @@
+// The engine's exports: the whole surface a host sees (imports are in imports.ts). Integers only;
+// bulk bytes pass through the io buffer (io_ptr/io_size). Described in docs/abi.md.
+import { IO_SIZE, MAX_OUTBOUND, DEFAULT_MAX_MESSAGE } from "./limits";
+import * as C from "./codec/constants";
+import * as E from "./codec/errors";
+import { TextCheck } from "./codec/text";
+import { S } from "./client/state";
+import * as Conn from "./client/connection";
+import * as Out from "./client/outbound";
+import * as Req from "./client/requests";
+import * as Codec from "./codec/mode";
+
+// String kinds for text()/field().
+const K_CLIENT_ID: i32 = 0;
+const K_USERNAME: i32 = 1;
+const K_PASSWORD: i32 = 2;
+const K_WILL_TOPIC: i32 = 3;
+const K_WILL_MESSAGE: i32 = 4;
+const K_TOPIC: i32 = 5;
+const K_FILTER: i32 = 6;
+
+const io: usize = memory.data(IO_SIZE, 16);
+let check: TextCheck = changetype<TextCheck>(0);
+let checking: i32 = -1; // kind of the string being checked, -1 = none
+let checkedKind: i32 = -1; // kind, length and result of the last complete string
+let checkedLen: u32 = 0;
+let checkedError: i32 = 0;
+let ready: bool = false;
+
+function setup(): void {
+  if (ready) return;
+  ready = true;
+  check = changetype<TextCheck>(memory.data(<i32>offsetof<TextCheck>(), 8));
+  Conn.init();
+}
+
+function modeOf(kind: i32): i32 {
+  if (kind == K_CLIENT_ID || kind == K_USERNAME) return C.TEXT_UTF8;
+  if (kind == K_WILL_TOPIC || kind == K_TOPIC) return C.TEXT_TOPIC;
+  if (kind == K_FILTER) return C.TEXT_FILTER;
+  return C.TEXT_BINARY;
+}
+
+export function io_ptr(): usize {
+  setup();
+  return io;
+}
+
+export function io_size(): i32 {
+  return IO_SIZE;
+}
+
+/** Inbound payload bytes delivered per message (1..DEFAULT_MAX_MESSAGE... any positive) and the
+ *  outbound message cap (1..MAX_OUTBOUND). Returns the cap in effect. */
+export function configure(maxMessageLength: i32, maxQueued: i32): i32 {
+  setup();
+  S.maxMessage = maxMessageLength > 0 ? maxMessageLength : DEFAULT_MAX_MESSAGE;
+  S.maxQueued = maxQueued > 0 && maxQueued < MAX_OUTBOUND ? maxQueued : MAX_OUTBOUND;
+  return S.maxQueued;
+}
+
+/** Check the next `len` bytes (in io) of a string of `kind`; `last` != 0 on its final piece.
+ *  Returns 0 or the error code (the string is then refused by field()/publish()). */
+export function text(kind: i32, len: i32, last: i32): i32 {
+  setup();
+  if (checking != kind) {
+    check.begin(modeOf(kind));
+    checking = kind;
+  }
+  check.piece(io, len);
+  if (last == 0) return check.error;
+  checking = -1;
+  checkedKind = kind;
+  checkedLen = check.count;
+  checkedError = check.finish();
+  return checkedError;
+}
+
+function checked(kind: i32, len: u32): i32 {
+  if (modeOf(kind) == C.TEXT_BINARY) return len > 65535 ? E.E_ARG_TOO_LONG : 0;
+  if (checkedKind != kind || checkedLen != len) return E.E_ARG_ORDER;
+  checkedKind = -1;
+  if (checkedError != 0) return checkedError;
+  return len > 65535 ? E.E_ARG_TOO_LONG : 0;
+}
+
+/** Hand the engine a string kept host-side as blob `handle`. For kind 6 (filter) the requested
+ *  QoS is in bits 8..9 of `kind`. Returns 0 (the engine now owns the handle) or an error code. */
+export function field(kindAndQos: i32, handle: i32, len: u32): i32 {
+  setup();
+  const kind = kindAndQos & 0xff;
+  const qos = kindAndQos >> 8;
+  const err = checked(kind, len);
+  if (err != 0) return err;
+  if (kind == K_FILTER) {
+    if (qos > 2) return E.E_ARG_QOS;
+    return Req.stage(handle, len, qos) ? 0 : E.E_ARG_FILTERS;
+  }
+  if (kind > K_WILL_MESSAGE) return E.E_ARG_ORDER;
+  Conn.setSlot(kind, handle, len);
+  return 0;
+}
+
+/** Forget staged filters (releasing their blobs). */
+export function clear_fields(): void {
+  setup();
+  Req.unstage();
+}
+
+/** 1 while a session runs (start() would return 0). */
+export function active(): i32 {
+  setup();
+  return Conn.canQueue() ? 1 : 0;
+}
+
+/** flags: 1 clean session, 2 auto-reconnect, 4 will, 8..16 will QoS, 32 will retain, 64 username,
+ *  128 password. Returns 1 started, 0 already running, -error for bad arguments. */
+export function start(keepalive: i32, flags: i32, now: u32, seed: u32): i32 {
+  setup();
+  S.now = now;
+  return Conn.start(keepalive, flags, seed);
+}
+
+export function opened(now: u32): void {
+  S.now = now;
+  Conn.opened();
+}
+
+export function failed(reason: i32, now: u32): void {
+  S.now = now;
+  Conn.failed(reason);
+}
+
+/** `len` bytes from the broker are in io. */
+export function received(len: i32, now: u32): void {
+  S.now = now;
+  Conn.received(io, len);
+}
+
+export function closed(now: u32): void {
+  S.now = now;
+  Conn.closedByPeer();
+}
+
+export function tick(now: u32): void {
+  S.now = now;
+  Conn.tick();
+}
+
+/** Milliseconds after the last `now` when tick() is wanted, or -1 for never. */
+export function wake_delay(): i32 {
+  return Conn.wakeDelay();
+}
+
+/** Publish blob `handle` = topic bytes (checked with text(5, ...)) then payload bytes.
+ *  Returns 1 accepted (handle owned until release), 0 queue full or offline, or -error. */
+export function publish(handle: i32, topicLen: u32, payloadLen: u32, qosRetain: i32, token: i32, now: u32): i32 {
+  setup();
+  S.now = now;
+  const qos = qosRetain >> 1;
+  if (qos > 2 || qos < 0) return -E.E_ARG_QOS;
+  const err = checked(K_TOPIC, topicLen);
+  if (err != 0) return -err;
+  if (Out.publishSize(topicLen, payloadLen, qos) > 268435455 + 5) return -E.E_ARG_TOO_LONG;
+  if (!Conn.canQueue()) return 0;
+  return Out.publish(handle, topicLen, payloadLen, qos, qosRetain & 1, token, Conn.isConnected()) ? 1 : 0;
+}
+
+/** SUBSCRIBE the filters staged with field(6 | qos << 8, ...). 1 sent, 0 not connected or too
+ *  many requests pending, -error. Staged blobs are released in every case. */
+export function subscribe(token: i32, now: u32): i32 {
+  return request(C.SUBSCRIBE, token, now);
+}
+
+export function unsubscribe(token: i32, now: u32): i32 {
+  return request(C.UNSUBSCRIBE, token, now);
+}
+
+function request(type: i32, token: i32, now: u32): i32 {
+  setup();
+  S.now = now;
+  if (Req.stagedFilters() == 0) return -E.E_ARG_FILTERS;
+  if (!Conn.isConnected()) {
+    Req.unstage();
+    return 0;
+  }
+  return Req.request(type, token) ? 1 : 0;
+}
+
+export function close(now: u32): i32 {
+  setup();
+  S.now = now;
+  return Conn.close() ? 1 : 0;
+}
+
+/** Bytes of linear memory in use: static data and tables (nothing is allocated later). */
+export function high_water(): i32 {
+  return <i32>Codec.heapTop();
+}
+
+/** Writes the text of error `code` (ASCII) to io; returns its length. */
+export function error_text(code: i32): i32 {
+  setup();
+  const s = E.errorText(code);
+  const n = s.length;
+  for (let i = 0; i < n; i++) store<u8>(io + <usize>i, <u8>s.charCodeAt(i));
+  return n;
+}
+
+/** Codec mode (tests, benchmarks): parse `len` bytes in io as a stream of packets (either
+ *  direction), reporting every item through event(EV_ITEM, ...) and bytes through message().
+ *  Returns 0, or the error code that stopped parsing (call codec_reset to start over). */
+export function codec_parse(len: i32): i32 {
+  setup();
+  return Codec.parse(io, len);
+}
+
+export function codec_reset(): void {
+  setup();
+  Codec.reset();
+}
+
+/** Codec mode: write a CONNACK, SUBACK (codes in io), UNSUBACK or PINGRESP through send(). */
+export function codec_generate(type: i32, a: i32, b: i32, n: i32): void {
+  setup();
+  Codec.generate(type, a, b, io, n);
+}

@@ -1,0 +1,22 @@
+// Event kinds reported through the `event` import, and `message` flags.
+
+export const EV_OPEN: i32 = 1;
+export const EV_CLOSE: i32 = 2;
+export const EV_CONNECT: i32 = 3; // a = session present
+export const EV_CONNFAIL: i32 = 4; // a = reason
+export const EV_OFFLINE: i32 = 5;
+export const EV_PUBACK: i32 = 6; // a = token
+export const EV_SUBACK_CODE: i32 = 7; // a = granted QoS or 0x80, before EV_SUBACK
+export const EV_SUBACK: i32 = 8; // a = token
+export const EV_UNSUBACK: i32 = 9; // a = token
+export const EV_DROPPED: i32 = 10; // a = token
+export const EV_PROTOCOL_ERROR: i32 = 11; // a = error code
+/** Codec mode: one parser item (a = item kind, b = field or value, c = value/len); bytes via message(). */
+export const EV_ITEM: i32 = 12;
+
+export const MSG_FIRST: i32 = 1;
+export const MSG_LAST: i32 = 2;
+export const MSG_OVERFLOW: i32 = 4;
+export const MSG_QOS_SHIFT: i32 = 3;
+export const MSG_RETAIN: i32 = 32;
+export const MSG_DUP: i32 = 64;

@@ -1,0 +1,201 @@
+// Outbound publishes: a fixed table of queued and in-flight messages whose topic and payload stay
+// in one host blob (topic bytes then payload bytes). Packet ids are never reused while in flight.
+import { MAX_OUTBOUND, MAX_PENDING_REQUESTS } from "../limits";
+import { PUBACK, PUBREC, PUBCOMP } from "../codec/constants";
+import { putHeader, putWord, lengthSize } from "../codec/generator";
+import { hostRelease } from "../imports";
+import { out, flush, sendBlob, sendAck, emit } from "./output";
+import { EV_PUBACK, EV_DROPPED } from "./events";
+import { S } from "./state";
+
+export const Q_FREE: i32 = 0;
+export const Q_QUEUED: i32 = 1; // not sent yet
+export const Q_WAIT_PUBACK: i32 = 2;
+export const Q_WAIT_PUBREC: i32 = 3;
+export const Q_WAIT_PUBCOMP: i32 = 4; // PUBREL sent
+
+@unmanaged
+class Entry {
+  state: i32;
+  qos: i32;
+  retain: i32;
+  pid: i32;
+  blob: i32;
+  topicLen: u32;
+  payloadLen: u32;
+  token: i32;
+  seq: u32;
+}
+
+const ENTRY_SIZE: usize = offsetof<Entry>();
+const table: usize = memory.data(<i32>ENTRY_SIZE * MAX_OUTBOUND);
+/** Packet ids of SUBSCRIBE/UNSUBSCRIBE in flight (kept here so ids are allocated in one place). */
+export const requestIds: usize = memory.data(MAX_PENDING_REQUESTS * 2);
+
+let used: i32 = 0;
+let nextSeq: u32 = 0;
+let lastPid: i32 = 0;
+
+// @ts-ignore: decorator
+@inline function at(i: i32): Entry {
+  return changetype<Entry>(table + <usize>i * ENTRY_SIZE);
+}
+
+export function outboundCount(): i32 {
+  return used;
+}
+
+function pidInUse(pid: i32): bool {
+  for (let i = 0; i < MAX_OUTBOUND; i++) {
+    const e = at(i);
+    if (e.state != Q_FREE && e.pid == pid) return true;
+  }
+  for (let i = 0; i < MAX_PENDING_REQUESTS; i++) {
+    if (<i32>load<u16>(requestIds + (<usize>i << 1)) == pid) return true;
+  }
+  return false;
+}
+
+/** A packet id 1..65535 not used by any message or request in flight. */
+export function allocatePid(): i32 {
+  let pid = lastPid;
+  do {
+    pid = pid == 65535 ? 1 : pid + 1;
+  } while (pidInUse(pid));
+  lastPid = pid;
+  return pid;
+}
+
+function sendPublish(e: Entry, dup: bool): void {
+  const qos = e.qos;
+  const tl = e.topicLen;
+  const rl = 2 + tl + (qos != 0 ? 2 : 0) + e.payloadLen;
+  const first = 0x30 | (dup ? 8 : 0) | (qos << 1) | e.retain;
+  flush(putWord(putHeader(out, first, rl), <i32>tl));
+  sendBlob(e.blob, 0, tl);
+  if (qos != 0) flush(putWord(out, e.pid));
+  sendBlob(e.blob, tl, e.payloadLen);
+}
+
+/** Total bytes of a PUBLISH (used by hosts to size their queues; also checks the 268 MB limit). */
+export function publishSize(topicLen: u32, payloadLen: u32, qos: i32): u32 {
+  const rl = 2 + topicLen + (qos != 0 ? 2 : 0) + payloadLen;
+  return 1 + <u32>lengthSize(rl) + rl;
+}
+
+function complete(e: Entry, kind: i32): void {
+  e.state = Q_FREE;
+  e.pid = 0;
+  used--;
+  hostRelease(e.blob);
+  emit(kind, e.token);
+}
+
+/** Start (or restart as new) one entry: a QoS 0 message is done once handed over. */
+function transmit(e: Entry, dup: bool): void {
+  if (e.qos == 0) {
+    sendPublish(e, false);
+    complete(e, EV_PUBACK);
+    return;
+  }
+  if (e.pid == 0) e.pid = allocatePid();
+  sendPublish(e, dup);
+  e.state = e.qos == 1 ? Q_WAIT_PUBACK : Q_WAIT_PUBREC;
+}
+
+/** Publish now (connected) or queue. Returns false when the table or the host's cap is full. */
+export function publish(blob: i32, topicLen: u32, payloadLen: u32, qos: i32, retain: i32, token: i32, send: bool): bool {
+  if (send && qos == 0) {
+    // connected QoS 0: nothing to keep (anything queued was sent at CONNACK)
+    const rl = 2 + topicLen + payloadLen;
+    flush(putWord(putHeader(out, 0x30 | retain, rl), <i32>topicLen));
+    sendBlob(blob, 0, topicLen);
+    sendBlob(blob, topicLen, payloadLen);
+    hostRelease(blob);
+    emit(EV_PUBACK, token);
+    return true;
+  }
+  if (used >= S.maxQueued) return false;
+  for (let i = 0; i < MAX_OUTBOUND; i++) {
+    const e = at(i);
+    if (e.state != Q_FREE) continue;
+    e.state = Q_QUEUED;
+    e.qos = qos;
+    e.retain = retain;
+    e.pid = 0;
+    e.blob = blob;
+    e.topicLen = topicLen;
+    e.payloadLen = payloadLen;
+    e.token = token;
+    e.seq = ++nextSeq;
+    used++;
+    if (send) transmit(e, false);
+    return true;
+  }
+  return false;
+}
+
+/** The entry with the smallest sequence number above `after`, or null. */
+function nextInOrder(after: u32): Entry | null {
+  let best: Entry | null = null;
+  let bestSeq: u32 = 0xffffffff;
+  for (let i = 0; i < MAX_OUTBOUND; i++) {
+    const e = at(i);
+    if (e.state != Q_FREE && e.seq > after && e.seq <= bestSeq) {
+      best = e;
+      bestSeq = e.seq;
+    }
+  }
+  return best;
+}
+
+/** After CONNACK: resend (session present) or restart (no session) everything, in order. */
+export function resume(sessionPresent: bool): void {
+  let after: u32 = 0;
+  while (true) {
+    const e = nextInOrder(after);
+    if (e == null) break;
+    after = e.seq;
+    const st = e.state;
+    if (st == Q_QUEUED) transmit(e, false);
+    else if (st == Q_WAIT_PUBCOMP) {
+      // the broker took the message (PUBREC): finish the handshake or, with its session gone, it is done
+      if (sessionPresent) sendAck(0x62, e.pid);
+      else complete(e, EV_PUBACK);
+    } else if (sessionPresent) transmit(e, true);
+    else {
+      e.pid = 0;
+      transmit(e, false);
+    }
+  }
+}
+
+/** PUBACK, PUBREC or PUBCOMP from the broker. Unknown ids are ignored. */
+export function acknowledge(type: i32, pid: i32): void {
+  for (let i = 0; i < MAX_OUTBOUND; i++) {
+    const e = at(i);
+    if (e.state == Q_FREE || e.pid != pid) continue;
+    if (type == PUBACK) {
+      if (e.state == Q_WAIT_PUBACK) complete(e, EV_PUBACK);
+    } else if (type == PUBREC) {
+      if (e.state == Q_WAIT_PUBREC || e.state == Q_WAIT_PUBCOMP) {
+        e.state = Q_WAIT_PUBCOMP;
+        sendAck(0x62, pid);
+      }
+    } else if (type == PUBCOMP) {
+      if (e.state == Q_WAIT_PUBCOMP) complete(e, EV_PUBACK);
+    }
+    return;
+  }
+}
+
+/** Every message is abandoned (close(), or a clean session ended). */
+export function dropAll(): void {
+  let after: u32 = 0;
+  while (true) {
+    const e = nextInOrder(after);
+    if (e == null) break;
+    after = e.seq;
+    complete(e, EV_DROPPED);
+  }
+}

@@ -1,0 +1,36 @@
+// Everything the client sends goes through here: its own bytes from a small scratch buffer,
+// strings and payloads as host blob ranges. Sending counts as activity for keepalive.
+import { OUT_SIZE } from "../limits";
+import { hostSend, hostSendBlob, hostEvent } from "../imports";
+import { putHeader, putWord } from "../codec/generator";
+import { S } from "./state";
+
+export const out: usize = memory.data(OUT_SIZE);
+
+export function flush(end: usize): void {
+  hostSend(out, <i32>(end - out));
+  S.lastSent = S.now;
+}
+
+export function sendBlob(handle: i32, offset: u32, len: u32): void {
+  if (len != 0) hostSendBlob(handle, offset, len);
+}
+
+/** A 2-byte length then the blob bytes (an MQTT string whose bytes stay host-side). */
+export function sendString(handle: i32, len: u32): void {
+  flush(putWord(out, <i32>len));
+  sendBlob(handle, 0, len);
+}
+
+/** PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK: header and packet id. */
+export function sendAck(first: i32, pid: i32): void {
+  flush(putWord(putHeader(out, first, 2), pid));
+}
+
+export function sendEmpty(first: i32): void {
+  flush(putHeader(out, first, 0));
+}
+
+export function emit(kind: i32, a: i32): void {
+  hostEvent(kind, a, 0, 0);
+}

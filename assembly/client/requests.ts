@@ -1,0 +1,90 @@
+// SUBSCRIBE and UNSUBSCRIBE: filters staged by the host (as blobs), sent in one packet, and the
+// requests awaiting SUBACK/UNSUBACK.
+import { MAX_FILTERS, MAX_PENDING_REQUESTS } from "../limits";
+import { SUBSCRIBE } from "../codec/constants";
+import { putHeader, putWord, putByte } from "../codec/generator";
+import { hostRelease } from "../imports";
+import { out, flush, sendBlob } from "./output";
+import { allocatePid, requestIds } from "./outbound";
+
+const staged: usize = memory.data(MAX_FILTERS * 12); // blob, len, qos
+let stagedCount: i32 = 0;
+const tokens: usize = memory.data(MAX_PENDING_REQUESTS * 8); // token, kind
+
+export function stage(blob: i32, len: u32, qos: i32): bool {
+  if (stagedCount >= MAX_FILTERS) return false;
+  const p = staged + <usize>stagedCount * 12;
+  store<i32>(p, blob);
+  store<u32>(p, len, 4);
+  store<i32>(p, qos, 8);
+  stagedCount++;
+  return true;
+}
+
+export function stagedFilters(): i32 {
+  return stagedCount;
+}
+
+/** Give every staged blob back. */
+export function unstage(): void {
+  for (let i = 0; i < stagedCount; i++) hostRelease(load<i32>(staged + <usize>i * 12));
+  stagedCount = 0;
+}
+
+function freeSlot(): i32 {
+  for (let i = 0; i < MAX_PENDING_REQUESTS; i++) {
+    if (load<u16>(requestIds + (<usize>i << 1)) == 0) return i;
+  }
+  return -1;
+}
+
+/** Send SUBSCRIBE (type SUBSCRIBE) or UNSUBSCRIBE of the staged filters. False when too many
+ *  requests are awaiting their acknowledgement. Staged blobs are released either way. */
+export function request(type: i32, tok: i32): bool {
+  const slot = freeSlot();
+  if (slot < 0) {
+    unstage();
+    return false;
+  }
+  const sub = type == SUBSCRIBE;
+  let rl: u32 = 2;
+  for (let i = 0; i < stagedCount; i++) rl += 2 + load<u32>(staged + <usize>i * 12, 4) + (sub ? 1 : 0);
+  const pid = allocatePid();
+  store<u16>(requestIds + (<usize>slot << 1), <u16>pid);
+  store<i32>(tokens + <usize>slot * 8, tok);
+  store<i32>(tokens + <usize>slot * 8, type, 4);
+  let p = putWord(putHeader(out, (type << 4) | 2, rl), pid);
+  for (let i = 0; i < stagedCount; i++) {
+    const e = staged + <usize>i * 12;
+    const len = load<u32>(e, 4);
+    flush(putWord(p, <i32>len));
+    sendBlob(load<i32>(e), 0, len);
+    p = out;
+    if (sub) p = putByte(p, load<i32>(e, 8));
+  }
+  if (p != out) flush(p);
+  unstage();
+  return true;
+}
+
+let token: i32 = 0;
+
+export function settledToken(): i32 {
+  return token;
+}
+
+/** The acknowledgement for `pid` arrived: false if no such request of that type is pending. */
+export function settle(type: i32, pid: i32): bool {
+  for (let i = 0; i < MAX_PENDING_REQUESTS; i++) {
+    const idp = requestIds + (<usize>i << 1);
+    if (<i32>load<u16>(idp) != pid || load<i32>(tokens + <usize>i * 8, 4) != type) continue;
+    store<u16>(idp, 0);
+    token = load<i32>(tokens + <usize>i * 8);
+    return true;
+  }
+  return false;
+}
+
+export function clearRequests(): void {
+  memory.fill(requestIds, 0, MAX_PENDING_REQUESTS * 2);
+}

@@ -1,0 +1,59 @@
+// Codec mode: the same parser and generator as the client, driven directly (tests, benchmarks).
+import { Parser, ITEM_NEED_MORE, ITEM_ERROR, ITEM_PIECE, ITEM_PACKET, ITEM_STRING } from "./parser";
+import { TextCheck } from "./text";
+import { putHeader, putWord } from "./generator";
+import { CONNACK, SUBACK } from "./constants";
+import { hostEvent, hostMessage, hostSend } from "../imports";
+import { EV_ITEM } from "../client/events";
+import { out } from "../client/output";
+
+let parser: Parser = changetype<Parser>(0);
+
+export function heapTop(): usize {
+  // nothing is allocated at run time: everything lives in static data below __heap_base
+  return __heap_base;
+}
+
+function ensure(): void {
+  if (changetype<usize>(parser) != 0) return;
+  parser = Parser.create();
+}
+export function reset(): void {
+  ensure();
+  parser.reset();
+}
+
+export function parse(ptr: usize, len: i32): i32 {
+  ensure();
+  const p = parser;
+  p.feed(ptr, len);
+  while (true) {
+    const item = p.next();
+    if (item == ITEM_NEED_MORE) return 0;
+    if (item == ITEM_ERROR) {
+      hostEvent(EV_ITEM, item, p.value, 0);
+      return p.value;
+    }
+    if (item == ITEM_PIECE) hostMessage(0, 0, p.ptr, p.len, 0, p.field);
+    else if (item == ITEM_PACKET) hostEvent(EV_ITEM, item, p.value, (p.value2 << 28) | <i32>p.len);
+    else if (item == ITEM_STRING) hostEvent(EV_ITEM, item, p.field, <i32>p.len);
+    else hostEvent(EV_ITEM, item, p.field, p.value);
+  }
+}
+
+export function generate(type: i32, a: i32, b: i32, codes: usize, n: i32): void {
+  if (type == CONNACK) {
+    const p = putHeader(out, CONNACK << 4, 2);
+    store<u8>(p, a);
+    store<u8>(p + 1, b);
+    hostSend(out, <i32>(p + 2 - out));
+    return;
+  }
+  if (type == SUBACK) {
+    hostSend(out, <i32>(putWord(putHeader(out, SUBACK << 4, 2 + <u32>n), a) - out));
+    hostSend(codes, n);
+    return;
+  }
+  if (b != 0) hostSend(out, <i32>(putWord(putHeader(out, type << 4, 2), a) - out));
+  else hostSend(out, <i32>(putHeader(out, type << 4, 0) - out));
+}

@@ -1,0 +1,27 @@
+// Every capacity and time bound of the engine, in one place. Memory is laid out once at start
+// from these numbers; nothing grows afterwards.
+
+/** Bytes of the io buffer the host writes inbound bytes and strings into. */
+export const IO_SIZE: i32 = 512;
+/** Scratch for the bytes the engine builds itself (fixed headers, lengths, ids). */
+export const OUT_SIZE: i32 = 32;
+/** Outbound publishes held by the engine (queued + in flight). */
+export const MAX_OUTBOUND: i32 = 32;
+/** Inbound QoS 2 packet ids held until PUBREL. */
+export const MAX_QOS2_IN: i32 = 16;
+/** SUBSCRIBE/UNSUBSCRIBE requests awaiting SUBACK/UNSUBACK. */
+export const MAX_PENDING_REQUESTS: i32 = 8;
+/** Topic filters in one subscribe/unsubscribe call. */
+export const MAX_FILTERS: i32 = 16;
+/** Longest inbound topic name delivered to the host. */
+export const MAX_TOPIC_IN: i32 = 256;
+/** Default and ceiling of max_message_length (inbound payload bytes delivered). */
+export const DEFAULT_MAX_MESSAGE: i32 = 1024;
+
+/** The host must open the transport within this time after "open" (else connfail -1). */
+export const OPEN_TIMEOUT_MS: u32 = 10000;
+/** CONNACK must arrive within this time after CONNECT (else connfail -2). */
+export const CONNACK_TIMEOUT_MS: u32 = 10000;
+/** Reconnect backoff: uniform in [base/2, base), base doubling from MIN to MAX (powers of two). */
+export const BACKOFF_MIN_SHIFT: i32 = 10; // 1024 ms
+export const BACKOFF_MAX_SHIFT: i32 = 16; // 65536 ms

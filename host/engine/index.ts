@@ -1,0 +1,469 @@
+// The engine wrapper: loads build/engine.wasm (one instance per Engine) and marshals its ABI
+// (docs/abi.md). It knows strings, blobs, integers and the order of calls, nothing of MQTT:
+// packet layouts and rules live in assembly/ only.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Engine, EngineEvent, EngineHost, EngineLimits, SessionConfig } from "./types.js";
+
+export * from "./types.js";
+
+/** Host-side bounds, all in one place. maxQueuedMessages is capped by the engine's table size. */
+export const DEFAULT_LIMITS: EngineLimits = {
+  maxMessageLength: 1024,
+  maxQueuedMessages: 32,
+  maxQueuedBytes: 65536,
+};
+
+/** Event kinds and message flags of the ABI (assembly/client/events.ts). */
+const EV = {
+  OPEN: 1, CLOSE: 2, CONNECT: 3, CONNFAIL: 4, OFFLINE: 5, PUBACK: 6, SUBACK_CODE: 7, SUBACK: 8,
+  UNSUBACK: 9, DROPPED: 10, PROTOCOL_ERROR: 11, ITEM: 12,
+} as const;
+const MSG_FIRST = 1, MSG_LAST = 2, MSG_OVERFLOW = 4, MSG_RETAIN = 32;
+/** String kinds of text()/field(). */
+const KIND = { CLIENT_ID: 0, USERNAME: 1, PASSWORD: 2, WILL_TOPIC: 3, WILL_MESSAGE: 4, TOPIC: 5, FILTER: 6 } as const;
+
+export interface EngineExports {
+  memory: WebAssembly.Memory;
+  io_ptr(): number;
+  io_size(): number;
+  configure(maxMessageLength: number, maxQueued: number): number;
+  text(kind: number, len: number, last: number): number;
+  field(kind: number, handle: number, len: number): number;
+  clear_fields(): void;
+  active(): number;
+  start(keepalive: number, flags: number, now: number, seed: number): number;
+  opened(now: number): void;
+  failed(reason: number, now: number): void;
+  received(len: number, now: number): void;
+  closed(now: number): void;
+  tick(now: number): void;
+  wake_delay(): number;
+  publish(handle: number, topicLen: number, payloadLen: number, qosRetain: number, token: number, now: number): number;
+  subscribe(token: number, now: number): number;
+  unsubscribe(token: number, now: number): number;
+  close(now: number): number;
+  high_water(): number;
+  error_text(code: number): number;
+  codec_parse(len: number): number;
+  codec_reset(): void;
+  codec_generate(type: number, a: number, b: number, n: number): void;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+/** The folder holding package.json, walking up from this file (host/ or dist/host/). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error("wasmqtt: package.json not found above " + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+  return dir;
+}
+
+export function engineModule(): WebAssembly.Module {
+  if (compiled) return compiled;
+  const file = join(packageRoot(), "build", "engine.wasm");
+  if (!existsSync(file)) throw new Error(`wasmqtt: ${file} is missing; build it with "npm run build"`);
+  compiled = new WebAssembly.Module(readFileSync(file));
+  return compiled;
+}
+
+/** What the imports receive; the wrapper routes them to the client path or the codec path. */
+export interface ImportSink {
+  send(ptr: number, len: number): void;
+  sendBlob(handle: number, offset: number, len: number): void;
+  release(handle: number): void;
+  event(kind: number, a: number, b: number, c: number): void;
+  message(topicPtr: number, topicLen: number, ptr: number, len: number, total: number, flags: number): void;
+}
+
+/** A raw instance: exports plus the sink its imports call (swappable). */
+export function instantiate(sink: { current: ImportSink }): EngineExports {
+  const instance = new WebAssembly.Instance(engineModule(), {
+    env: {
+      send: (p: number, n: number) => sink.current.send(p >>> 0, n),
+      send_blob: (h: number, o: number, n: number) => sink.current.sendBlob(h, o >>> 0, n >>> 0),
+      release: (h: number) => sink.current.release(h),
+      event: (k: number, a: number, b: number, c: number) => sink.current.event(k, a, b, c),
+      message: (tp: number, tl: number, p: number, n: number, total: number, flags: number) =>
+        sink.current.message(tp >>> 0, tl, p >>> 0, n >>> 0, total >>> 0, flags),
+    },
+  });
+  return instance.exports as unknown as EngineExports;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+interface Blob { bytes: Uint8Array; counted: boolean }
+type Output = { send: Uint8Array[] } | { event: EngineEvent; errorCode?: number };
+
+function checkLimit(name: keyof EngineLimits, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+    throw new RangeError(`limits.${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+function time(now: number): number {
+  if (typeof now !== "number" || !Number.isFinite(now)) throw new TypeError(`now must be a finite number of milliseconds, got ${String(now)}`);
+  return Math.floor(now) >>> 0;
+}
+
+class WasmEngine implements Engine, ImportSink {
+  readonly limits: EngineLimits;
+  private readonly x: EngineExports;
+  private readonly ioPtr: number;
+  private readonly ioSize: number;
+  private readonly blobs = new Map<number, Blob>();
+  private nextHandle = 1;
+  private queuedBytes = 0;
+  private readonly queue: Output[] = [];
+  private delivering = false;
+  private lastNow = 0;
+  private granted: number[] = [];
+  private parts: Uint8Array[] = [];
+  private partsSize = 0;
+
+  constructor(private readonly host: EngineHost, limits: Partial<EngineLimits> = {}) {
+    const merged = { ...DEFAULT_LIMITS, ...limits };
+    const sink = { current: this as ImportSink };
+    this.x = instantiate(sink);
+    this.ioPtr = this.x.io_ptr();
+    this.ioSize = this.x.io_size();
+    const maxMessageLength = checkLimit("maxMessageLength", merged.maxMessageLength);
+    const maxQueuedBytes = checkLimit("maxQueuedBytes", merged.maxQueuedBytes);
+    const cap = this.x.configure(maxMessageLength, checkLimit("maxQueuedMessages", merged.maxQueuedMessages));
+    this.limits = Object.freeze({ maxMessageLength, maxQueuedMessages: cap, maxQueuedBytes });
+  }
+
+  // --- imports ------------------------------------------------------------------------------
+
+  private bytes(ptr: number, len: number): Uint8Array {
+    return new Uint8Array(this.x.memory.buffer, ptr, len);
+  }
+
+  private sendPiece(piece: Uint8Array): void {
+    const last = this.queue[this.queue.length - 1];
+    if (last && "send" in last) last.send.push(piece);
+    else this.queue.push({ send: [piece] });
+  }
+
+  send(ptr: number, len: number): void {
+    this.sendPiece(this.bytes(ptr, len).slice());
+  }
+
+  sendBlob(handle: number, offset: number, len: number): void {
+    const blob = this.blobs.get(handle);
+    if (!blob) throw new Error(`wasmqtt engine: send_blob of unknown handle ${handle}`);
+    this.sendPiece(blob.bytes.subarray(offset, offset + len));
+  }
+
+  release(handle: number): void {
+    const blob = this.blobs.get(handle);
+    if (!blob) return;
+    if (blob.counted) this.queuedBytes -= blob.bytes.length;
+    this.blobs.delete(handle);
+  }
+
+  private push(event: EngineEvent, errorCode?: number): void {
+    this.queue.push({ event, errorCode });
+  }
+
+  event(kind: number, a: number): void {
+    switch (kind) {
+      case EV.OPEN: return this.push({ type: "open" });
+      case EV.CLOSE: return this.push({ type: "close" });
+      case EV.CONNECT: return this.push({ type: "connect", sessionPresent: a !== 0 });
+      case EV.CONNFAIL: return this.push({ type: "connfail", reason: a });
+      case EV.OFFLINE: return this.push({ type: "offline" });
+      case EV.PUBACK: return this.push({ type: "puback", token: a });
+      case EV.SUBACK_CODE: this.granted.push(a); return;
+      case EV.SUBACK: {
+        const granted = this.granted;
+        this.granted = [];
+        return this.push({ type: "suback", token: a, granted });
+      }
+      case EV.UNSUBACK: return this.push({ type: "unsuback", token: a });
+      case EV.DROPPED: return this.push({ type: "dropped", token: a });
+      case EV.PROTOCOL_ERROR: return this.push({ type: "protocol-error", code: a, message: "" }, a);
+    }
+  }
+
+  message(topicPtr: number, topicLen: number, ptr: number, len: number, total: number, flags: number): void {
+    if (flags & MSG_FIRST) {
+      this.parts = [];
+      this.partsSize = 0;
+    }
+    if (len > 0) {
+      this.parts.push(this.bytes(ptr, len).slice());
+      this.partsSize += len;
+    }
+    if (!(flags & MSG_LAST)) return;
+    let payload: Uint8Array;
+    if (this.parts.length === 1) payload = this.parts[0];
+    else {
+      payload = new Uint8Array(this.partsSize);
+      let at = 0;
+      for (const part of this.parts) {
+        payload.set(part, at);
+        at += part.length;
+      }
+    }
+    this.parts = [];
+    this.partsSize = 0;
+    void total;
+    this.push({
+      type: "message",
+      topic: decoder.decode(this.bytes(topicPtr, topicLen)),
+      payload,
+      qos: (flags >> 3) & 3,
+      retain: (flags & MSG_RETAIN) !== 0,
+      overflow: (flags & MSG_OVERFLOW) !== 0,
+    });
+  }
+
+  // --- delivery -----------------------------------------------------------------------------
+
+  /** Deliver what the engine produced, after the call that produced it returned, in order. */
+  private deliver(): void {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      while (this.queue.length > 0) {
+        const out = this.queue.shift()!;
+        if ("send" in out) {
+          const pieces = out.send;
+          if (pieces.length === 1) this.host.send(pieces[0]);
+          else {
+            let size = 0;
+            for (const p of pieces) size += p.length;
+            const all = new Uint8Array(size);
+            let at = 0;
+            for (const p of pieces) {
+              all.set(p, at);
+              at += p.length;
+            }
+            this.host.send(all);
+          }
+        } else {
+          if (out.errorCode !== undefined && out.event.type === "protocol-error") {
+            out.event.message = this.errorText(out.errorCode);
+          }
+          this.host.event(out.event);
+        }
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+
+  errorText(code: number): string {
+    const n = this.x.error_text(code);
+    return decoder.decode(this.bytes(this.ioPtr, n));
+  }
+
+  private now(now: number): number {
+    const t = time(now);
+    this.lastNow = now;
+    return t;
+  }
+
+  // --- strings and blobs ----------------------------------------------------------------------
+
+  /** Let the engine check a string piece by piece through io; returns the error code or 0. */
+  private check(kind: number, bytes: Uint8Array): number {
+    const io = this.bytes(this.ioPtr, this.ioSize);
+    let at = 0;
+    for (;;) {
+      const n = Math.min(this.ioSize, bytes.length - at);
+      io.set(bytes.subarray(at, at + n));
+      at += n;
+      const last = at >= bytes.length;
+      const err = this.x.text(kind, n, last ? 1 : 0);
+      if (last) return err;
+      if (err !== 0) {
+        this.x.text(kind, 0, 1);
+        return err;
+      }
+    }
+  }
+
+  private newBlob(bytes: Uint8Array, counted = false): number {
+    const handle = this.nextHandle;
+    this.nextHandle = this.nextHandle >= 0x7fffffff ? 1 : this.nextHandle + 1;
+    this.blobs.set(handle, { bytes, counted });
+    if (counted) this.queuedBytes += bytes.length;
+    return handle;
+  }
+
+  private dropBlob(handle: number): void {
+    this.release(handle);
+  }
+
+  /** A string handed to the engine as a blob; throws RangeError naming `what` if refused. */
+  private field(kind: number, bytes: Uint8Array, what: string, extra = 0): void {
+    if (kind !== KIND.PASSWORD && kind !== KIND.WILL_MESSAGE) {
+      const err = this.check(kind, bytes);
+      if (err !== 0) throw new RangeError(`${what}: ${this.errorText(err)}`);
+    }
+    const handle = this.newBlob(bytes);
+    const err = this.x.field(kind | (extra << 8), handle, bytes.length);
+    if (err !== 0) {
+      this.dropBlob(handle);
+      throw new RangeError(`${what}: ${this.errorText(err)}`);
+    }
+  }
+
+  // --- Engine ---------------------------------------------------------------------------------
+
+  start(config: SessionConfig, now: number, randomSeed: number): boolean {
+    if (typeof config !== "object" || config === null) throw new TypeError("config must be an object");
+    const t = this.now(now);
+    if (this.x.active()) return false;
+    if (typeof config.clientId !== "string") throw new TypeError("config.clientId must be a string");
+    const keepalive = config.keepaliveSeconds;
+    if (typeof keepalive !== "number" || !Number.isInteger(keepalive)) throw new TypeError("config.keepaliveSeconds must be an integer");
+    let flags = (config.cleanSession ? 1 : 0) | (config.autoReconnect ? 2 : 0);
+    try {
+      this.field(KIND.CLIENT_ID, encoder.encode(config.clientId), "config.clientId");
+      if (config.username !== undefined) {
+        if (typeof config.username !== "string") throw new TypeError("config.username must be a string");
+        this.field(KIND.USERNAME, encoder.encode(config.username), "config.username");
+        flags |= 64;
+      }
+      if (config.password !== undefined) {
+        if (!(config.password instanceof Uint8Array)) throw new TypeError("config.password must be a Uint8Array");
+        this.field(KIND.PASSWORD, config.password.slice(), "config.password");
+        flags |= 128;
+      }
+      if (config.will !== undefined) {
+        const will = config.will;
+        if (typeof will.topic !== "string") throw new TypeError("config.will.topic must be a string");
+        if (!(will.message instanceof Uint8Array)) throw new TypeError("config.will.message must be a Uint8Array");
+        this.field(KIND.WILL_TOPIC, encoder.encode(will.topic), "config.will.topic");
+        this.field(KIND.WILL_MESSAGE, will.message.slice(), "config.will.message");
+        const q = Number.isInteger(will.qos) && will.qos >= 0 && will.qos <= 3 ? will.qos : 3;
+        flags |= 4 | (q << 3) | (will.retain ? 32 : 0);
+      }
+      const seed = typeof randomSeed === "number" && Number.isFinite(randomSeed) ? Math.floor(randomSeed) >>> 0 : 0;
+      const r = this.x.start(keepalive < 0 || keepalive > 65535 ? -1 : keepalive, flags, t, seed);
+      if (r < 0) throw new RangeError(`config: ${this.errorText(-r)}`);
+      return r === 1;
+    } finally {
+      this.deliver();
+    }
+  }
+
+  transportOpened(now: number): void {
+    this.x.opened(this.now(now));
+    this.deliver();
+  }
+
+  transportFailed(reason: number, now: number): void {
+    this.x.failed(reason | 0, this.now(now));
+    this.deliver();
+  }
+
+  received(bytes: Uint8Array, now: number): void {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError("bytes must be a Uint8Array");
+    const t = this.now(now);
+    const io = this.bytes(this.ioPtr, this.ioSize);
+    for (let at = 0; at < bytes.length; at += this.ioSize) {
+      const piece = bytes.subarray(at, Math.min(bytes.length, at + this.ioSize));
+      io.set(piece);
+      this.x.received(piece.length, t);
+    }
+    this.deliver();
+  }
+
+  transportClosed(now: number): void {
+    this.x.closed(this.now(now));
+    this.deliver();
+  }
+
+  tick(now: number): void {
+    this.x.tick(this.now(now));
+    this.deliver();
+  }
+
+  nextWakeup(): number | null {
+    const d = this.x.wake_delay();
+    return d < 0 ? null : this.lastNow + d;
+  }
+
+  publish(topic: string, payload: Uint8Array, qos: number, retain: boolean, token: number, now: number): boolean {
+    if (typeof topic !== "string") throw new TypeError("topic must be a string");
+    if (!(payload instanceof Uint8Array)) throw new TypeError("payload must be a Uint8Array");
+    const t = this.now(now);
+    const topicBytes = encoder.encode(topic);
+    const err = this.check(KIND.TOPIC, topicBytes);
+    if (err !== 0) throw new RangeError(`topic: ${this.errorText(err)}`);
+    const q = Number.isInteger(qos) && qos >= 0 && qos <= 3 ? qos : 3;
+    const size = topicBytes.length + payload.length;
+    if (this.queuedBytes + size > this.limits.maxQueuedBytes) return false;
+    const blob = new Uint8Array(size);
+    blob.set(topicBytes);
+    blob.set(payload, topicBytes.length);
+    const handle = this.newBlob(blob, true);
+    try {
+      const r = this.x.publish(handle, topicBytes.length, payload.length, (q << 1) | (retain ? 1 : 0), token | 0, t);
+      if (r !== 1) this.dropBlob(handle);
+      if (r < 0) throw new RangeError(`publish: ${this.errorText(-r)}`);
+      return r === 1;
+    } finally {
+      this.deliver();
+    }
+  }
+
+  subscribe(filters: Array<[topic: string, qos: number]>, token: number, now: number): boolean {
+    if (!Array.isArray(filters)) throw new TypeError("filters must be an array of [topic, qos]");
+    return this.request(filters.map((f, i) => {
+      if (!Array.isArray(f) || typeof f[0] !== "string") throw new TypeError(`filters[${i}] must be [topic: string, qos: number]`);
+      const q = Number.isInteger(f[1]) && f[1] >= 0 && f[1] <= 3 ? f[1] : 3;
+      return [f[0], q] as [string, number];
+    }), token, now, true);
+  }
+
+  unsubscribe(filters: string[], token: number, now: number): boolean {
+    if (!Array.isArray(filters)) throw new TypeError("filters must be an array of strings");
+    return this.request(filters.map((f, i) => {
+      if (typeof f !== "string") throw new TypeError(`filters[${i}] must be a string`);
+      return [f, 0] as [string, number];
+    }), token, now, false);
+  }
+
+  private request(filters: Array<[string, number]>, token: number, now: number, sub: boolean): boolean {
+    const t = this.now(now);
+    this.x.clear_fields();
+    try {
+      filters.forEach(([topic, q], i) => this.field(KIND.FILTER, encoder.encode(topic), `filters[${i}]`, q));
+      const r = sub ? this.x.subscribe(token | 0, t) : this.x.unsubscribe(token | 0, t);
+      if (r < 0) throw new RangeError(`filters: ${this.errorText(-r)}`);
+      return r === 1;
+    } catch (e) {
+      this.x.clear_fields();
+      throw e;
+    } finally {
+      this.deliver();
+    }
+  }
+
+  close(now: number): boolean {
+    const r = this.x.close(this.now(now));
+    this.deliver();
+    return r === 1;
+  }
+
+  memoryHighWater(): number {
+    return this.x.high_water();
+  }
+}
+
+export function createEngine(host: EngineHost, limits?: Partial<EngineLimits>): Engine {
+  return new WasmEngine(host, limits);
+}
