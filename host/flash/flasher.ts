@@ -293,7 +293,11 @@ export async function flashDevice(link: SerialLink, options: FlashOptions, ui: F
   } catch (err) {
     return fail(err);
   } finally {
-    await transport.disconnect().catch(() => undefined);
+    // A write that failed leaves esptool-js's writer locked, and its disconnect() would wait for it forever.
+    if (!adapter.lost && !adapter.writable?.locked) {
+      await Promise.race([transport.disconnect().catch(() => undefined), sleep(2000)]);
+    }
+    await adapter.close().catch(() => undefined);
   }
 }
 
