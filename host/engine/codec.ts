@@ -1,0 +1,82 @@
+// Codec mode of the engine (tests and benchmarks): the engine's own parser and generator driven
+// directly through the same ABI. Reports raw items; what they mean is documented in docs/abi.md.
+import { instantiate, type EngineExports, type ImportSink } from "./index.js";
+
+export interface CodecItem {
+  /** 1 packet, 2 byte field, 3 two-byte field, 4 string start, 5 piece, 6 string end, 7 end, 8 error. */
+  item: number;
+  a: number;
+  b: number;
+  bytes?: Uint8Array;
+}
+
+const EV_ITEM = 12;
+const ITEM_PIECE = 5;
+
+export class EngineCodec implements ImportSink {
+  readonly x: EngineExports;
+  private readonly ioPtr: number;
+  private readonly ioSize: number;
+  private items: CodecItem[] = [];
+  private out: Uint8Array[] = [];
+  /** Called per item instead of collecting, when set (benchmarks). */
+  onItem: ((item: number, a: number, b: number, bytes?: Uint8Array) => void) | null = null;
+
+  constructor() {
+    this.x = instantiate({ current: this });
+    this.ioPtr = this.x.io_ptr();
+    this.ioSize = this.x.io_size();
+  }
+
+  private view(ptr: number, len: number): Uint8Array {
+    return new Uint8Array(this.x.memory.buffer, ptr, len);
+  }
+
+  send(ptr: number, len: number): void {
+    this.out.push(this.view(ptr, len).slice());
+  }
+  sendBlob(): void {}
+  release(): void {}
+  event(kind: number, item: number, a: number, b: number): void {
+    if (kind !== EV_ITEM) return;
+    if (this.onItem) this.onItem(item, a, b);
+    else this.items.push({ item, a, b });
+  }
+  message(_tp: number, _tl: number, ptr: number, len: number, _total: number, field: number): void {
+    const bytes = this.view(ptr, len).slice();
+    if (this.onItem) this.onItem(ITEM_PIECE, field, len, bytes);
+    else this.items.push({ item: ITEM_PIECE, a: field, b: len, bytes });
+  }
+
+  /** Parse a stream (continuing the previous one); returns the items and 0 or the error code. */
+  parse(bytes: Uint8Array): { items: CodecItem[]; error: number } {
+    this.items = [];
+    let error = 0;
+    const io = this.view(this.ioPtr, this.ioSize);
+    for (let at = 0; at < bytes.length && error === 0; at += this.ioSize) {
+      const piece = bytes.subarray(at, Math.min(bytes.length, at + this.ioSize));
+      io.set(piece);
+      error = this.x.codec_parse(piece.length);
+    }
+    const items = this.items;
+    this.items = [];
+    return { items, error };
+  }
+
+  reset(): void {
+    this.x.codec_reset();
+  }
+
+  /** Packets only brokers send: CONNACK (a flags, b code), SUBACK (a id, codes), UNSUBACK (a id), PINGRESP. */
+  generate(type: number, a = 0, b = 0, codes: Uint8Array = new Uint8Array(0)): Uint8Array {
+    this.out = [];
+    this.view(this.ioPtr, this.ioSize).set(codes);
+    this.x.codec_generate(type, a, b, codes.length);
+    return Buffer.concat(this.out);
+  }
+
+  errorText(code: number): string {
+    const n = this.x.error_text(code);
+    return new TextDecoder().decode(this.view(this.ioPtr, n));
+  }
+}
