@@ -61,7 +61,10 @@ function addSpec(file) {
   }
 }
 
-function cArray(symbol, bytes) {
+// Padded to whole words: with aligned reads the interpreter loads the word holding a module's
+// last byte, so that word must be inside the array (it always is in flash).
+function cArray(symbol, content) {
+  const bytes = Buffer.concat([content, Buffer.alloc((4 - (content.length % 4)) % 4)]);
   const lines = [];
   for (let i = 0; i < bytes.length; i += 16) {
     lines.push("  " + [...bytes.subarray(i, i + 16)].map((b) => `0x${b.toString(16).padStart(2, "0")}`).join(", ") + ",");
@@ -72,7 +75,7 @@ function cArray(symbol, bytes) {
 __attribute__((aligned(8))) const uint8_t ${symbol}[] = {
 ${lines.join("\n") || "  0,"}
 };
-const size_t ${symbol}_length = ${bytes.length};
+const size_t ${symbol}_length = ${content.length};
 `;
 }
 
