@@ -5,7 +5,7 @@ import { describe, it, expect } from "vitest";
 import mqttPacket from "mqtt-packet";
 import { EngineCodec } from "../../host/engine/codec.js";
 import { Rig, encode, decodeAll } from "./harness.js";
-import { itemsToPackets } from "./items.js";
+import { itemsToPackets, normalize } from "./items.js";
 
 const hex = (s: string) => new Uint8Array(s.trim().split(/\s+/).map((h) => parseInt(h, 16)));
 const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");
@@ -88,26 +88,6 @@ describe("standard vectors", () => {
     expect(normalize(decodeAll(hex(v.hex))[0] as any)).toEqual(normalize(p));
   });
 });
-
-/** The fields both codecs report, in one shape. */
-export function normalize(p: Record<string, any>): Record<string, unknown> {
-  const buf = (b: unknown) => (b === undefined || b === null ? undefined : Buffer.from(b as Uint8Array).toString("hex"));
-  switch (p.cmd) {
-    case "connect":
-      return { cmd: p.cmd, protocolId: p.protocolId, protocolVersion: p.protocolVersion, clean: p.clean, keepalive: p.keepalive,
-        clientId: p.clientId, username: p.username, password: buf(p.password),
-        will: p.will ? { topic: p.will.topic, payload: buf(p.will.payload), qos: p.will.qos, retain: p.will.retain } : undefined };
-    case "connack": return { cmd: p.cmd, sessionPresent: p.sessionPresent, returnCode: p.returnCode };
-    case "publish":
-      return { cmd: p.cmd, topic: p.topic, payload: buf(p.payload), qos: p.qos, dup: p.dup, retain: p.retain,
-        messageId: p.qos > 0 ? p.messageId : undefined };
-    case "subscribe": return { cmd: p.cmd, messageId: p.messageId, subscriptions: p.subscriptions.map((s: any) => ({ topic: s.topic, qos: s.qos })) };
-    case "suback": return { cmd: p.cmd, messageId: p.messageId, granted: p.granted };
-    case "unsubscribe": return { cmd: p.cmd, messageId: p.messageId, unsubscriptions: p.unsubscriptions };
-    case "pingreq": case "pingresp": case "disconnect": return { cmd: p.cmd };
-    default: return { cmd: p.cmd, messageId: p.messageId };
-  }
-}
 
 describe("differential against mqtt-packet", () => {
   const samples: Record<string, unknown>[] = [
