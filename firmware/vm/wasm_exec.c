@@ -1,0 +1,893 @@
+/* The interpreter: one dispatch loop over the module bytes in place. Operands, locals and
+ * frames live in the arena; branches follow the side table built at validation. */
+#include "wasm_internal.h"
+
+#include <string.h>
+#if WASM_VM_FLOAT
+#include <math.h>
+#endif
+
+static uint32_t leb_u32_slow(const uint8_t **pp, uint32_t v) {
+  const uint8_t *p = *pp;
+  unsigned shift = 7;
+  uint8_t b;
+  v &= 0x7f;
+  do {
+    b = RD8(p++);
+    v |= (uint32_t)(b & 0x7f) << shift;
+    shift += 7;
+  } while ((b & 0x80) && shift < 35);
+  *pp = p;
+  return v;
+}
+
+static uint64_t leb_s64(const uint8_t **pp, unsigned bits) {
+  const uint8_t *p = *pp;
+  uint64_t v = 0;
+  unsigned shift = 0;
+  uint8_t b;
+  do {
+    b = RD8(p++);
+    v |= (uint64_t)(b & 0x7f) << shift;
+    shift += 7;
+  } while ((b & 0x80) && shift < bits + 7);
+  if (shift < 64 && (b & 0x40)) v |= ~(uint64_t)0 << shift;
+  *pp = p;
+  return v;
+}
+
+#define U32(var)                                \
+  do {                                          \
+    uint32_t b_ = RD8(pc++);                    \
+    var = b_ < 0x80 ? b_ : leb_u32_slow(&pc, b_); \
+  } while (0)
+#define SKIP_LEB() \
+  do {             \
+  } while (RD8(pc++) & 0x80)
+
+#if WASM_VM_FLOAT
+static inline float f32_of(const wasm_value *v) { float f; memcpy(&f, &v->i32, 4); return f; }
+static inline double f64_of(const wasm_value *v) { double d; memcpy(&d, &v->i64, 8); return d; }
+static inline void put_f32(wasm_value *v, float f) { memcpy(&v->i32, &f, 4); }
+static inline void put_f64(wasm_value *v, double d) { memcpy(&v->i64, &d, 8); }
+
+static float fmin32(float a, float b) {
+  if (a != a || b != b) return a + b;
+  if (a == 0 && b == 0) return signbit(a) ? a : b;
+  return a < b ? a : b;
+}
+static float fmax32(float a, float b) {
+  if (a != a || b != b) return a + b;
+  if (a == 0 && b == 0) return signbit(a) ? b : a;
+  return a > b ? a : b;
+}
+static double fmin64(double a, double b) {
+  if (a != a || b != b) return a + b;
+  if (a == 0 && b == 0) return signbit(a) ? a : b;
+  return a < b ? a : b;
+}
+static double fmax64(double a, double b) {
+  if (a != a || b != b) return a + b;
+  if (a == 0 && b == 0) return signbit(a) ? b : a;
+  return a > b ? a : b;
+}
+
+/* Float to integer, trapping (sat == 0) or saturating. lo/hi are the exclusive bounds. */
+typedef struct {
+  wasm_result err;
+  uint64_t v;
+} conv;
+static conv trunc_to(double x, double lo, double hi, int is_signed, int bits, int sat) {
+  conv c = {WASM_OK, 0};
+  if (x != x) {
+    if (!sat) c.err = WASM_TRAP_INVALID_CONVERSION;
+    return c;
+  }
+  if (!(x > lo && x < hi)) {
+    if (!sat) {
+      c.err = WASM_TRAP_INT_OVERFLOW;
+      return c;
+    }
+    if (x <= lo) c.v = is_signed ? (bits == 32 ? (uint64_t)(uint32_t)INT32_MIN : (uint64_t)INT64_MIN) : 0;
+    else c.v = is_signed ? (bits == 32 ? (uint64_t)INT32_MAX : (uint64_t)INT64_MAX) : (bits == 32 ? UINT32_MAX : UINT64_MAX);
+    return c;
+  }
+  if (is_signed) c.v = (uint64_t)(int64_t)x;
+  else c.v = (uint64_t)x;
+  if (bits == 32) c.v &= 0xffffffffu;
+  return c;
+}
+#endif
+
+#define TRAP(code)  \
+  do {              \
+    res = (code);   \
+    goto done;      \
+  } while (0)
+
+#define LOAD_MEM()                         \
+  do {                                     \
+    wvm_memory *m_ = in->mem;              \
+    mem = m_ ? m_->data : NULL;            \
+    msize = m_ ? m_->size : 0;             \
+  } while (0)
+
+/* effective address of an access of n bytes; pops nothing (address is sp[-1] or sp[-2]) */
+#define EA(addr_val, n)                                            \
+  do {                                                             \
+    uint32_t off_;                                                 \
+    SKIP_LEB();                                                    \
+    U32(off_);                                                     \
+    ea = (uint64_t)(addr_val) + off_;                              \
+    if (ea + (n) > msize) TRAP(WASM_TRAP_OUT_OF_BOUNDS);           \
+  } while (0)
+
+#define LOAD(T, n, conv_expr)               \
+  {                                         \
+    T t_;                                   \
+    EA(sp[-1].i32, n);                      \
+    memcpy(&t_, mem + ea, n);               \
+    conv_expr;                              \
+    break;                                  \
+  }
+#define STORE32(n)                          \
+  {                                         \
+    uint32_t v_ = (--sp)->i32;              \
+    EA(sp[-1].i32, n);                      \
+    memcpy(mem + ea, &v_, n);               \
+    sp--;                                   \
+    break;                                  \
+  }
+#define STORE64(n)                          \
+  {                                         \
+    uint64_t v_ = (--sp)->i64;              \
+    EA(sp[-1].i32, n);                      \
+    memcpy(mem + ea, &v_, n);               \
+    sp--;                                   \
+    break;                                  \
+  }
+
+#define BIN32(expr)                          \
+  {                                          \
+    uint32_t b = (--sp)->i32, a = sp[-1].i32; \
+    sp[-1].i32 = (expr);                     \
+    (void)a; (void)b;                        \
+    break;                                   \
+  }
+#define BIN64(expr)                          \
+  {                                          \
+    uint64_t b = (--sp)->i64, a = sp[-1].i64; \
+    sp[-1].i64 = (expr);                     \
+    (void)a; (void)b;                        \
+    break;                                   \
+  }
+#define CMP64(expr)                          \
+  {                                          \
+    uint64_t b = (--sp)->i64, a = sp[-1].i64; \
+    sp[-1].i64 = 0;                          \
+    sp[-1].i32 = (expr);                     \
+    break;                                   \
+  }
+#define UN32(expr)             \
+  {                            \
+    uint32_t a = sp[-1].i32;   \
+    sp[-1].i32 = (expr);       \
+    break;                     \
+  }
+#define UN64(expr)             \
+  {                            \
+    uint64_t a = sp[-1].i64;   \
+    sp[-1].i64 = (expr);       \
+    break;                     \
+  }
+#define SET_REF(slot, r) \
+  do {                   \
+    (slot).i64 = 0;      \
+    (slot).ref = (r);    \
+  } while (0)
+
+#if WASM_VM_FLOAT
+#define FBIN32(expr)                                  \
+  {                                                   \
+    float b = f32_of(--sp), a = f32_of(sp - 1);       \
+    put_f32(sp - 1, (expr));                          \
+    break;                                            \
+  }
+#define FBIN64(expr)                                  \
+  {                                                   \
+    double b = f64_of(--sp), a = f64_of(sp - 1);      \
+    put_f64(sp - 1, (expr));                          \
+    break;                                            \
+  }
+#define FCMP32(expr)                                  \
+  {                                                   \
+    float b = f32_of(--sp), a = f32_of(sp - 1);       \
+    sp[-1].i32 = (expr);                              \
+    break;                                            \
+  }
+#define FCMP64(expr)                                  \
+  {                                                   \
+    double b = f64_of(--sp), a = f64_of(sp - 1);      \
+    sp[-1].i64 = 0;                                   \
+    sp[-1].i32 = (expr);                              \
+    break;                                            \
+  }
+#define FUN32(expr)                 \
+  {                                 \
+    float a = f32_of(sp - 1);       \
+    put_f32(sp - 1, (expr));        \
+    break;                          \
+  }
+#define FUN64(expr)                 \
+  {                                 \
+    double a = f64_of(sp - 1);      \
+    put_f64(sp - 1, (expr));        \
+    break;                          \
+  }
+#define TRUNC(src, lo, hi, sg, bits, sat)                         \
+  {                                                               \
+    conv c_ = trunc_to((src), (lo), (hi), (sg), (bits), (sat));   \
+    if (c_.err) TRAP(c_.err);                                     \
+    sp[-1].i64 = c_.v;                                            \
+    break;                                                        \
+  }
+#endif
+
+wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *args, wasm_value *results,
+                        uint64_t fuel, uint64_t *fuel_used) {
+  wasm_result res = WASM_OK;
+  uint64_t left = fuel ? fuel : UINT64_MAX;
+  wasm_value *const stack = vm->stack, *const stack_end = vm->stack_end;
+  wvm_frame *const frames = vm->frames;
+  const uint32_t max_frames = vm->max_frames;
+  uint32_t depth = 0;
+  wvm_func *fn = entry;
+  const wvm_type *ft = entry->type;
+  wasm_value *sp = stack, *fp = stack;
+  const uint8_t *pc = NULL, *fend = NULL;
+  const wvm_side *stp = NULL;
+  struct wasm_vm *in = entry->inst;
+  uint8_t *mem = NULL;
+  uint32_t msize = 0;
+  uint64_t ea;
+  wvm_func *callee = NULL;
+
+  if ((size_t)(stack_end - stack) < (size_t)ft->np + ft->nr) return WASM_TRAP_STACK_EXHAUSTED;
+  for (uint32_t i = 0; i < ft->np; i++) sp[i] = args[i];
+  sp += ft->np;
+  if (entry->host) {
+    res = entry->host->fn(entry->host->user, stack, stack + ft->np);
+    if (res == WASM_OK)
+      for (uint32_t i = 0; i < ft->nr; i++) results[i] = stack[ft->np + i];
+    if (fuel_used) *fuel_used = 0;
+    return res;
+  }
+  if ((size_t)(stack_end - sp) < (size_t)fn->nlocals + fn->max_height) return WASM_TRAP_STACK_EXHAUSTED;
+  memset(sp, 0, sizeof(wasm_value) * fn->nlocals);
+  sp += fn->nlocals;
+  pc = fn->code;
+  fend = fn->end;
+  stp = fn->side;
+  LOAD_MEM();
+
+  for (;;) {
+    if (left == 0) TRAP(WASM_TRAP_FUEL_EXHAUSTED);
+    left--;
+    uint8_t op = RD8(pc++);
+    switch (op) {
+      case 0x00: TRAP(WASM_TRAP_UNREACHABLE);
+      case 0x01: break;
+      case 0x02:
+      case 0x03: SKIP_LEB(); break;
+      case 0x04:
+        if ((--sp)->i32) {
+          SKIP_LEB();
+          stp++;
+        } else {
+          pc += stp->pc;
+          stp += stp->stp;
+        }
+        break;
+      case 0x05:
+        pc += stp->pc;
+        stp += stp->stp;
+        break;
+      case 0x0b:
+        if (pc - 1 == fend) goto do_return;
+        break;
+      case 0x0d:
+        if (!(--sp)->i32) {
+          SKIP_LEB();
+          stp++;
+          break;
+        }
+        /* fall through */
+      case 0x0c: {
+        const wvm_side *s = stp;
+        uint32_t keep = s->keep, drop = s->drop;
+        if (drop) {
+          wasm_value *src = sp - keep;
+          for (uint32_t k = 0; k < keep; k++) src[k - drop] = src[k];
+          sp -= drop;
+        }
+        pc += s->pc;
+        stp = s + s->stp;
+        break;
+      }
+      case 0x0e: {
+        const uint8_t *base = pc;
+        uint32_t n, i;
+        U32(n);
+        i = (--sp)->i32;
+        const wvm_side *s = stp + (i < n ? i : n);
+        uint32_t keep = s->keep, drop = s->drop;
+        if (drop) {
+          wasm_value *src = sp - keep;
+          for (uint32_t k = 0; k < keep; k++) src[k - drop] = src[k];
+          sp -= drop;
+        }
+        pc = base + s->pc;
+        stp = s + s->stp;
+        break;
+      }
+      case 0x0f:
+      do_return: {
+        uint32_t nr = fn->type->nr;
+        wasm_value *src = sp - nr;
+        for (uint32_t k = 0; k < nr; k++) fp[k] = src[k];
+        sp = fp + nr;
+        if (depth == 0) goto finished;
+        wvm_frame *f = &frames[--depth];
+        pc = f->pc;
+        stp = f->stp;
+        fn = f->func;
+        fp = f->fp;
+        fend = fn->end;
+        in = fn->inst;
+        LOAD_MEM();
+        break;
+      }
+      case 0x10: {
+        uint32_t idx;
+        U32(idx);
+        callee = in->funcs[idx];
+      do_call:
+        if (callee->host) {
+          const wvm_type *t = callee->type;
+          wasm_value *a = sp - t->np;
+          if ((size_t)(stack_end - sp) < t->nr) TRAP(WASM_TRAP_STACK_EXHAUSTED);
+          wasm_result hr = callee->host->fn(callee->host->user, a, sp);
+          if (hr != WASM_OK) TRAP(hr < WASM_TRAP_UNREACHABLE ? WASM_TRAP_HOST : hr);
+          for (uint32_t k = 0; k < t->nr; k++) a[k] = sp[k];
+          sp = a + t->nr;
+          LOAD_MEM();
+          break;
+        }
+        if (depth >= max_frames) TRAP(WASM_TRAP_STACK_EXHAUSTED);
+        if ((size_t)(stack_end - sp) < (size_t)callee->nlocals + callee->max_height) TRAP(WASM_TRAP_STACK_EXHAUSTED);
+        wvm_frame *f = &frames[depth++];
+        f->pc = pc;
+        f->stp = stp;
+        f->func = fn;
+        f->fp = fp;
+        if (depth > vm->peak_depth) vm->peak_depth = depth;
+        fp = sp - callee->type->np;
+        memset(sp, 0, sizeof(wasm_value) * callee->nlocals);
+        sp += callee->nlocals;
+        {
+          uint32_t used = (uint32_t)(sp - stack) + callee->max_height;
+          if (used > vm->peak_slots) vm->peak_slots = used;
+        }
+        fn = callee;
+        pc = fn->code;
+        stp = fn->side;
+        fend = fn->end;
+        if (fn->inst != in) {
+          in = fn->inst;
+          LOAD_MEM();
+        }
+        break;
+      }
+      case 0x11: {
+        uint32_t tidx, tab, i;
+        U32(tidx);
+        U32(tab);
+        wvm_table *t = in->tables[tab];
+        i = (--sp)->i32;
+        if (i >= t->size) TRAP(WASM_TRAP_UNDEFINED_ELEMENT);
+        callee = (wvm_func *)t->elems[i];
+        if (!callee) TRAP(WASM_TRAP_UNINITIALIZED);
+        if (!wvm_types_equal(callee->type, &in->types[tidx])) TRAP(WASM_TRAP_INDIRECT_MISMATCH);
+        goto do_call;
+      }
+      case 0x1a: sp--; break;
+      case 0x1c: {
+        uint32_t n;
+        U32(n);
+        pc += n;
+      }
+        /* fall through */
+      case 0x1b: {
+        uint32_t c = (--sp)->i32;
+        sp--;
+        if (!c) sp[-1] = sp[0];
+        break;
+      }
+      case 0x20: {
+        uint32_t i;
+        U32(i);
+        *sp++ = fp[i];
+        break;
+      }
+      case 0x21: {
+        uint32_t i;
+        U32(i);
+        fp[i] = *--sp;
+        break;
+      }
+      case 0x22: {
+        uint32_t i;
+        U32(i);
+        fp[i] = sp[-1];
+        break;
+      }
+      case 0x23: {
+        uint32_t i;
+        U32(i);
+        *sp++ = in->globals[i]->v;
+        break;
+      }
+      case 0x24: {
+        uint32_t i;
+        U32(i);
+        in->globals[i]->v = *--sp;
+        break;
+      }
+      case 0x25: {
+        uint32_t x, i;
+        U32(x);
+        wvm_table *t = in->tables[x];
+        i = sp[-1].i32;
+        if (i >= t->size) TRAP(WASM_TRAP_OUT_OF_BOUNDS);
+        SET_REF(sp[-1], t->elems[i]);
+        break;
+      }
+      case 0x26: {
+        uint32_t x, i;
+        U32(x);
+        wvm_table *t = in->tables[x];
+        uintptr_t v = (--sp)->ref;
+        i = (--sp)->i32;
+        if (i >= t->size) TRAP(WASM_TRAP_OUT_OF_BOUNDS);
+        t->elems[i] = v;
+        break;
+      }
+      case 0x28: LOAD(uint32_t, 4, sp[-1].i32 = t_)
+      case 0x29: LOAD(uint64_t, 8, sp[-1].i64 = t_)
+#if WASM_VM_FLOAT
+      case 0x2a: LOAD(uint32_t, 4, sp[-1].i32 = t_)
+      case 0x2b: LOAD(uint64_t, 8, sp[-1].i64 = t_)
+#endif
+      case 0x2c: LOAD(int8_t, 1, sp[-1].i32 = (uint32_t)(int32_t)t_)
+      case 0x2d: LOAD(uint8_t, 1, sp[-1].i32 = t_)
+      case 0x2e: LOAD(int16_t, 2, sp[-1].i32 = (uint32_t)(int32_t)t_)
+      case 0x2f: LOAD(uint16_t, 2, sp[-1].i32 = t_)
+      case 0x30: LOAD(int8_t, 1, sp[-1].i64 = (uint64_t)(int64_t)t_)
+      case 0x31: LOAD(uint8_t, 1, sp[-1].i64 = t_)
+      case 0x32: LOAD(int16_t, 2, sp[-1].i64 = (uint64_t)(int64_t)t_)
+      case 0x33: LOAD(uint16_t, 2, sp[-1].i64 = t_)
+      case 0x34: LOAD(int32_t, 4, sp[-1].i64 = (uint64_t)(int64_t)t_)
+      case 0x35: LOAD(uint32_t, 4, sp[-1].i64 = t_)
+      case 0x36: STORE32(4)
+      case 0x37: STORE64(8)
+#if WASM_VM_FLOAT
+      case 0x38: STORE32(4)
+      case 0x39: STORE64(8)
+#endif
+      case 0x3a: STORE32(1)
+      case 0x3b: STORE32(2)
+      case 0x3c: STORE64(1)
+      case 0x3d: STORE64(2)
+      case 0x3e: STORE64(4)
+      case 0x3f:
+        pc++;
+        sp->i64 = 0;
+        sp->i32 = in->mem->pages;
+        sp++;
+        break;
+      case 0x40: {
+        wvm_memory *m = in->mem;
+        uint32_t n = sp[-1].i32, old = m->pages;
+        uint64_t want = (uint64_t)old + n;
+        pc++;
+        if (want > 65536 || (m->decl_max != UINT32_MAX && want > m->decl_max) ||
+            (n && want * WVM_PAGE > m->limit)) {
+          sp[-1].i32 = UINT32_MAX;
+        } else {
+          m->pages = (uint32_t)want;
+          if (n) {
+            uint32_t grown = (uint32_t)(want * WVM_PAGE);
+            memset(m->data + m->size, 0, grown - m->size);
+            m->size = grown;
+          }
+          sp[-1].i32 = old;
+        }
+        LOAD_MEM();
+        break;
+      }
+      case 0x41:
+        sp->i64 = 0;
+        sp->i32 = (uint32_t)leb_s64(&pc, 32);
+        sp++;
+        break;
+      case 0x42:
+        sp->i64 = leb_s64(&pc, 64);
+        sp++;
+        break;
+#if WASM_VM_FLOAT
+      case 0x43: {
+        uint32_t v = 0;
+        for (unsigned k = 0; k < 4; k++) v |= (uint32_t)RD8(pc + k) << (8 * k);
+        pc += 4;
+        sp->i64 = 0;
+        sp->i32 = v;
+        sp++;
+        break;
+      }
+      case 0x44: {
+        uint64_t v = 0;
+        for (unsigned k = 0; k < 8; k++) v |= (uint64_t)RD8(pc + k) << (8 * k);
+        pc += 8;
+        sp->i64 = v;
+        sp++;
+        break;
+      }
+#endif
+      case 0x45: UN32(a == 0)
+      case 0x46: BIN32(a == b)
+      case 0x47: BIN32(a != b)
+      case 0x48: BIN32((int32_t)a < (int32_t)b)
+      case 0x49: BIN32(a < b)
+      case 0x4a: BIN32((int32_t)a > (int32_t)b)
+      case 0x4b: BIN32(a > b)
+      case 0x4c: BIN32((int32_t)a <= (int32_t)b)
+      case 0x4d: BIN32(a <= b)
+      case 0x4e: BIN32((int32_t)a >= (int32_t)b)
+      case 0x4f: BIN32(a >= b)
+      case 0x50: {
+        uint32_t z = sp[-1].i64 == 0;
+        sp[-1].i64 = 0;
+        sp[-1].i32 = z;
+        break;
+      }
+      case 0x51: CMP64(a == b)
+      case 0x52: CMP64(a != b)
+      case 0x53: CMP64((int64_t)a < (int64_t)b)
+      case 0x54: CMP64(a < b)
+      case 0x55: CMP64((int64_t)a > (int64_t)b)
+      case 0x56: CMP64(a > b)
+      case 0x57: CMP64((int64_t)a <= (int64_t)b)
+      case 0x58: CMP64(a <= b)
+      case 0x59: CMP64((int64_t)a >= (int64_t)b)
+      case 0x5a: CMP64(a >= b)
+#if WASM_VM_FLOAT
+      case 0x5b: FCMP32(a == b)
+      case 0x5c: FCMP32(a != b)
+      case 0x5d: FCMP32(a < b)
+      case 0x5e: FCMP32(a > b)
+      case 0x5f: FCMP32(a <= b)
+      case 0x60: FCMP32(a >= b)
+      case 0x61: FCMP64(a == b)
+      case 0x62: FCMP64(a != b)
+      case 0x63: FCMP64(a < b)
+      case 0x64: FCMP64(a > b)
+      case 0x65: FCMP64(a <= b)
+      case 0x66: FCMP64(a >= b)
+#endif
+      case 0x67: UN32(a ? (uint32_t)__builtin_clz(a) : 32u)
+      case 0x68: UN32(a ? (uint32_t)__builtin_ctz(a) : 32u)
+      case 0x69: UN32((uint32_t)__builtin_popcount(a))
+      case 0x6a: BIN32(a + b)
+      case 0x6b: BIN32(a - b)
+      case 0x6c: BIN32(a * b)
+      case 0x6d: {
+        uint32_t b = (--sp)->i32, a = sp[-1].i32;
+        if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
+        if (a == 0x80000000u && b == UINT32_MAX) TRAP(WASM_TRAP_INT_OVERFLOW);
+        sp[-1].i32 = (uint32_t)((int32_t)a / (int32_t)b);
+        break;
+      }
+      case 0x6e: {
+        uint32_t b = (--sp)->i32, a = sp[-1].i32;
+        if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
+        sp[-1].i32 = a / b;
+        break;
+      }
+      case 0x6f: {
+        uint32_t b = (--sp)->i32, a = sp[-1].i32;
+        if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
+        sp[-1].i32 = b == UINT32_MAX ? 0 : (uint32_t)((int32_t)a % (int32_t)b);
+        break;
+      }
+      case 0x70: {
+        uint32_t b = (--sp)->i32, a = sp[-1].i32;
+        if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
+        sp[-1].i32 = a % b;
+        break;
+      }
+      case 0x71: BIN32(a & b)
+      case 0x72: BIN32(a | b)
+      case 0x73: BIN32(a ^ b)
+      case 0x74: BIN32(a << (b & 31))
+      case 0x75: BIN32((uint32_t)((int32_t)a >> (b & 31)))
+      case 0x76: BIN32(a >> (b & 31))
+      case 0x77: BIN32((a << (b & 31)) | (a >> ((32 - (b & 31)) & 31)))
+      case 0x78: BIN32((a >> (b & 31)) | (a << ((32 - (b & 31)) & 31)))
+      case 0x79: UN64(a ? (uint64_t)__builtin_clzll(a) : 64u)
+      case 0x7a: UN64(a ? (uint64_t)__builtin_ctzll(a) : 64u)
+      case 0x7b: UN64((uint64_t)__builtin_popcountll(a))
+      case 0x7c: BIN64(a + b)
+      case 0x7d: BIN64(a - b)
+      case 0x7e: BIN64(a * b)
+      case 0x7f: {
+        uint64_t b = (--sp)->i64, a = sp[-1].i64;
+        if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
+        if (a == 0x8000000000000000ull && b == UINT64_MAX) TRAP(WASM_TRAP_INT_OVERFLOW);
+        sp[-1].i64 = (uint64_t)((int64_t)a / (int64_t)b);
+        break;
+      }
+      case 0x80: {
+        uint64_t b = (--sp)->i64, a = sp[-1].i64;
+        if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
+        sp[-1].i64 = a / b;
+        break;
+      }
+      case 0x81: {
+        uint64_t b = (--sp)->i64, a = sp[-1].i64;
+        if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
+        sp[-1].i64 = b == UINT64_MAX ? 0 : (uint64_t)((int64_t)a % (int64_t)b);
+        break;
+      }
+      case 0x82: {
+        uint64_t b = (--sp)->i64, a = sp[-1].i64;
+        if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
+        sp[-1].i64 = a % b;
+        break;
+      }
+      case 0x83: BIN64(a & b)
+      case 0x84: BIN64(a | b)
+      case 0x85: BIN64(a ^ b)
+      case 0x86: BIN64(a << (b & 63))
+      case 0x87: BIN64((uint64_t)((int64_t)a >> (b & 63)))
+      case 0x88: BIN64(a >> (b & 63))
+      case 0x89: BIN64((a << (b & 63)) | (a >> ((64 - (b & 63)) & 63)))
+      case 0x8a: BIN64((a >> (b & 63)) | (a << ((64 - (b & 63)) & 63)))
+#if WASM_VM_FLOAT
+      case 0x8b: sp[-1].i32 &= 0x7fffffffu; break;
+      case 0x8c: sp[-1].i32 ^= 0x80000000u; break;
+      case 0x8d: FUN32(ceilf(a))
+      case 0x8e: FUN32(floorf(a))
+      case 0x8f: FUN32(truncf(a))
+      case 0x90: FUN32(rintf(a))
+      case 0x91: FUN32(sqrtf(a))
+      case 0x92: FBIN32(a + b)
+      case 0x93: FBIN32(a - b)
+      case 0x94: FBIN32(a * b)
+      case 0x95: FBIN32(a / b)
+      case 0x96: FBIN32(fmin32(a, b))
+      case 0x97: FBIN32(fmax32(a, b))
+      case 0x98: {
+        uint32_t b = (--sp)->i32;
+        sp[-1].i32 = (sp[-1].i32 & 0x7fffffffu) | (b & 0x80000000u);
+        break;
+      }
+      case 0x99: sp[-1].i64 &= 0x7fffffffffffffffull; break;
+      case 0x9a: sp[-1].i64 ^= 0x8000000000000000ull; break;
+      case 0x9b: FUN64(ceil(a))
+      case 0x9c: FUN64(floor(a))
+      case 0x9d: FUN64(trunc(a))
+      case 0x9e: FUN64(rint(a))
+      case 0x9f: FUN64(sqrt(a))
+      case 0xa0: FBIN64(a + b)
+      case 0xa1: FBIN64(a - b)
+      case 0xa2: FBIN64(a * b)
+      case 0xa3: FBIN64(a / b)
+      case 0xa4: FBIN64(fmin64(a, b))
+      case 0xa5: FBIN64(fmax64(a, b))
+      case 0xa6: {
+        uint64_t b = (--sp)->i64;
+        sp[-1].i64 = (sp[-1].i64 & 0x7fffffffffffffffull) | (b & 0x8000000000000000ull);
+        break;
+      }
+#endif
+      case 0xa7: {
+        uint32_t v = (uint32_t)sp[-1].i64;
+        sp[-1].i64 = 0;
+        sp[-1].i32 = v;
+        break;
+      }
+#if WASM_VM_FLOAT
+      case 0xa8: TRUNC(f32_of(sp - 1), -2147483904.0, 2147483648.0, 1, 32, 0)
+      case 0xa9: TRUNC(f32_of(sp - 1), -1.0, 4294967296.0, 0, 32, 0)
+      case 0xaa: TRUNC(f64_of(sp - 1), -2147483649.0, 2147483648.0, 1, 32, 0)
+      case 0xab: TRUNC(f64_of(sp - 1), -1.0, 4294967296.0, 0, 32, 0)
+#endif
+      case 0xac: sp[-1].i64 = (uint64_t)(int64_t)(int32_t)sp[-1].i32; break;
+      case 0xad: sp[-1].i64 = (uint64_t)sp[-1].i32; break;
+#if WASM_VM_FLOAT
+      case 0xae: TRUNC(f32_of(sp - 1), -9223373136366403584.0, 9223372036854775808.0, 1, 64, 0)
+      case 0xaf: TRUNC(f32_of(sp - 1), -1.0, 18446744073709551616.0, 0, 64, 0)
+      case 0xb0: TRUNC(f64_of(sp - 1), -9223372036854777856.0, 9223372036854775808.0, 1, 64, 0)
+      case 0xb1: TRUNC(f64_of(sp - 1), -1.0, 18446744073709551616.0, 0, 64, 0)
+      case 0xb2: put_f32(sp - 1, (float)(int32_t)sp[-1].i32); break;
+      case 0xb3: put_f32(sp - 1, (float)sp[-1].i32); break;
+      case 0xb4: put_f32(sp - 1, (float)(int64_t)sp[-1].i64); break;
+      case 0xb5: put_f32(sp - 1, (float)sp[-1].i64); break;
+      case 0xb6: put_f32(sp - 1, (float)f64_of(sp - 1)); break;
+      case 0xb7: put_f64(sp - 1, (double)(int32_t)sp[-1].i32); break;
+      case 0xb8: put_f64(sp - 1, (double)sp[-1].i32); break;
+      case 0xb9: put_f64(sp - 1, (double)(int64_t)sp[-1].i64); break;
+      case 0xba: put_f64(sp - 1, (double)sp[-1].i64); break;
+      case 0xbb: put_f64(sp - 1, (double)f32_of(sp - 1)); break;
+      case 0xbc:
+      case 0xbd:
+      case 0xbe:
+      case 0xbf: break;
+#endif
+      case 0xc0: sp[-1].i32 = (uint32_t)(int32_t)(int8_t)sp[-1].i32; break;
+      case 0xc1: sp[-1].i32 = (uint32_t)(int32_t)(int16_t)sp[-1].i32; break;
+      case 0xc2: sp[-1].i64 = (uint64_t)(int64_t)(int8_t)sp[-1].i64; break;
+      case 0xc3: sp[-1].i64 = (uint64_t)(int64_t)(int16_t)sp[-1].i64; break;
+      case 0xc4: sp[-1].i64 = (uint64_t)(int64_t)(int32_t)sp[-1].i64; break;
+      case 0xd0:
+        pc++;
+        SET_REF(*sp, 0);
+        sp++;
+        break;
+      case 0xd1: {
+        uint32_t z = sp[-1].ref == 0;
+        sp[-1].i64 = 0;
+        sp[-1].i32 = z;
+        break;
+      }
+      case 0xd2: {
+        uint32_t i;
+        U32(i);
+        SET_REF(*sp, (uintptr_t)in->funcs[i]);
+        sp++;
+        break;
+      }
+      case 0xfc: {
+        uint32_t sub;
+        U32(sub);
+        switch (sub) {
+#if WASM_VM_FLOAT
+          case 0: TRUNC(f32_of(sp - 1), -2147483904.0, 2147483648.0, 1, 32, 1)
+          case 1: TRUNC(f32_of(sp - 1), -1.0, 4294967296.0, 0, 32, 1)
+          case 2: TRUNC(f64_of(sp - 1), -2147483649.0, 2147483648.0, 1, 32, 1)
+          case 3: TRUNC(f64_of(sp - 1), -1.0, 4294967296.0, 0, 32, 1)
+          case 4: TRUNC(f32_of(sp - 1), -9223373136366403584.0, 9223372036854775808.0, 1, 64, 1)
+          case 5: TRUNC(f32_of(sp - 1), -1.0, 18446744073709551616.0, 0, 64, 1)
+          case 6: TRUNC(f64_of(sp - 1), -9223372036854777856.0, 9223372036854775808.0, 1, 64, 1)
+          case 7: TRUNC(f64_of(sp - 1), -1.0, 18446744073709551616.0, 0, 64, 1)
+#endif
+          case 8: {
+            uint32_t seg, n, s, d;
+            U32(seg);
+            pc++;
+            n = (--sp)->i32;
+            s = (--sp)->i32;
+            d = (--sp)->i32;
+            const wvm_data *ds = &in->datas[seg];
+            uint32_t len = ds->dropped ? 0 : ds->len;
+            if ((uint64_t)s + n > len || (uint64_t)d + n > msize) TRAP(WASM_TRAP_OUT_OF_BOUNDS);
+            for (uint32_t k = 0; k < n; k++) mem[d + k] = RD8(ds->bytes + s + k);
+            break;
+          }
+          case 9: {
+            uint32_t seg;
+            U32(seg);
+            in->datas[seg].dropped = 1;
+            break;
+          }
+          case 10: {
+            uint32_t n, s, d;
+            pc += 2;
+            n = (--sp)->i32;
+            s = (--sp)->i32;
+            d = (--sp)->i32;
+            if ((uint64_t)s + n > msize || (uint64_t)d + n > msize) TRAP(WASM_TRAP_OUT_OF_BOUNDS);
+            if (n) memmove(mem + d, mem + s, n);
+            break;
+          }
+          case 11: {
+            uint32_t n, v, d;
+            pc++;
+            n = (--sp)->i32;
+            v = (--sp)->i32;
+            d = (--sp)->i32;
+            if ((uint64_t)d + n > msize) TRAP(WASM_TRAP_OUT_OF_BOUNDS);
+            if (n) memset(mem + d, (int)(v & 0xff), n);
+            break;
+          }
+          case 12: {
+            uint32_t seg, x, n, s, d;
+            U32(seg);
+            U32(x);
+            n = (--sp)->i32;
+            s = (--sp)->i32;
+            d = (--sp)->i32;
+            const wvm_elem *e = &in->elems[seg];
+            wvm_table *t = in->tables[x];
+            uint32_t len = e->dropped ? 0 : e->count;
+            if ((uint64_t)s + n > len || (uint64_t)d + n > t->size) TRAP(WASM_TRAP_OUT_OF_BOUNDS);
+            for (uint32_t k = 0; k < n; k++) t->elems[d + k] = wvm_elem_item(in, e, s + k);
+            break;
+          }
+          case 13: {
+            uint32_t seg;
+            U32(seg);
+            in->elems[seg].dropped = 1;
+            break;
+          }
+          case 14: {
+            uint32_t x, y, n, s, d;
+            U32(x);
+            U32(y);
+            wvm_table *td = in->tables[x], *ts = in->tables[y];
+            n = (--sp)->i32;
+            s = (--sp)->i32;
+            d = (--sp)->i32;
+            if ((uint64_t)s + n > ts->size || (uint64_t)d + n > td->size) TRAP(WASM_TRAP_OUT_OF_BOUNDS);
+            if (n) memmove(td->elems + d, ts->elems + s, sizeof(uintptr_t) * n);
+            break;
+          }
+          case 15: {
+            uint32_t x, n;
+            U32(x);
+            wvm_table *t = in->tables[x];
+            n = (--sp)->i32;
+            uintptr_t v = sp[-1].ref;
+            uint32_t old = t->size;
+            sp[-1].i64 = 0;
+            if ((uint64_t)old + n > t->max) {
+              sp[-1].i32 = UINT32_MAX;
+            } else {
+              for (uint32_t k = 0; k < n; k++) t->elems[old + k] = v;
+              t->size = old + n;
+              sp[-1].i32 = old;
+            }
+            break;
+          }
+          case 16: {
+            uint32_t x;
+            U32(x);
+            sp->i64 = 0;
+            sp->i32 = in->tables[x]->size;
+            sp++;
+            break;
+          }
+          case 17: {
+            uint32_t x, n, i;
+            U32(x);
+            wvm_table *t = in->tables[x];
+            n = (--sp)->i32;
+            uintptr_t v = (--sp)->ref;
+            i = (--sp)->i32;
+            if ((uint64_t)i + n > t->size) TRAP(WASM_TRAP_OUT_OF_BOUNDS);
+            for (uint32_t k = 0; k < n; k++) t->elems[i + k] = v;
+            break;
+          }
+          default: TRAP(WASM_TRAP_UNREACHABLE);
+        }
+        break;
+      }
+      default: TRAP(WASM_TRAP_UNREACHABLE); /* validation rules this out */
+    }
+  }
+finished:
+  for (uint32_t i = 0; i < ft->nr; i++) results[i] = stack[i];
+done:
+  if (fuel_used) *fuel_used = (fuel ? fuel : UINT64_MAX) - left;
+  return res;
+}

@@ -1,0 +1,138 @@
+/* Shared between the loader (wasm_load.c), the interpreter (wasm_exec.c) and the API glue
+ * (wasm_api.c). Not part of the public interface. */
+#ifndef WASM_INTERNAL_H
+#define WASM_INTERNAL_H
+
+#include "wasm_vm.h"
+
+#ifndef WASM_VM_ALIGNED_READS
+#define WASM_VM_ALIGNED_READS 0
+#endif
+
+/* Every read of module bytes goes through RD8: on the ESP8266 flash only answers aligned
+ * 32-bit loads, so that build fetches the word and shifts out the byte. */
+#if WASM_VM_ALIGNED_READS
+typedef uint32_t __attribute__((may_alias)) wvm_word;
+static inline uint8_t wvm_rd8(const uint8_t *p) {
+  uintptr_t a = (uintptr_t)p;
+  uint32_t w = *(const wvm_word *)(a & ~(uintptr_t)3);
+  return (uint8_t)(w >> ((a & 3u) * 8u));
+}
+#define RD8(p) wvm_rd8(p)
+#else
+#define RD8(p) (*(const uint8_t *)(p))
+#endif
+
+#define WVM_PAGE 65536u
+
+struct wasm_vm;
+
+/* Branch side table entry, built at validation in code order. Branch sites (if, else, br,
+ * br_if, br_table targets) each own one; the interpreter walks the table in step with the code,
+ * so no branch ever scans. Deltas: pc relative to the byte after the branch opcode, stp relative
+ * to this entry. On a taken branch the top `keep` values move down over `drop` values. */
+typedef struct {
+  int32_t pc;
+  int32_t stp;
+  uint16_t keep;
+  uint16_t drop;
+} wvm_side;
+
+typedef struct {
+  const uint8_t *params;   /* value type bytes, in the module */
+  const uint8_t *results;
+  uint32_t np, nr;
+} wvm_type;
+
+typedef struct wvm_func {
+  struct wasm_vm *inst;          /* instance whose code/memory/globals this function uses */
+  const wvm_type *type;
+  const uint8_t *code;           /* first instruction */
+  const uint8_t *end;            /* the final `end` byte */
+  const wvm_side *side;          /* first side entry */
+  const wasm_vm_host_func *host; /* non-NULL for host functions */
+  uint32_t nlocals;              /* declared locals, params excluded */
+  uint32_t max_height;           /* deepest operand stack in the body */
+} wvm_func;
+
+typedef struct {
+  wasm_value v;
+  uint8_t type;
+  uint8_t mut;
+} wvm_global;
+
+typedef struct {
+  uintptr_t *elems;
+  uint32_t size, max;      /* max: reserved capacity (declared max clipped to the host limit) */
+  uint32_t decl_max;       /* declared max or UINT32_MAX; used for import matching */
+  uint8_t type;
+} wvm_table;
+
+typedef struct {
+  uint8_t *data;
+  uint32_t size;           /* accessible bytes (pages * 64 KiB, clipped to the host limit) */
+  uint32_t pages;          /* what memory.size reports */
+  uint32_t limit;          /* bytes reserved in the arena */
+  uint32_t decl_max;       /* declared max pages or UINT32_MAX */
+} wvm_memory;
+
+typedef struct {
+  const uint8_t *items;    /* in the module */
+  uint32_t count;
+  uint8_t exprs;           /* items are const exprs (else function indices) */
+  uint8_t type;
+  uint8_t dropped;
+} wvm_elem;
+
+typedef struct {
+  const uint8_t *bytes;
+  uint32_t len;
+  uint8_t dropped;
+} wvm_data;
+
+/* Where the sections are (vector contents, after the count) and how many of everything. */
+typedef struct {
+  const uint8_t *base, *end;
+  const uint8_t *types, *imports, *funcs, *tables, *mems, *globals, *exports, *elems, *code, *datas;
+  uint32_t ntypes, nimports, nfuncs, ntables, nmems, nglobals, nexports, nelems, ncode, ndatas;
+  uint32_t imp_funcs, imp_tables, imp_mems, imp_globals;
+  uint32_t start;          /* UINT32_MAX if none */
+  uint32_t datacount;      /* UINT32_MAX if no data count section */
+} wvm_module;
+
+typedef struct {
+  const uint8_t *pc;
+  const wvm_side *stp;
+  wvm_func *func;
+  wasm_value *fp;
+} wvm_frame;
+
+struct wasm_vm {
+  wvm_module m;
+  wvm_type *types;
+  wvm_func **funcs;        /* all functions, imports first (point into other instances) */
+  wvm_func *own_funcs;     /* records for defined functions and host imports */
+  wvm_global **globals;
+  wvm_global *own_globals;
+  wvm_table **tables;
+  wvm_table *own_tables;
+  wvm_memory *mem;         /* NULL if none */
+  wvm_memory own_mem;
+  wvm_elem *elems;
+  wvm_data *datas;
+  wvm_side *side;
+  uint32_t nside;
+  wasm_value *stack, *stack_end;
+  wvm_frame *frames;
+  uint32_t max_frames;
+  uint32_t peak_slots, peak_depth;
+  size_t arena_used, memory_bytes, side_bytes, stack_bytes;
+};
+
+/* Loader helpers used by the interpreter for bulk ops on segments. */
+uintptr_t wvm_elem_item(struct wasm_vm *vm, const wvm_elem *e, uint32_t i);
+int wvm_types_equal(const wvm_type *a, const wvm_type *b);
+wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *f, const wasm_value *args, wasm_value *results,
+                        uint64_t fuel, uint64_t *fuel_used);
+
+#endif

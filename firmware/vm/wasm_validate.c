@@ -1,0 +1,716 @@
+/* Function body validation (the standard's algorithm with a polymorphic stack after
+ * unconditional branches) and construction of the branch side table. */
+#include "wasm_load.h"
+
+#include <string.h>
+
+#define T_UNKNOWN 0
+
+enum { K_BLOCK, K_LOOP, K_IF, K_ELSE, K_FUNC };
+
+typedef struct {
+  wvm_type bt;
+  uint32_t height;     /* type stack height below the block's values */
+  uint32_t pending;    /* side entries waiting for this block's end (index + 1, linked) */
+  uint32_t start_off;  /* loop: code offset of the body */
+  uint32_t start_stp;  /* loop: side index at the body */
+  uint32_t if_entry;   /* if: its side entry (index + 1) until else/end patches it */
+  uint8_t kind;
+  uint8_t unreachable;
+} vctrl;
+
+typedef struct {
+  wvm_loader *L;
+  wvm_reader *r;
+  uint8_t *types;      /* grows down from the scratch end: types[-1] is the top */
+  uint32_t h;
+  vctrl *ctrl;         /* grows up from the scratch start */
+  uint32_t nctrl;
+  uint32_t max_h;
+  wvm_type ft;
+  const uint8_t *groups;
+  uint32_t ngroups;
+  uint64_t nlocals;
+} V;
+
+static void fail(V *v, const char *msg) { rd_fail(v->r, WASM_ERR_INVALID, msg); }
+
+static int room(V *v) {
+  size_t used = (size_t)(v->nctrl + 1) * sizeof(vctrl) + v->h + 1;
+  if (used > v->L->scratch_peak) v->L->scratch_peak = used;
+  if (used > v->L->scratch_size) {
+    rd_fail(v->r, WASM_ERR_ARENA, "function nests too deep for the validation scratch");
+    return 0;
+  }
+  return 1;
+}
+
+static void push(V *v, uint8_t t) {
+  if (v->r->err || !room(v)) return;
+  v->types[-(int64_t)++v->h] = t;
+  if (v->h > v->max_h) v->max_h = v->h;
+}
+
+static uint8_t pop_any(V *v) {
+  vctrl *c = &v->ctrl[v->nctrl - 1];
+  if (v->h == c->height) {
+    if (c->unreachable) return T_UNKNOWN;
+    fail(v, "type mismatch");
+    return T_UNKNOWN;
+  }
+  return v->types[-(int64_t)v->h--];
+}
+
+static uint8_t pop(V *v, uint8_t want) {
+  uint8_t t = pop_any(v);
+  if (t != want && t != T_UNKNOWN && want != T_UNKNOWN) fail(v, "type mismatch");
+  return t == T_UNKNOWN ? want : t;
+}
+
+static void pop_vals(V *v, const uint8_t *ts, uint32_t n) {
+  for (uint32_t i = n; i-- > 0 && !v->r->err;) pop(v, RD8(ts + i));
+}
+static void push_vals(V *v, const uint8_t *ts, uint32_t n) {
+  for (uint32_t i = 0; i < n && !v->r->err; i++) push(v, RD8(ts + i));
+}
+
+static void set_unreachable(V *v) {
+  vctrl *c = &v->ctrl[v->nctrl - 1];
+  v->h = c->height;
+  c->unreachable = 1;
+}
+
+static uint32_t off(V *v, const uint8_t *p) { return (uint32_t)(p - v->L->m.base); }
+
+static wvm_side *new_side(V *v, uint32_t *idx) {
+  wvm_loader *L = v->L;
+  *idx = L->nside++;
+  wvm_side *s = wvm_alloc(L, sizeof(wvm_side), 4);
+  if (s && !L->side) L->side = s;
+  return s;
+}
+
+/* Side entry for a branch to `depth` from the branch opcode ending at op_off, with the operand
+ * stack at height h (branch operands still on it). */
+static void emit_branch(V *v, uint32_t depth, uint32_t op_off) {
+  vctrl *c = &v->ctrl[v->nctrl - 1 - depth];
+  uint32_t keep = c->kind == K_LOOP ? c->bt.np : c->bt.nr;
+  uint32_t drop = v->h >= c->height + keep ? v->h - c->height - keep : 0;
+  if (keep > 0xffff || drop > 0xffff) {
+    rd_fail(v->r, WASM_ERR_ARENA, "branch carries too many values");
+    return;
+  }
+  uint32_t idx;
+  wvm_side *s = new_side(v, &idx);
+  if (!s) return;
+  s->keep = (uint16_t)keep;
+  s->drop = (uint16_t)drop;
+  if (c->kind == K_LOOP) {
+    s->pc = (int32_t)(c->start_off - op_off);
+    s->stp = (int32_t)(c->start_stp - idx);
+  } else {
+    s->pc = (int32_t)op_off; /* patched at the block's end */
+    s->stp = (int32_t)c->pending;
+    c->pending = idx + 1;
+  }
+}
+
+static void patch(V *v, uint32_t entry1, uint32_t target_off) {
+  if (!wvm_writing(v->L)) return;
+  uint32_t idx = entry1 - 1;
+  wvm_side *s = &v->L->side[idx];
+  s->pc = (int32_t)(target_off - (uint32_t)s->pc);
+  s->stp = (int32_t)(v->L->nside - idx);
+}
+
+static void patch_pending(V *v, vctrl *c, uint32_t target_off) {
+  if (!wvm_writing(v->L)) return;
+  uint32_t e = c->pending;
+  while (e) {
+    uint32_t next = (uint32_t)v->L->side[e - 1].stp;
+    patch(v, e, target_off);
+    e = next;
+  }
+  c->pending = 0;
+}
+
+static void push_ctrl(V *v, uint8_t kind, const wvm_type *bt) {
+  pop_vals(v, bt->params, bt->np);
+  if (v->r->err || !room(v)) return;
+  vctrl *c = &v->ctrl[v->nctrl++];
+  memset(c, 0, sizeof *c);
+  c->bt = *bt;
+  c->kind = kind;
+  c->height = v->h;
+  push_vals(v, bt->params, bt->np);
+}
+
+static uint8_t local_type(V *v, uint32_t idx) {
+  if (idx < v->ft.np) return RD8(v->ft.params + idx);
+  if ((uint64_t)idx >= v->ft.np + v->nlocals) {
+    fail(v, "unknown local");
+    return 0;
+  }
+  idx -= v->ft.np;
+  wvm_reader g = {v->groups, v->L->m.end, v->L->m.base, WASM_OK, NULL, NULL};
+  for (uint32_t i = 0; i < v->ngroups; i++) {
+    uint32_t n = rd_u32(&g);
+    uint8_t t = rd_byte(&g);
+    if (idx < n) return t;
+    idx -= n;
+  }
+  return 0;
+}
+
+static void read_blocktype(V *v, wvm_type *bt) {
+  wvm_reader *r = v->r;
+  memset(bt, 0, sizeof *bt);
+  if (r->p >= r->end) { rd_fail(r, WASM_ERR_MALFORMED, "unexpected end"); return; }
+  uint8_t b = RD8(r->p);
+  if (b == 0x40) { r->p++; return; }
+  if (b == WASM_I32 || b == WASM_I64 || b == WASM_F32 || b == WASM_F64 || b == WASM_FUNCREF || b == WASM_EXTERNREF) {
+    bt->nr = 1;
+    bt->results = r->p;
+    wvm_read_valtype(r);
+    return;
+  }
+  int64_t x = (int64_t)rd_leb(r, 33, 1);
+  if (r->err) return;
+  if (x < 0) { rd_fail(r, WASM_ERR_MALFORMED, "malformed block type"); return; }
+  if (!wvm_type_at(&v->L->m, (uint32_t)x, bt)) fail(v, "unknown type");
+}
+
+static void memarg(V *v, uint32_t natural_log2) {
+  uint32_t align = rd_u32(v->r);
+  rd_u32(v->r);
+  if (v->r->err) return;
+  if (v->L->m.nmems == 0) { fail(v, "unknown memory 0"); return; }
+  if (align > natural_log2) fail(v, "alignment must not be larger than natural");
+}
+
+static void need_memory(V *v) {
+  if (v->L->m.nmems == 0) fail(v, "unknown memory 0");
+}
+
+static void zero_byte(V *v) {
+  if (rd_byte(v->r) != 0 && !v->r->err) rd_fail(v->r, WASM_ERR_MALFORMED, "zero byte expected");
+}
+
+static uint8_t table_of(V *v, uint32_t t) {
+  if (t >= v->L->m.ntables) { fail(v, "unknown table"); return 0; }
+  return wvm_table_type(&v->L->m, t);
+}
+
+static uint8_t elem_type(V *v, uint32_t idx) {
+  const wvm_module *m = &v->L->m;
+  if (idx >= m->nelems) { fail(v, "unknown elem segment"); return 0; }
+  wvm_reader r = {m->elems, m->end, m->base, WASM_OK, NULL, NULL};
+  uint8_t type = WASM_FUNCREF;
+  for (uint32_t i = 0; i <= idx; i++) {
+    uint32_t flags = rd_u32(&r);
+    type = WASM_FUNCREF;
+    if (!(flags & 1)) {
+      if (flags & 2) rd_u32(&r);
+      wvm_skip_const_expr(&r);
+      if (flags & 2) { uint8_t k = rd_byte(&r); if (flags & 4) type = k; }
+    } else {
+      uint8_t k = rd_byte(&r);
+      if (flags & 4) type = k;
+    }
+    uint32_t n = rd_u32(&r);
+    for (uint32_t k = 0; k < n; k++) {
+      if (flags & 4) wvm_skip_const_expr(&r);
+      else rd_u32(&r);
+    }
+  }
+  return type;
+}
+
+static void need_data(V *v, uint32_t idx) {
+  if (v->L->m.datacount == UINT32_MAX) { rd_fail(v->r, WASM_ERR_MALFORMED, "data count section required"); return; }
+  if (idx >= v->L->m.datacount) fail(v, "unknown data segment");
+}
+
+/* Operand/result types of the plain numeric opcodes 0x45..0xc4 and 0xfc 0..7. */
+static int numeric_sig(uint8_t op, uint8_t *a, uint8_t *b, uint8_t *out) {
+  const uint8_t I = WASM_I32, L = WASM_I64, F = WASM_F32, D = WASM_F64;
+  *b = 0;
+#define U(x, o) (*a = (x), *out = (o), 1)
+#define B(x, o) (*a = (x), *b = (x), *out = (o), 1)
+  if (op == 0x45) return U(I, I);
+  if (op <= 0x4f) return B(I, I);
+  if (op == 0x50) return U(L, I);
+  if (op <= 0x5a) return B(L, I);
+  if (op <= 0x60) return B(F, I);
+  if (op <= 0x66) return B(D, I);
+  if (op <= 0x69) return U(I, I);
+  if (op <= 0x78) return B(I, I);
+  if (op <= 0x7b) return U(L, L);
+  if (op <= 0x8a) return B(L, L);
+  if (op <= 0x91) return U(F, F);
+  if (op <= 0x98) return B(F, F);
+  if (op <= 0x9f) return U(D, D);
+  if (op <= 0xa6) return B(D, D);
+  switch (op) {
+    case 0xa7: return U(L, I);
+    case 0xa8: case 0xa9: return U(F, I);
+    case 0xaa: case 0xab: return U(D, I);
+    case 0xac: case 0xad: return U(I, L);
+    case 0xae: case 0xaf: return U(F, L);
+    case 0xb0: case 0xb1: return U(D, L);
+    case 0xb2: case 0xb3: return U(I, F);
+    case 0xb4: case 0xb5: return U(L, F);
+    case 0xb6: return U(D, F);
+    case 0xb7: case 0xb8: return U(I, D);
+    case 0xb9: case 0xba: return U(L, D);
+    case 0xbb: return U(F, D);
+    case 0xbc: return U(F, I);
+    case 0xbd: return U(D, L);
+    case 0xbe: return U(I, F);
+    case 0xbf: return U(L, D);
+    case 0xc0: case 0xc1: return U(I, I);
+    case 0xc2: case 0xc3: case 0xc4: return U(L, L);
+  }
+  return 0;
+#undef U
+#undef B
+}
+
+static int is_float(uint8_t t) { return t == WASM_F32 || t == WASM_F64; }
+
+static void numeric(V *v, uint8_t a, uint8_t b, uint8_t out) {
+#if !WASM_VM_FLOAT
+  if (is_float(a) || is_float(b) || is_float(out)) {
+    rd_fail(v->r, WASM_ERR_UNSUPPORTED, "floating point not supported in this build (WASM_VM_FLOAT=0)");
+    return;
+  }
+#else
+  (void)is_float;
+#endif
+  if (b) pop(v, b);
+  pop(v, a);
+  push(v, out);
+}
+
+static void fc_op(V *v) {
+  wvm_reader *r = v->r;
+  uint32_t sub = rd_u32(r);
+  if (r->err) return;
+  uint8_t t, t2;
+  uint32_t x, y;
+  switch (sub) {
+    case 0: case 1: numeric(v, WASM_F32, 0, WASM_I32); break;
+    case 2: case 3: numeric(v, WASM_F64, 0, WASM_I32); break;
+    case 4: case 5: numeric(v, WASM_F32, 0, WASM_I64); break;
+    case 6: case 7: numeric(v, WASM_F64, 0, WASM_I64); break;
+    case 8:
+      x = rd_u32(r);
+      zero_byte(v);
+      if (r->err) return;
+      need_memory(v);
+      if (!r->err) need_data(v, x);
+      pop(v, WASM_I32); pop(v, WASM_I32); pop(v, WASM_I32);
+      break;
+    case 9:
+      x = rd_u32(r);
+      if (!r->err) need_data(v, x);
+      break;
+    case 10:
+      zero_byte(v);
+      zero_byte(v);
+      need_memory(v);
+      pop(v, WASM_I32); pop(v, WASM_I32); pop(v, WASM_I32);
+      break;
+    case 11:
+      zero_byte(v);
+      need_memory(v);
+      pop(v, WASM_I32); pop(v, WASM_I32); pop(v, WASM_I32);
+      break;
+    case 12:
+      x = rd_u32(r);
+      y = rd_u32(r);
+      if (r->err) return;
+      t = elem_type(v, x);
+      if (r->err) return;
+      t2 = table_of(v, y);
+      if (r->err) return;
+      if (t != t2) { fail(v, "type mismatch"); return; }
+      pop(v, WASM_I32); pop(v, WASM_I32); pop(v, WASM_I32);
+      break;
+    case 13:
+      x = rd_u32(r);
+      if (!r->err) elem_type(v, x);
+      break;
+    case 14:
+      x = rd_u32(r);
+      y = rd_u32(r);
+      if (r->err) return;
+      t = table_of(v, x);
+      if (r->err) return;
+      t2 = table_of(v, y);
+      if (r->err) return;
+      if (t != t2) { fail(v, "type mismatch"); return; }
+      pop(v, WASM_I32); pop(v, WASM_I32); pop(v, WASM_I32);
+      break;
+    case 15:
+      t = table_of(v, rd_u32(r));
+      if (r->err) return;
+      pop(v, WASM_I32); pop(v, t); push(v, WASM_I32);
+      break;
+    case 16:
+      table_of(v, rd_u32(r));
+      push(v, WASM_I32);
+      break;
+    case 17:
+      t = table_of(v, rd_u32(r));
+      if (r->err) return;
+      pop(v, WASM_I32); pop(v, t); pop(v, WASM_I32);
+      break;
+    default:
+      rd_fail(r, WASM_ERR_MALFORMED, "illegal opcode");
+  }
+}
+
+/* Checks the top operands against a label's types and leaves them there (as popped, so an
+ * unknown stays unknown), as br_if and br_table need. */
+static void recheck(V *v, const uint8_t *ts, uint32_t n) {
+  uint32_t before = v->h;
+  pop_vals(v, ts, n);
+  if (v->r->err) return;
+  uint32_t real = before - v->h, unknown = n - real, base = v->h;
+  if (!unknown) {
+    v->h = before;
+    return;
+  }
+  v->h = base + n;
+  if (!room(v)) return;
+  for (uint32_t j = real; j >= 1; j--) v->types[-(int64_t)(base + unknown + j)] = v->types[-(int64_t)(base + j)];
+  for (uint32_t j = 1; j <= unknown; j++) v->types[-(int64_t)(base + j)] = T_UNKNOWN;
+  v->h = base + n;
+  if (v->h > v->max_h) v->max_h = v->h;
+}
+
+static void call_type(V *v, const wvm_type *t) {
+  pop_vals(v, t->params, t->np);
+  push_vals(v, t->results, t->nr);
+}
+
+/* One instruction. Returns 0 when the function's final `end` was consumed. */
+static int instr(V *v) {
+  wvm_reader *r = v->r;
+  wvm_loader *L = v->L;
+  const uint8_t *op_at = r->p;
+  uint8_t op = rd_byte(r);
+  uint32_t after = off(v, op_at) + 1;
+  uint32_t x, idx;
+  uint8_t t, a, b, o;
+  wvm_type bt;
+  vctrl *c;
+  if (r->err) return 0;
+  switch (op) {
+    case 0x00: set_unreachable(v); break;
+    case 0x01: break;
+    case 0x02:
+      read_blocktype(v, &bt);
+      if (!r->err) push_ctrl(v, K_BLOCK, &bt);
+      break;
+    case 0x03:
+      read_blocktype(v, &bt);
+      if (r->err) break;
+      push_ctrl(v, K_LOOP, &bt);
+      if (r->err) break;
+      c = &v->ctrl[v->nctrl - 1];
+      c->start_off = off(v, r->p);
+      c->start_stp = L->nside;
+      break;
+    case 0x04: {
+      read_blocktype(v, &bt);
+      if (r->err) break;
+      pop(v, WASM_I32);
+      push_ctrl(v, K_IF, &bt);
+      if (r->err) break;
+      wvm_side *s = new_side(v, &idx);
+      v->ctrl[v->nctrl - 1].if_entry = idx + 1;
+      if (s) { s->pc = (int32_t)after; s->stp = 0; s->keep = 0; s->drop = 0; }
+      break;
+    }
+    case 0x05: {
+      c = &v->ctrl[v->nctrl - 1];
+      if (c->kind != K_IF) { rd_fail(r, WASM_ERR_MALFORMED, "else without if"); break; }
+      pop_vals(v, c->bt.results, c->bt.nr);
+      if (r->err) break;
+      if (v->h != c->height) { fail(v, "type mismatch"); break; }
+      wvm_side *s = new_side(v, &idx);
+      if (s) { s->pc = (int32_t)after; s->stp = (int32_t)c->pending; s->keep = 0; s->drop = 0; }
+      c->pending = idx + 1;
+      patch(v, c->if_entry, after);
+      c->if_entry = 0;
+      c->kind = K_ELSE;
+      c->unreachable = 0;
+      push_vals(v, c->bt.params, c->bt.np);
+      break;
+    }
+    case 0x0b: {
+      c = &v->ctrl[v->nctrl - 1];
+      pop_vals(v, c->bt.results, c->bt.nr);
+      if (r->err) break;
+      if (v->h != c->height) { fail(v, "type mismatch"); break; }
+      if (c->kind == K_IF) {
+        /* no else: the missing branch passes the params through */
+        int same = c->bt.np == c->bt.nr;
+        for (uint32_t i = 0; same && i < c->bt.np; i++) same = RD8(c->bt.params + i) == RD8(c->bt.results + i);
+        if (!same) { fail(v, "type mismatch"); break; }
+        patch(v, c->if_entry, after);
+      }
+      if (c->kind == K_FUNC) {
+        patch_pending(v, c, off(v, op_at));
+        v->nctrl--;
+        return 0;
+      }
+      patch_pending(v, c, after);
+      bt = c->bt;
+      v->nctrl--;
+      push_vals(v, bt.results, bt.nr);
+      break;
+    }
+    case 0x0c:
+    case 0x0d: {
+      x = rd_u32(r);
+      if (r->err) break;
+      if (x >= v->nctrl) { fail(v, "unknown label"); break; }
+      if (op == 0x0d) pop(v, WASM_I32);
+      if (r->err) break;
+      emit_branch(v, x, after);
+      c = &v->ctrl[v->nctrl - 1 - x];
+      const uint8_t *lt = c->kind == K_LOOP ? c->bt.params : c->bt.results;
+      uint32_t ln = c->kind == K_LOOP ? c->bt.np : c->bt.nr;
+      if (op == 0x0c) {
+        pop_vals(v, lt, ln);
+        set_unreachable(v);
+      } else {
+        recheck(v, lt, ln);
+      }
+      break;
+    }
+    case 0x0e: {
+      uint32_t n = rd_u32(r);
+      if (r->err) break;
+      pop(v, WASM_I32);
+      if (r->err) break;
+      uint32_t arity = 0;
+      for (uint32_t i = 0; i <= n && !r->err; i++) {
+        x = rd_u32(r);
+        if (r->err) break;
+        if (x >= v->nctrl) { fail(v, "unknown label"); break; }
+        c = &v->ctrl[v->nctrl - 1 - x];
+        const uint8_t *lt = c->kind == K_LOOP ? c->bt.params : c->bt.results;
+        uint32_t ln = c->kind == K_LOOP ? c->bt.np : c->bt.nr;
+        if (i == 0) arity = ln;
+        else if (ln != arity) { fail(v, "type mismatch"); break; }
+        emit_branch(v, x, after);
+        if (i < n) recheck(v, lt, ln);
+        else pop_vals(v, lt, ln);
+      }
+      if (!r->err) set_unreachable(v);
+      break;
+    }
+    case 0x0f:
+      pop_vals(v, v->ft.results, v->ft.nr);
+      set_unreachable(v);
+      break;
+    case 0x10: {
+      x = rd_u32(r);
+      if (r->err) break;
+      if (x >= L->m.nfuncs) { fail(v, "unknown function"); break; }
+      wvm_type_at(&L->m, wvm_func_type_index(&L->m, x), &bt);
+      call_type(v, &bt);
+      break;
+    }
+    case 0x11: {
+      x = rd_u32(r);
+      uint32_t tab = rd_u32(r);
+      if (r->err) break;
+      if (tab >= L->m.ntables) { fail(v, "unknown table"); break; }
+      if (!wvm_type_at(&L->m, x, &bt)) { fail(v, "unknown type"); break; }
+      if (wvm_table_type(&L->m, tab) != WASM_FUNCREF) { fail(v, "type mismatch"); break; }
+      pop(v, WASM_I32);
+      call_type(v, &bt);
+      break;
+    }
+    case 0x1a: pop_any(v); break;
+    case 0x1b:
+      pop(v, WASM_I32);
+      a = pop_any(v);
+      b = pop_any(v);
+      if (r->err) break;
+      if (wvm_is_reftype(a) || wvm_is_reftype(b)) { fail(v, "type mismatch"); break; }
+      if (a != b && a != T_UNKNOWN && b != T_UNKNOWN) { fail(v, "type mismatch"); break; }
+      push(v, a == T_UNKNOWN ? b : a);
+      break;
+    case 0x1c:
+      x = rd_u32(r);
+      if (r->err) break;
+      if (x != 1) { fail(v, "invalid result arity"); break; }
+      t = wvm_read_valtype(r);
+      if (r->err) break;
+      pop(v, WASM_I32);
+      pop(v, t);
+      pop(v, t);
+      push(v, t);
+      break;
+    case 0x20:
+      t = local_type(v, rd_u32(r));
+      if (!r->err) push(v, t);
+      break;
+    case 0x21:
+      t = local_type(v, rd_u32(r));
+      if (!r->err) pop(v, t);
+      break;
+    case 0x22:
+      t = local_type(v, rd_u32(r));
+      if (!r->err) { pop(v, t); push(v, t); }
+      break;
+    case 0x23:
+    case 0x24: {
+      x = rd_u32(r);
+      if (r->err) break;
+      if (x >= L->m.nglobals) { fail(v, "unknown global"); break; }
+      uint8_t mut = 0;
+      wvm_global_type(&L->m, x, &t, &mut);
+      if (op == 0x23) push(v, t);
+      else if (!mut) fail(v, "global is immutable");
+      else pop(v, t);
+      break;
+    }
+    case 0x25:
+      t = table_of(v, rd_u32(r));
+      if (r->err) break;
+      pop(v, WASM_I32);
+      push(v, t);
+      break;
+    case 0x26:
+      t = table_of(v, rd_u32(r));
+      if (r->err) break;
+      pop(v, t);
+      pop(v, WASM_I32);
+      break;
+    case 0x28: memarg(v, 2); pop(v, WASM_I32); push(v, WASM_I32); break;
+    case 0x29: memarg(v, 3); pop(v, WASM_I32); push(v, WASM_I64); break;
+    case 0x2a: case 0x2b: case 0x38: case 0x39:
+#if WASM_VM_FLOAT
+      memarg(v, op == 0x2a || op == 0x38 ? 2 : 3);
+      t = op == 0x2a || op == 0x38 ? WASM_F32 : WASM_F64;
+      if (op < 0x30) { pop(v, WASM_I32); push(v, t); }
+      else { pop(v, t); pop(v, WASM_I32); }
+#else
+      rd_fail(r, WASM_ERR_UNSUPPORTED, "floating point not supported in this build (WASM_VM_FLOAT=0)");
+#endif
+      break;
+    case 0x2c: case 0x2d: memarg(v, 0); pop(v, WASM_I32); push(v, WASM_I32); break;
+    case 0x2e: case 0x2f: memarg(v, 1); pop(v, WASM_I32); push(v, WASM_I32); break;
+    case 0x30: case 0x31: memarg(v, 0); pop(v, WASM_I32); push(v, WASM_I64); break;
+    case 0x32: case 0x33: memarg(v, 1); pop(v, WASM_I32); push(v, WASM_I64); break;
+    case 0x34: case 0x35: memarg(v, 2); pop(v, WASM_I32); push(v, WASM_I64); break;
+    case 0x36: memarg(v, 2); pop(v, WASM_I32); pop(v, WASM_I32); break;
+    case 0x37: memarg(v, 3); pop(v, WASM_I64); pop(v, WASM_I32); break;
+    case 0x3a: memarg(v, 0); pop(v, WASM_I32); pop(v, WASM_I32); break;
+    case 0x3b: memarg(v, 1); pop(v, WASM_I32); pop(v, WASM_I32); break;
+    case 0x3c: memarg(v, 0); pop(v, WASM_I64); pop(v, WASM_I32); break;
+    case 0x3d: memarg(v, 1); pop(v, WASM_I64); pop(v, WASM_I32); break;
+    case 0x3e: memarg(v, 2); pop(v, WASM_I64); pop(v, WASM_I32); break;
+    case 0x3f:
+      zero_byte(v);
+      need_memory(v);
+      push(v, WASM_I32);
+      break;
+    case 0x40:
+      zero_byte(v);
+      need_memory(v);
+      pop(v, WASM_I32);
+      push(v, WASM_I32);
+      break;
+    case 0x41: rd_s32(r); push(v, WASM_I32); break;
+    case 0x42: rd_s64(r); push(v, WASM_I64); break;
+    case 0x43:
+    case 0x44:
+#if WASM_VM_FLOAT
+      if (op == 0x43) rd_fixed32(r);
+      else rd_fixed64(r);
+      push(v, op == 0x43 ? WASM_F32 : WASM_F64);
+#else
+      rd_fail(r, WASM_ERR_UNSUPPORTED, "floating point not supported in this build (WASM_VM_FLOAT=0)");
+#endif
+      break;
+    case 0xd0: {
+      t = rd_byte(r);
+      if (!r->err && !wvm_is_reftype(t)) { rd_fail(r, WASM_ERR_MALFORMED, "malformed reference type"); break; }
+      push(v, t);
+      break;
+    }
+    case 0xd1:
+      t = pop_any(v);
+      if (!r->err && t != T_UNKNOWN && !wvm_is_reftype(t)) { fail(v, "type mismatch"); break; }
+      push(v, WASM_I32);
+      break;
+    case 0xd2:
+      x = rd_u32(r);
+      if (r->err) break;
+      if (x >= L->m.nfuncs) { fail(v, "unknown function"); break; }
+      if (!wvm_func_declared(&L->m, x)) { fail(v, "undeclared function reference"); break; }
+      push(v, WASM_FUNCREF);
+      break;
+    case 0xfc: fc_op(v); break;
+    default:
+      if (op >= 0x45 && op <= 0xc4 && numeric_sig(op, &a, &b, &o)) {
+        numeric(v, a, b, o);
+        break;
+      }
+      r->p = op_at;
+      rd_fail(r, WASM_ERR_MALFORMED, "illegal opcode");
+  }
+  return !r->err;
+}
+
+void wvm_validate_body(wvm_loader *L, uint32_t fidx, const uint8_t *body_end) {
+  wvm_reader *r = &L->r;
+  V v;
+  memset(&v, 0, sizeof v);
+  v.L = L;
+  v.r = r;
+  v.ctrl = (vctrl *)(void *)L->scratch;
+  v.types = L->scratch + L->scratch_size;
+  wvm_type_at(&L->m, wvm_func_type_index(&L->m, fidx), &v.ft);
+  v.ngroups = rd_u32(r);
+  v.groups = r->p;
+  for (uint32_t i = 0; i < v.ngroups && !r->err; i++) {
+    v.nlocals += rd_u32(r);
+    wvm_read_valtype(r);
+    if (v.nlocals > 50000) { rd_fail(r, WASM_ERR_MALFORMED, "too many locals"); return; }
+  }
+  if (r->err) return;
+  const uint8_t *code = r->p;
+  uint32_t first_side = L->nside;
+  wvm_type fbt = v.ft;
+  fbt.np = 0;
+  memset(&v.ctrl[0], 0, sizeof v.ctrl[0]);
+  v.ctrl[0].bt = fbt;
+  v.ctrl[0].kind = K_FUNC;
+  v.nctrl = 1;
+  while (r->p < body_end && instr(&v)) {
+  }
+  if (r->err) return;
+  if (v.nctrl != 0) {
+    rd_fail(r, WASM_ERR_MALFORMED, r->p >= body_end ? "unexpected end of section or function" : "section size mismatch");
+    return;
+  }
+  size_t used = (size_t)v.max_h + 8 * sizeof(vctrl);
+  (void)used;
+  if (wvm_writing(L)) {
+    wvm_func *f = &L->vm->own_funcs[fidx];
+    f->code = code;
+    f->end = r->p - 1;
+    f->side = L->side ? L->side + first_side : NULL;
+    f->nlocals = (uint32_t)v.nlocals;
+    f->max_height = v.max_h;
+  }
+}
