@@ -168,8 +168,8 @@ async function runPorts(): Promise<number> {
 async function withPrompt<T>(parsed: Parsed, body: (prompt: LuaPrompt) => Promise<T>): Promise<T> {
   const link = await openLink(parsed);
   const prompt = new LuaPrompt(link);
-  await prompt.open(number("upload", "baud", parsed.options.get("baud"), FLASH_LIMITS.consoleBaud));
   try {
+    await prompt.open(number("upload", "baud", parsed.options.get("baud"), FLASH_LIMITS.consoleBaud));
     return await body(prompt);
   } finally {
     await prompt.close().catch(() => undefined);

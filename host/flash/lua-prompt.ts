@@ -61,16 +61,22 @@ export class LuaPrompt {
 
   async close(): Promise<void> {
     for (const u of this.unsubscribe) u();
-    await this.link.close();
+    await Promise.race([this.link.close(), new Promise((r) => setTimeout(r, 1000).unref())]);
   }
 
   /** Sends one line, returns what the chip printed before the next prompt (without the echo). */
   async run(line: string, what = line): Promise<string> {
     if (line.length > 250) throw new Error(`internal: Lua line too long (${line.length})`);
     this.buffer = "";
-    await this.link.write(Buffer.from(line + "\n", "latin1"));
+    // Not awaited alone: on a line nobody reads, the write never drains; the deadline still applies.
+    let writeError: Error | null = null;
+    this.link.write(Buffer.from(line + "\n", "latin1")).catch((err: Error) => {
+      writeError = err;
+      this.waiter?.();
+    });
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
+      if (writeError) throw new FlashError(`cannot write to ${this.link.path}: ${(writeError as Error).message}`, EXIT.device);
       if (this.lost) throw new FlashError(`the serial device went away (unplugged?): ${this.lost.message}`, EXIT.device);
       const text = this.buffer.replace(/\r/g, "");
       if (text.endsWith("\n" + PROMPT) || text === PROMPT || text.endsWith(">> ")) {

@@ -16,7 +16,7 @@ export interface SerialLink {
   open(baudRate: number): Promise<void>;
   close(): Promise<void>;
   readonly isOpen: boolean;
-  /** Resolves once the bytes have left (drained). */
+  /** Resolves once the bytes are handed to the OS (or, simulated, have crossed the wire). */
   write(data: Uint8Array): Promise<void>;
   /** Always the full DTR/RTS state. Rejects with SignalsUnsupported where the port has no modem lines. */
   setSignals(signals: Signals): Promise<void>;
@@ -83,8 +83,8 @@ export class NodeSerialLink implements SerialLink {
 
   async write(data: Uint8Array): Promise<void> {
     const port = this.requirePort();
+    // Handed to the OS, not drained: tcdrain() blocks a thread for good on a line nobody reads.
     await new Promise<void>((resolve, reject) => port.write(Buffer.from(data), cb(resolve, reject)));
-    await new Promise<void>((resolve, reject) => port.drain(cb(resolve, reject)));
   }
 
   async setSignals(signals: Signals): Promise<void> {
