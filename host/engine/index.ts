@@ -233,9 +233,11 @@ class WasmEngine implements Engine, ImportSink {
   private deliver(): void {
     if (this.delivering) return;
     this.delivering = true;
+    let i = 0;
     try {
-      while (this.queue.length > 0) {
-        const out = this.queue.shift()!;
+      // index walk, not shift(): calls made from inside host callbacks append to the same queue
+      while (i < this.queue.length) {
+        const out = this.queue[i++];
         if ("send" in out) {
           const pieces = out.send;
           if (pieces.length === 1) this.host.send(pieces[0]);
@@ -258,6 +260,7 @@ class WasmEngine implements Engine, ImportSink {
         }
       }
     } finally {
+      this.queue.splice(0, i);
       this.delivering = false;
     }
   }

@@ -1,0 +1,192 @@
+// Engine benchmarks: packets/s through the real wrapper and ABI against mqtt-packet on the same
+// packets, and the engine's linear-memory high-water mark.
+import mqttPacket from "mqtt-packet";
+import { createEngine, type Engine, type EngineEvent } from "../engine/index.js";
+import { EngineCodec } from "../engine/codec.js";
+import type { BenchRow } from "./types.js";
+
+const RUN_MS = 400;
+
+/** Operations per second of `batch` (which performs `perBatch` operations), after a warm-up. */
+function rate(batch: () => void, perBatch: number): number {
+  const warm = performance.now() + 60;
+  while (performance.now() < warm) batch();
+  let ops = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < RUN_MS) {
+    batch();
+    ops += perBatch;
+    now = performance.now();
+  }
+  return (ops * 1000) / (now - start);
+}
+
+const topic16 = "sensors/room/t16";
+const payload64 = new Uint8Array(64).fill(0x61);
+const payload1k = new Uint8Array(1024).fill(0x62);
+const will = { topic: "devices/esp-01/status", message: new TextEncoder().encode("offline"), qos: 1 as const, retain: true };
+const filters: Array<[string, number]> = [["sensors/+/t16", 0], ["cmd/esp-01/#", 1], ["config/esp-01", 2], ["$SYS/broker/uptime", 0]];
+
+const peerPackets = {
+  publish0: { cmd: "publish", topic: topic16, payload: Buffer.from(payload64), qos: 0, retain: false, dup: false },
+  publish1: { cmd: "publish", topic: topic16, payload: Buffer.from(payload1k), qos: 1, retain: false, dup: false, messageId: 1 },
+  connect: { cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, keepalive: 60, clientId: "esp-01",
+    username: "user", password: Buffer.from("secret"),
+    will: { topic: will.topic, payload: Buffer.from(will.message), qos: will.qos, retain: will.retain } },
+  subscribe: { cmd: "subscribe", messageId: 1, subscriptions: filters.map(([topic, qos]) => ({ topic, qos })) },
+} as const;
+
+function gen(p: object): Buffer {
+  return mqttPacket.generate(p as unknown as mqttPacket.Packet);
+}
+
+/** A connected engine whose output is only counted. */
+function connectedEngine(onEvent: (e: EngineEvent) => void = () => {}): { engine: Engine; sent: () => number } {
+  let bytes = 0;
+  const engine = createEngine({ send: (b) => { bytes += b.length; }, event: onEvent }, { maxMessageLength: 2048 });
+  engine.start({ clientId: "bench", keepaliveSeconds: 0, cleanSession: true, autoReconnect: false }, 0, 1);
+  engine.transportOpened(0);
+  engine.received(new Uint8Array(gen({ cmd: "connack", returnCode: 0, sessionPresent: false })), 0);
+  return { engine, sent: () => bytes };
+}
+
+function repeat(packet: Buffer, n: number): Buffer {
+  return Buffer.concat(Array.from({ length: n }, () => packet));
+}
+
+/** mqtt-packet's parser on a stream of `n` copies. */
+function peerParse(stream: Buffer, n: number): number {
+  const parser = mqttPacket.parser({ protocolVersion: 4 });
+  let got = 0;
+  parser.on("packet", () => { got++; });
+  return rate(() => {
+    parser.parse(stream);
+    if (got === 0) throw new Error("mqtt-packet parsed nothing");
+  }, n);
+}
+
+function row(name: string, ours: number, peer: number): BenchRow {
+  const ratio = ours / peer;
+  return { group: "codec", name, ours, peer, peerName: "mqtt-packet", unit: "packets/s", ratio, goal: ">= 2x", met: ratio >= 2 };
+}
+
+function parsePublish(packet: Buffer): [number, number] {
+  const n = 64;
+  const stream = repeat(packet, n);
+  let messages = 0;
+  const { engine } = connectedEngine((e) => { if (e.type === "message") messages++; });
+  const ours = rate(() => engine.received(stream, 0), n);
+  if (messages === 0) throw new Error("engine delivered nothing");
+  return [ours, peerParse(stream, n)];
+}
+
+/** Codec mode: items assembled into packet objects, as mqtt-packet does. */
+function parseCodec(packet: Buffer): [number, number] {
+  const n = 64;
+  const stream = repeat(packet, n);
+  const codec = new EngineCodec();
+  const decoder = new TextDecoder();
+  let packets = 0;
+  let current: Record<string, unknown> = {};
+  let parts: Uint8Array[] = [];
+  codec.onItem = (item, a, b, bytes) => {
+    if (item === 1) current = { type: a, length: b & 0x0fffffff };
+    else if (item === 2 || item === 3) current[a] = b;
+    else if (item === 4) parts = [];
+    else if (item === 5) parts.push(bytes!);
+    else if (item === 6) current[a] = a === 7 || a === 9 ? Buffer.concat(parts) : decoder.decode(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    else if (item === 7) packets++;
+  };
+  const ours = rate(() => { codec.parse(stream); }, n);
+  if (packets === 0) throw new Error("codec parsed nothing");
+  return [ours, peerParse(stream, n)];
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+
+  // parse
+  {
+    const [ours, peer] = parsePublish(gen(peerPackets.publish0));
+    rows.push(row("parse PUBLISH QoS 0 16 B topic / 64 B payload", ours, peer));
+  }
+  {
+    const [ours, peer] = parsePublish(gen(peerPackets.publish1));
+    rows.push(row("parse PUBLISH QoS 1 1 KiB (and send PUBACK)", ours, peer));
+  }
+  {
+    const [ours, peer] = parseCodec(gen(peerPackets.connect));
+    rows.push(row("parse CONNECT with will (codec mode)", ours, peer));
+  }
+  {
+    const [ours, peer] = parseCodec(gen(peerPackets.subscribe));
+    rows.push(row("parse SUBSCRIBE of 4 topics (codec mode)", ours, peer));
+  }
+
+  // generate
+  {
+    const { engine, sent } = connectedEngine();
+    const ours = rate(() => {
+      for (let i = 0; i < 32; i++) engine.publish(topic16, payload64, 0, false, i, 0);
+    }, 32);
+    if (sent() === 0) throw new Error("engine sent nothing");
+    rows.push(row("generate PUBLISH QoS 0 16 B topic / 64 B payload", ours, rate(() => gen(peerPackets.publish0), 1)));
+  }
+  {
+    let ids: number[] = [];
+    const engine = createEngine({
+      send: (b) => { if (b[0] === 0x32) ids.push((b[b.length - 1026] << 8) | b[b.length - 1025]); },
+      event: () => {},
+    });
+    engine.start({ clientId: "bench", keepaliveSeconds: 0, cleanSession: true, autoReconnect: false }, 0, 1);
+    engine.transportOpened(0);
+    engine.received(new Uint8Array(gen({ cmd: "connack", returnCode: 0, sessionPresent: false })), 0);
+    const ours = rate(() => {
+      for (let i = 0; i < 32; i++) engine.publish(topic16, payload1k, 1, false, i, 0);
+      // acknowledge the batch in one read so the table empties, as a broker would
+      const acks = Buffer.concat(ids.map((id) => gen({ cmd: "puback", messageId: id })));
+      ids = [];
+      engine.received(acks, 0);
+    }, 32);
+    rows.push(row("generate PUBLISH QoS 1 1 KiB (and take its PUBACK)", ours, rate(() => gen(peerPackets.publish1), 1)));
+  }
+  {
+    const engine = createEngine({ send: () => {}, event: () => {} });
+    const config = { clientId: "esp-01", keepaliveSeconds: 60, cleanSession: true, autoReconnect: false,
+      username: "user", password: new TextEncoder().encode("secret"), will };
+    const ours = rate(() => {
+      engine.start(config, 0, 1);
+      engine.transportOpened(0);
+      engine.close(0);
+    }, 1);
+    rows.push(row("generate CONNECT with will (start, open, close)", ours, rate(() => gen(peerPackets.connect), 1)));
+  }
+  {
+    let pending: number[] = [];
+    const engine = createEngine({ send: (b) => { if (b[0] === 0x82) pending.push((b[2] << 8) | b[3]); }, event: () => {} });
+    engine.start({ clientId: "bench", keepaliveSeconds: 0, cleanSession: true, autoReconnect: false }, 0, 1);
+    engine.transportOpened(0);
+    engine.received(new Uint8Array(gen({ cmd: "connack", returnCode: 0, sessionPresent: false })), 0);
+    const ours = rate(() => {
+      for (let i = 0; i < 8; i++) engine.subscribe(filters, i, 0);
+      const acks = Buffer.concat(pending.map((id) => gen({ cmd: "suback", messageId: id, granted: [0, 1, 2, 0] })));
+      pending = [];
+      engine.received(acks, 0);
+    }, 8);
+    rows.push(row("generate SUBSCRIBE of 4 topics (and take its SUBACK)", ours, rate(() => gen(peerPackets.subscribe), 1)));
+  }
+
+  // memory: 4 subscriptions and 20 QoS 1 messages of 64 bytes in flight
+  {
+    const { engine } = connectedEngine();
+    engine.subscribe(filters, 1, 0);
+    for (let i = 0; i < 20; i++) {
+      if (!engine.publish(topic16, payload64, 1, false, i, 0)) throw new Error("publish refused");
+    }
+    const bytes = engine.memoryHighWater();
+    rows.push({ group: "engine", name: "linear memory high-water, 4 subscriptions + 20 x 64 B QoS 1 in flight", ours: bytes,
+      peer: null, peerName: null, unit: "bytes", ratio: null, goal: "<= 8192", met: bytes <= 8192 });
+  }
+  return rows;
+}
