@@ -17,7 +17,6 @@ export interface TransportTarget {
   host: string;
   port: number;
   tls: TlsSettings | null;
-  connectTimeoutMs: number;
 }
 
 export interface TransportHandlers {
@@ -44,12 +43,10 @@ export class Transport {
   private opened = false;
   private done = false;
   private corked = false;
-  private timer: NodeJS.Timeout | null;
 
   constructor(target: TransportTarget, private readonly handlers: TransportHandlers) {
     const onOpen = () => {
       if (this.done) return;
-      this.clearTimer();
       this.opened = true;
       this.socket.setNoDelay(true);
       handlers.opened();
@@ -61,23 +58,14 @@ export class Transport {
     } else {
       this.socket = tcpConnect({ host: target.host, port: target.port }, onOpen);
     }
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.fail(Object.assign(new Error(`connecting to ${target.host}:${target.port} timed out`), { code: "ETIMEDOUT" }));
-    }, target.connectTimeoutMs);
     this.socket.on("data", (d: Buffer) => { if (!this.done) handlers.data(d); });
     this.socket.on("error", (err) => this.fail(err));
     this.socket.on("close", () => this.fail(null));
   }
 
-  private clearTimer(): void {
-    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
-  }
-
   private fail(err: Error | null): void {
     if (this.done) return;
     this.done = true;
-    this.clearTimer();
     this.socket.destroy();
     if (this.opened) {
       this.handlers.closed(err);
@@ -111,7 +99,6 @@ export class Transport {
   end(graceMs: number): void {
     if (this.done) return;
     this.done = true;
-    this.clearTimer();
     if (!this.opened) { this.socket.destroy(); return; }
     const t = setTimeout(() => this.socket.destroy(), graceMs);
     t.unref();
@@ -122,7 +109,6 @@ export class Transport {
   destroy(): void {
     if (this.done) return;
     this.done = true;
-    this.clearTimer();
     this.socket.destroy();
   }
 }

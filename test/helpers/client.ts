@@ -52,3 +52,27 @@ let seq = 0;
 export function uniqueId(prefix = "wq"): string {
   return `${prefix}-${process.pid}-${++seq}`;
 }
+
+/** Publish every [qos, payload] with at most `window` in flight; resolves when each callback has fired once. */
+export function publishAll(c: Client, topic: string, items: Array<[number, string]>, window = 16, timeoutMs = 30_000): Promise<void> {
+  const d = deferred<void>(`${items.length} publishes on ${topic}`, timeoutMs);
+  let sent = 0;
+  let done = 0;
+  const fired = new Set<number>();
+  const pump = () => {
+    while (sent < items.length && sent - done < window) {
+      const i = sent++;
+      const [q, m] = items[i];
+      if (!c.publish(topic, m, q, 0, () => {
+        if (fired.has(i)) { d.reject(new Error(`callback of message ${i} fired twice`)); return; }
+        fired.add(i);
+        done++;
+        if (done === items.length) d.resolve();
+        else pump();
+      })) { d.reject(new Error(`publish() returned false at message ${i} with ${sent - 1 - done} in flight`)); return; }
+    }
+  };
+  pump();
+  if (items.length === 0) d.resolve();
+  return d.promise;
+}

@@ -1,0 +1,199 @@
+// Client bench: messages/s through one local mosquitto, wasmqtt's Client vs MQTT.js in the same run
+// (QoS 0: 100k messages; QoS 1 and 2: 20k with 20 in flight), and the RSS growth of one connected
+// idle client, each measured in a fresh child process.
+import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, connect as tcpConnect } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+import mqtt from "mqtt";
+import { Client } from "../client.js";
+import type { BenchRow } from "./types.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "../..");
+const HOST = "127.0.0.1";
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on("error", reject);
+    s.listen(0, HOST, () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
+  });
+}
+
+async function startMosquitto(): Promise<{ port: number; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "wasmqtt-bench-"));
+  chmodSync(dir, 0o777);
+  const port = await freePort();
+  writeFileSync(join(dir, "mosquitto.conf"), [
+    `listener ${port} ${HOST}`, "allow_anonymous true", "persistence false", "log_dest none",
+    "max_inflight_messages 20", "max_queued_messages 1000000", "max_queued_bytes 0",
+  ].join("\n") + "\n");
+  const proc: ChildProcess = spawn("mosquitto", ["-c", join(dir, "mosquitto.conf")], { stdio: "ignore" });
+  for (let i = 0; ; i++) {
+    const up = await new Promise<boolean>((r) => {
+      const s = tcpConnect(port, HOST, () => { s.destroy(); r(true); });
+      s.on("error", () => r(false));
+    });
+    if (up) break;
+    if (i > 200 || proc.exitCode !== null) throw new Error("bench: mosquitto did not start");
+    await sleep(25);
+  }
+  return {
+    port,
+    stop: () => new Promise<void>((r) => {
+      proc.once("exit", () => { rmSync(dir, { recursive: true, force: true }); r(); });
+      proc.kill("SIGTERM");
+    }),
+  };
+}
+
+/** One side of the comparison: a publisher and a subscriber connected to the broker. */
+interface Pair {
+  /** Publish; `done` fires when this message is complete (QoS 0: handed over). false = try later. */
+  publish(topic: string, payload: Buffer, qos: 0 | 1 | 2, done: () => void): boolean;
+  onMessage(fn: () => void): void;
+  close(): Promise<void>;
+}
+
+async function wasmqttPair(port: number, topic: string, qos: number): Promise<Pair> {
+  const connectOne = (id: string) => new Promise<Client>((resolve, reject) => {
+    const c = new Client({ clientid: id, keepalive: 60, binary: true });
+    c.connect(HOST, port, 0, 0, resolve, (_c, reason) => reject(new Error(`wasmqtt connfail ${reason}`)));
+  });
+  const sub = await connectOne(`bench-sub-${process.pid}`);
+  const pub = await connectOne(`bench-pub-${process.pid}`);
+  await new Promise<void>((r) => sub.subscribe(topic, qos, () => r()));
+  return {
+    publish: (t, p, q, done) => pub.publish(t, p, q, 0, done),
+    onMessage: (fn) => sub.on("message", fn),
+    close: async () => { pub.close(); sub.close(); await sleep(20); },
+  };
+}
+
+async function mqttjsPair(port: number, topic: string, qos: number): Promise<Pair> {
+  const url = `mqtt://${HOST}:${port}`;
+  const sub = await mqtt.connectAsync(url, { clientId: `bench-jsub-${process.pid}`, reconnectPeriod: 0 });
+  const pub = await mqtt.connectAsync(url, { clientId: `bench-jpub-${process.pid}`, reconnectPeriod: 0 });
+  await sub.subscribeAsync(topic, { qos: qos as 0 | 1 | 2 });
+  return {
+    publish: (t, p, q, done) => { pub.publish(t, p, { qos: q }, () => done()); return true; },
+    onMessage: (fn) => sub.on("message", fn),
+    close: async () => { await Promise.all([pub.endAsync(true), sub.endAsync(true)]); },
+  };
+}
+
+/** Messages/s from the first publish to the subscriber holding every message. */
+async function throughput(make: (port: number, topic: string, qos: number) => Promise<Pair>, port: number,
+  qos: 0 | 1 | 2, count: number, window: number): Promise<number> {
+  const topic = `bench/${qos}/${Math.random().toString(36).slice(2)}`;
+  const pair = await make(port, topic, qos);
+  const payload = Buffer.alloc(64, 0x61);
+  let received = 0;
+  let finished!: () => void;
+  const all = new Promise<void>((r) => { finished = r; });
+  pair.onMessage(() => { if (++received === count) finished(); });
+  let sent = 0;
+  let done = 0;
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    const step = () => {
+      let batch = 0;
+      while (sent < count && sent - done < window && batch < 1000) {
+        if (!pair.publish(topic, payload, qos, () => { done++; if (qos > 0) kick(); })) break;
+        sent++;
+        batch++;
+      }
+      if (sent === count) resolve();
+      else if (qos === 0 || sent - done < window) setImmediate(step);
+    };
+    let scheduled = false;
+    const kick = () => { if (!scheduled) { scheduled = true; setImmediate(() => { scheduled = false; step(); }); } };
+    step();
+  });
+  const timeout = sleep(120_000).then(() => { throw new Error(`bench: only ${received} of ${count} QoS ${qos} messages arrived`); });
+  await Promise.race([all, timeout]);
+  const rate = count / ((performance.now() - t0) / 1000);
+  await pair.close();
+  return rate;
+}
+
+/** RSS growth (bytes) of importing the library and holding one connected idle client, in a fresh process. */
+function idleRss(kind: "wasmqtt" | "mqtt.js", port: number): Promise<number> {
+  const lib = kind === "wasmqtt"
+    ? `const { Client } = await import(${JSON.stringify(join(root, "dist/host/index.js"))});
+       await new Promise((res, rej) => { const c = new Client("rss-" + process.pid, 60);
+         c.connect("${HOST}", ${port}, 0, 0, () => c.subscribe("rss/t", 1, res), (_c, r) => rej(new Error("connfail " + r))); });`
+    : `const { default: mqtt } = await import("mqtt");
+       const c = await mqtt.connectAsync("mqtt://${HOST}:${port}", { clientId: "rss-" + process.pid, reconnectPeriod: 0 });
+       await c.subscribeAsync("rss/t", { qos: 1 });`;
+  const script = `
+    const settle = async () => { for (let i = 0; i < 4; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 50)); } };
+    await settle();
+    const before = process.memoryUsage().rss;
+    ${lib}
+    await new Promise((r) => setTimeout(r, 1000));
+    await settle();
+    console.log(process.memoryUsage().rss - before);
+    process.exit(0);
+  `;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], { cwd: root, timeout: 30_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`bench: RSS child for ${kind} failed: ${stderr || err.message}`));
+      else resolve(Number(stdout.trim()));
+    });
+  });
+}
+
+function row(name: string, ours: number, peer: number, unit: string, ratio: number, goal: string, min: number): BenchRow {
+  return { group: "client", name, ours, peer, peerName: "MQTT.js", unit, ratio, goal, met: ratio >= min };
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const broker = await startMosquitto();
+  const rows: BenchRow[] = [];
+  try {
+    const cases: Array<[0 | 1 | 2, number, number, number]> = [[0, 100_000, Infinity, 1.3], [1, 20_000, 20, 1], [2, 20_000, 20, 1]];
+    for (const [qos, count, window, goal] of cases) {
+      // Alternate who goes first and keep the best of two runs each, to damp warm-up and noise.
+      const ours: number[] = [];
+      const peer: number[] = [];
+      for (let r = 0; r < 2; r++) {
+        if (r === 0) {
+          ours.push(await throughput(wasmqttPair, broker.port, qos, count, window));
+          peer.push(await throughput(mqttjsPair, broker.port, qos, count, window));
+        } else {
+          peer.push(await throughput(mqttjsPair, broker.port, qos, count, window));
+          ours.push(await throughput(wasmqttPair, broker.port, qos, count, window));
+        }
+      }
+      const o = Math.max(...ours);
+      const p = Math.max(...peer);
+      const what = qos === 0 ? `${count / 1000}k QoS 0 messages, 64 B, publisher -> mosquitto -> subscriber`
+        : `${count / 1000}k QoS ${qos} messages, 64 B, ${window} in flight, publisher -> mosquitto -> subscriber`;
+      rows.push(row(what, o, p, "msg/s", o / p, `>= ${goal}x`, goal));
+    }
+    // Median of three fresh processes each; growth below one page counts as one page.
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[1];
+    const ours: number[] = [];
+    const peer: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      ours.push(await idleRss("wasmqtt", broker.port));
+      peer.push(await idleRss("mqtt.js", broker.port));
+    }
+    const o = Math.max(median(ours), 4096);
+    const p = Math.max(median(peer), 4096);
+    rows.push({
+      group: "client", name: "RSS growth: import + one connected idle client (fresh process, median of 3)",
+      ours: o / 1024, peer: p / 1024, peerName: "MQTT.js", unit: "KiB",
+      ratio: p / o, goal: "<= 1/5 of MQTT.js (>= 5x)", met: p / o >= 5,
+    });
+  } finally {
+    await broker.stop();
+  }
+  return rows;
+}

@@ -1,0 +1,9 @@
+// The package entry: `import { Client, constants } from "wasmqtt"`.
+export { Client, constants } from "./client.js";
+export type {
+  ClientOptions, ClientEvent, ClientEvents, ClientCallback, FailCallback, MessageCallback, SubackCallback,
+  ErrorCallback, MessageData, Payload, Flag, Secure,
+} from "./client.js";
+export type { ClientSettings } from "./net/settings.js";
+export { DEFAULT_CLIENT_SETTINGS } from "./net/settings.js";
+export type { TlsSettings } from "./net/transport.js";

@@ -1,0 +1,71 @@
+// Wrong arguments throw a TypeError/RangeError that names the call and the argument.
+import { describe, expect, it } from "vitest";
+import { Client } from "../../host/client.js";
+
+const mk = () => new Client("args", 30);
+type Case = [string, () => unknown, ErrorConstructor, RegExp];
+
+const cases: Case[] = [
+  ["Client without a client id", () => new Client(undefined as unknown as string, 30), TypeError, /Client: clientid must be a string/],
+  ["Client with a negative keepalive", () => new Client("x", -1), RangeError, /Client: keepalive/],
+  ["Client with keepalive 65536", () => new Client("x", 65536), RangeError, /Client: keepalive/],
+  ["Client with a numeric username", () => new Client("x", 30, 5 as unknown as string, "p"), TypeError, /Client: username/],
+  ["Client with cleansession 2", () => new Client("x", 30, null, null, 2), TypeError, /Client: cleansession/],
+  ["Client with max_message_length 0", () => new Client("x", 30, null, null, 1, 0), RangeError, /Client: max_message_length/],
+  ["lwt with qos 3", () => mk().lwt("/lwt", "x", 3), RangeError, /lwt: qos must be 0, 1 or 2/],
+  ["lwt with a table message", () => mk().lwt("/lwt", {} as unknown as string), TypeError, /lwt: message/],
+  ["on with an unknown event", () => mk().on("bogus" as "connect", () => {}), RangeError, /on: event must be one of/],
+  ["on with a non-function handler", () => mk().on("message", 5 as unknown as null), TypeError, /on: the message handler must be a function/],
+  ["connect without a host", () => mk().connect(undefined as unknown as string), TypeError, /connect: host/],
+  ["connect with port 0", () => mk().connect("127.0.0.1", 0), RangeError, /connect: port/],
+  ["connect with a string port", () => mk().connect("127.0.0.1", "1883"), RangeError, /connect: port/],
+  ["connect with secure 2", () => mk().connect("127.0.0.1", 1883, 2), TypeError, /connect: secure/],
+  ["connect with autoreconnect 'yes'", () => mk().connect("127.0.0.1", 1883, 0, "yes"), TypeError, /connect: autoreconnect/],
+  ["connect with a non-function after the callbacks", () => mk().connect("127.0.0.1", 1883, 0, 0, () => {}, 7), TypeError, /connect: .*callbacks must be functions/],
+  ["publish with qos 3", () => mk().publish("a/b", "x", 3, 0), RangeError, /publish: qos must be 0, 1 or 2/],
+  ["publish with qos -1", () => mk().publish("a/b", "x", -1, 0), RangeError, /publish: qos must be 0, 1 or 2/],
+  ["publish with qos missing", () => (mk().publish as (...a: unknown[]) => boolean)("a/b", "x"), RangeError, /publish: qos must be 0, 1 or 2/],
+  ["publish with a non-string topic", () => mk().publish(42 as unknown as string, "x", 0, 0), TypeError, /publish: topic must be a string/],
+  ["publish with an object payload", () => mk().publish("a/b", {} as unknown as string, 0, 0), TypeError, /publish: payload/],
+  ["publish with retain 'no'", () => mk().publish("a/b", "x", 0, "no" as unknown as number), TypeError, /publish: retain/],
+  ["publish with a non-function callback", () => mk().publish("a/b", "x", 0, 0, "cb" as unknown as () => void), TypeError, /publish: callback must be a function/],
+  ["publish to a topic with +", () => mk().publish("a/+/b", "x", 0, 0), RangeError, /publish: .*topic/],
+  ["publish to a topic with #", () => mk().publish("a/#", "x", 1, 0), RangeError, /publish: .*topic/],
+  ["publish to an empty topic", () => mk().publish("", "x", 1, 0), RangeError, /publish: .*topic/],
+  ["subscribe with qos 3", () => mk().subscribe("a/b", 3), RangeError, /subscribe: qos must be 0, 1 or 2/],
+  ["subscribe with a non-string topic", () => mk().subscribe(7 as unknown as string, 0), TypeError, /subscribe: topic must be a string/],
+  ["subscribe with a table qos of 5", () => mk().subscribe({ "a/b": 5 }), RangeError, /subscribe: qos of 'a\/b' must be 0, 1 or 2/],
+  ["subscribe with an empty table", () => mk().subscribe({}), RangeError, /subscribe: the table/],
+  ["subscribe with a bad filter", () => mk().subscribe("a/#/b", 0), RangeError, /subscribe: .*(filter|topic)/],
+  ["subscribe with a non-function callback", () => mk().subscribe("a/b", 0, 1 as unknown as () => void), TypeError, /subscribe: callback/],
+  ["unsubscribe with a non-string topic", () => mk().unsubscribe(null as unknown as string), TypeError, /unsubscribe: topic must be a string/],
+  ["unsubscribe with a non-function callback", () => mk().unsubscribe("a/b", 1 as unknown as () => void), TypeError, /unsubscribe: callback/],
+  ["unsubscribe with a bad filter", () => mk().unsubscribe("a+/b"), RangeError, /unsubscribe: .*(filter|topic)/],
+];
+
+describe("argument errors", () => {
+  for (const [what, fn, type, message] of cases) {
+    it(`${what} throws ${type.name} ${message}`, () => {
+      let err: unknown;
+      try { fn(); } catch (e) { err = e; }
+      expect(err).toBeInstanceOf(type);
+      expect((err as Error).message).toMatch(message);
+    });
+  }
+
+  it("accepts the seed's argument shapes without throwing", () => {
+    const c = new Client("ok", 120, "user", "password");
+    expect(() => c.lwt("/lwt", "offline", 0, 0)).not.toThrow();
+    expect(() => c.lwt("/lwt", Buffer.from("offline"))).not.toThrow();
+    expect(() => c.on("connect", () => {})).not.toThrow();
+    expect(() => c.on("connect", null)).not.toThrow();
+    expect(() => new Client({ clientid: "ok", keepalive: 0, binary: true })).not.toThrow();
+  });
+
+  it("publish, subscribe and unsubscribe before connect() return false", () => {
+    const c = mk();
+    expect(c.publish("a/b", "x", 1, 0)).toBe(false);
+    expect(c.subscribe("a/b", 0)).toBe(false);
+    expect(c.unsubscribe("a/b")).toBe(false);
+  });
+});
