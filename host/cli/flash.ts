@@ -21,6 +21,7 @@ const HELP: Record<string, string> = {
   --flash-freq F         40m|26m|20m|80m|keep (default keep)
   --flash-size S         ${Object.keys(FLASH_SIZES).join("|")}|detect|keep (default keep)
   --erase-all            erase the whole flash first
+  -u, --no-compress      send plain blocks instead of compressed ones
   --before B             default_reset|no_reset (default default_reset)
   --after A              hard_reset|no_reset (default hard_reset)
   --connect-attempts N   (default ${FLASH_LIMITS.connectAttempts})
@@ -33,7 +34,7 @@ const HELP: Record<string, string> = {
 };
 
 const VALUE_OPTIONS = new Set(["port", "baud", "flash-mode", "flash-freq", "flash-size", "before", "after", "connect-attempts"]);
-const FLAG_OPTIONS = new Set(["erase-all", "verbose", "run", "help"]);
+const FLAG_OPTIONS = new Set(["erase-all", "no-compress", "verbose", "run", "help"]);
 
 interface Parsed {
   options: Map<string, string>;
@@ -51,6 +52,7 @@ export function parseArgs(command: string, argv: string[]): Parsed {
     const arg = argv[i];
     if (arg === "-h") { parsed.flags.add("help"); continue; }
     if (arg === "-v") { parsed.flags.add("verbose"); continue; }
+    if (arg === "-u") { parsed.flags.add("no-compress"); continue; }
     if (arg === "-p" || arg === "-b") { argv[i] = arg === "-p" ? "--port" : "--baud"; i--; continue; }
     if (!arg.startsWith("--")) { parsed.positional.push(arg); continue; }
     const eq = arg.indexOf("=");
@@ -142,7 +144,7 @@ async function runFlash(parsed: Parsed): Promise<number> {
     flashMode: mode === "keep" ? undefined : (mode as FlashMode | undefined),
     flashFreq: freq === "keep" ? undefined : (freq as FlashFreq | undefined),
     flashSize: size === "keep" ? undefined : (size as FlashSize | "detect" | undefined),
-    eraseAll: parsed.flags.has("erase-all"), before, after, connectAttempts: attempts,
+    eraseAll: parsed.flags.has("erase-all"), compress: !parsed.flags.has("no-compress"), before, after, connectAttempts: attempts,
   }, {
     info: (l) => console.log(l),
     debug: (l) => { if (verbose) console.error(`  ${l}`); },

@@ -27,6 +27,8 @@ export interface FlashOptions {
   /** A size name, "detect" (use the flash ID) or undefined to keep the header's. */
   flashSize?: FlashSize | "detect";
   eraseAll?: boolean;
+  /** false: plain FLASH_DATA blocks (esptool's --no-compress); default compressed. */
+  compress?: boolean;
   before?: Before;
   after?: After;
   connectAttempts?: number;
@@ -146,8 +148,13 @@ export async function flashDevice(link: SerialLink, options: FlashOptions, ui: F
   const before = options.before ?? "default_reset";
   const after = options.after ?? "hard_reset";
   // Compress every region now, off the main thread, while connecting (re-done if the header changes).
-  let compressed = regions.map((r) => deflateAsync(r.data, { level: 9 }));
-  compressed.forEach((p) => p.catch(() => undefined));
+  const compress = options.compress ?? true;
+  const pack = (rs: Region[]) => rs.map((r) => {
+    const p = compress ? deflateAsync(r.data, { level: 9 }).then((b) => new Uint8Array(b)) : Promise.resolve(r.data);
+    p.catch(() => undefined);
+    return p;
+  });
+  let compressed = pack(regions);
 
   const adapter = new WebSerialAdapter(link);
   const transport = new QuietTransport(adapter as never, false);
@@ -223,7 +230,7 @@ export async function flashDevice(link: SerialLink, options: FlashOptions, ui: F
       const name = flashBytes === null ? null : sizeNameForBytes(flashBytes);
       if (!name) throw new FlashError("--flash-size detect: the flash size could not be read; give it, e.g. --flash-size 4MB", EXIT.device);
       regions = prepareRegions({ ...options, regions, flashSize: name }, { info: ui.debug });
-      compressed = regions.map((r) => deflateAsync(r.data, { level: 9 }));
+      compressed = pack(regions);
     }
 
     if (options.eraseAll) {
@@ -239,7 +246,7 @@ export async function flashDevice(link: SerialLink, options: FlashOptions, ui: F
     const reports: RegionReport[] = [];
     for (let i = 0; i < regions.length; i++) {
       const region = regions[i];
-      const packed = new Uint8Array(await compressed[i]);
+      const packed = await compressed[i];
       const expected = md5(region.data);
       let attempt = 0;
       for (;;) {
@@ -252,7 +259,8 @@ export async function flashDevice(link: SerialLink, options: FlashOptions, ui: F
             wireBytes += d.length;
             return countingWrite(d);
           };
-          await writeRegion(loader, region, packed, i, regions.length, ui);
+          if (compress) await writeRegion(loader, region, packed, i, regions.length, ui);
+          else await writeRegionPlain(loader, region, i, regions.length, ui);
           link.write = countingWrite;
           stage = `verifying ${region.name}`;
           const actual = await loader.flashMd5sum(region.address, region.data.length);
@@ -319,6 +327,24 @@ async function writeRegion(loader: ESPLoader, region: Region, packed: Uint8Array
     progress(Math.min(packed.length, (seq + 1) * blockSize));
   }
   await loader.flashDeflFinish(false, timeout);
+}
+
+async function writeRegionPlain(loader: ESPLoader, region: Region, index: number, count: number, ui: FlashUI): Promise<void> {
+  const blockSize: number = loader.FLASH_WRITE_SIZE;
+  const blocks = await loader.flashBegin(region.data.length, region.address);
+  const startedAt = Date.now();
+  const total = region.data.length;
+  const progress = (sent: number) => ui.progress({ index, count, name: region.name, address: region.address, sent, total, startedAt });
+  progress(0);
+  const timeout = Math.max(3000, loader.timeoutPerMb(loader.ERASE_WRITE_TIMEOUT_PER_MB, blockSize));
+  for (let seq = 0; seq < blocks; seq++) {
+    // Whole blocks only: the last one padded with 0xFF, as esptool does (erased flash reads 0xFF).
+    const block = new Uint8Array(blockSize).fill(0xff);
+    block.set(region.data.subarray(seq * blockSize, (seq + 1) * blockSize));
+    await loader.flashBlock(block, seq, timeout);
+    progress(Math.min(total, (seq + 1) * blockSize));
+  }
+  await loader.flashFinish(false, timeout);
 }
 
 /** The ESP8266 boots its application when EN rises with GPIO0 high: DTR off, pulse RTS. */

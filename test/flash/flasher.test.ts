@@ -113,6 +113,29 @@ describe("flashing the simulated ESP8266", () => {
     expect(bad.said).not.toContain("OHAI");
   });
 
+  it("writes plain (uncompressed) blocks with compress: false, padding the last block", async () => {
+    const { sim, link } = await rig({ faults: { corruptDataFrame: 1 } });
+    const odd = [{ address: 0x20000, data: pair.irom.subarray(0, 40000), name: "odd.bin" }];
+    const { error, report } = await run(link, { regions: odd, compress: false });
+    expect(error).toBeNull();
+    expect(report!.regions[0].compressedBytes).toBe(40000);
+    expect(sim.events).toContain("fault:corrupted frame 1");
+    expect(md5(sim.flash.read(0x20000, 40000))).toBe(md5(pair.irom.subarray(0, 40000)));
+    // The rest of the last 16 KB block is padding: erased flash, 0xFF.
+    expect(sim.flash.read(0x20000 + 40000, 0x4000 * 3 - 40000).every((b) => b === 0xff)).toBe(true);
+  });
+
+  it("the flash model is strict NOR: programming without an erase only clears bits", async () => {
+    const { NorFlash } = await import("./sim/nor-flash.js");
+    const nor = new NorFlash(64 * 1024);
+    nor.eraseSector(0x1000);
+    nor.program(0x1000, Uint8Array.of(0xf0));
+    nor.program(0x1000, Uint8Array.of(0x3c));
+    expect(nor.read(0x1000, 1)[0]).toBe(0x30);
+    nor.eraseSector(0x1fff);
+    expect(nor.read(0x1000, 0x1000).every((b) => b === 0xff)).toBe(true);
+  });
+
   it("erases the whole flash with --erase-all", async () => {
     const { sim, link } = await rig();
     const { error } = await run(link, { regions, eraseAll: true, after: "no_reset" });
