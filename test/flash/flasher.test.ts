@@ -2,7 +2,8 @@
 // told, and that faults end in a verified flash or a clear error, never a false success.
 import { describe, it, expect } from "vitest";
 import { createHash } from "node:crypto";
-import { getStubJsonByChipName } from "esptool-js";
+import { getStubJsonByChipName, Transport } from "esptool-js";
+import { WebSerialAdapter } from "../../host/flash/web-serial.js";
 import { SimEsp8266, ESP32_MAGIC, type ChipOptions } from "./sim/esp8266.js";
 import { SimLink, type SimLinkOptions } from "./sim/link.js";
 import { nodemcuPair, firmwareLike } from "./sim/images.js";
@@ -157,6 +158,35 @@ describe("flashing the simulated ESP8266", () => {
   });
 });
 
+describe("the Web Serial adapter under esptool-js", () => {
+  it("sends the full DTR/RTS state for single-flag calls and changes baud in place", async () => {
+    const { link } = await rig();
+    const adapter = new WebSerialAdapter(link);
+    const transport = new Transport(adapter as never, false);
+    await transport.connect(115200);
+    await transport.setDTR(true);
+    await transport.setRTS(true); // Transport then re-sends DTR: both must stay asserted
+    await transport.setDTR(false);
+    await transport.changeBaudrate(460800);
+    expect(link.calls).toEqual([
+      "open 115200", "signals dtr=1 rts=0", "signals dtr=1 rts=1", "signals dtr=1 rts=1", "signals dtr=0 rts=1", "baud 460800",
+    ]);
+    await adapter.close();
+  });
+
+  it("a whole flash never reopens the port after the stub runs: the baud change is in place", async () => {
+    const { link } = await rig();
+    const { error } = await run(link, { regions });
+    expect(error).toBeNull();
+    // Two opens at the ROM's rate (esptool-js reconnects once after the ESP8266 ROM rejects
+    // GET_SECURITY_INFO), none at 460800: a reopen there would be how the rate got changed.
+    expect(link.calls.filter((c) => c.startsWith("open"))).toEqual(["open 115200", "open 115200"]);
+    expect(link.calls).toContain("baud 460800");
+    // Reset into the app at the end: EN pulled low by RTS with DTR released, then released.
+    expect(link.calls.slice(-2)).toEqual(["signals dtr=0 rts=1", "signals dtr=0 rts=0"]);
+  });
+});
+
 describe("faults end in a verified flash or a clear error", () => {
   it("a silent chip: tells the user what to do", async () => {
     const { sim, link } = await rig({ faults: { silent: true } });
@@ -190,6 +220,15 @@ describe("faults end in a verified flash or a clear error", () => {
     expectFlashed(sim);
     expect(report!.regions[1].attempts).toBe(2);
     expect(lines.join("\n")).toMatch(/writing it again/);
+  });
+
+  it("a garbled answer: the block is sent again, caught by inflate or MD5, the region written again", async () => {
+    const { sim, link } = await rig({ faults: { corruptDataReply: 2 } });
+    const { error, report } = await run(link, { regions });
+    expect(error).toBeNull();
+    expect(sim.events).toContain("fault:corrupted reply 2");
+    expectFlashed(sim);
+    expect(report!.regions.some((r) => r.attempts === 2)).toBe(true);
   });
 
   it("another chip's magic: refused by name before anything is written", async () => {

@@ -20,6 +20,8 @@ export interface Faults {
   corruptDataFrame?: number;
   /** 0-based index among flash data frames: handled, but the answer is lost. */
   dropDataReply?: number;
+  /** 0-based index among flash data frames: handled, but noise breaks the answer's SLIP framing. */
+  corruptDataReply?: number;
   /** Above this rate the line garbles every byte (a cable or adapter that cannot do it). */
   maxReliableBaud?: number;
   /** Unplug after this many flash data frames reached the stub. */
@@ -175,6 +177,14 @@ export class SimEsp8266 {
     const reply = (value: number, body: number[] | Uint8Array) => {
       if (index >= 0 && index === this.faults.dropDataReply) {
         this.events.push(`fault:dropped reply ${index}`);
+        return;
+      }
+      if (index >= 0 && index === this.faults.corruptDataReply) {
+        this.events.push(`fault:corrupted reply ${index}`);
+        const real = this.output;
+        this.output = (bytes, baud) => real(Uint8Array.from([...bytes.subarray(0, 5), 0xdb, 0x01, ...bytes.subarray(5)]), baud);
+        this.reply(op, value, body);
+        this.output = real;
         return;
       }
       this.reply(op, value, body);

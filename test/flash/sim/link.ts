@@ -22,6 +22,8 @@ export class SimLink implements SerialLink {
   /** Bytes written by the host, and the bytes delivered to it, over the link's life. */
   hostBytes = 0;
   chipBytes = 0;
+  /** Every open (with its baud) and every in-place baud change, in order. */
+  readonly calls: string[] = [];
   private lost = false;
   private txFree = 0;
   private rxFree = 0;
@@ -38,6 +40,7 @@ export class SimLink implements SerialLink {
     if (this.lost) throw new Error(`cannot open ${this.path}: No such file or directory`);
     this.isOpen = true;
     this.hostBaud = baudRate;
+    this.calls.push(`open ${baudRate}`);
   }
 
   async close(): Promise<void> {
@@ -59,11 +62,13 @@ export class SimLink implements SerialLink {
 
   async setSignals(s: Signals): Promise<void> {
     if (this.options.signals === false) throw new SignalsUnsupported(this.path, "Inappropriate ioctl for device");
+    this.calls.push(`signals dtr=${+s.dtr} rts=${+s.rts}`);
     this.chip.setPins(s.dtr, s.rts);
   }
 
   async setBaudRate(baudRate: number): Promise<void> {
     this.hostBaud = baudRate;
+    this.calls.push(`baud ${baudRate}`);
   }
 
   onData(listener: (data: Uint8Array) => void): () => void {
