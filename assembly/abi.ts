@@ -50,10 +50,11 @@ export function io_size(): i32 {
   return IO_SIZE;
 }
 
-/** Inbound payload bytes delivered per message (1..DEFAULT_MAX_MESSAGE... any positive) and the
- *  outbound message cap (1..MAX_OUTBOUND). Returns the cap in effect. */
-export function configure(maxMessageLength: i32, maxQueued: i32): i32 {
+/** Inbound payload bytes delivered per message; the outbound message cap (1..MAX_OUTBOUND) and
+ *  the cap on topic + payload bytes of the publishes held. Returns the message cap in effect. */
+export function configure(maxMessageLength: i32, maxQueued: i32, maxQueuedBytes: u32): i32 {
   setup();
+  S.maxQueuedBytes = maxQueuedBytes;
   S.maxMessage = maxMessageLength > 0 ? maxMessageLength : DEFAULT_MAX_MESSAGE;
   S.maxQueued = maxQueued > 0 && maxQueued < MAX_OUTBOUND ? maxQueued : MAX_OUTBOUND;
   return S.maxQueued;
@@ -76,15 +77,23 @@ export function text(kind: i32, len: i32, last: i32): i32 {
   return checkedError;
 }
 
+/** Check a string the host hands over: strings up to IO_SIZE bytes are in io now; longer ones
+ *  must have been checked piece by piece with text() just before. */
 function checked(kind: i32, len: u32): i32 {
-  if (modeOf(kind) == C.TEXT_BINARY) return len > 65535 ? E.E_ARG_TOO_LONG : 0;
+  const mode = modeOf(kind);
+  if (mode == C.TEXT_BINARY) return len > 65535 ? E.E_ARG_TOO_LONG : 0;
+  if (len <= <u32>IO_SIZE) {
+    check.begin(mode);
+    check.piece(io, <i32>len);
+    return check.finish();
+  }
   if (checkedKind != kind || checkedLen != len) return E.E_ARG_ORDER;
   checkedKind = -1;
   if (checkedError != 0) return checkedError;
   return len > 65535 ? E.E_ARG_TOO_LONG : 0;
 }
 
-/** Hand the engine a string kept host-side as blob `handle`. For kind 6 (filter) the requested
+/** Hand the engine a string kept host-side as blob `handle` (a copy of it is in io when it fits). For kind 6 (filter) the requested
  *  QoS is in bits 8..9 of `kind`. Returns 0 (the engine now owns the handle) or an error code. */
 export function field(kindAndQos: i32, handle: i32, len: u32): i32 {
   setup();
@@ -152,7 +161,8 @@ export function wake_delay(): i32 {
   return Conn.wakeDelay();
 }
 
-/** Publish blob `handle` = topic bytes (checked with text(5, ...)) then payload bytes.
+/** Publish blob `handle` = topic bytes then payload bytes; the topic is also in io (or, when
+ *  longer than io, was checked with text(5, ...) just before).
  *  Returns 1 accepted (handle owned until release), 0 queue full or offline, or -error. */
 export function publish(handle: i32, topicLen: u32, payloadLen: u32, qosRetain: i32, token: i32, now: u32): i32 {
   setup();

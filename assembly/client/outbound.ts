@@ -33,6 +33,7 @@ const table: usize = memory.data(<i32>ENTRY_SIZE * MAX_OUTBOUND);
 export const requestIds: usize = memory.data(MAX_PENDING_REQUESTS * 2);
 
 let used: i32 = 0;
+let usedBytes: u32 = 0;
 let nextSeq: u32 = 0;
 let lastPid: i32 = 0;
 
@@ -87,6 +88,7 @@ function complete(e: Entry, kind: i32): void {
   e.state = Q_FREE;
   e.pid = 0;
   used--;
+  usedBytes -= e.topicLen + e.payloadLen;
   hostRelease(e.blob);
   emit(kind, e.token);
 }
@@ -115,7 +117,7 @@ export function publish(blob: i32, topicLen: u32, payloadLen: u32, qos: i32, ret
     emit(EV_PUBACK, token);
     return true;
   }
-  if (used >= S.maxQueued) return false;
+  if (used >= S.maxQueued || topicLen + payloadLen > S.maxQueuedBytes - usedBytes) return false;
   for (let i = 0; i < MAX_OUTBOUND; i++) {
     const e = at(i);
     if (e.state != Q_FREE) continue;
@@ -129,6 +131,7 @@ export function publish(blob: i32, topicLen: u32, payloadLen: u32, qos: i32, ret
     e.token = token;
     e.seq = ++nextSeq;
     used++;
+    usedBytes += topicLen + payloadLen;
     if (send) transmit(e, false);
     return true;
   }

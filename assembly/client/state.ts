@@ -35,6 +35,7 @@ export class S {
   static attempt: i32 = 0;
   static maxMessage: i32 = DEFAULT_MAX_MESSAGE;
   static maxQueued: i32 = MAX_OUTBOUND;
+  static maxQueuedBytes: u32 = 65536;
 }
 
 /** Wrap-safe "a is at or after b" for u32 millisecond times. */

@@ -8,7 +8,8 @@ import type { Engine, EngineEvent, EngineHost, EngineLimits, SessionConfig } fro
 
 export * from "./types.js";
 
-/** Host-side bounds, all in one place. maxQueuedMessages is capped by the engine's table size. */
+/** Host-side bounds, all in one place. maxQueuedMessages is capped by the engine's table size;
+ *  maxQueuedBytes counts topic + payload bytes of the publishes the engine holds. */
 export const DEFAULT_LIMITS: EngineLimits = {
   maxMessageLength: 1024,
   maxQueuedMessages: 32,
@@ -28,7 +29,7 @@ export interface EngineExports {
   memory: WebAssembly.Memory;
   io_ptr(): number;
   io_size(): number;
-  configure(maxMessageLength: number, maxQueued: number): number;
+  configure(maxMessageLength: number, maxQueued: number, maxQueuedBytes: number): number;
   text(kind: number, len: number, last: number): number;
   field(kind: number, handle: number, len: number): number;
   clear_fields(): void;
@@ -99,8 +100,11 @@ export function instantiate(sink: { current: ImportSink }): EngineExports {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-interface Blob { bytes: Uint8Array; counted: boolean }
-type Output = { send: Uint8Array[] } | { event: EngineEvent; errorCode?: number };
+/** A host-side string or payload: `head` then `tail`. A null head means "the bytes are in io"
+ *  (only during the call that hands the blob over). */
+interface Blob { head: Uint8Array | null; headLen: number; tail: Uint8Array | null; size: number }
+/** Output in order: byte ranges of outBuf to send, and events. */
+type Output = { start: number; end: number } | { event: EngineEvent; errorCode?: number };
 
 function checkLimit(name: keyof EngineLimits, value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
@@ -121,13 +125,14 @@ class WasmEngine implements Engine, ImportSink {
   private readonly ioSize: number;
   private readonly blobs = new Map<number, Blob>();
   private nextHandle = 1;
-  private queuedBytes = 0;
   private readonly queue: Output[] = [];
   private delivering = false;
   private lastNow = 0;
   private granted: number[] = [];
-  private parts: Uint8Array[] = [];
-  private partsSize = 0;
+  private outBuf = new Uint8Array(4096);
+  private outLen = 0;
+  private msg: Uint8Array | null = null;
+  private msgLen = 0;
 
   constructor(private readonly host: EngineHost, limits: Partial<EngineLimits> = {}) {
     const merged = { ...DEFAULT_LIMITS, ...limits };
@@ -137,7 +142,7 @@ class WasmEngine implements Engine, ImportSink {
     this.ioSize = this.x.io_size();
     const maxMessageLength = checkLimit("maxMessageLength", merged.maxMessageLength);
     const maxQueuedBytes = checkLimit("maxQueuedBytes", merged.maxQueuedBytes);
-    const cap = this.x.configure(maxMessageLength, checkLimit("maxQueuedMessages", merged.maxQueuedMessages));
+    const cap = this.x.configure(maxMessageLength, checkLimit("maxQueuedMessages", merged.maxQueuedMessages), maxQueuedBytes);
     this.limits = Object.freeze({ maxMessageLength, maxQueuedMessages: cap, maxQueuedBytes });
   }
 
@@ -147,26 +152,48 @@ class WasmEngine implements Engine, ImportSink {
     return new Uint8Array(this.x.memory.buffer, ptr, len);
   }
 
-  private sendPiece(piece: Uint8Array): void {
+  /** Room for `len` more output bytes; returns the write offset. */
+  private reserve(len: number): number {
+    const at = this.outLen;
+    if (at + len > this.outBuf.length) {
+      const bigger = new Uint8Array(Math.max(this.outBuf.length * 2, at + len));
+      bigger.set(this.outBuf.subarray(0, at));
+      this.outBuf = bigger;
+    }
     const last = this.queue[this.queue.length - 1];
-    if (last && "send" in last) last.send.push(piece);
-    else this.queue.push({ send: [piece] });
+    if (last && "start" in last && last.end === at) last.end = at + len;
+    else this.queue.push({ start: at, end: at + len });
+    this.outLen = at + len;
+    return at;
   }
 
   send(ptr: number, len: number): void {
-    this.sendPiece(this.bytes(ptr, len).slice());
+    const at = this.reserve(len);
+    this.outBuf.set(this.bytes(ptr, len), at);
   }
 
   sendBlob(handle: number, offset: number, len: number): void {
     const blob = this.blobs.get(handle);
-    if (!blob) throw new Error(`wasmqtt engine: send_blob of unknown handle ${handle}`);
-    this.sendPiece(blob.bytes.subarray(offset, offset + len));
+    if (!blob || offset + len > blob.size) throw new Error(`wasmqtt engine: send_blob outside blob ${handle}`);
+    let at = this.reserve(len);
+    const headLen = blob.headLen;
+    if (offset < headLen) {
+      const n = Math.min(len, headLen - offset);
+      const head = blob.head ?? this.bytes(this.ioPtr, headLen);
+      this.outBuf.set(n === head.length ? head : head.subarray(offset, offset + n), at);
+      at += n;
+      offset += n;
+      len -= n;
+    }
+    if (len > 0) {
+      const from = offset - headLen;
+      this.outBuf.set(blob.tail!.subarray(from, from + len), at);
+    }
   }
 
   release(handle: number): void {
     const blob = this.blobs.get(handle);
     if (!blob) return;
-    if (blob.counted) this.queuedBytes -= blob.bytes.length;
     this.blobs.delete(handle);
   }
 
@@ -196,31 +223,22 @@ class WasmEngine implements Engine, ImportSink {
 
   message(topicPtr: number, topicLen: number, ptr: number, len: number, total: number, flags: number): void {
     if (flags & MSG_FIRST) {
-      this.parts = [];
-      this.partsSize = 0;
+      this.msg = new Uint8Array(Math.min(total, this.limits.maxMessageLength));
+      this.msgLen = 0;
     }
+    const msg = this.msg;
+    if (!msg) return; // a last piece without a first: nothing to deliver
     if (len > 0) {
-      this.parts.push(this.bytes(ptr, len).slice());
-      this.partsSize += len;
+      const n = Math.min(len, msg.length - this.msgLen);
+      msg.set(this.bytes(ptr, n), this.msgLen);
+      this.msgLen += n;
     }
     if (!(flags & MSG_LAST)) return;
-    let payload: Uint8Array;
-    if (this.parts.length === 1) payload = this.parts[0];
-    else {
-      payload = new Uint8Array(this.partsSize);
-      let at = 0;
-      for (const part of this.parts) {
-        payload.set(part, at);
-        at += part.length;
-      }
-    }
-    this.parts = [];
-    this.partsSize = 0;
-    void total;
+    this.msg = null;
     this.push({
       type: "message",
       topic: decoder.decode(this.bytes(topicPtr, topicLen)),
-      payload,
+      payload: this.msgLen === msg.length ? msg : msg.subarray(0, this.msgLen),
       qos: (flags >> 3) & 3,
       retain: (flags & MSG_RETAIN) !== 0,
       overflow: (flags & MSG_OVERFLOW) !== 0,
@@ -238,21 +256,8 @@ class WasmEngine implements Engine, ImportSink {
       // index walk, not shift(): calls made from inside host callbacks append to the same queue
       while (i < this.queue.length) {
         const out = this.queue[i++];
-        if ("send" in out) {
-          const pieces = out.send;
-          if (pieces.length === 1) this.host.send(pieces[0]);
-          else {
-            let size = 0;
-            for (const p of pieces) size += p.length;
-            const all = new Uint8Array(size);
-            let at = 0;
-            for (const p of pieces) {
-              all.set(p, at);
-              at += p.length;
-            }
-            this.host.send(all);
-          }
-        } else {
+        if ("start" in out) this.host.send(this.outBuf.slice(out.start, out.end));
+        else {
           if (out.errorCode !== undefined && out.event.type === "protocol-error") {
             out.event.message = this.errorText(out.errorCode);
           }
@@ -260,7 +265,10 @@ class WasmEngine implements Engine, ImportSink {
         }
       }
     } finally {
-      this.queue.splice(0, i);
+      if (i === this.queue.length) {
+        this.queue.length = 0;
+        this.outLen = 0;
+      } else this.queue.splice(0, i);
       this.delivering = false;
     }
   }
@@ -278,30 +286,46 @@ class WasmEngine implements Engine, ImportSink {
 
   // --- strings and blobs ----------------------------------------------------------------------
 
-  /** Let the engine check a string piece by piece through io; returns the error code or 0. */
-  private check(kind: number, bytes: Uint8Array): number {
+  /** Put a string where the engine checks it: into io when it fits, else piece by piece
+   *  through text() (the engine remembers the result for the next call). */
+  private stage(kind: number, bytes: Uint8Array): void {
     const io = this.bytes(this.ioPtr, this.ioSize);
-    let at = 0;
-    for (;;) {
-      const n = Math.min(this.ioSize, bytes.length - at);
-      io.set(bytes.subarray(at, at + n));
-      at += n;
-      const last = at >= bytes.length;
-      const err = this.x.text(kind, n, last ? 1 : 0);
-      if (last) return err;
-      if (err !== 0) {
-        this.x.text(kind, 0, 1);
-        return err;
-      }
+    if (bytes.length <= this.ioSize) {
+      io.set(bytes);
+      return;
+    }
+    for (let at = 0; at < bytes.length; at += this.ioSize) {
+      const piece = bytes.subarray(at, Math.min(bytes.length, at + this.ioSize));
+      io.set(piece);
+      this.x.text(kind, piece.length, at + piece.length >= bytes.length ? 1 : 0);
     }
   }
 
-  private newBlob(bytes: Uint8Array, counted = false): number {
+  /** Encode a JS string straight into io when it surely fits; else stage its bytes. Returns its
+   *  length and its bytes (null when they are only in io). */
+  private stageText(kind: number, text: string): [number, Uint8Array | null] {
+    if (text.length * 3 <= this.ioSize) {
+      const { written } = encoder.encodeInto(text, this.bytes(this.ioPtr, this.ioSize));
+      return [written, null];
+    }
+    const bytes = encoder.encode(text);
+    this.stage(kind, bytes);
+    return [bytes.length, bytes];
+  }
+
+  private newBlob(head: Uint8Array | null, headLen: number, tail: Uint8Array | null): number {
     const handle = this.nextHandle;
     this.nextHandle = this.nextHandle >= 0x7fffffff ? 1 : this.nextHandle + 1;
-    this.blobs.set(handle, { bytes, counted });
-    if (counted) this.queuedBytes += bytes.length;
+    this.blobs.set(handle, { head, headLen, tail, size: headLen + (tail ? tail.length : 0) });
     return handle;
+  }
+
+  /** After the call that handed `handle` over: if the engine kept it, give it its own copies. */
+  private keep(handle: number, copyTail: boolean): void {
+    const blob = this.blobs.get(handle);
+    if (!blob) return;
+    if (blob.head === null) blob.head = this.bytes(this.ioPtr, blob.headLen).slice();
+    if (copyTail && blob.tail) blob.tail = blob.tail.slice();
   }
 
   private dropBlob(handle: number): void {
@@ -309,17 +333,21 @@ class WasmEngine implements Engine, ImportSink {
   }
 
   /** A string handed to the engine as a blob; throws RangeError naming `what` if refused. */
-  private field(kind: number, bytes: Uint8Array, what: string, extra = 0): void {
-    if (kind !== KIND.PASSWORD && kind !== KIND.WILL_MESSAGE) {
-      const err = this.check(kind, bytes);
-      if (err !== 0) throw new RangeError(`${what}: ${this.errorText(err)}`);
+  private field(kind: number, value: string | Uint8Array, what: string, extra = 0): void {
+    let len: number;
+    let bytes: Uint8Array | null;
+    if (typeof value === "string") [len, bytes] = this.stageText(kind, value);
+    else {
+      bytes = value.slice();
+      len = bytes.length;
     }
-    const handle = this.newBlob(bytes);
-    const err = this.x.field(kind | (extra << 8), handle, bytes.length);
+    const handle = this.newBlob(bytes, len, null);
+    const err = this.x.field(kind | (extra << 8), handle, len);
     if (err !== 0) {
       this.dropBlob(handle);
       throw new RangeError(`${what}: ${this.errorText(err)}`);
     }
+    this.keep(handle, false);
   }
 
   // --- Engine ---------------------------------------------------------------------------------
@@ -333,23 +361,23 @@ class WasmEngine implements Engine, ImportSink {
     if (typeof keepalive !== "number" || !Number.isInteger(keepalive)) throw new TypeError("config.keepaliveSeconds must be an integer");
     let flags = (config.cleanSession ? 1 : 0) | (config.autoReconnect ? 2 : 0);
     try {
-      this.field(KIND.CLIENT_ID, encoder.encode(config.clientId), "config.clientId");
+      this.field(KIND.CLIENT_ID, config.clientId, "config.clientId");
       if (config.username !== undefined) {
         if (typeof config.username !== "string") throw new TypeError("config.username must be a string");
-        this.field(KIND.USERNAME, encoder.encode(config.username), "config.username");
+        this.field(KIND.USERNAME, config.username, "config.username");
         flags |= 64;
       }
       if (config.password !== undefined) {
         if (!(config.password instanceof Uint8Array)) throw new TypeError("config.password must be a Uint8Array");
-        this.field(KIND.PASSWORD, config.password.slice(), "config.password");
+        this.field(KIND.PASSWORD, config.password, "config.password");
         flags |= 128;
       }
       if (config.will !== undefined) {
         const will = config.will;
         if (typeof will.topic !== "string") throw new TypeError("config.will.topic must be a string");
         if (!(will.message instanceof Uint8Array)) throw new TypeError("config.will.message must be a Uint8Array");
-        this.field(KIND.WILL_TOPIC, encoder.encode(will.topic), "config.will.topic");
-        this.field(KIND.WILL_MESSAGE, will.message.slice(), "config.will.message");
+        this.field(KIND.WILL_TOPIC, will.topic, "config.will.topic");
+        this.field(KIND.WILL_MESSAGE, will.message, "config.will.message");
         const q = Number.isInteger(will.qos) && will.qos >= 0 && will.qos <= 3 ? will.qos : 3;
         flags |= 4 | (q << 3) | (will.retain ? 32 : 0);
       }
@@ -403,19 +431,13 @@ class WasmEngine implements Engine, ImportSink {
     if (typeof topic !== "string") throw new TypeError("topic must be a string");
     if (!(payload instanceof Uint8Array)) throw new TypeError("payload must be a Uint8Array");
     const t = this.now(now);
-    const topicBytes = encoder.encode(topic);
-    const err = this.check(KIND.TOPIC, topicBytes);
-    if (err !== 0) throw new RangeError(`topic: ${this.errorText(err)}`);
     const q = Number.isInteger(qos) && qos >= 0 && qos <= 3 ? qos : 3;
-    const size = topicBytes.length + payload.length;
-    if (this.queuedBytes + size > this.limits.maxQueuedBytes) return false;
-    const blob = new Uint8Array(size);
-    blob.set(topicBytes);
-    blob.set(payload, topicBytes.length);
-    const handle = this.newBlob(blob, true);
+    const [topicLen, topicBytes] = this.stageText(KIND.TOPIC, topic);
+    const handle = this.newBlob(topicBytes, topicLen, payload);
     try {
-      const r = this.x.publish(handle, topicBytes.length, payload.length, (q << 1) | (retain ? 1 : 0), token | 0, t);
-      if (r !== 1) this.dropBlob(handle);
+      const r = this.x.publish(handle, topicLen, payload.length, (q << 1) | (retain ? 1 : 0), token | 0, t);
+      if (r === 1) this.keep(handle, true);
+      else this.dropBlob(handle);
       if (r < 0) throw new RangeError(`publish: ${this.errorText(-r)}`);
       return r === 1;
     } finally {
@@ -444,7 +466,7 @@ class WasmEngine implements Engine, ImportSink {
     const t = this.now(now);
     this.x.clear_fields();
     try {
-      filters.forEach(([topic, q], i) => this.field(KIND.FILTER, encoder.encode(topic), `filters[${i}]`, q));
+      filters.forEach(([topic, q], i) => this.field(KIND.FILTER, topic, `filters[${i}]`, q));
       const r = sub ? this.x.subscribe(token | 0, t) : this.x.unsubscribe(token | 0, t);
       if (r < 0) throw new RangeError(`filters: ${this.errorText(-r)}`);
       return r === 1;

@@ -309,7 +309,7 @@ describe("QoS and sessions", () => {
     const rig = new Rig();
     rig.connect();
     expect(() => rig.engine.publish("a/+", bytes(""), 0, false, 1, rig.now)).toThrow(RangeError);
-    expect(() => rig.engine.publish("", bytes(""), 0, false, 1, rig.now)).toThrow(/topic: topic name is empty/);
+    expect(() => rig.engine.publish("", bytes(""), 0, false, 1, rig.now)).toThrow(/publish: topic name is empty/);
     expect(() => rig.engine.publish("t", bytes(""), 3, false, 1, rig.now)).toThrow(/qos must be 0, 1 or 2/);
     expect(() => rig.engine.publish(5 as any, bytes(""), 0, false, 1, rig.now)).toThrow(TypeError);
     expect(() => rig.engine.subscribe([["a/#/b", 0]], 1, rig.now)).toThrow(/filters\[0\].*whole level/);
