@@ -58,6 +58,7 @@ export async function run(): Promise<BenchRow[]> {
   });
   const peerMs = performance.now() - t0;
   await transport.disconnect().catch(() => undefined);
+  await adapter.release();
   if (md5(chip2.flash.read(ADDRESS, SIZE)) !== md5(data)) throw new Error("bench: esptool-js flash contents differ");
 
   return [

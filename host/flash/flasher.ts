@@ -305,7 +305,7 @@ export async function flashDevice(link: SerialLink, options: FlashOptions, ui: F
     if (!adapter.lost && !adapter.writable?.locked) {
       await Promise.race([transport.disconnect().catch(() => undefined), sleep(2000)]);
     }
-    await adapter.close().catch(() => undefined);
+    await adapter.release().catch(() => undefined);
   }
 }
 

@@ -1,6 +1,8 @@
 // esptool-js's Transport expects a Web Serial port; this gives it one on top of a SerialLink.
 // setSignals keeps the full DTR/RTS state (Web Serial callers pass one flag at a time) and
-// setBaudRate changes the rate in place, so the port is never reopened mid-session.
+// setBaudRate changes the rate in place. close() only ends the streams: esptool-js closes and
+// reopens the port when it reconnects, and on a real board reopening can pulse DTR/RTS and reset
+// the chip out of download mode, so the port itself stays open until release().
 import { SignalsUnsupported, type SerialLink, type Signals } from "./serial-link.js";
 
 interface WebSerialSignals {
@@ -29,7 +31,8 @@ export class WebSerialAdapter {
 
   async open(options: { baudRate: number }): Promise<void> {
     this.lost = null;
-    await this.link.open(options.baudRate);
+    if (this.link.isOpen) await this.link.setBaudRate(options.baudRate);
+    else await this.link.open(options.baudRate);
     let controller!: ReadableStreamDefaultController<Uint8Array>;
     this.readable = new ReadableStream<Uint8Array>({
       start: (c) => {
@@ -69,6 +72,11 @@ export class WebSerialAdapter {
     if (this.readable && !this.readable.locked) await this.readable.cancel().catch(() => undefined);
     this.readable = null;
     this.writable = null;
+  }
+
+  /** Ends the streams and closes the port. */
+  async release(): Promise<void> {
+    await this.close();
     await this.link.close();
   }
 
