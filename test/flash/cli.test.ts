@@ -125,9 +125,9 @@ describe("wasmqtt flash over a pty", () => {
 });
 
 describe("the NodeMCU Lua prompt over a pty", () => {
-  async function lua() {
+  async function lua(fault?: "corrupt-write") {
     const files = mkdtempSync(join(tmpdir(), "wasmqtt-spiffs-"));
-    const chip = await nodemcuPty(files);
+    const chip = await nodemcuPty(files, fault);
     cleanups.push(() => chip.close());
     return { files, host: chip.host };
   }
@@ -149,6 +149,16 @@ describe("the NodeMCU Lua prompt over a pty", () => {
     expect(readFileSync(join(files, "init.lua"))).toEqual(init);
     expect(readFileSync(join(files, "blob.bin"))).toEqual(blob);
     expect(readFileSync(join(files, "main.lua"))).toEqual(main);
+  });
+
+  it("a file stored wrong on the chip: upload fails and says so", async () => {
+    const { host } = await lua("corrupt-write");
+    const src = mkdtempSync(join(tmpdir(), "wasmqtt-src-"));
+    writeFileSync(join(src, "app.lua"), "x".repeat(500));
+    const r = await wasmqtt(["upload", join(src, "app.lua"), "--port", host]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/app\.lua on the chip does not match the file \(500 bytes, sum \d+\/\d+; expected 500 bytes/);
+    expect(r.stdout).not.toMatch(/written and checked/);
   });
 
   it("ls lists files with sizes; rm removes them and says when a name is not there", async () => {

@@ -1,13 +1,19 @@
 -- A NodeMCU Lua prompt for tests: real Lua 5.1 reading lines from the UART (stdin), echoing them,
 -- ">> " for unfinished chunks, "> " when ready; `file` keeps its files in the directory arg[1].
-local root = assert(arg[1], "usage: nodemcu.lua DIR")
+local root = assert(arg[1], "usage: nodemcu.lua DIR [corrupt-write]")
+-- "corrupt-write": the second write to a file stores one byte wrong (a flaky flash), to show uploads are checked.
+local corrupt, writes = arg[2] == "corrupt-write", 0
 io.stdout:setvbuf("no")
 
 local function path(n) return root .. "/" .. n end
 
 local F = {}
 F.__index = F
-function F:write(s) return self.h:write(s) and true or nil end
+function F:write(s)
+  writes = writes + 1
+  if corrupt and writes == 2 and #s > 0 then s = s:sub(1, -2) .. string.char((s:byte(-1) + 1) % 256) end
+  return self.h:write(s) and true or nil
+end
 function F:writeline(s) return self.h:write(s, "\n") and true or nil end
 function F:read(n)
   if type(n) == "number" or n == nil then return self.h:read(n or 1024) end

@@ -45,11 +45,11 @@ export async function attachChip(chip: SimEsp8266, devicePath: string): Promise<
 }
 
 /** A NodeMCU Lua prompt (real Lua 5.1 with a `file` module over DIR) on the device end of a pty. */
-export async function nodemcuPty(filesDir: string): Promise<{ host: string; close(): void }> {
+export async function nodemcuPty(filesDir: string, fault?: "corrupt-write"): Promise<{ host: string; close(): void }> {
   const dir = mkdtempSync(join(tmpdir(), "wasmqtt-lua-"));
   const host = join(dir, "host");
   const script = new URL("./nodemcu.lua", import.meta.url).pathname;
-  const socat = spawn("socat", [`pty,raw,echo=0,link=${host}`, `EXEC:lua5.1 ${script} ${filesDir}`], { stdio: "ignore" });
+  const socat = spawn("socat", [`pty,raw,echo=0,link=${host}`, `EXEC:lua5.1 ${script} ${filesDir}${fault ? " " + fault : ""}`], { stdio: "ignore" });
   await waitFor([host], socat);
   return { host, close: () => socat.kill("SIGKILL") };
 }
