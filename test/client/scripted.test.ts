@@ -214,6 +214,64 @@ describe("acknowledgements", () => {
   });
 });
 
+describe("inbound QoS 2", () => {
+  it("a duplicate PUBLISH before PUBREL is acknowledged again but delivered once", async () => {
+    const done = deferred<string[]>("the exchange");
+    const b = await scripted(async (cn) => {
+      await accept(cn);
+      const log: string[] = [];
+      const pub = { cmd: "publish", topic: "q2/t", payload: Buffer.from("once"), qos: 2, messageId: 7, retain: false } as const;
+      cn.send({ ...pub, dup: false });
+      const r1 = await cn.next();
+      log.push(`${r1.cmd} ${r1.messageId}`);
+      cn.send({ ...pub, dup: true });
+      const r2 = await cn.next();
+      log.push(`${r2.cmd} ${r2.messageId}`);
+      cn.send({ cmd: "pubrel", messageId: 7 });
+      const r3 = await cn.next();
+      log.push(`${r3.cmd} ${r3.messageId}`);
+      done.resolve(log);
+    });
+    const c = client(uniqueId(), 30);
+    const got: string[] = [];
+    c.on("message", (_c, t, d) => got.push(`${t} ${d}`));
+    await connected(c, HOST, b.port);
+    expect(await done.promise).toEqual(["pubrec 7", "pubrec 7", "pubcomp 7"]);
+    await sleep(50);
+    expect(got).toEqual(["q2/t once"]);
+  });
+
+  it("holds a broker's whole in-flight window (mosquitto's default: 20) of QoS 2 messages awaiting PUBREL", async () => {
+    const WINDOW = 20;
+    const done = deferred<string[]>("the exchange");
+    const b = await scripted(async (cn) => {
+      cn.socket.on("close", () => done.reject(new Error("the client hung up")));
+      await accept(cn);
+      const ids = Array.from({ length: WINDOW }, (_, i) => i + 1);
+      for (const id of ids) {
+        cn.send({ cmd: "publish", topic: "q2/w", payload: Buffer.from(`m${id}`), qos: 2, messageId: id, retain: false, dup: false });
+      }
+      const log: string[] = [];
+      for (const _ of ids) { const p = await cn.next(); log.push(`${p.cmd} ${p.messageId}`); }
+      for (const id of ids) cn.send({ cmd: "pubrel", messageId: id });
+      for (const _ of ids) { const p = await cn.next(); log.push(`${p.cmd} ${p.messageId}`); }
+      done.resolve(log);
+    });
+    const c = client(uniqueId(), 30);
+    const got: string[] = [];
+    const errors: Error[] = [];
+    c.on("message", (_c, _t, d) => got.push(d as string));
+    c.on("error", (_c, e) => errors.push(e));
+    await connected(c, HOST, b.port);
+    const log = await done.promise.catch((e) => { throw new Error(`${e.message}; client errors: ${errors.map((x) => x.message).join("; ")}`); });
+    const ids = Array.from({ length: WINDOW }, (_, i) => i + 1);
+    expect(log).toEqual([...ids.map((id) => `pubrec ${id}`), ...ids.map((id) => `pubcomp ${id}`)]);
+    expect(got).toEqual(ids.map((id) => `m${id}`));
+    expect(errors).toEqual([]);
+    expect(c.connected).toBe(true);
+  });
+});
+
 describe("a broker that breaks the protocol", () => {
   const garbage: Array<[string, Buffer]> = [
     ["a remaining length longer than four bytes", Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x7f])],
