@@ -69,7 +69,7 @@ export interface FlashReport {
   regions: RegionReport[];
   /** "app": reset into the application; "none": left in the loader (--after no_reset). */
   reset: "app" | "none";
-  /** Bytes the host wrote to the port while writing regions (SLIP framed), for the benchmark. */
+  /** Bytes the host wrote to the port while writing and verifying regions (SLIP framed), for the benchmark. */
   wireBytesWritten: number;
   writeMs: number;
 }
@@ -240,8 +240,7 @@ export async function flashDevice(link: SerialLink, options: FlashOptions, ui: F
       await loader.eraseFlash();
     }
 
-    let wireBytes = 0;
-    const countingWrite = link.write.bind(link);
+    const bytesBefore = adapter.bytesWritten;
     const writeStart = Date.now();
     const reports: RegionReport[] = [];
     for (let i = 0; i < regions.length; i++) {
@@ -255,18 +254,12 @@ export async function flashDevice(link: SerialLink, options: FlashOptions, ui: F
         wrote = true;
         let problem: string | null = null;
         try {
-          link.write = async (d: Uint8Array) => {
-            wireBytes += d.length;
-            return countingWrite(d);
-          };
           if (compress) await writeRegion(loader, region, packed, i, regions.length, ui);
           else await writeRegionPlain(loader, region, i, regions.length, ui);
-          link.write = countingWrite;
           stage = `verifying ${region.name}`;
           const actual = await loader.flashMd5sum(region.address, region.data.length);
           if (actual !== expected) problem = `MD5 in flash ${actual} differs from the file's ${expected}`;
         } catch (err) {
-          link.write = countingWrite;
           if (adapter.lost || err instanceof FlashError) fail(err);
           problem = describe(err);
         }
@@ -284,6 +277,7 @@ export async function flashDevice(link: SerialLink, options: FlashOptions, ui: F
         compressedBytes: packed.length, md5: expected, attempts: attempt });
     }
     const writeMs = Date.now() - writeStart;
+    const wireBytes = adapter.bytesWritten - bytesBefore;
 
     let reset: FlashReport["reset"] = "none";
     if (after === "hard_reset") {

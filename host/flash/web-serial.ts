@@ -18,6 +18,8 @@ export class WebSerialAdapter {
   lost: Error | null = null;
   /** Set when the port refused DTR/RTS (a pty, some adapters): resets are then not possible. */
   signalsUnsupported = false;
+  /** Bytes handed to the port so far (the benchmark's wire-time floor is counted from these). */
+  bytesWritten = 0;
   /** Every full DTR/RTS state sent, oldest first (tests and --verbose read it). */
   readonly signalLog: Signals[] = [];
   private signals: Signals = { dtr: false, rts: false };
@@ -62,6 +64,7 @@ export class WebSerialAdapter {
     this.writable = new WritableStream<Uint8Array>({
       write: (chunk) => {
         if (this.lost) throw new DOMException("The device has been lost.", "NetworkError");
+        this.bytesWritten += chunk.length;
         return this.link.write(chunk);
       },
     });
