@@ -111,8 +111,7 @@ export function publish(blob: i32, topicLen: u32, payloadLen: u32, qos: i32, ret
     // connected QoS 0: nothing to keep (anything queued was sent at CONNACK)
     const rl = 2 + topicLen + payloadLen;
     flush(putWord(putHeader(out, 0x30 | retain, rl), <i32>topicLen));
-    sendBlob(blob, 0, topicLen);
-    sendBlob(blob, topicLen, payloadLen);
+    sendBlob(blob, 0, topicLen + payloadLen); // no packet id between them at QoS 0
     hostRelease(blob);
     emit(EV_PUBACK, token);
     return true;

@@ -23,7 +23,7 @@ export class EngineCodec implements ImportSink {
   onItem: ((item: number, a: number, b: number, bytes?: Uint8Array) => void) | null = null;
 
   constructor() {
-    this.x = instantiate({ current: this });
+    this.x = instantiate(this);
     this.ioPtr = this.x.io_ptr();
     this.ioSize = this.x.io_size();
   }

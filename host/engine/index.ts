@@ -82,16 +82,16 @@ export interface ImportSink {
   message(topicPtr: number, topicLen: number, ptr: number, len: number, total: number, flags: number): void;
 }
 
-/** A raw instance: exports plus the sink its imports call (swappable). */
-export function instantiate(sink: { current: ImportSink }): EngineExports {
+/** A raw instance whose imports call `sink`. Pointers and lengths stay below 2^31 (one page of
+ *  memory, lengths bounded by MQTT's 268,435,455), so they arrive as plain non-negative numbers. */
+export function instantiate(sink: ImportSink): EngineExports {
   const instance = new WebAssembly.Instance(engineModule(), {
     env: {
-      send: (p: number, n: number) => sink.current.send(p >>> 0, n),
-      send_blob: (h: number, o: number, n: number) => sink.current.sendBlob(h, o >>> 0, n >>> 0),
-      release: (h: number) => sink.current.release(h),
-      event: (k: number, a: number, b: number, c: number) => sink.current.event(k, a, b, c),
-      message: (tp: number, tl: number, p: number, n: number, total: number, flags: number) =>
-        sink.current.message(tp >>> 0, tl, p >>> 0, n >>> 0, total >>> 0, flags),
+      send: sink.send.bind(sink),
+      send_blob: sink.sendBlob.bind(sink),
+      release: sink.release.bind(sink),
+      event: sink.event.bind(sink),
+      message: sink.message.bind(sink),
     },
   });
   return instance.exports as unknown as EngineExports;
@@ -102,9 +102,16 @@ const decoder = new TextDecoder();
 
 /** A host-side string or payload: `head` then `tail`. A null head means "the bytes are in io"
  *  (only during the call that hands the blob over). */
-interface Blob { head: Uint8Array | null; headLen: number; tail: Uint8Array | null; size: number }
-/** Output in order: byte ranges of outBuf to send, and events. */
-type Output = { start: number; end: number } | { event: EngineEvent; errorCode?: number };
+interface Blob { head: Uint8Array | null; headLen: number; tail: Uint8Array | null; size: number; live: boolean }
+/** Output in order: events, and numbers = "send outBuf up to here" (from the previous number). */
+type Output = EngineEvent | number;
+
+/** A plain Uint8Array carved from Node's Buffer pool: much cheaper than a new ArrayBuffer for
+ *  the small packets MQTT mostly moves. */
+function pooled(size: number): Uint8Array {
+  const b = Buffer.allocUnsafe(size);
+  return new Uint8Array(b.buffer, b.byteOffset, size);
+}
 
 function checkLimit(name: keyof EngineLimits, value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
@@ -123,9 +130,11 @@ class WasmEngine implements Engine, ImportSink {
   private readonly x: EngineExports;
   private readonly ioPtr: number;
   private readonly ioSize: number;
-  private readonly blobs = new Map<number, Blob>();
-  private nextHandle = 1;
+  /** Blob handle h is slots[h - 1]; released slots are reused. */
+  private readonly slots: Blob[] = [];
+  private readonly freeSlots: number[] = [];
   private readonly queue: Output[] = [];
+  private sentUpTo = 0;
   private delivering = false;
   private lastNow = 0;
   private granted: number[] = [];
@@ -136,8 +145,7 @@ class WasmEngine implements Engine, ImportSink {
 
   constructor(private readonly host: EngineHost, limits: Partial<EngineLimits> = {}) {
     const merged = { ...DEFAULT_LIMITS, ...limits };
-    const sink = { current: this as ImportSink };
-    this.x = instantiate(sink);
+    this.x = instantiate(this);
     this.ioPtr = this.x.io_ptr();
     this.ioSize = this.x.io_size();
     const maxMessageLength = checkLimit("maxMessageLength", merged.maxMessageLength);
@@ -148,8 +156,25 @@ class WasmEngine implements Engine, ImportSink {
 
   // --- imports ------------------------------------------------------------------------------
 
+  private memView = new Uint8Array(0);
+  private ioView = new Uint8Array(0);
+
+  /** All of linear memory (views are remade only if memory was replaced by growth). */
+  private get mem(): Uint8Array {
+    if (this.memView.byteLength === 0) {
+      this.memView = new Uint8Array(this.x.memory.buffer);
+      this.ioView = this.memView.subarray(this.ioPtr, this.ioPtr + this.ioSize);
+    }
+    return this.memView;
+  }
+
+  private get io(): Uint8Array {
+    void this.mem;
+    return this.ioView;
+  }
+
   private bytes(ptr: number, len: number): Uint8Array {
-    return new Uint8Array(this.x.memory.buffer, ptr, len);
+    return this.mem.subarray(ptr, ptr + len);
   }
 
   /** Room for `len` more output bytes; returns the write offset. */
@@ -160,27 +185,32 @@ class WasmEngine implements Engine, ImportSink {
       bigger.set(this.outBuf.subarray(0, at));
       this.outBuf = bigger;
     }
-    const last = this.queue[this.queue.length - 1];
-    if (last && "start" in last && last.end === at) last.end = at + len;
-    else this.queue.push({ start: at, end: at + len });
+    const q = this.queue;
     this.outLen = at + len;
+    if (q.length > 0 && typeof q[q.length - 1] === "number") q[q.length - 1] = at + len;
+    else q.push(at + len);
     return at;
   }
 
   send(ptr: number, len: number): void {
     const at = this.reserve(len);
-    this.outBuf.set(this.bytes(ptr, len), at);
+    const out = this.outBuf;
+    const mem = this.mem;
+    if (len <= 32) for (let i = 0; i < len; i++) out[at + i] = mem[ptr + i];
+    else out.set(mem.subarray(ptr, ptr + len), at);
   }
 
   sendBlob(handle: number, offset: number, len: number): void {
-    const blob = this.blobs.get(handle);
+    const blob = this.blob(handle);
     if (!blob || offset + len > blob.size) throw new Error(`wasmqtt engine: send_blob outside blob ${handle}`);
     let at = this.reserve(len);
     const headLen = blob.headLen;
     if (offset < headLen) {
       const n = Math.min(len, headLen - offset);
-      const head = blob.head ?? this.bytes(this.ioPtr, headLen);
-      this.outBuf.set(n === head.length ? head : head.subarray(offset, offset + n), at);
+      const head = blob.head ?? this.io;
+      const out = this.outBuf;
+      if (n <= 32) for (let i = 0; i < n; i++) out[at + i] = head[offset + i];
+      else out.set(head.subarray(offset, offset + n), at);
       at += n;
       offset += n;
       len -= n;
@@ -192,13 +222,16 @@ class WasmEngine implements Engine, ImportSink {
   }
 
   release(handle: number): void {
-    const blob = this.blobs.get(handle);
+    const blob = this.blob(handle);
     if (!blob) return;
-    this.blobs.delete(handle);
+    blob.live = false;
+    blob.head = null;
+    blob.tail = null;
+    this.freeSlots.push(handle - 1);
   }
 
-  private push(event: EngineEvent, errorCode?: number): void {
-    this.queue.push({ event, errorCode });
+  private push(event: EngineEvent): void {
+    this.queue.push(event);
   }
 
   event(kind: number, a: number): void {
@@ -217,13 +250,14 @@ class WasmEngine implements Engine, ImportSink {
       }
       case EV.UNSUBACK: return this.push({ type: "unsuback", token: a });
       case EV.DROPPED: return this.push({ type: "dropped", token: a });
-      case EV.PROTOCOL_ERROR: return this.push({ type: "protocol-error", code: a, message: "" }, a);
+      // the text is fetched once the call is over (io is busy now)
+      case EV.PROTOCOL_ERROR: return this.push({ type: "protocol-error", code: a, message: "" });
     }
   }
 
   message(topicPtr: number, topicLen: number, ptr: number, len: number, total: number, flags: number): void {
     if (flags & MSG_FIRST) {
-      this.msg = new Uint8Array(Math.min(total, this.limits.maxMessageLength));
+      this.msg = pooled(Math.min(total, this.limits.maxMessageLength));
       this.msgLen = 0;
     }
     const msg = this.msg;
@@ -256,18 +290,22 @@ class WasmEngine implements Engine, ImportSink {
       // index walk, not shift(): calls made from inside host callbacks append to the same queue
       while (i < this.queue.length) {
         const out = this.queue[i++];
-        if ("start" in out) this.host.send(this.outBuf.slice(out.start, out.end));
-        else {
-          if (out.errorCode !== undefined && out.event.type === "protocol-error") {
-            out.event.message = this.errorText(out.errorCode);
-          }
-          this.host.event(out.event);
+        if (typeof out === "number") {
+          const from = this.sentUpTo;
+          this.sentUpTo = out;
+          const bytes = pooled(out - from);
+          bytes.set(this.outBuf.subarray(from, out));
+          this.host.send(bytes);
+        } else {
+          if (out.type === "protocol-error" && out.message === "") out.message = this.errorText(out.code);
+          this.host.event(out);
         }
       }
     } finally {
       if (i === this.queue.length) {
         this.queue.length = 0;
         this.outLen = 0;
+        this.sentUpTo = 0;
       } else this.queue.splice(0, i);
       this.delivering = false;
     }
@@ -289,7 +327,7 @@ class WasmEngine implements Engine, ImportSink {
   /** Put a string where the engine checks it: into io when it fits, else piece by piece
    *  through text() (the engine remembers the result for the next call). */
   private stage(kind: number, bytes: Uint8Array): void {
-    const io = this.bytes(this.ioPtr, this.ioSize);
+    const io = this.io;
     if (bytes.length <= this.ioSize) {
       io.set(bytes);
       return;
@@ -304,8 +342,17 @@ class WasmEngine implements Engine, ImportSink {
   /** Encode a JS string straight into io when it surely fits; else stage its bytes. Returns its
    *  length and its bytes (null when they are only in io). */
   private stageText(kind: number, text: string): [number, Uint8Array | null] {
-    if (text.length * 3 <= this.ioSize) {
-      const { written } = encoder.encodeInto(text, this.bytes(this.ioPtr, this.ioSize));
+    const n = text.length;
+    if (n * 3 <= this.ioSize) {
+      const io = this.io;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80) break;
+        io[i] = c;
+      }
+      if (i === n) return [n, null];
+      const { written } = encoder.encodeInto(text, io);
       return [written, null];
     }
     const bytes = encoder.encode(text);
@@ -314,17 +361,31 @@ class WasmEngine implements Engine, ImportSink {
   }
 
   private newBlob(head: Uint8Array | null, headLen: number, tail: Uint8Array | null): number {
-    const handle = this.nextHandle;
-    this.nextHandle = this.nextHandle >= 0x7fffffff ? 1 : this.nextHandle + 1;
-    this.blobs.set(handle, { head, headLen, tail, size: headLen + (tail ? tail.length : 0) });
-    return handle;
+    const size = headLen + (tail ? tail.length : 0);
+    const i = this.freeSlots.pop();
+    if (i === undefined) {
+      this.slots.push({ head, headLen, tail, size, live: true });
+      return this.slots.length;
+    }
+    const blob = this.slots[i];
+    blob.head = head;
+    blob.headLen = headLen;
+    blob.tail = tail;
+    blob.size = size;
+    blob.live = true;
+    return i + 1;
+  }
+
+  private blob(handle: number): Blob | undefined {
+    const blob = this.slots[handle - 1];
+    return blob !== undefined && blob.live ? blob : undefined;
   }
 
   /** After the call that handed `handle` over: if the engine kept it, give it its own copies. */
   private keep(handle: number, copyTail: boolean): void {
-    const blob = this.blobs.get(handle);
+    const blob = this.blob(handle);
     if (!blob) return;
-    if (blob.head === null) blob.head = this.bytes(this.ioPtr, blob.headLen).slice();
+    if (blob.head === null) blob.head = this.io.slice(0, blob.headLen);
     if (copyTail && blob.tail) blob.tail = blob.tail.slice();
   }
 
@@ -403,7 +464,7 @@ class WasmEngine implements Engine, ImportSink {
   received(bytes: Uint8Array, now: number): void {
     if (!(bytes instanceof Uint8Array)) throw new TypeError("bytes must be a Uint8Array");
     const t = this.now(now);
-    const io = this.bytes(this.ioPtr, this.ioSize);
+    const io = this.io;
     for (let at = 0; at < bytes.length; at += this.ioSize) {
       const piece = bytes.subarray(at, Math.min(bytes.length, at + this.ioSize));
       io.set(piece);
