@@ -198,6 +198,26 @@ describe("the NodeMCU Lua prompt over a pty", () => {
     expect(r.code).toBe(0);
   });
 
+  it("monitor: the device unplugged ends it with exit code 3 and says so", async () => {
+    const files = mkdtempSync(join(tmpdir(), "wasmqtt-spiffs-"));
+    const chip = await nodemcuPty(files);
+    const r = await wasmqtt(["monitor", "--port", chip.host], {
+      stdin: (w, out) => {
+        w.write("print('up')\n");
+        const poll = setInterval(() => {
+          if (/\nup/.test(out())) {
+            clearInterval(poll);
+            chip.close();
+          }
+        }, 50);
+      },
+      timeoutMs: 15_000,
+    });
+    expect(r.stdout).toMatch(/up/);
+    expect(r.stderr).toMatch(/the serial device went away \(unplugged\?\)/);
+    expect(r.code).toBe(3);
+  });
+
   it("no prompt on the port: a clear error", async () => {
     const pty = await ptyPair(); // nobody on the far end
     cleanups.push(() => pty.close());

@@ -235,7 +235,12 @@ describe("faults end in a verified flash or a clear error", () => {
     const { sim, link } = await rig({ magic: ESP32_MAGIC });
     const { error } = await run(link, { regions });
     expect(error?.message).toMatch(/this is an ESP32, not an ESP8266/);
+    expect(error?.exitCode).toBe(3);
     expect(sim.events).not.toContain("stub:running");
+    const unknown = await rig({ magic: 0x12345678 });
+    const second = await run(unknown.link, { regions });
+    expect(second.error?.message).toMatch(/this is not an ESP8266: the chip answered with an unknown chip id/);
+    expect(unknown.sim.events).not.toContain("stub:running");
   });
 
   it("a flash smaller than the image: refused before writing", async () => {
