@@ -9,6 +9,7 @@ import * as Conn from "./client/connection";
 import * as Out from "./client/outbound";
 import * as Req from "./client/requests";
 import * as Codec from "./codec/mode";
+import { ERROR_CODES, ERROR_INDEX, ERROR_TEXT } from "./codec/error_texts";
 
 // String kinds for text()/field().
 const K_CLIENT_ID: i32 = 0;
@@ -211,9 +212,10 @@ export function high_water(): i32 {
 /** Writes the text of error `code` (ASCII) to io; returns its length. */
 export function error_text(code: i32): i32 {
   setup();
-  const s = E.errorText(code);
-  const n = s.length;
-  for (let i = 0; i < n; i++) store<u8>(io + <usize>i, <u8>s.charCodeAt(i));
+  const c = code > 0 && code < ERROR_CODES ? code : 0;
+  const from = <usize>load<u16>(ERROR_INDEX + (<usize>c << 1));
+  const n = <i32>load<u16>(ERROR_INDEX + (<usize>(c + 1) << 1)) - <i32>from;
+  memory.copy(io, ERROR_TEXT + from, n);
   return n;
 }
 

@@ -1,8 +1,8 @@
 // Every capacity and time bound of the engine, in one place. Memory is laid out once at start
 // from these numbers; nothing grows afterwards.
 
-/** Bytes of the io buffer the host writes inbound bytes and strings into. */
-export const IO_SIZE: i32 = 512;
+/** Bytes of the io buffer the host writes inbound bytes and strings into (a TCP segment fits). */
+export const IO_SIZE: i32 = 2048;
 /** Scratch for the bytes the engine builds itself (fixed headers, lengths, ids). */
 export const OUT_SIZE: i32 = 32;
 /** Outbound publishes held by the engine (queued + in flight). */

@@ -1,4 +1,5 @@
 // Error codes: malformed packets from the peer (1..39) and bad arguments from the host (40..).
+// The texts below are compiled into error_texts.ts (ASCII) by gen-error-texts.mjs.
 // Texts say what was wrong; error_text() hands them to the host.
 
 export const E_RESERVED_TYPE: i32 = 1;

@@ -128,3 +128,12 @@ describe("the build", () => {
     expect(text.match(/\bi64\b/g)).toBe(null);
   });
 });
+
+describe("generated sources", () => {
+  it("error_texts.ts matches the texts in errors.ts", async () => {
+    const { readFileSync } = await import("node:fs");
+    const gen = await import(join(packageRoot(), "assembly", "codec", "gen-error-texts.mjs"));
+    const source = readFileSync(join(packageRoot(), "assembly", "codec", "errors.ts"), "utf8");
+    expect(readFileSync(join(packageRoot(), "assembly", "codec", "error_texts.ts"), "utf8")).toBe(gen.generate(source));
+  });
+});
