@@ -103,6 +103,8 @@ const decoder = new TextDecoder();
 /** A host-side string or payload: `head` then `tail`. A null head means "the bytes are in io"
  *  (only during the call that hands the blob over). */
 interface Blob { head: Uint8Array | null; headLen: number; tail: Uint8Array | null; size: number; live: boolean }
+/** Output bytes go into slabs handed out as views (never overwritten), like Node's Buffer pool. */
+const SLAB = 16384;
 /** Output in order: events, and numbers = "send outBuf up to here" (from the previous number). */
 type Output = EngineEvent | number;
 
@@ -138,7 +140,7 @@ class WasmEngine implements Engine, ImportSink {
   private delivering = false;
   private lastNow = 0;
   private granted: number[] = [];
-  private outBuf = new Uint8Array(4096);
+  private outBuf = new Uint8Array(SLAB);
   private outLen = 0;
   private msg: Uint8Array | null = null;
   private msgLen = 0;
@@ -179,11 +181,17 @@ class WasmEngine implements Engine, ImportSink {
 
   /** Room for `len` more output bytes; returns the write offset. */
   private reserve(len: number): number {
-    const at = this.outLen;
+    let at = this.outLen;
     if (at + len > this.outBuf.length) {
-      const bigger = new Uint8Array(Math.max(this.outBuf.length * 2, at + len));
-      bigger.set(this.outBuf.subarray(0, at));
-      this.outBuf = bigger;
+      // a fresh slab: move the bytes not yet handed out and rebase their offsets
+      const base = this.sentUpTo;
+      const slab = new Uint8Array(Math.max(SLAB, at - base + len));
+      slab.set(this.outBuf.subarray(base, at));
+      this.outBuf = slab;
+      const q = this.queue;
+      for (let i = 0; i < q.length; i++) if (typeof q[i] === "number") q[i] = (q[i] as number) - base;
+      this.sentUpTo = 0;
+      at -= base;
     }
     const q = this.queue;
     this.outLen = at + len;
@@ -293,9 +301,7 @@ class WasmEngine implements Engine, ImportSink {
         if (typeof out === "number") {
           const from = this.sentUpTo;
           this.sentUpTo = out;
-          const bytes = pooled(out - from);
-          bytes.set(this.outBuf.subarray(from, out));
-          this.host.send(bytes);
+          this.host.send(this.outBuf.subarray(from, out));
         } else {
           if (out.type === "protocol-error" && out.message === "") out.message = this.errorText(out.code);
           this.host.event(out);
@@ -304,8 +310,6 @@ class WasmEngine implements Engine, ImportSink {
     } finally {
       if (i === this.queue.length) {
         this.queue.length = 0;
-        this.outLen = 0;
-        this.sentUpTo = 0;
       } else this.queue.splice(0, i);
       this.delivering = false;
     }
@@ -386,7 +390,11 @@ class WasmEngine implements Engine, ImportSink {
     const blob = this.blob(handle);
     if (!blob) return;
     if (blob.head === null) blob.head = this.io.slice(0, blob.headLen);
-    if (copyTail && blob.tail) blob.tail = blob.tail.slice();
+    if (copyTail && blob.tail) {
+      const copy = pooled(blob.tail.length);
+      copy.set(blob.tail);
+      blob.tail = copy;
+    }
   }
 
   private dropBlob(handle: number): void {
