@@ -26,9 +26,8 @@ LX_ENGINE := $(wildcard ../build/engine.wasm)
 
 LX_GEN := $(LX_OUT)/builtin_script.c $(LX_OUT)/bench_module.c $(LX_OUT)/engine_module.c
 
-ALL += $(LX_OUT)/helpers-check.elf $(LX_OUT)/libcount.so
-# The harness links once the interpreter is complete.
-LX_HARNESS := $(LX_OUT)/harness.elf $(LX_OUT)/harness-host $(LX_OUT)/vm-size.txt
+LX_HARNESS := $(LX_OUT)/harness.elf $(LX_OUT)/harness-host $(LX_OUT)/harness-release $(LX_OUT)/vm-size.txt
+ALL += $(LX_OUT)/helpers-check.elf $(LX_OUT)/libcount.so $(LX_HARNESS)
 lx106-harness: $(LX_HARNESS)
 .PHONY: lx106-harness
 
@@ -85,3 +84,8 @@ $(LX_OUT)/harness-host: $(LX_COMMON) lx106/platform_host.c $(LX_GEN) $(LX_VM_SRC
 $(LX_OUT)/libcount.so: lx106/plugin/count.c lx106/build.mk
 	@mkdir -p $(LX_OUT)
 	cc $(CSTD) -O2 -fPIC -shared -o $@ $<
+
+# The host harness without sanitizers, for timing (host/bench/vm.ts).
+$(LX_OUT)/harness-release: $(LX_COMMON) lx106/platform_host.c $(LX_GEN) $(LX_VM_SRC) $(LX_VM_HDR) $(LX_HDR) lx106/build.mk
+	@mkdir -p $(LX_OUT)
+	clang $(CSTD) -O2 $(LX_VM_DEFS) -Ivm -Ilx106 -o $@ lx106/platform_host.c $(LX_COMMON) $(LX_GEN) $(LX_VM_SRC)
