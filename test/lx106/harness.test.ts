@@ -2,13 +2,14 @@
 // set and the integer spec modules under QEMU; its output must equal the host build's line for
 // line, its values must equal Node's, and its benchmark results the native C workloads'.
 import { beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import { join } from "node:path";
 import { compareWithNode, decodeScript, runInNode, runLines } from "../vm-diff/script.js";
 import { build, OUT, regions, runQemu, type QemuRun } from "./qemu.js";
 
 const measured = (l: string) => l.startsWith("# ");
+const SUITE = process.env.WASM_TESTSUITE ?? "/work/shared/wasm-testsuite";
 
 describe("interpreter on the lx106 under QEMU", () => {
   let qemu: QemuRun;
@@ -49,11 +50,23 @@ describe("interpreter on the lx106 under QEMU", () => {
     expect(bench[1]).toBe(`bench fib native=${f} vm=${f}`);
   });
 
-  it("gives Node's results for the workload and spec-suite calls", () => {
+  const nodeComparison = () => {
     const script = decodeScript(readFileSync(join(OUT, "builtin_script.bin")));
-    const start = qemuLines.findIndex((l) => l === "module 0: ok" || l.startsWith("module 0: "));
-    const vmLines = qemuLines.slice(start).filter((l) => !measured(l));
-    const comparison = compareWithNode(vmLines, runInNode(script));
+    const start = qemuLines.findIndex((l) => l.startsWith("module 0: "));
+    return { modules: script.length, ...compareWithNode(qemuLines.slice(start).filter((l) => !measured(l)), runInNode(script)) };
+  };
+
+  it("gives Node's results for every workload call", () => {
+    const comparison = nodeComparison();
+    expect(comparison.differences).toEqual([]);
+    expect(comparison.compared).toBeGreaterThan(40);
+  });
+
+  // The spec suite is read from WASM_TESTSUITE (build.mk); without it the built-in script holds
+  // only the workloads and this check is reported as skipped, not passed.
+  it.skipIf(!existsSync(join(SUITE, "core/i32.wast")))("gives Node's results for the spec-suite modules' calls", () => {
+    const comparison = nodeComparison();
+    expect(comparison.modules).toBeGreaterThan(20);
     expect(comparison.differences).toEqual([]);
     expect(comparison.compared).toBeGreaterThan(1000);
   });

@@ -1,8 +1,10 @@
 // The integer helpers our lx106 build supplies (Debian's libgcc lacks them), run on the
 // lx106 core under QEMU and checked line by line against BigInt arithmetic.
 import { beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build, OUT, regions, runQemu } from "./qemu.js";
+import { build, OUT, regions, runQemu, symbol } from "./qemu.js";
 
 const M32 = (1n << 32n) - 1n;
 const M64 = (1n << 64n) - 1n;
@@ -69,5 +71,15 @@ describe("lx106 runtime helpers under QEMU", () => {
     expect(total(first.stderr)).toBeGreaterThan(100_000);
     expect(total(first.stderr)).toBe(total(second.stderr));
     expect(regions(first.stderr)).toEqual([]);
+  });
+
+  it("the plugin's profile accounts for every instruction, all of them in flash", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "lx106-profile-")), "profile.txt");
+    const run = runQemu(elf, { count: true, plugin: `profile=${file}` });
+    const total = Number(/^total: (\d+)$/m.exec(run.stderr)?.[1]);
+    const rows = readFileSync(file, "utf8").trim().split("\n").map((l) => l.split(" "));
+    expect(rows.reduce((n, [, c]) => n + Number(c), 0)).toBe(total);
+    const entry = symbol(elf, "_start");
+    expect(rows.find(([a]) => parseInt(a, 16) === entry)?.[1]).toBe("1");
   });
 });

@@ -27,6 +27,8 @@ export interface QemuOptions {
   count?: boolean;
   /** A raw file for QEMU's loader device to place at this address (a script blob in flash). */
   blob?: { file: string; address: number };
+  /** Extra plugin arguments, e.g. "profile=FILE". */
+  plugin?: string;
 }
 
 export function symbol(elf: string, name: string): number {
@@ -43,8 +45,9 @@ export function runQemu(elf: string, options: QemuOptions = {}): QemuRun {
   if (options.blob) {
     args.push("-device", `loader,file=${options.blob.file},addr=0x${options.blob.address.toString(16)},force-raw=on`);
   }
-  if (options.count || options.markers) {
+  if (options.count || options.markers || options.plugin) {
     let plugin = join(OUT, "libcount.so");
+    if (options.plugin) plugin += `,${options.plugin}`;
     if (options.markers) {
       const begin = symbol(elf, options.markers.begin), end = symbol(elf, options.markers.end);
       plugin += `,begin=0x${begin.toString(16)},end=0x${end.toString(16)}`;
