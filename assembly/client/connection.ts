@@ -324,7 +324,7 @@ function handle(item: i32): i32 {
   }
   if (item == ITEM_PIECE) {
     if (field == C.F_TOPIC) In.topicPiece(p.ptr, p.len);
-    else In.payloadPiece(p.ptr, p.len);
+    else In.payloadPiece(p.ptr, p.len, p.left == 0);
     return 0;
   }
   if (item == ITEM_STRING_END) {

@@ -11,7 +11,7 @@ export const EV_SUBACK: i32 = 8; // a = token
 export const EV_UNSUBACK: i32 = 9; // a = token
 export const EV_DROPPED: i32 = 10; // a = token
 export const EV_PROTOCOL_ERROR: i32 = 11; // a = error code
-/** Codec mode: one parser item (a = item kind, b = field or value, c = value/len); bytes via message(). */
+/** Codec mode: a = count of parser items, b = pointer to them (4 x i32 each: item, x, y, piece ptr). */
 export const EV_ITEM: i32 = 12;
 
 export const MSG_FIRST: i32 = 1;

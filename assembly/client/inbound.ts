@@ -18,6 +18,7 @@ let total: u32 = 0;
 let limit: u32 = 0;
 let delivered: u32 = 0;
 let suppress: bool = false;
+let finished: bool = false; // the last piece went out with the payload's final bytes
 
 function heldIndex(id: i32): i32 {
   for (let i = 0; i < MAX_QOS2_IN; i++) {
@@ -72,6 +73,7 @@ export function payloadStart(len: u32): i32 {
   const max = <u32>S.maxMessage;
   limit = len < max ? len : max;
   suppress = false;
+  finished = false;
   if (qos == 2) {
     if (heldIndex(pid) >= 0) suppress = true;
     else if (heldIndex(0) < 0) return E_QOS2_FULL;
@@ -79,18 +81,26 @@ export function payloadStart(len: u32): i32 {
   return 0;
 }
 
-export function payloadPiece(ptr: usize, len: u32): void {
-  if (suppress || delivered >= limit) return;
+/** A piece of the payload; `final` when it ends the payload (then it also carries MSG_LAST). */
+export function payloadPiece(ptr: usize, len: u32, final: bool): void {
+  if (suppress) return;
   const room = limit - delivered;
   const n = len < room ? len : room;
-  hostMessage(topic, topicLen, ptr, n, total, flags | (delivered == 0 ? MSG_FIRST : 0));
+  if (final) {
+    finished = true;
+    hostMessage(topic, topicLen, ptr, n, total, lastFlags());
+  } else if (n != 0) hostMessage(topic, topicLen, ptr, n, total, flags | (delivered == 0 ? MSG_FIRST : 0));
   delivered += n;
+}
+
+function lastFlags(): i32 {
+  let f = flags | MSG_LAST | (delivered == 0 ? MSG_FIRST : 0);
+  if (total > limit) f |= MSG_OVERFLOW;
+  return f;
 }
 
 export function payloadEnd(): void {
   if (suppress) return;
-  let f = flags | MSG_LAST | (delivered == 0 ? MSG_FIRST : 0);
-  if (total > limit) f |= MSG_OVERFLOW;
-  hostMessage(topic, topicLen, 0, 0, total, f);
+  if (!finished) hostMessage(topic, topicLen, 0, 0, total, lastFlags());
   if (qos == 2) store<u16>(held + (<usize>heldIndex(0) << 1), <u16>pid);
 }

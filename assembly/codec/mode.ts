@@ -3,7 +3,7 @@ import { Parser, ITEM_NEED_MORE, ITEM_ERROR, ITEM_PIECE, ITEM_PACKET, ITEM_STRIN
 import { TextCheck } from "./text";
 import { putHeader, putWord } from "./generator";
 import { CONNACK, SUBACK } from "./constants";
-import { hostEvent, hostMessage, hostSend } from "../imports";
+import { hostEvent, hostSend } from "../imports";
 import { EV_ITEM } from "../client/events";
 import { out } from "../client/output";
 
@@ -23,22 +23,45 @@ export function reset(): void {
   parser.reset();
 }
 
+// Items are batched: up to ITEMS records of 4 i32 (item, a, b, piece pointer) per event call.
+const ITEMS: i32 = 32;
+const items: usize = memory.data(ITEMS * 16);
+let count: i32 = 0;
+
+function put(item: i32, a: i32, b: i32, ptr: usize): void {
+  const p = items + (<usize>count << 4);
+  store<i32>(p, item);
+  store<i32>(p, a, 4);
+  store<i32>(p, b, 8);
+  store<i32>(p, <i32>ptr, 12);
+  if (++count == ITEMS) flushItems();
+}
+
+function flushItems(): void {
+  if (count == 0) return;
+  hostEvent(EV_ITEM, count, <i32>items, 0);
+  count = 0;
+}
+
 export function parse(ptr: usize, len: i32): i32 {
   ensure();
   const p = parser;
   p.feed(ptr, len);
   while (true) {
     const item = p.next();
-    if (item == ITEM_NEED_MORE) return 0;
+    if (item == ITEM_NEED_MORE) break;
     if (item == ITEM_ERROR) {
-      hostEvent(EV_ITEM, item, p.value, 0);
+      put(item, p.value, 0, 0);
+      flushItems();
       return p.value;
     }
-    if (item == ITEM_PIECE) hostMessage(0, 0, p.ptr, p.len, 0, p.field);
-    else if (item == ITEM_PACKET) hostEvent(EV_ITEM, item, p.value, (p.value2 << 28) | <i32>p.len);
-    else if (item == ITEM_STRING) hostEvent(EV_ITEM, item, p.field, <i32>p.len);
-    else hostEvent(EV_ITEM, item, p.field, p.value);
+    if (item == ITEM_PIECE) put(item, p.field, <i32>p.len, p.ptr);
+    else if (item == ITEM_PACKET) put(item, p.value, (p.value2 << 28) | <i32>p.len, 0);
+    else if (item == ITEM_STRING) put(item, p.field, <i32>p.len, 0);
+    else put(item, p.field, p.value, 0);
   }
+  flushItems();
+  return 0;
 }
 
 export function generate(type: i32, a: i32, b: i32, codes: usize, n: i32): void {

@@ -37,16 +37,22 @@ export class EngineCodec implements ImportSink {
   }
   sendBlob(): void {}
   release(): void {}
-  event(kind: number, item: number, a: number, b: number): void {
+  /** A batch of `count` items, 4 i32 each (item, a, b, piece pointer), at `ptr`. */
+  event(kind: number, count: number, ptr: number): void {
     if (kind !== EV_ITEM) return;
-    if (this.onItem) this.onItem(item, a, b);
-    else this.items.push({ item, a, b });
+    const mem = new Int32Array(this.x.memory.buffer, ptr, count * 4);
+    const bytes = new Uint8Array(this.x.memory.buffer);
+    for (let i = 0; i < count * 4; i += 4) {
+      const item = mem[i];
+      const a = mem[i + 1];
+      const b = mem[i + 2];
+      const piece = item === ITEM_PIECE ? bytes.slice(mem[i + 3], mem[i + 3] + b) : undefined;
+      if (this.onItem) this.onItem(item, a, b, piece);
+      else this.items.push(piece ? { item, a, b, bytes: piece } : { item, a, b });
+    }
   }
-  message(_tp: number, _tl: number, ptr: number, len: number, _total: number, field: number): void {
-    const bytes = this.view(ptr, len).slice();
-    if (this.onItem) this.onItem(ITEM_PIECE, field, len, bytes);
-    else this.items.push({ item: ITEM_PIECE, a: field, b: len, bytes });
-  }
+
+  message(): void {}
 
   /** Parse a stream (continuing the previous one); returns the items and 0 or the error code. */
   parse(bytes: Uint8Array): { items: CodecItem[]; error: number } {

@@ -279,12 +279,30 @@ class WasmEngine implements Engine, ImportSink {
     this.msg = null;
     this.push({
       type: "message",
-      topic: decoder.decode(this.bytes(topicPtr, topicLen)),
+      topic: this.topic(topicPtr, topicLen),
       payload: this.msgLen === msg.length ? msg : msg.subarray(0, this.msgLen),
       qos: (flags >> 3) & 3,
       retain: (flags & MSG_RETAIN) !== 0,
       overflow: (flags & MSG_OVERFLOW) !== 0,
     });
+  }
+
+  private lastTopic = "";
+  private lastTopicBytes = new Uint8Array(0);
+
+  /** Messages mostly repeat topics: reuse the last string when the bytes are the same. */
+  private topic(ptr: number, len: number): string {
+    const mem = this.mem;
+    const last = this.lastTopicBytes;
+    if (last.length === len) {
+      let i = 0;
+      while (i < len && mem[ptr + i] === last[i]) i++;
+      if (i === len) return this.lastTopic;
+    }
+    const bytes = mem.slice(ptr, ptr + len);
+    this.lastTopicBytes = bytes;
+    this.lastTopic = decoder.decode(bytes);
+    return this.lastTopic;
   }
 
   // --- delivery -----------------------------------------------------------------------------
