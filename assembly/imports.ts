@@ -1,12 +1,9 @@
 // The engine's imports: everything it asks of its host. Part of the ABI (docs/abi.md) with abi.ts.
 
-/** Write `len` bytes at `ptr` to the transport (the host copies them before returning). */
+/** Write `len` bytes at `ptr` to the transport, then bytes [offset, offset + blobLen) of host blob
+ *  `handle` (none when blobLen is 0). The host copies what it needs before returning. */
 @external("env", "send")
-export declare function hostSend(ptr: usize, len: i32): void;
-
-/** Write bytes [offset, offset+len) of host blob `handle` to the transport. */
-@external("env", "send_blob")
-export declare function hostSendBlob(handle: i32, offset: u32, len: u32): void;
+export declare function hostSend(ptr: usize, len: i32, handle: i32, offset: u32, blobLen: u32): void;
 
 /** The engine is done with host blob `handle` (called exactly once per accepted handle). */
 @external("env", "release")

@@ -7,7 +7,7 @@ import { TextCheck } from "../codec/text";
 import { putHeader, putWord, putByte } from "../codec/generator";
 import { OPEN_TIMEOUT_MS, CONNACK_TIMEOUT_MS, BACKOFF_MIN_SHIFT, BACKOFF_MAX_SHIFT } from "../limits";
 import { hostRelease } from "../imports";
-import { out, flush, sendString, sendAck, sendEmpty, emit } from "./output";
+import { out, flushWith, sendString, sendAck, sendEmpty, emit } from "./output";
 import * as Ev from "./events";
 import * as Out from "./outbound";
 import * as In from "./inbound";
@@ -113,8 +113,7 @@ function sendConnect(): void {
   let p = putWord(putHeader(out, C.CONNECT << 4, rl), 4);
   store<u32>(p, 0x5454514d); // "MQTT"
   p = putWord(putByte(putByte(p + 4, C.PROTOCOL_LEVEL), cf), S.keepalive);
-  flush(p);
-  sendSlot(SLOT_CLIENT_ID);
+  flushWith(putWord(p, <i32>slotLen(SLOT_CLIENT_ID)), slotBlob(SLOT_CLIENT_ID), 0, slotLen(SLOT_CLIENT_ID));
   if (S.hasWill) {
     sendSlot(SLOT_WILL_TOPIC);
     sendSlot(SLOT_WILL_MESSAGE);

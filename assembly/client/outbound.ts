@@ -3,8 +3,8 @@
 import { MAX_OUTBOUND, MAX_PENDING_REQUESTS } from "../limits";
 import { PUBACK, PUBREC, PUBCOMP } from "../codec/constants";
 import { putHeader, putWord, lengthSize } from "../codec/generator";
-import { hostRelease } from "../imports";
-import { out, flush, sendBlob, sendAck, emit } from "./output";
+import { hostEvent } from "../imports";
+import { out, flushWith, sendAck } from "./output";
 import { EV_PUBACK, EV_DROPPED } from "./events";
 import { S } from "./state";
 
@@ -72,10 +72,13 @@ function sendPublish(e: Entry, dup: bool): void {
   const tl = e.topicLen;
   const rl = 2 + tl + (qos != 0 ? 2 : 0) + e.payloadLen;
   const first = 0x30 | (dup ? 8 : 0) | (qos << 1) | e.retain;
-  flush(putWord(putHeader(out, first, rl), <i32>tl));
-  sendBlob(e.blob, 0, tl);
-  if (qos != 0) flush(putWord(out, e.pid));
-  sendBlob(e.blob, tl, e.payloadLen);
+  const p = putWord(putHeader(out, first, rl), <i32>tl);
+  if (qos == 0) {
+    flushWith(p, e.blob, 0, tl + e.payloadLen); // no packet id between topic and payload
+    return;
+  }
+  flushWith(p, e.blob, 0, tl);
+  flushWith(putWord(out, e.pid), e.blob, tl, e.payloadLen);
 }
 
 /** Total bytes of a PUBLISH (used by hosts to size their queues; also checks the 268 MB limit). */
@@ -84,13 +87,13 @@ export function publishSize(topicLen: u32, payloadLen: u32, qos: i32): u32 {
   return 1 + <u32>lengthSize(rl) + rl;
 }
 
+/** Done (puback) or abandoned (dropped): the event also hands the blob back (one crossing). */
 function complete(e: Entry, kind: i32): void {
   e.state = Q_FREE;
   e.pid = 0;
   used--;
   usedBytes -= e.topicLen + e.payloadLen;
-  hostRelease(e.blob);
-  emit(kind, e.token);
+  hostEvent(kind, e.token, e.blob, 0);
 }
 
 /** Start (or restart as new) one entry: a QoS 0 message is done once handed over. */
@@ -110,10 +113,8 @@ export function publish(blob: i32, topicLen: u32, payloadLen: u32, qos: i32, ret
   if (send && qos == 0) {
     // connected QoS 0: nothing to keep (anything queued was sent at CONNACK)
     const rl = 2 + topicLen + payloadLen;
-    flush(putWord(putHeader(out, 0x30 | retain, rl), <i32>topicLen));
-    sendBlob(blob, 0, topicLen + payloadLen); // no packet id between them at QoS 0
-    hostRelease(blob);
-    emit(EV_PUBACK, token);
+    flushWith(putWord(putHeader(out, 0x30 | retain, rl), <i32>topicLen), blob, 0, topicLen + payloadLen);
+    hostEvent(EV_PUBACK, token, blob, 0);
     return true;
   }
   if (used >= S.maxQueued || topicLen + payloadLen > S.maxQueuedBytes - usedBytes) return false;

@@ -1,25 +1,26 @@
 // Everything the client sends goes through here: its own bytes from a small scratch buffer,
 // strings and payloads as host blob ranges. Sending counts as activity for keepalive.
 import { OUT_SIZE } from "../limits";
-import { hostSend, hostSendBlob, hostEvent } from "../imports";
+import { hostSend, hostEvent } from "../imports";
 import { putHeader, putWord } from "../codec/generator";
 import { S } from "./state";
 
 export const out: usize = memory.data(OUT_SIZE);
 
 export function flush(end: usize): void {
-  hostSend(out, <i32>(end - out));
+  hostSend(out, <i32>(end - out), 0, 0, 0);
   S.lastSent = S.now;
 }
 
-export function sendBlob(handle: i32, offset: u32, len: u32): void {
-  if (len != 0) hostSendBlob(handle, offset, len);
+/** The scratch bytes up to `end`, then a range of a host blob, in one crossing. */
+export function flushWith(end: usize, handle: i32, offset: u32, len: u32): void {
+  hostSend(out, <i32>(end - out), handle, offset, len);
+  S.lastSent = S.now;
 }
 
 /** A 2-byte length then the blob bytes (an MQTT string whose bytes stay host-side). */
 export function sendString(handle: i32, len: u32): void {
-  flush(putWord(out, <i32>len));
-  sendBlob(handle, 0, len);
+  flushWith(putWord(out, <i32>len), handle, 0, len);
 }
 
 /** PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK: header and packet id. */

@@ -4,7 +4,7 @@ import { MAX_FILTERS, MAX_PENDING_REQUESTS } from "../limits";
 import { SUBSCRIBE } from "../codec/constants";
 import { putHeader, putWord, putByte } from "../codec/generator";
 import { hostRelease } from "../imports";
-import { out, flush, sendBlob } from "./output";
+import { out, flush, flushWith } from "./output";
 import { allocatePid, requestIds } from "./outbound";
 
 const staged: usize = memory.data(MAX_FILTERS * 12); // blob, len, qos
@@ -57,8 +57,8 @@ export function request(type: i32, tok: i32): bool {
   for (let i = 0; i < stagedCount; i++) {
     const e = staged + <usize>i * 12;
     const len = load<u32>(e, 4);
-    flush(putWord(p, <i32>len));
-    sendBlob(load<i32>(e), 0, len);
+    // the previous filter's QoS byte and this filter's length go with this filter's bytes
+    flushWith(putWord(p, <i32>len), load<i32>(e), 0, len);
     p = out;
     if (sub) p = putByte(p, load<i32>(e, 8));
   }

@@ -69,14 +69,14 @@ export function generate(type: i32, a: i32, b: i32, codes: usize, n: i32): void 
     const p = putHeader(out, CONNACK << 4, 2);
     store<u8>(p, a);
     store<u8>(p + 1, b);
-    hostSend(out, <i32>(p + 2 - out));
+    hostSend(out, <i32>(p + 2 - out), 0, 0, 0);
     return;
   }
   if (type == SUBACK) {
-    hostSend(out, <i32>(putWord(putHeader(out, SUBACK << 4, 2 + <u32>n), a) - out));
-    hostSend(codes, n);
+    hostSend(out, <i32>(putWord(putHeader(out, SUBACK << 4, 2 + <u32>n), a) - out), 0, 0, 0);
+    hostSend(codes, n, 0, 0, 0);
     return;
   }
-  if (b != 0) hostSend(out, <i32>(putWord(putHeader(out, type << 4, 2), a) - out));
-  else hostSend(out, <i32>(putHeader(out, type << 4, 0) - out));
+  if (b != 0) hostSend(out, <i32>(putWord(putHeader(out, type << 4, 2), a) - out), 0, 0, 0);
+  else hostSend(out, <i32>(putHeader(out, type << 4, 0) - out), 0, 0, 0);
 }

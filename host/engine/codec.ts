@@ -35,7 +35,6 @@ export class EngineCodec implements ImportSink {
   send(ptr: number, len: number): void {
     this.out.push(this.view(ptr, len).slice());
   }
-  sendBlob(): void {}
   release(): void {}
   /** A batch of `count` items, 4 i32 each (item, a, b, piece pointer), at `ptr`. */
   event(kind: number, count: number, ptr: number): void {

@@ -75,8 +75,7 @@ export function engineModule(): WebAssembly.Module {
 
 /** What the imports receive; the wrapper routes them to the client path or the codec path. */
 export interface ImportSink {
-  send(ptr: number, len: number): void;
-  sendBlob(handle: number, offset: number, len: number): void;
+  send(ptr: number, len: number, handle: number, offset: number, blobLen: number): void;
   release(handle: number): void;
   event(kind: number, a: number, b: number, c: number): void;
   message(topicPtr: number, topicLen: number, ptr: number, len: number, total: number, flags: number): void;
@@ -88,7 +87,6 @@ export function instantiate(sink: ImportSink): EngineExports {
   const instance = new WebAssembly.Instance(engineModule(), {
     env: {
       send: sink.send.bind(sink),
-      send_blob: sink.sendBlob.bind(sink),
       release: sink.release.bind(sink),
       event: sink.event.bind(sink),
       message: sink.message.bind(sink),
@@ -200,17 +198,18 @@ class WasmEngine implements Engine, ImportSink {
     return at;
   }
 
-  send(ptr: number, len: number): void {
+  send(ptr: number, len: number, handle: number, offset: number, blobLen: number): void {
     const at = this.reserve(len);
     const out = this.outBuf;
     const mem = this.mem;
     if (len <= 32) for (let i = 0; i < len; i++) out[at + i] = mem[ptr + i];
     else out.set(mem.subarray(ptr, ptr + len), at);
+    if (blobLen > 0) this.sendBlob(handle, offset, blobLen);
   }
 
-  sendBlob(handle: number, offset: number, len: number): void {
+  private sendBlob(handle: number, offset: number, len: number): void {
     const blob = this.blob(handle);
-    if (!blob || offset + len > blob.size) throw new Error(`wasmqtt engine: send_blob outside blob ${handle}`);
+    if (!blob || offset + len > blob.size) throw new Error(`wasmqtt engine: send outside blob ${handle}`);
     let at = this.reserve(len);
     const headLen = blob.headLen;
     if (offset < headLen) {
@@ -242,14 +241,16 @@ class WasmEngine implements Engine, ImportSink {
     this.queue.push(event);
   }
 
-  event(kind: number, a: number): void {
+  event(kind: number, a: number, b: number): void {
     switch (kind) {
       case EV.OPEN: return this.push({ type: "open" });
       case EV.CLOSE: return this.push({ type: "close" });
       case EV.CONNECT: return this.push({ type: "connect", sessionPresent: a !== 0 });
       case EV.CONNFAIL: return this.push({ type: "connfail", reason: a });
       case EV.OFFLINE: return this.push({ type: "offline" });
-      case EV.PUBACK: return this.push({ type: "puback", token: a });
+      case EV.PUBACK:
+        this.release(b);
+        return this.push({ type: "puback", token: a });
       case EV.SUBACK_CODE: this.granted.push(a); return;
       case EV.SUBACK: {
         const granted = this.granted;
@@ -257,7 +258,9 @@ class WasmEngine implements Engine, ImportSink {
         return this.push({ type: "suback", token: a, granted });
       }
       case EV.UNSUBACK: return this.push({ type: "unsuback", token: a });
-      case EV.DROPPED: return this.push({ type: "dropped", token: a });
+      case EV.DROPPED:
+        this.release(b);
+        return this.push({ type: "dropped", token: a });
       // the text is fetched once the call is over (io is busy now)
       case EV.PROTOCOL_ERROR: return this.push({ type: "protocol-error", code: a, message: "" });
     }
