@@ -364,3 +364,49 @@ describe("inbound messages", () => {
     expect(rig.take()).toEqual([{ type: "open" }]);
   });
 });
+
+describe("streaming and time", () => {
+  it("a stream of broker packets gives the same events and replies split at every byte", () => {
+    const stream = Buffer.concat([
+      encode({ cmd: "publish", topic: "a/b", payload: Buffer.from("zero"), qos: 0 }),
+      encode({ cmd: "publish", topic: "a/ü", payload: Buffer.alloc(700, 3), qos: 1, messageId: 10 }),
+      encode({ cmd: "publish", topic: "q2", payload: Buffer.from("two"), qos: 2, messageId: 11 }),
+      encode({ cmd: "pubrel", messageId: 11 }),
+      encode({ cmd: "pingresp" }),
+      encode({ cmd: "publish", topic: "empty", payload: Buffer.alloc(0), qos: 1, retain: true, messageId: 12 }),
+    ].map((b) => Buffer.from(b)));
+    const run = (cuts: number[]) => {
+      const rig = new Rig();
+      rig.connect();
+      rig.packets();
+      rig.take();
+      let from = 0;
+      for (const cut of [...cuts, stream.length]) {
+        rig.engine.received(stream.subarray(from, cut), rig.now);
+        from = cut;
+      }
+      return { events: rig.take(), replies: rig.packets() };
+    };
+    const whole = run([]);
+    expect(whole.events.map((e) => e.type)).toEqual(["message", "message", "message", "message"]);
+    expect(whole.replies.map((p) => p.cmd)).toEqual(["puback", "pubrec", "pubcomp", "puback"]);
+    for (let cut = 1; cut < stream.length; cut++) expect(run([cut])).toEqual(whole);
+    const bytewise = Array.from({ length: stream.length - 1 }, (_, i) => i + 1);
+    expect(run(bytewise)).toEqual(whole);
+  });
+
+  it("timers work across the u32 millisecond wrap", () => {
+    const rig = new Rig();
+    rig.now = 2 ** 32 - 5_000; // the host clock passes 2^32 during the session
+    rig.connect({ keepaliveSeconds: 10 });
+    rig.packets();
+    rig.take();
+    rig.advance(9_999);
+    expect(rig.packets()).toEqual([]);
+    rig.advance(1);
+    expect(rig.packets().map((p) => p.cmd)).toEqual(["pingreq"]);
+    expect(rig.engine.nextWakeup()).toBe(rig.now + 10_000);
+    rig.advance(10_000);
+    expect(rig.take()).toEqual([{ type: "close" }, { type: "offline" }]);
+  });
+});
