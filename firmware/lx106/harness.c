@@ -20,7 +20,7 @@ enum {
     MEMORY_LIMIT = 16 * 1024,
     VALUE_SLOTS = 1024,
     CALL_DEPTH = 128,
-    SCRIPT_FUEL = 20 * 1000 * 1000,
+    SCRIPT_FUEL = 2 * 1000 * 1000, /* every scripted call fits; a runaway fails fast */
     BENCH_FUEL = 100 * 1000 * 1000, /* far above any workload; stops a runaway */
     CRC_AT = 1024, CRC_LENGTH = 1024,
     VARINT_AT = 4096, VARINT_LENGTH = 64,

@@ -3,11 +3,10 @@
 // and by the interpreter on the lx106 core under QEMU. All three must give the same values
 // and trap on the same calls.
 import { beforeAll, describe, expect, it } from "vitest";
-import { execFile } from "node:child_process";
+import asc from "assemblyscript/asc";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { build, OUT, runQemu } from "../lx106/qemu.js";
 import { compareWithNode, encodeScript, i32, i64, runInNode, runLines, type Call, type ScriptModule } from "./script.js";
 
@@ -63,11 +62,13 @@ describe("interpreter vs Node on AssemblyScript programs", () => {
   beforeAll(async () => {
     build("harness-host", "harness.elf", "libcount.so");
     const dir = mkdtempSync(join(tmpdir(), "vm-diff-"));
-    const asc = promisify(execFile);
-    // Compiled from the programs folder so the project's asconfig.json (the engine's) is not used.
-    await Promise.all(Object.keys(CALLS).map((name) =>
-      asc("npx", ["asc", `${name}.ts`, "-O3", "--runtime", "stub", "--noAssert", "--use", "abort=",
-        "-o", join(dir, `${name}.wasm`)], { cwd: PROGRAMS })));
+    // The compiler in-process (one load for all programs); baseDir keeps the project's
+    // asconfig.json (the engine's) out of it.
+    for (const name of Object.keys(CALLS)) {
+      const { error, stderr } = await asc.main([`${name}.ts`, "--baseDir", PROGRAMS, "-O3", "--runtime", "stub",
+        "--noAssert", "--use", "abort=", "-o", join(dir, `${name}.wasm`)], {});
+      if (error) throw new Error(`asc ${name}.ts: ${error.message}\n${stderr.toString()}`);
+    }
     modules = Object.entries(CALLS).map(([name, calls]) => ({ bytes: readFileSync(join(dir, `${name}.wasm`)), calls }));
     blobFile = join(dir, "script.bin");
     writeFileSync(blobFile, encodeScript(modules));
