@@ -291,6 +291,7 @@ static int ninstances;
 static named registered[MAX_INSTANCES];
 static int nregistered;
 static wasm_vm *current;
+#define SPEC_FUEL 300000000u
 static wasm_vm_limits spec_limits = {64u << 20, 1u << 16, 1000, 1u << 20};
 
 static int spec_resolve(void *ctx, const char *m, size_t ml, const char *n, size_t nl, wasm_extern_kind k,
@@ -317,6 +318,13 @@ static void print_error(wasm_result r, const wasm_vm_error *err) {
 }
 
 static uint8_t spec_scratch[1 << 20];
+static void *spec_allocs[2 * MAX_INSTANCES + 8];
+static int nallocs;
+
+/* Arenas and module bytes stay alive to the end (other instances may point into them). */
+static void keep_alloc(void *p) {
+  if (nallocs < (int)(sizeof spec_allocs / sizeof spec_allocs[0])) spec_allocs[nallocs++] = p;
+}
 
 static wasm_vm *spec_load(const char *path, int check_only) {
   size_t len;
@@ -331,7 +339,14 @@ static wasm_vm *spec_load(const char *path, int check_only) {
     free(bytes);
     return NULL;
   }
+  if (nallocs + 2 > (int)(sizeof spec_allocs / sizeof spec_allocs[0])) {
+    printf("error argument too many modules in one run\n");
+    free(bytes);
+    return NULL;
+  }
   void *arena = calloc(1, need);
+  keep_alloc(bytes);
+  keep_alloc(arena);
   wasm_vm *vm = NULL;
   /* bytes and arena stay alive: other instances may hold references into them */
   r = wasm_vm_load(&vm, arena, need, bytes, len, &spec_limits, spec_resolve, NULL, &err);
@@ -402,7 +417,8 @@ static void spec_invoke(char *rest) {
   wasm_vm_functype ft;
   wasm_vm_func_type(vm, &fn, &ft);
   if (ft.result_count > 64) { printf("error argument too many results\n"); return; }
-  wasm_result r = wasm_vm_call(vm, &fn, args, n, res, ft.result_count, 0, NULL);
+  /* a step budget so a wrong interpreter fails the assertion instead of hanging the run */
+  wasm_result r = wasm_vm_call(vm, &fn, args, n, res, ft.result_count, SPEC_FUEL, NULL);
   if (r != WASM_OK) {
     if (r >= WASM_TRAP_UNREACHABLE) printf("trap %s\n", wasm_vm_result_name(r));
     else printf("error %s call failed\n", wasm_vm_result_name(r));
@@ -467,6 +483,7 @@ static int spec_main(void) {
     }
     fflush(stdout);
   }
+  for (int i = 0; i < nallocs; i++) free(spec_allocs[i]);
   return 0;
 }
 

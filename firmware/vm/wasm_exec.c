@@ -306,8 +306,8 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         const wvm_side *s = stp;
         uint32_t keep = s->keep, drop = s->drop;
         if (drop) {
-          wasm_value *src = sp - keep;
-          for (uint32_t k = 0; k < keep; k++) src[k - drop] = src[k];
+          wasm_value *src = sp - keep, *dst = src - drop;
+          for (uint32_t k = 0; k < keep; k++) dst[k] = src[k];
           sp -= drop;
         }
         pc += s->pc;
@@ -322,8 +322,8 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         const wvm_side *s = stp + (i < n ? i : n);
         uint32_t keep = s->keep, drop = s->drop;
         if (drop) {
-          wasm_value *src = sp - keep;
-          for (uint32_t k = 0; k < keep; k++) src[k - drop] = src[k];
+          wasm_value *src = sp - keep, *dst = src - drop;
+          for (uint32_t k = 0; k < keep; k++) dst[k] = src[k];
           sp -= drop;
         }
         pc = base + s->pc;
@@ -587,7 +587,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       case 0x67: UN32(a ? (uint32_t)__builtin_clz(a) : 32u)
       case 0x68: UN32(a ? (uint32_t)__builtin_ctz(a) : 32u)
       case 0x69: UN32((uint32_t)__builtin_popcount(a))
-      case 0x6a: BIN32(a + b)
+      case 0x6a: BIN32(a - b)
       case 0x6b: BIN32(a - b)
       case 0x6c: BIN32(a * b)
       case 0x6d: {

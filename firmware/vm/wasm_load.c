@@ -86,8 +86,8 @@ void wvm_skip_name(wvm_reader *r) {
   r->p += n;
 }
 
-/* Returns min; *max = UINT32_MAX if absent. */
-static uint32_t read_limits(wvm_reader *r, uint32_t *max, int memory) {
+/* Returns min; *max = UINT32_MAX if absent, and *has_max says which. */
+static uint32_t read_limits_ex(wvm_reader *r, uint32_t *max, int *has_max, int memory) {
   uint8_t flags = rd_byte(r);
   if (flags > 1) {
     rd_fail(r, WASM_ERR_MALFORMED, memory ? "malformed limits flags" : "integer too large");
@@ -95,7 +95,12 @@ static uint32_t read_limits(wvm_reader *r, uint32_t *max, int memory) {
   }
   uint32_t min = rd_u32(r);
   *max = flags ? rd_u32(r) : UINT32_MAX;
+  *has_max = flags;
   return min;
+}
+static uint32_t read_limits(wvm_reader *r, uint32_t *max, int memory) {
+  int has_max;
+  return read_limits_ex(r, max, &has_max, memory);
 }
 
 void wvm_skip_limits(wvm_reader *r) {
@@ -103,8 +108,8 @@ void wvm_skip_limits(wvm_reader *r) {
   read_limits(r, &max, 0);
 }
 
-static void check_limits(wvm_loader *L, uint32_t min, uint32_t max, int memory) {
-  if (memory && (min > 65536 || (max != UINT32_MAX && max > 65536)))
+static void check_limits(wvm_loader *L, uint32_t min, uint32_t max, int has_max, int memory) {
+  if (memory && (min > 65536 || (has_max && max > 65536)))
     rd_fail(&L->r, WASM_ERR_INVALID, "memory size must be at most 65536 pages (4GiB)");
   else if (max != UINT32_MAX && min > max)
     rd_fail(&L->r, WASM_ERR_INVALID, "size minimum must not be greater than maximum");
@@ -367,6 +372,7 @@ static void parse_imports(wvm_loader *L) {
     wvm_skip_name(r);
     uint8_t kind = rd_byte(r);
     uint32_t min, max;
+    int has_max;
     switch (kind) {
       case 0:
         if (rd_u32(r) >= m->ntypes && !r->err) rd_fail(r, WASM_ERR_INVALID, "unknown type");
@@ -374,14 +380,14 @@ static void parse_imports(wvm_loader *L) {
         break;
       case 1:
         read_reftype(r);
-        min = read_limits(r, &max, 0);
-        check_limits(L, min, max, 0);
+        min = read_limits_ex(r, &max, &has_max, 0);
+        check_limits(L, min, max, has_max, 0);
         m->imp_tables++;
         break;
       case 2:
-        min = read_limits(r, &max, 1);
-        check_limits(L, min, max, 1);
-        m->imp_mems++;
+        min = read_limits_ex(r, &max, &has_max, 1);
+        check_limits(L, min, max, has_max, 1);
+        if (++m->imp_mems > 1 && !r->err) rd_fail(r, WASM_ERR_INVALID, "multiple memories");
         break;
       case 3: {
         wvm_read_valtype(r);
@@ -412,11 +418,12 @@ static void parse_funcs(wvm_loader *L) {
 static void parse_tables(wvm_loader *L) {
   wvm_reader *r = &L->r;
   uint32_t n = rd_u32(r), min, max;
+  int has_max;
   L->m.tables = r->p;
   for (uint32_t i = 0; i < n && !r->err; i++) {
     read_reftype(r);
-    min = read_limits(r, &max, 0);
-    check_limits(L, min, max, 0);
+    min = read_limits_ex(r, &max, &has_max, 0);
+    check_limits(L, min, max, has_max, 0);
   }
   L->m.ntables += n;
 }
@@ -424,10 +431,11 @@ static void parse_tables(wvm_loader *L) {
 static void parse_mems(wvm_loader *L) {
   wvm_reader *r = &L->r;
   uint32_t n = rd_u32(r), min, max;
+  int has_max;
   L->m.mems = r->p;
   for (uint32_t i = 0; i < n && !r->err; i++) {
-    min = read_limits(r, &max, 1);
-    check_limits(L, min, max, 1);
+    min = read_limits_ex(r, &max, &has_max, 1);
+    check_limits(L, min, max, has_max, 1);
   }
   L->m.nmems += n;
   if (L->m.nmems > 1 && !r->err) rd_fail(r, WASM_ERR_INVALID, "multiple memories");

@@ -484,12 +484,9 @@ static int instr(V *v) {
       c = &v->ctrl[v->nctrl - 1 - x];
       const uint8_t *lt = c->kind == K_LOOP ? c->bt.params : c->bt.results;
       uint32_t ln = c->kind == K_LOOP ? c->bt.np : c->bt.nr;
-      if (op == 0x0c) {
-        pop_vals(v, lt, ln);
-        set_unreachable(v);
-      } else {
-        recheck(v, lt, ln);
-      }
+      pop_vals(v, lt, ln);
+      if (op == 0x0c) set_unreachable(v);
+      else push_vals(v, lt, ln);
       break;
     }
     case 0x0e: {
