@@ -7,8 +7,8 @@ export const IO_SIZE: i32 = 2048;
 export const OUT_SIZE: i32 = 32;
 /** Outbound publishes held by the engine (queued + in flight). */
 export const MAX_OUTBOUND: i32 = 32;
-/** Inbound QoS 2 packet ids held until PUBREL. */
-export const MAX_QOS2_IN: i32 = 16;
+/** Inbound QoS 2 packet ids held until PUBREL (mosquitto sends up to 20 at once by default). */
+export const MAX_QOS2_IN: i32 = 32;
 /** SUBSCRIBE/UNSUBSCRIBE requests awaiting SUBACK/UNSUBACK. */
 export const MAX_PENDING_REQUESTS: i32 = 8;
 /** Topic filters in one subscribe/unsubscribe call. */

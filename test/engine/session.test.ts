@@ -410,3 +410,18 @@ describe("streaming and time", () => {
     expect(rig.take()).toEqual([{ type: "close" }, { type: "offline" }]);
   });
 });
+
+describe("inbound QoS 2 window", () => {
+  it("holds 32 ids awaiting PUBREL (mosquitto sends 20); one more is a protocol error naming the limit", () => {
+    const rig = new Rig();
+    rig.connect();
+    rig.take();
+    for (let id = 1; id <= 32; id++) rig.feed({ cmd: "publish", topic: "w", payload: Buffer.from([id]), qos: 2, messageId: id });
+    expect(rig.take().filter((e) => e.type === "message")).toHaveLength(32);
+    rig.feed({ cmd: "publish", topic: "w", payload: Buffer.from([33]), qos: 2, messageId: 33 });
+    expect(rig.take()).toEqual([
+      { type: "protocol-error", code: 28, message: "too many inbound QoS 2 messages awaiting PUBREL (MAX_QOS2_IN)" },
+      { type: "close" }, { type: "offline" },
+    ]);
+  });
+});
