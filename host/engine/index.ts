@@ -406,16 +406,12 @@ class WasmEngine implements Engine, ImportSink {
     return blob !== undefined && blob.live ? blob : undefined;
   }
 
-  /** After the call that handed `handle` over: if the engine kept it, give it its own copies. */
-  private keep(handle: number, copyTail: boolean): void {
+  /** After the call that handed `handle` over: if the engine kept it, copy what was only in io. */
+  private keep(handle: number): void {
     const blob = this.blob(handle);
     if (!blob) return;
     if (blob.head === null) blob.head = this.io.slice(0, blob.headLen);
-    if (copyTail && blob.tail) {
-      const copy = pooled(blob.tail.length);
-      copy.set(blob.tail);
-      blob.tail = copy;
-    }
+    // a payload is kept by reference, as MQTT.js does: callers must not modify it until its puback
   }
 
   private dropBlob(handle: number): void {
@@ -437,7 +433,7 @@ class WasmEngine implements Engine, ImportSink {
       this.dropBlob(handle);
       throw new RangeError(`${what}: ${this.errorText(err)}`);
     }
-    this.keep(handle, false);
+    this.keep(handle);
   }
 
   // --- Engine ---------------------------------------------------------------------------------
@@ -526,7 +522,7 @@ class WasmEngine implements Engine, ImportSink {
     const handle = this.newBlob(topicBytes, topicLen, payload);
     try {
       const r = this.x.publish(handle, topicLen, payload.length, (q << 1) | (retain ? 1 : 0), token | 0, t);
-      if (r === 1) this.keep(handle, true);
+      if (r === 1) this.keep(handle);
       else this.dropBlob(handle);
       if (r < 0) throw new RangeError(`publish: ${this.errorText(-r)}`);
       return r === 1;

@@ -86,7 +86,9 @@ export interface Engine {
   /** Absolute time of the next tick the engine wants, or null. */
   nextWakeup(): number | null;
   /** Queue or send a publish. Returns false when the queue is full or the client is offline
-   *  with no reconnect pending. Throws RangeError/TypeError naming the argument on bad input. */
+   *  with no reconnect pending. Throws RangeError/TypeError naming the argument on bad input.
+   *  `payload` is kept by reference (as MQTT.js does) until its "puback" or "dropped": do not
+   *  modify it before then. */
   publish(topic: string, payload: Uint8Array, qos: number, retain: boolean, token: number, now: number): boolean;
   subscribe(filters: Array<[topic: string, qos: number]>, token: number, now: number): boolean;
   unsubscribe(filters: string[], token: number, now: number): boolean;
