@@ -2,11 +2,11 @@
 # Builds the interpreter's libFuzzer targets and runs them for a bounded time, seeded with the
 # spec suite's modules (wast2json), the engine and the lx106 workloads. Exits non-zero on any
 # crash, leak, timeout or sanitizer report.
-#   FUZZ_SECONDS (default 60) is split between the two builds (floats on; lx106 switches).
+#   FUZZ_SECONDS (default 50) is split between the two builds (floats on; lx106 switches).
 #   WASM_TESTSUITE: the WebAssembly spec tests (default /work/shared/wasm-testsuite).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-seconds=${FUZZ_SECONDS:-60}
+seconds=${FUZZ_SECONDS:-50}
 suite=${WASM_TESTSUITE:-/work/shared/wasm-testsuite}
 out=build/firmware/fuzz
 seeds=$out/seeds
