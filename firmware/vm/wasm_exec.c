@@ -587,7 +587,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       case 0x67: UN32(a ? (uint32_t)__builtin_clz(a) : 32u)
       case 0x68: UN32(a ? (uint32_t)__builtin_ctz(a) : 32u)
       case 0x69: UN32((uint32_t)__builtin_popcount(a))
-      case 0x6a: BIN32(a - b)
+      case 0x6a: BIN32(a + b)
       case 0x6b: BIN32(a - b)
       case 0x6c: BIN32(a * b)
       case 0x6d: {
