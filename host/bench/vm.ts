@@ -184,11 +184,20 @@ export async function run(): Promise<BenchRow[]> {
   const benchMemory = measured(lx106.stdout, /^# arena bench memory=(\d+)$/m);
   rows.push(row(`arena beyond linear memory, bench module (${readFileSync(join(OUT, "bench.wasm")).length} B), lx106, harness budgets`,
     benchTotal - benchMemory, null, null, "B", null, "report", true));
-  const engine = /^# engine measure defaults memory_limit=(\d+) arena=(\d+) module=(\d+)$/m.exec(lx106.stdout);
-  if (engine) {
-    const beyond = Number(engine[2]) - Number(engine[1]);
-    rows.push(row(`arena beyond linear memory, build/engine.wasm (${engine[3]} B), lx106, default budgets`, beyond, null,
-      null, "B", null, `<= ${MAX_ARENA_BEYOND_MEMORY} B`, beyond <= MAX_ARENA_BEYOND_MEMORY));
+  const engineArena = (label: string) => {
+    const m = new RegExp(`^# engine measure ${label} memory_limit=(\\d+) arena=(\\d+) module=(\\d+)$`, "m").exec(lx106.stdout);
+    return m ? { memory: Number(m[1]), arena: Number(m[2]), module: Number(m[3]) } : null;
+  };
+  const defaults = engineArena("defaults"), twice = engineArena("memory2x");
+  const oneSlot = engineArena("slots1"), oneFrame = engineArena("depth1");
+  if (defaults && twice && oneSlot && oneFrame) {
+    const memory = twice.arena - defaults.arena; // linear memory grows 1:1 with its budget
+    const beyond = defaults.arena - memory;
+    const stack = defaults.arena - oneSlot.arena, frames = defaults.arena - oneFrame.arena;
+    rows.push(row(`arena beyond linear memory, build/engine.wasm (${defaults.module} B), lx106, default budgets`, beyond,
+      null, null, "B", null, `<= ${MAX_ARENA_BEYOND_MEMORY} B`, beyond <= MAX_ARENA_BEYOND_MEMORY));
+    rows.push(row(`  of which operand stack ${stack} B, call frames ${frames} B, per-module state (functions, side table, globals)`,
+      beyond - stack - frames, null, null, "B", null, "report", true));
   } else {
     rows.push(row("arena beyond linear memory, build/engine.wasm: engine not built or refused", 0, null, null, "B",
       null, `<= ${MAX_ARENA_BEYOND_MEMORY} B`, false));
