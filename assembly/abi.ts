@@ -163,7 +163,8 @@ export function wake_delay(): i32 {
 }
 
 /** Publish blob `handle` = topic bytes then payload bytes; the topic is also in io (or, when
- *  longer than io, was checked with text(5, ...) just before).
+ *  longer than io, was checked with text(5, ...) just before). Returns 1 held (puback/dropped
+ *  event later), 2 sent and done (QoS 0: blob back, puback due now, no event), 0 refused, -error.
  *  Returns 1 accepted (handle owned until release), 0 queue full or offline, or -error. */
 export function publish(handle: i32, topicLen: u32, payloadLen: u32, qosRetain: i32, token: i32, now: u32): i32 {
   setup();
@@ -174,7 +175,7 @@ export function publish(handle: i32, topicLen: u32, payloadLen: u32, qosRetain: 
   if (err != 0) return -err;
   if (Out.publishSize(topicLen, payloadLen, qos) > 268435455 + 5) return -E.E_ARG_TOO_LONG;
   if (!Conn.canQueue()) return 0;
-  return Out.publish(handle, topicLen, payloadLen, qos, qosRetain & 1, token, Conn.isConnected()) ? 1 : 0;
+  return Out.publish(handle, topicLen, payloadLen, qos, qosRetain & 1, token, Conn.isConnected());
 }
 
 /** SUBSCRIBE the filters staged with field(6 | qos << 8, ...). 1 sent, 0 not connected or too

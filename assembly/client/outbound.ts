@@ -108,16 +108,20 @@ function transmit(e: Entry, dup: bool): void {
   e.state = e.qos == 1 ? Q_WAIT_PUBACK : Q_WAIT_PUBREC;
 }
 
-/** Publish now (connected) or queue. Returns false when the table or the host's cap is full. */
-export function publish(blob: i32, topicLen: u32, payloadLen: u32, qos: i32, retain: i32, token: i32, send: bool): bool {
+export const PUBLISH_REFUSED: i32 = 0;
+export const PUBLISH_HELD: i32 = 1;
+/** Sent and complete: the blob is given back and the puback is due, without an event crossing. */
+export const PUBLISH_DONE: i32 = 2;
+
+/** Publish now (connected) or queue. Refused when the table or the host's cap is full. */
+export function publish(blob: i32, topicLen: u32, payloadLen: u32, qos: i32, retain: i32, token: i32, send: bool): i32 {
   if (send && qos == 0) {
     // connected QoS 0: nothing to keep (anything queued was sent at CONNACK)
     const rl = 2 + topicLen + payloadLen;
     flushWith(putWord(putHeader(out, 0x30 | retain, rl), <i32>topicLen), blob, 0, topicLen + payloadLen);
-    hostEvent(EV_PUBACK, token, blob, 0);
-    return true;
+    return PUBLISH_DONE;
   }
-  if (used >= S.maxQueued || topicLen + payloadLen > S.maxQueuedBytes - usedBytes) return false;
+  if (used >= S.maxQueued || topicLen + payloadLen > S.maxQueuedBytes - usedBytes) return PUBLISH_REFUSED;
   for (let i = 0; i < MAX_OUTBOUND; i++) {
     const e = at(i);
     if (e.state != Q_FREE) continue;
@@ -133,9 +137,9 @@ export function publish(blob: i32, topicLen: u32, payloadLen: u32, qos: i32, ret
     used++;
     usedBytes += topicLen + payloadLen;
     if (send) transmit(e, false);
-    return true;
+    return PUBLISH_HELD;
   }
-  return false;
+  return PUBLISH_REFUSED;
 }
 
 /** The entry with the smallest sequence number above `after`, or null. */

@@ -36,18 +36,27 @@ export class EngineCodec implements ImportSink {
     this.out.push(this.view(ptr, len).slice());
   }
   release(): void {}
-  /** A batch of `count` items, 4 i32 each (item, a, b, piece pointer), at `ptr`. */
+  private words = new Int32Array(0);
+  private mem = new Uint8Array(0);
+
+  /** A batch of `count` items, 4 i32 each (item, a, b, piece pointer), at `ptr`. With onItem set,
+   *  pieces are views valid during the callback only; collected items get copies. */
   event(kind: number, count: number, ptr: number): void {
     if (kind !== EV_ITEM) return;
-    const mem = new Int32Array(this.x.memory.buffer, ptr, count * 4);
-    const bytes = new Uint8Array(this.x.memory.buffer);
-    for (let i = 0; i < count * 4; i += 4) {
-      const item = mem[i];
-      const a = mem[i + 1];
-      const b = mem[i + 2];
-      const piece = item === ITEM_PIECE ? bytes.slice(mem[i + 3], mem[i + 3] + b) : undefined;
-      if (this.onItem) this.onItem(item, a, b, piece);
-      else this.items.push(piece ? { item, a, b, bytes: piece } : { item, a, b });
+    if (this.mem.byteLength === 0) {
+      this.mem = new Uint8Array(this.x.memory.buffer);
+      this.words = new Int32Array(this.x.memory.buffer);
+    }
+    const w = this.words;
+    const mem = this.mem;
+    const onItem = this.onItem;
+    for (let i = ptr >> 2, end = i + count * 4; i < end; i += 4) {
+      const item = w[i];
+      const a = w[i + 1];
+      const b = w[i + 2];
+      if (onItem) onItem(item, a, b, item === ITEM_PIECE ? mem.subarray(w[i + 3], w[i + 3] + b) : undefined);
+      else if (item === ITEM_PIECE) this.items.push({ item, a, b, bytes: mem.slice(w[i + 3], w[i + 3] + b) });
+      else this.items.push({ item, a, b });
     }
   }
 

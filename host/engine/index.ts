@@ -522,10 +522,17 @@ class WasmEngine implements Engine, ImportSink {
     const handle = this.newBlob(topicBytes, topicLen, payload);
     try {
       const r = this.x.publish(handle, topicLen, payload.length, (q << 1) | (retain ? 1 : 0), token | 0, t);
-      if (r === 1) this.keep(handle);
-      else this.dropBlob(handle);
+      if (r === 1) {
+        this.keep(handle);
+        return true;
+      }
+      this.dropBlob(handle);
+      if (r === 2) {
+        this.push({ type: "puback", token: token | 0 });
+        return true;
+      }
       if (r < 0) throw new RangeError(`publish: ${this.errorText(-r)}`);
-      return r === 1;
+      return false;
     } finally {
       this.deliver();
     }
