@@ -45,7 +45,7 @@ $(LX_OUT)/spec/%.json: $(WASM_TESTSUITE)/core/%.wast
 	@mkdir -p $(LX_OUT)/spec
 	wast2json --enable-all $< -o $@ 2>/dev/null || wast2json $< -o $@
 
-$(LX_OUT)/builtin_script.c: $(LX_OUT)/bench.wasm $(LX_OUT)/mixed.wasm $(LX_SPEC_JSON) lx106/gen_script.mjs lx106/workloads/calls.mjs
+$(LX_OUT)/builtin_script.c: $(LX_OUT)/bench.wasm $(LX_OUT)/mixed.wasm $(LX_SPEC_JSON) lx106/gen_script.mjs lx106/workloads/calls.mjs lx106/build.mk
 	@mkdir -p $(LX_OUT)
 	node lx106/gen_script.mjs --c $@ --bin $(LX_OUT)/builtin_script.bin --symbol builtin_script \
 	  --workload $(LX_OUT)/bench.wasm --workload $(LX_OUT)/mixed.wasm $(foreach j,$(LX_SPEC_JSON),--spec $(j))
