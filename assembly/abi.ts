@@ -111,7 +111,7 @@ export function field(kindAndQos: i32, handle: i32, len: u32): i32 {
   return 0;
 }
 
-/** Forget staged filters (releasing their blobs). */
+/** Forget staged filters (their blobs are the host's again). */
 export function clear_fields(): void {
   setup();
   Req.unstage();
@@ -179,7 +179,7 @@ export function publish(handle: i32, topicLen: u32, payloadLen: u32, qosRetain: 
 }
 
 /** SUBSCRIBE the filters staged with field(6 | qos << 8, ...). 1 sent, 0 not connected or too
- *  many requests pending, -error. Staged blobs are released in every case. */
+ *  many requests pending, -error. The staged blobs are the host's again when this returns. */
 export function subscribe(token: i32, now: u32): i32 {
   return request(C.SUBSCRIBE, token, now);
 }

@@ -3,7 +3,6 @@
 import { MAX_FILTERS, MAX_PENDING_REQUESTS } from "../limits";
 import { SUBSCRIBE } from "../codec/constants";
 import { putHeader, putWord, putByte } from "../codec/generator";
-import { hostRelease } from "../imports";
 import { out, flush, flushWith } from "./output";
 import { allocatePid, requestIds } from "./outbound";
 
@@ -25,9 +24,9 @@ export function stagedFilters(): i32 {
   return stagedCount;
 }
 
-/** Give every staged blob back. */
+/** Forget the staged filters. Their blobs go back to the host without a call: it frees them
+ *  when subscribe/unsubscribe/clear_fields returns. */
 export function unstage(): void {
-  for (let i = 0; i < stagedCount; i++) hostRelease(load<i32>(staged + <usize>i * 12));
   stagedCount = 0;
 }
 
@@ -39,7 +38,7 @@ function freeSlot(): i32 {
 }
 
 /** Send SUBSCRIBE (type SUBSCRIBE) or UNSUBSCRIBE of the staged filters. False when too many
- *  requests are awaiting their acknowledgement. Staged blobs are released either way. */
+ *  requests are awaiting their acknowledgement. The staged filters are consumed in every case. */
 export function request(type: i32, tok: i32): bool {
   const slot = freeSlot();
   if (slot < 0) {

@@ -267,11 +267,18 @@ class WasmEngine implements Engine, ImportSink {
   }
 
   message(topicPtr: number, topicLen: number, ptr: number, len: number, total: number, flags: number): void {
+    let msg = this.msg;
     if (flags & MSG_FIRST) {
-      this.msg = pooled(Math.min(total, this.limits.maxMessageLength));
+      const input = this.input;
+      if ((flags & MSG_LAST) && input !== null && len === total && len > 0) {
+        // the whole payload came in one received() call: a view of those bytes, no copy
+        const from = this.inputAt + ptr - this.ioPtr;
+        this.pushMessage(topicPtr, topicLen, new Uint8Array(input.buffer, input.byteOffset + from, len), flags);
+        return;
+      }
+      msg = this.msg = pooled(Math.min(total, this.limits.maxMessageLength));
       this.msgLen = 0;
     }
-    const msg = this.msg;
     if (!msg) return; // a last piece without a first: nothing to deliver
     if (len > 0) {
       const n = Math.min(len, msg.length - this.msgLen);
@@ -280,10 +287,14 @@ class WasmEngine implements Engine, ImportSink {
     }
     if (!(flags & MSG_LAST)) return;
     this.msg = null;
+    this.pushMessage(topicPtr, topicLen, this.msgLen === msg.length ? msg : msg.subarray(0, this.msgLen), flags);
+  }
+
+  private pushMessage(topicPtr: number, topicLen: number, payload: Uint8Array, flags: number): void {
     this.push({
       type: "message",
       topic: this.topic(topicPtr, topicLen),
-      payload: this.msgLen === msg.length ? msg : msg.subarray(0, this.msgLen),
+      payload,
       qos: (flags >> 3) & 3,
       retain: (flags & MSG_RETAIN) !== 0,
       overflow: (flags & MSG_OVERFLOW) !== 0,
@@ -418,8 +429,9 @@ class WasmEngine implements Engine, ImportSink {
     this.release(handle);
   }
 
-  /** A string handed to the engine as a blob; throws RangeError naming `what` if refused. */
-  private field(kind: number, value: string | Uint8Array, what: string, extra = 0): void {
+  /** A string handed to the engine as a blob (its handle); throws RangeError naming `what` if
+   *  refused. */
+  private field(kind: number, value: string | Uint8Array, what: string, extra = 0): number {
     let len: number;
     let bytes: Uint8Array | null;
     if (typeof value === "string") [len, bytes] = this.stageText(kind, value);
@@ -434,6 +446,7 @@ class WasmEngine implements Engine, ImportSink {
       throw new RangeError(`${what}: ${this.errorText(err)}`);
     }
     this.keep(handle);
+    return handle;
   }
 
   // --- Engine ---------------------------------------------------------------------------------
@@ -486,14 +499,24 @@ class WasmEngine implements Engine, ImportSink {
     this.deliver();
   }
 
+  /** The bytes being received and where the io chunk starts in them (for payload views). */
+  private input: Uint8Array | null = null;
+  private inputAt = 0;
+
   received(bytes: Uint8Array, now: number): void {
     if (!(bytes instanceof Uint8Array)) throw new TypeError("bytes must be a Uint8Array");
     const t = this.now(now);
     const io = this.io;
-    for (let at = 0; at < bytes.length; at += this.ioSize) {
-      const piece = bytes.subarray(at, Math.min(bytes.length, at + this.ioSize));
-      io.set(piece);
-      this.x.received(piece.length, t);
+    this.input = bytes;
+    try {
+      for (let at = 0; at < bytes.length; at += this.ioSize) {
+        const piece = bytes.subarray(at, Math.min(bytes.length, at + this.ioSize));
+        io.set(piece);
+        this.inputAt = at;
+        this.x.received(piece.length, t);
+      }
+    } finally {
+      this.input = null;
     }
     this.deliver();
   }
@@ -557,19 +580,22 @@ class WasmEngine implements Engine, ImportSink {
 
   private request(filters: Array<[string, number]>, token: number, now: number, sub: boolean): boolean {
     const t = this.now(now);
-    this.x.clear_fields();
+    const staged = this.staged;
     try {
-      filters.forEach(([topic, q], i) => this.field(KIND.FILTER, topic, `filters[${i}]`, q));
+      for (let i = 0; i < filters.length; i++) staged.push(this.field(KIND.FILTER, filters[i][0], `filters[${i}]`, filters[i][1]));
       const r = sub ? this.x.subscribe(token | 0, t) : this.x.unsubscribe(token | 0, t);
       if (r < 0) throw new RangeError(`filters: ${this.errorText(-r)}`);
       return r === 1;
-    } catch (e) {
-      this.x.clear_fields();
-      throw e;
     } finally {
+      this.x.clear_fields();
+      // staged filter blobs are ours again once the call returned
+      for (const h of staged) this.release(h);
+      staged.length = 0;
       this.deliver();
     }
   }
+
+  private readonly staged: number[] = [];
 
   close(now: number): boolean {
     const r = this.x.close(this.now(now));

@@ -44,7 +44,8 @@ export type EngineEvent =
   | { type: "connect"; sessionPresent: boolean }
   | { type: "connfail"; reason: number }
   | { type: "offline" }
-  /** A whole inbound message, or its first maxMessageLength bytes when `overflow`. */
+  /** A whole inbound message, or its first maxMessageLength bytes when `overflow`. `payload` may be
+   *  a view of the bytes given to received() (as MQTT.js does): hosts pass fresh buffers there. */
   | { type: "message"; topic: string; payload: Uint8Array; qos: number; retain: boolean; overflow: boolean }
   /** Publish `token` is done: PUBACK (QoS 1), PUBCOMP (QoS 2), handed to the transport (QoS 0). */
   | { type: "puback"; token: number }
