@@ -75,14 +75,14 @@ typedef union {
 /* Host's budgets for one instance. Zero fields take the defaults below. */
 typedef struct {
   uint32_t memory_limit;   /* bytes of linear memory at most (may be < 65536); default 65536 */
-  uint32_t value_slots;    /* operand stack + locals, in 8-byte slots; default 512 */
-  uint32_t call_depth;     /* wasm frames; default 64 */
+  uint32_t value_slots;    /* operand stack + locals, in 8-byte slots; default 256 */
+  uint32_t call_depth;     /* wasm frames; default 32 */
   uint32_t table_limit;    /* elements per table at most; default 1024 */
 } wasm_vm_limits;
 
 #define WASM_VM_DEFAULT_MEMORY_LIMIT 65536u
-#define WASM_VM_DEFAULT_VALUE_SLOTS 512u
-#define WASM_VM_DEFAULT_CALL_DEPTH 64u
+#define WASM_VM_DEFAULT_VALUE_SLOTS 256u
+#define WASM_VM_DEFAULT_CALL_DEPTH 32u
 #define WASM_VM_DEFAULT_TABLE_LIMIT 1024u
 
 /* Error detail: a short message (static text plus an offset), never allocated. */
