@@ -1,10 +1,11 @@
 // The integer helpers our lx106 build supplies (Debian's libgcc lacks them), run on the
 // lx106 core under QEMU and checked line by line against BigInt arithmetic.
 import { beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build, OUT, regions, runQemu, symbol } from "./qemu.js";
+import { build, OUT, regions, ROOT, runQemu, symbol } from "./qemu.js";
 
 const M32 = (1n << 32n) - 1n;
 const M64 = (1n << 64n) - 1n;
@@ -81,5 +82,12 @@ describe("lx106 runtime helpers under QEMU", () => {
     expect(rows.reduce((n, [, c]) => n + Number(c), 0)).toBe(total);
     const entry = symbol(elf, "_start");
     expect(rows.find(([a]) => parseInt(a, 16) === entry)?.[1]).toBe("1");
+    // profile.mjs attributes the instructions to functions: hex printing and 64-bit division lead.
+    const report = execFileSync("node", [join(ROOT, "firmware/lx106/profile.mjs"), elf, file, "4"], { encoding: "utf8" });
+    const names = report.trim().split("\n").slice(0, -1).map((l) => /^\s*\d+\s+\d+\.\d%\s+(\S+)$/.exec(l)?.[1]);
+    expect(names).toHaveLength(4);
+    expect(names).toContain("put_hex");
+    expect(names).toContain("udivmod64");
+    expect(report).toContain(`${total}  total`);
   });
 });
