@@ -60,8 +60,10 @@ static void report_engine(void)
     for (unsigned i = 0; i < sizeof variants / sizeof variants[0]; i++) {
         size_t bytes = 0;
         wasm_vm_error error = {0, 0};
+        stack_paint();
         wasm_result result = wasm_vm_measure(engine_module, engine_module_length, &variants[i].limits, scratch,
                                              sizeof scratch, &bytes, &error);
+        size_t stack = stack_peak();
         out_str("# engine measure ");
         out_str(variants[i].label);
         out_str(" memory_limit=");
@@ -71,6 +73,8 @@ static void report_engine(void)
         else out_str(wasm_vm_result_name(result));
         out_str(" module=");
         out_u64(engine_module_length);
+        out_str(" stack=");
+        out_u64(stack);
         out_str("\n");
     }
 }
@@ -98,8 +102,10 @@ static int run_benchmarks(void)
 {
     wasm_vm *vm = 0;
     wasm_vm_error error = {0, 0};
+    stack_paint();
     wasm_result result = wasm_vm_load(&vm, arena, sizeof arena, bench_module, bench_module_length, &limits,
                                       0, 0, &error);
+    line_u64("# stack load bench=", stack_peak());
     if (result != WASM_OK) {
         out_str("bench: cannot load bench module: ");
         out_str(wasm_vm_result_name(result));

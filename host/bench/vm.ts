@@ -179,14 +179,19 @@ export async function run(): Promise<BenchRow[]> {
   const stackFib = measured(lx106.stdout, /^# stack fib native=(\d+) vm=\d+$/m);
   rows.push(row("peak C stack of an interpreter call, lx106 (painted), vs native recursive fib(20)", stackVm, stackFib,
     "native fib(20)", "B", stackFib / stackVm, `<= ${MAX_C_STACK} B`, stackVm <= MAX_C_STACK));
+  const stackLoad = measured(lx106.stdout, /^# stack load bench=(\d+)$/m);
+  const stackEngine = Math.max(0, ...[...lx106.stdout.matchAll(/^# engine measure .* stack=(\d+)$/gm)].map((m) => Number(m[1])));
+  const stackValidate = Math.max(stackLoad, stackEngine);
+  rows.push(row("peak C stack loading/validating (bench module, engine.wasm), lx106 (painted), vs native fib(20)",
+    stackValidate, stackFib, "native fib(20)", "B", stackFib / stackValidate, `<= ${MAX_C_STACK} B`, stackValidate <= MAX_C_STACK));
 
   const benchTotal = measured(lx106.stdout, /^# arena bench total=(\d+)$/m);
   const benchMemory = measured(lx106.stdout, /^# arena bench memory=(\d+)$/m);
   rows.push(row(`arena beyond linear memory, bench module (${readFileSync(join(OUT, "bench.wasm")).length} B), lx106, harness budgets`,
     benchTotal - benchMemory, null, null, "B", null, "report", true));
   const engineArena = (label: string) => {
-    const m = new RegExp(`^# engine measure ${label} memory_limit=(\\d+) arena=(\\d+) module=(\\d+)$`, "m").exec(lx106.stdout);
-    return m ? { memory: Number(m[1]), arena: Number(m[2]), module: Number(m[3]) } : null;
+    const m = new RegExp(`^# engine measure ${label} memory_limit=(\\d+) arena=(\\d+) module=(\\d+) stack=(\\d+)$`, "m").exec(lx106.stdout);
+    return m ? { memory: Number(m[1]), arena: Number(m[2]), module: Number(m[3]), stack: Number(m[4]) } : null;
   };
   const defaults = engineArena("defaults"), twice = engineArena("memory2x");
   const oneSlot = engineArena("slots1"), oneFrame = engineArena("depth1");
