@@ -5,8 +5,8 @@ import * as E from "../codec/errors";
 import { Parser, ITEM_NEED_MORE, ITEM_PACKET, ITEM_BYTE, ITEM_WORD, ITEM_STRING, ITEM_PIECE, ITEM_STRING_END, ITEM_END, ITEM_ERROR } from "../codec/parser";
 import { TextCheck } from "../codec/text";
 import { putHeader, putWord, putByte } from "../codec/generator";
-import { OPEN_TIMEOUT_MS, CONNACK_TIMEOUT_MS, BACKOFF_MIN_SHIFT, BACKOFF_MAX_SHIFT } from "../limits";
-import { hostRelease } from "../imports";
+import { OPEN_TIMEOUT_MS, CONNACK_TIMEOUT_MS, BACKOFF_MIN_SHIFT, BACKOFF_MAX_SHIFT, MAX_FILTERS } from "../limits";
+import { hostRelease, hostEvent } from "../imports";
 import { out, flushWith, sendString, sendAck, sendEmpty, emit } from "./output";
 import * as Ev from "./events";
 import * as Out from "./outbound";
@@ -271,6 +271,8 @@ let word: i32 = 0;
 let sessionPresent: i32 = 0;
 let returnCode: i32 = 0;
 let requestMatched: bool = false;
+const codes: usize = memory.data(MAX_FILTERS);
+let codeCount: i32 = 0;
 
 export function received(ptr: usize, len: i32): void {
   const st = S.state;
@@ -308,13 +310,20 @@ function handle(item: i32): i32 {
     const v = p.value;
     if (field == C.F_CONNACK_FLAGS) sessionPresent = v;
     else if (field == C.F_CONNACK_CODE) returnCode = v;
-    else if (field == C.F_SUBACK_CODE && requestMatched) emit(Ev.EV_SUBACK_CODE, v);
+    else if (field == C.F_SUBACK_CODE && requestMatched) {
+      if (codeCount >= Req.settledFilters()) return E.E_SUBACK_COUNT;
+      store<u8>(codes + <usize>codeCount, v);
+      codeCount++;
+    }
     return 0;
   }
   if (item == ITEM_WORD) {
     word = p.value;
     if (ptype == C.PUBLISH) In.setPid(word);
-    else if (ptype == C.SUBACK) requestMatched = Req.settle(C.SUBSCRIBE, word);
+    else if (ptype == C.SUBACK) {
+      requestMatched = Req.settle(C.SUBSCRIBE, word);
+      codeCount = 0;
+    }
     return 0;
   }
   if (item == ITEM_STRING) {
@@ -342,8 +351,11 @@ function handle(item: i32): i32 {
     In.releaseHeld(word);
     sendAck(C.PUBCOMP << 4, word);
   } else if (type == C.SUBACK) {
-    if (requestMatched) emit(Ev.EV_SUBACK, Req.settledToken());
-    requestMatched = false;
+    if (requestMatched) {
+      requestMatched = false;
+      if (codeCount != Req.settledFilters()) return E.E_SUBACK_COUNT;
+      hostEvent(Ev.EV_SUBACK, Req.settledToken(), <i32>codes, codeCount);
+    }
   } else if (type == C.UNSUBACK) {
     if (Req.settle(C.UNSUBSCRIBE, word)) emit(Ev.EV_UNSUBACK, Req.settledToken());
   } else if (type == C.PINGRESP) S.pingOutstanding = false;

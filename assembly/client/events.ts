@@ -6,8 +6,7 @@ export const EV_CONNECT: i32 = 3; // a = session present
 export const EV_CONNFAIL: i32 = 4; // a = reason
 export const EV_OFFLINE: i32 = 5;
 export const EV_PUBACK: i32 = 6; // a = token, b = blob handle released with it
-export const EV_SUBACK_CODE: i32 = 7; // a = granted QoS or 0x80, before EV_SUBACK
-export const EV_SUBACK: i32 = 8; // a = token
+export const EV_SUBACK: i32 = 8; // a = token, b = pointer to the return codes (bytes), c = count
 export const EV_UNSUBACK: i32 = 9; // a = token
 export const EV_DROPPED: i32 = 10; // a = token, b = blob handle released with it
 export const EV_PROTOCOL_ERROR: i32 = 11; // a = error code

@@ -8,7 +8,7 @@ import { allocatePid, requestIds } from "./outbound";
 
 const staged: usize = memory.data(MAX_FILTERS * 12); // blob, len, qos
 let stagedCount: i32 = 0;
-const tokens: usize = memory.data(MAX_PENDING_REQUESTS * 8); // token, kind
+const tokens: usize = memory.data(MAX_PENDING_REQUESTS * 8); // token, kind | filter count << 8
 
 export function stage(blob: i32, len: u32, qos: i32): bool {
   if (stagedCount >= MAX_FILTERS) return false;
@@ -51,7 +51,7 @@ export function request(type: i32, tok: i32): bool {
   const pid = allocatePid();
   store<u16>(requestIds + (<usize>slot << 1), <u16>pid);
   store<i32>(tokens + <usize>slot * 8, tok);
-  store<i32>(tokens + <usize>slot * 8, type, 4);
+  store<i32>(tokens + <usize>slot * 8, type | (stagedCount << 8), 4);
   let p = putWord(putHeader(out, (type << 4) | 2, rl), pid);
   for (let i = 0; i < stagedCount; i++) {
     const e = staged + <usize>i * 12;
@@ -67,18 +67,26 @@ export function request(type: i32, tok: i32): bool {
 }
 
 let token: i32 = 0;
+let filters: i32 = 0;
 
 export function settledToken(): i32 {
   return token;
+}
+
+/** How many filters the settled request had (a SUBACK must have as many return codes). */
+export function settledFilters(): i32 {
+  return filters;
 }
 
 /** The acknowledgement for `pid` arrived: false if no such request of that type is pending. */
 export function settle(type: i32, pid: i32): bool {
   for (let i = 0; i < MAX_PENDING_REQUESTS; i++) {
     const idp = requestIds + (<usize>i << 1);
-    if (<i32>load<u16>(idp) != pid || load<i32>(tokens + <usize>i * 8, 4) != type) continue;
+    const kind = load<i32>(tokens + <usize>i * 8, 4);
+    if (<i32>load<u16>(idp) != pid || (kind & 0xff) != type) continue;
     store<u16>(idp, 0);
     token = load<i32>(tokens + <usize>i * 8);
+    filters = kind >> 8;
     return true;
   }
   return false;

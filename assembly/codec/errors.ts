@@ -31,6 +31,7 @@ export const E_SECOND_CONNACK: i32 = 26;
 export const E_TOPIC_TOO_LONG: i32 = 27;
 export const E_QOS2_FULL: i32 = 28;
 export const E_EMPTY_FILTER: i32 = 29;
+export const E_SUBACK_COUNT: i32 = 30;
 
 export const E_ARG_QOS: i32 = 40;
 export const E_ARG_TOO_LONG: i32 = 41;
@@ -71,6 +72,7 @@ export function errorText(code: i32): string {
     case E_TOPIC_TOO_LONG: return "inbound topic name longer than this engine's MAX_TOPIC_IN";
     case E_QOS2_FULL: return "too many inbound QoS 2 messages awaiting PUBREL (MAX_QOS2_IN)";
     case E_EMPTY_FILTER: return "topic filter is empty";
+    case E_SUBACK_COUNT: return "SUBACK has not one return code per filter of its SUBSCRIBE";
     case E_ARG_QOS: return "qos must be 0, 1 or 2";
     case E_ARG_TOO_LONG: return "string longer than 65535 bytes";
     case E_ARG_PASSWORD: return "password given without username (MQTT 3.1.1 forbids it)";

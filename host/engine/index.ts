@@ -18,7 +18,7 @@ export const DEFAULT_LIMITS: EngineLimits = {
 
 /** Event kinds and message flags of the ABI (assembly/client/events.ts). */
 const EV = {
-  OPEN: 1, CLOSE: 2, CONNECT: 3, CONNFAIL: 4, OFFLINE: 5, PUBACK: 6, SUBACK_CODE: 7, SUBACK: 8,
+  OPEN: 1, CLOSE: 2, CONNECT: 3, CONNFAIL: 4, OFFLINE: 5, PUBACK: 6, SUBACK: 8,
   UNSUBACK: 9, DROPPED: 10, PROTOCOL_ERROR: 11, ITEM: 12,
 } as const;
 const MSG_FIRST = 1, MSG_LAST = 2, MSG_OVERFLOW = 4, MSG_RETAIN = 32;
@@ -137,7 +137,6 @@ class WasmEngine implements Engine, ImportSink {
   private sentUpTo = 0;
   private delivering = false;
   private lastNow = 0;
-  private granted: number[] = [];
   private outBuf = new Uint8Array(SLAB);
   private outLen = 0;
   private msg: Uint8Array | null = null;
@@ -241,7 +240,7 @@ class WasmEngine implements Engine, ImportSink {
     this.queue.push(event);
   }
 
-  event(kind: number, a: number, b: number): void {
+  event(kind: number, a: number, b: number, c: number): void {
     switch (kind) {
       case EV.OPEN: return this.push({ type: "open" });
       case EV.CLOSE: return this.push({ type: "close" });
@@ -251,12 +250,7 @@ class WasmEngine implements Engine, ImportSink {
       case EV.PUBACK:
         this.release(b);
         return this.push({ type: "puback", token: a });
-      case EV.SUBACK_CODE: this.granted.push(a); return;
-      case EV.SUBACK: {
-        const granted = this.granted;
-        this.granted = [];
-        return this.push({ type: "suback", token: a, granted });
-      }
+      case EV.SUBACK: return this.push({ type: "suback", token: a, granted: Array.from(this.mem.subarray(b, b + c)) });
       case EV.UNSUBACK: return this.push({ type: "unsuback", token: a });
       case EV.DROPPED:
         this.release(b);
@@ -541,7 +535,15 @@ class WasmEngine implements Engine, ImportSink {
     if (!(payload instanceof Uint8Array)) throw new TypeError("payload must be a Uint8Array");
     const t = this.now(now);
     const q = Number.isInteger(qos) && qos >= 0 && qos <= 3 ? qos : 3;
-    const [topicLen, topicBytes] = this.stageText(KIND.TOPIC, topic);
+    let topicBytes = this.pubTopicBytes;
+    if (topic !== this.pubTopic) {
+      // publishers mostly repeat a topic: keep its bytes, shared (never modified) by its blobs
+      const [n, bytes] = this.stageText(KIND.TOPIC, topic);
+      topicBytes = bytes ?? this.io.slice(0, n);
+      this.pubTopic = topic;
+      this.pubTopicBytes = topicBytes;
+    } else this.stage(KIND.TOPIC, topicBytes);
+    const topicLen = topicBytes.length;
     const handle = this.newBlob(topicBytes, topicLen, payload);
     try {
       const r = this.x.publish(handle, topicLen, payload.length, (q << 1) | (retain ? 1 : 0), token | 0, t);
@@ -596,6 +598,8 @@ class WasmEngine implements Engine, ImportSink {
   }
 
   private readonly staged: number[] = [];
+  private pubTopic = "";
+  private pubTopicBytes: Uint8Array = new Uint8Array(0);
 
   close(now: number): boolean {
     const r = this.x.close(this.now(now));

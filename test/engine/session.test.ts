@@ -425,3 +425,27 @@ describe("inbound QoS 2 window", () => {
     ]);
   });
 });
+
+describe("SUBACK", () => {
+  it.each([[[0]], [[0, 1, 2]]])("with return codes %j for two filters is a protocol error", (granted) => {
+    const rig = new Rig();
+    rig.connect();
+    rig.take();
+    rig.engine.subscribe([["a", 0], ["b", 1]], 5, rig.now);
+    const sub = rig.packets().at(-1) as any;
+    rig.feed({ cmd: "suback", messageId: sub.messageId, granted });
+    expect(rig.take()).toEqual([
+      { type: "protocol-error", code: 30, message: "SUBACK has not one return code per filter of its SUBSCRIBE" },
+      { type: "close" }, { type: "offline" },
+    ]);
+  });
+
+  it("for an unknown packet id is ignored", () => {
+    const rig = new Rig();
+    rig.connect();
+    rig.take();
+    rig.feed({ cmd: "suback", messageId: 999, granted: [0, 1] });
+    rig.feed({ cmd: "unsuback", messageId: 998 });
+    expect(rig.take()).toEqual([]);
+  });
+});
