@@ -55,6 +55,12 @@ static wasm_result host_fail(void *u, const wasm_value *a, wasm_value *r) {
   return WASM_TRAP_HOST;
 }
 
+static wasm_result host_stub(void *u, const wasm_value *a, wasm_value *r) {
+  (void)u; (void)a; (void)r;
+  return WASM_OK;
+}
+static const wasm_vm_host_func STUB = {"*", "*", NULL, host_stub, NULL};
+
 static const wasm_vm_host_func RUN_HOST[] = {
     {"env", "add_i32", "ii:i", host_add_i32, NULL},
     {"env", "print_i32", "i:", host_print_i32, NULL},
@@ -64,6 +70,7 @@ static const wasm_vm_host_func RUN_HOST[] = {
 
 typedef struct {
   wasm_vm_host_funcs list;
+  int stub_imports;
   char last[160];
 } run_resolver;
 
@@ -76,7 +83,11 @@ static int run_resolve(void *ctx, const char *m, size_t ml, const char *n, size_
   rr->last[at++] = '.';
   for (size_t i = 0; i < nl && at + 1 < sizeof rr->last; i++) rr->last[at++] = n[i];
   rr->last[at] = 0;
-  return wasm_vm_resolve_host_funcs(&rr->list, m, ml, n, nl, k, out);
+  if (!wasm_vm_resolve_host_funcs(&rr->list, m, ml, n, nl, k, out)) return 0;
+  if (!rr->stub_imports || k != WASM_EXTERN_FUNC) return 1;
+  out->kind = WASM_EXTERN_HOST_FUNC; /* --stub-imports: any other function import returns zeros */
+  out->ptr = &STUB;
+  return 0;
 }
 
 /* Peak C stack of a call: paint a region below the caller's frame, run, see how much of it
@@ -168,12 +179,13 @@ static void print_value(FILE *out, wasm_valtype t, wasm_value v) {
 static int run_main(int argc, char **argv) {
   const char *file = NULL, *export = NULL;
   const char *args[64];
-  int nargs = 0, stats = 0;
+  int nargs = 0, stats = 0, stub_imports = 0;
   uint64_t fuel = 0, u;
   wasm_vm_limits lim = {1u << 20, 0, 0, 65536}; /* stacks: the library's defaults */
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--stats")) { stats = 1; continue; }
+    if (!strcmp(a, "--stub-imports")) { stub_imports = 1; continue; }
     if (!strcmp(a, "--aligned-reads")) continue; /* chosen by binary; accepted for symmetry */
     if (!strncmp(a, "--", 2) && a[2] && (a[2] < '0' || a[2] > '9')) {
       if (i + 1 >= argc || !parse_u64(argv[i + 1], &u)) {
@@ -194,7 +206,8 @@ static int run_main(int argc, char **argv) {
     else { fprintf(stderr, "wasm-vm: too many arguments\n"); return 1; }
   }
   if (!file || !export) {
-    fprintf(stderr, "usage: wasm-vm run FILE.wasm EXPORT [ARGS...] [--memory-limit BYTES] [--fuel N] [--stats]\n");
+    fprintf(stderr, "usage: wasm-vm run FILE.wasm EXPORT [ARGS...] [--memory-limit BYTES] [--fuel N] [--stats]\n"
+                    "       [--value-slots N] [--call-depth N] [--stub-imports]\n");
     return 1;
   }
   size_t len;
@@ -210,7 +223,7 @@ static int run_main(int argc, char **argv) {
     return 2;
   }
   void *arena = calloc(1, need + 8);
-  run_resolver rr = {{RUN_HOST, sizeof RUN_HOST / sizeof RUN_HOST[0]}, ""};
+  run_resolver rr = {{RUN_HOST, sizeof RUN_HOST / sizeof RUN_HOST[0]}, stub_imports, ""};
   wasm_vm *vm = NULL;
   paint_stack();
   r = wasm_vm_load(&vm, arena, need, bytes, len, &lim, run_resolve, &rr, &err);

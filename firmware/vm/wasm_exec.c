@@ -236,7 +236,11 @@ static conv trunc_to(double x, double lo, double hi, int is_signed, int bits, in
 wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *args, wasm_value *results,
                         uint64_t fuel, uint64_t *fuel_used) {
   wasm_result res = WASM_OK;
+  /* Steps are counted in a 32-bit chunk (one decrement and test per instruction on a 32-bit
+   * core); the 64-bit rest is touched once per 2^32 steps. */
   uint64_t left = fuel ? fuel : UINT64_MAX;
+  uint32_t chunk = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+  left -= chunk;
   wasm_value *const stack = vm->stack, *const stack_end = vm->stack_end;
   wvm_frame *const frames = vm->frames;
   const uint32_t max_frames = vm->max_frames;
@@ -256,6 +260,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
   for (uint32_t i = 0; i < ft->np; i++) sp[i] = args[i];
   sp += ft->np;
   if (entry->host) {
+    memset(sp, 0, sizeof(wasm_value) * ft->nr);
     res = entry->host->fn(entry->host->user, stack, stack + ft->np);
     if (res == WASM_OK)
       for (uint32_t i = 0; i < ft->nr; i++) results[i] = stack[ft->np + i];
@@ -271,8 +276,12 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
   LOAD_MEM();
 
   for (;;) {
-    if (left == 0) TRAP(WASM_TRAP_FUEL_EXHAUSTED);
-    left--;
+    if (chunk == 0) {
+      if (left == 0) TRAP(WASM_TRAP_FUEL_EXHAUSTED);
+      chunk = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+      left -= chunk;
+    }
+    chunk--;
     uint8_t op = RD8(pc++);
     switch (op) {
       case 0x00: TRAP(WASM_TRAP_UNREACHABLE);
@@ -356,6 +365,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
           const wvm_type *t = callee->type;
           wasm_value *a = sp - t->np;
           if ((size_t)(stack_end - sp) < t->nr) TRAP(WASM_TRAP_STACK_EXHAUSTED);
+          memset(sp, 0, sizeof(wasm_value) * t->nr);
           wasm_result hr = callee->host->fn(callee->host->user, a, sp);
           if (hr != WASM_OK) TRAP(hr < WASM_TRAP_UNREACHABLE ? WASM_TRAP_HOST : hr);
           for (uint32_t k = 0; k < t->nr; k++) a[k] = sp[k];
@@ -888,6 +898,6 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
 finished:
   for (uint32_t i = 0; i < ft->nr; i++) results[i] = stack[i];
 done:
-  if (fuel_used) *fuel_used = (fuel ? fuel : UINT64_MAX) - left;
+  if (fuel_used) *fuel_used = (fuel ? fuel : UINT64_MAX) - left - chunk;
   return res;
 }

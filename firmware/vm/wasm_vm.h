@@ -97,8 +97,9 @@ typedef struct wasm_vm wasm_vm;
 typedef wasm_result (*wasm_vm_host_fn)(void *user, const wasm_value *args, wasm_value *results);
 
 /* A host function offered for import. sig is "params:results" with one letter per value:
- * i=i32 I=i64 f=f32 F=f64 r=funcref e=externref, e.g. "ii:i", ":", "I:". The record must
- * outlive every instance that imports it. */
+ * i=i32 I=i64 f=f32 F=f64 r=funcref e=externref, e.g. "ii:i", ":", "I:". sig NULL accepts any
+ * signature (for stubs; results start zeroed). The record must outlive every instance that
+ * imports it. */
 typedef struct {
   const char *module;
   const char *name;
