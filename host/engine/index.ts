@@ -250,7 +250,12 @@ class WasmEngine implements Engine, ImportSink {
       case EV.PUBACK:
         this.release(b);
         return this.push({ type: "puback", token: a });
-      case EV.SUBACK: return this.push({ type: "suback", token: a, granted: Array.from(this.mem.subarray(b, b + c)) });
+      case EV.SUBACK: {
+        const mem = this.mem;
+        const granted = new Array<number>(c);
+        for (let i = 0; i < c; i++) granted[i] = mem[b + i];
+        return this.push({ type: "suback", token: a, granted });
+      }
       case EV.UNSUBACK: return this.push({ type: "unsuback", token: a });
       case EV.DROPPED:
         this.release(b);
