@@ -35,6 +35,11 @@ function setup(): void {
   Conn.init();
 }
 
+/** A host's length of bytes in io: never read outside it, whatever a buggy host passes. */
+function fits(len: i32): bool {
+  return <u32>len <= <u32>IO_SIZE;
+}
+
 function modeOf(kind: i32): i32 {
   if (kind == K_CLIENT_ID || kind == K_USERNAME) return C.TEXT_UTF8;
   if (kind == K_WILL_TOPIC || kind == K_TOPIC) return C.TEXT_TOPIC;
@@ -65,6 +70,7 @@ export function configure(maxMessageLength: i32, maxQueued: i32, maxQueuedBytes:
  *  Returns 0 or the error code (the string is then refused by field()/publish()). */
 export function text(kind: i32, len: i32, last: i32): i32 {
   setup();
+  if (!fits(len)) return E.E_ARG_IO;
   if (checking != kind) {
     check.begin(modeOf(kind));
     checking = kind;
@@ -143,8 +149,9 @@ export function failed(reason: i32, now: u32): void {
 
 /** `len` bytes from the broker are in io. */
 export function received(len: i32, now: u32): void {
+  setup();
   S.now = now;
-  Conn.received(io, len);
+  if (fits(len)) Conn.received(io, len);
 }
 
 export function closed(now: u32): void {
@@ -225,7 +232,7 @@ export function error_text(code: i32): i32 {
  *  Returns 0, or the error code that stopped parsing (call codec_reset to start over). */
 export function codec_parse(len: i32): i32 {
   setup();
-  return Codec.parse(io, len);
+  return fits(len) ? Codec.parse(io, len) : E.E_ARG_IO;
 }
 
 export function codec_reset(): void {
@@ -236,5 +243,5 @@ export function codec_reset(): void {
 /** Codec mode: write a CONNACK, SUBACK (codes in io), UNSUBACK or PINGRESP through send(). */
 export function codec_generate(type: i32, a: i32, b: i32, n: i32): void {
   setup();
-  Codec.generate(type, a, b, io, n);
+  if (fits(n)) Codec.generate(type, a, b, io, n);
 }

@@ -40,6 +40,7 @@ export const E_ARG_CLIENT_ID: i32 = 43;
 export const E_ARG_FILTERS: i32 = 44;
 export const E_ARG_ORDER: i32 = 45;
 export const E_ARG_KEEPALIVE: i32 = 46;
+export const E_ARG_IO: i32 = 47;
 
 export function errorText(code: i32): string {
   switch (code) {
@@ -80,6 +81,7 @@ export function errorText(code: i32): string {
     case E_ARG_FILTERS: return "topic filter list must have 1 to MAX_FILTERS entries";
     case E_ARG_ORDER: return "ABI misuse: string not checked with text() before use";
     case E_ARG_KEEPALIVE: return "keepalive must be 0..65535 seconds";
+    case E_ARG_IO: return "ABI misuse: length beyond the io buffer";
   }
   return "unknown error";
 }

@@ -137,3 +137,23 @@ describe("generated sources", () => {
     expect(readFileSync(join(packageRoot(), "assembly", "codec", "error_texts.ts"), "utf8")).toBe(gen.generate(source));
   });
 });
+
+describe("ABI misuse by a host", () => {
+  it("lengths beyond io, unknown kinds and handles never trap", async () => {
+    const { instantiate } = await import("../../host/engine/index.js");
+    const noop = () => {};
+    const x = instantiate({ send: noop, release: noop, event: noop, message: noop });
+    const size = x.io_size();
+    expect(x.text(5, size + 1, 1)).toBe(47);
+    expect(x.codec_parse(-1)).toBe(47);
+    expect(x.codec_parse(0x7fffffff)).toBe(47);
+    x.received(size * 100, 0);
+    x.codec_generate(9, 1, 0, 1 << 30);
+    expect(x.field(200, 1, 3)).toBeGreaterThan(0);
+    expect(x.publish(1, 100000, 5, 2, 1, 0)).toBeLessThan(0); // topic not checked through text()
+    expect(x.subscribe(1, 0)).toBeLessThan(0); // nothing staged
+    for (let kind = -3; kind < 300; kind += 7) expect(typeof x.field(kind, 7, 3)).toBe("number");
+    expect(x.close(0)).toBe(0);
+    expect(x.high_water()).toBeGreaterThan(0);
+  });
+});
