@@ -24,6 +24,8 @@ export function reset(): void {
 }
 
 // Items are batched: up to ITEMS records of 4 i32 (item, a, b, piece pointer) per event call.
+/** A string whose bytes all arrived in one window (field, length, pointer). */
+const ITEM_WHOLE_STRING: i32 = 9;
 const ITEMS: i32 = 32;
 const items: usize = memory.data(ITEMS * 16);
 let count: i32 = 0;
@@ -55,7 +57,21 @@ export function parse(ptr: usize, len: i32): i32 {
       flushItems();
       return p.value;
     }
-    if (item == ITEM_PIECE) put(item, p.field, <i32>p.len, p.ptr);
+    if (item == ITEM_STRING && <usize>p.len <= p.end - p.pos) {
+      // the whole string is in this window: one record instead of start, piece, end
+      const field = p.field;
+      const n = p.len;
+      let at = p.pos;
+      let next = n != 0 ? p.next() : ITEM_PIECE;
+      if (n != 0) at = p.ptr;
+      if (next != ITEM_ERROR) next = p.next();
+      if (next == ITEM_ERROR) {
+        put(next, p.value, 0, 0);
+        flushItems();
+        return p.value;
+      }
+      put(ITEM_WHOLE_STRING, field, <i32>n, at);
+    } else if (item == ITEM_PIECE) put(item, p.field, <i32>p.len, p.ptr);
     else if (item == ITEM_PACKET) put(item, p.value, (p.value2 << 28) | <i32>p.len, 0);
     else if (item == ITEM_STRING) put(item, p.field, <i32>p.len, 0);
     else put(item, p.field, p.value, 0);

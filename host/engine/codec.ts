@@ -3,7 +3,8 @@
 import { instantiate, type EngineExports, type ImportSink } from "./index.js";
 
 export interface CodecItem {
-  /** 1 packet, 2 byte field, 3 two-byte field, 4 string start, 5 piece, 6 string end, 7 end, 8 error. */
+  /** 1 packet, 2 byte field, 3 two-byte field, 4 string start, 5 piece, 6 string end, 7 end, 8 error,
+   *  9 whole string (start, one piece and end together). */
   item: number;
   a: number;
   b: number;
@@ -12,6 +13,7 @@ export interface CodecItem {
 
 const EV_ITEM = 12;
 const ITEM_PIECE = 5;
+const ITEM_WHOLE_STRING = 9;
 
 export class EngineCodec implements ImportSink {
   readonly x: EngineExports;
@@ -54,8 +56,9 @@ export class EngineCodec implements ImportSink {
       const item = w[i];
       const a = w[i + 1];
       const b = w[i + 2];
-      if (onItem) onItem(item, a, b, item === ITEM_PIECE ? mem.subarray(w[i + 3], w[i + 3] + b) : undefined);
-      else if (item === ITEM_PIECE) this.items.push({ item, a, b, bytes: mem.slice(w[i + 3], w[i + 3] + b) });
+      const hasBytes = item === ITEM_PIECE || item === ITEM_WHOLE_STRING;
+      if (onItem) onItem(item, a, b, hasBytes ? mem.subarray(w[i + 3], w[i + 3] + b) : undefined);
+      else if (hasBytes) this.items.push({ item, a, b, bytes: mem.slice(w[i + 3], w[i + 3] + b) });
       else this.items.push({ item, a, b });
     }
   }

@@ -43,6 +43,9 @@ export function itemsToPackets(items: CodecItem[]): Record<string, any>[] {
       case 5:
         parts.push(it.bytes!);
         break;
+      case 9: // a whole string: start, piece and end in one
+        parts = [it.bytes!];
+      // falls through
       case 6: {
         const bytes = Buffer.concat(parts);
         const s = bytes.toString("utf8");
