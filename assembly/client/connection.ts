@@ -3,7 +3,6 @@
 import * as C from "../codec/constants";
 import * as E from "../codec/errors";
 import { Parser, ITEM_NEED_MORE, ITEM_PACKET, ITEM_BYTE, ITEM_WORD, ITEM_STRING, ITEM_PIECE, ITEM_STRING_END, ITEM_END, ITEM_ERROR } from "../codec/parser";
-import { TextCheck } from "../codec/text";
 import { putHeader, putWord, putByte } from "../codec/generator";
 import { OPEN_TIMEOUT_MS, CONNACK_TIMEOUT_MS, BACKOFF_MIN_SHIFT, BACKOFF_MAX_SHIFT, MAX_FILTERS } from "../limits";
 import { hostRelease, hostEvent } from "../imports";
@@ -182,16 +181,12 @@ function drop(): void {
 }
 
 function protocolError(code: i32): void {
-  hostEventError(code);
+  emit(Ev.EV_PROTOCOL_ERROR, code);
   drop();
   if (S.state == ST_CONNECTING) {
     emit(Ev.EV_CONNFAIL, -4);
     afterFailure(-4);
   } else afterLoss();
-}
-
-function hostEventError(code: i32): void {
-  emit(Ev.EV_PROTOCOL_ERROR, code);
 }
 
 export function closedByPeer(): void {

@@ -5,7 +5,7 @@ import { createEngine, type Engine, type EngineEvent } from "../engine/index.js"
 import { EngineCodec } from "../engine/codec.js";
 import type { BenchRow } from "./types.js";
 
-const ROUNDS = 6;
+const ROUNDS = 8;
 const ROUND_MS = 70;
 
 /** Operations per second of `batch` (which performs `perBatch` operations) during one round. */
