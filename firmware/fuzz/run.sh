@@ -3,11 +3,11 @@
 # spec suite's modules (wast2json), the engine and the lx106 workloads. Exits non-zero on any
 # crash, leak, timeout or sanitizer report.
 #   FUZZ_SECONDS (default 50) is split between the two builds (floats on; lx106 switches).
-#   WASM_TESTSUITE: the WebAssembly spec tests (default /work/shared/wasm-testsuite).
+#   WASM_TESTSUITE: the WebAssembly spec tests (default ../shared/wasm-testsuite beside the project).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${FUZZ_SECONDS:-50}
-suite=${WASM_TESTSUITE:-/work/shared/wasm-testsuite}
+suite=${WASM_TESTSUITE:-../shared/wasm-testsuite}
 out=build/firmware/fuzz
 seeds=$out/seeds
 

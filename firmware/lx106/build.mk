@@ -13,7 +13,7 @@ LX_TARGET_SRC := lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/pl
 LX_HDR := $(wildcard lx106/*.h)
 
 # Spec-suite files whose modules run in the built-in script.
-WASM_TESTSUITE ?= /work/shared/wasm-testsuite
+WASM_TESTSUITE ?= $(abspath ../../shared/wasm-testsuite)
 # Modules with any float function are refused whole (floats off) and only show that; files
 # that need more than the 16 KiB memory budget (memory_grow, address, ...) belong to the host
 # spec runner.

@@ -5,11 +5,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { compareWithNode, decodeScript, runInNode, runLines } from "../vm-diff/script.js";
 import { build, OUT, regions, runQemu, type QemuRun } from "./qemu.js";
 
 const measured = (l: string) => l.startsWith("# ");
-const SUITE = process.env.WASM_TESTSUITE ?? "/work/shared/wasm-testsuite";
+// The spec suite sits in ../shared beside the project (as in CI).
+const SUITE = process.env.WASM_TESTSUITE ?? fileURLToPath(new URL("../../../shared/wasm-testsuite", import.meta.url));
 
 describe("interpreter on the lx106 under QEMU", () => {
   let qemu: QemuRun;
