@@ -449,3 +449,30 @@ describe("SUBACK", () => {
     expect(rig.take()).toEqual([]);
   });
 });
+
+describe("strings longer than the io buffer", () => {
+  it("are checked piece by piece and sent whole", () => {
+    const rig = new Rig();
+    const clientId = "c".repeat(5000);
+    const [c] = rig.connect({ clientId, username: "ü".repeat(3000) }) as any[];
+    expect(c.clientId).toBe(clientId);
+    expect(c.username).toBe("ü".repeat(3000));
+    rig.take();
+    const topic = "t/".repeat(2000) + "end";
+    expect(rig.engine.publish(topic, bytes("x"), 1, false, 1, rig.now)).toBe(true);
+    expect(rig.packets()).toMatchObject([{ cmd: "publish", topic }]);
+    const filter = "f/".repeat(1500) + "#";
+    expect(rig.engine.subscribe([[filter, 1], ["short", 0]], 2, rig.now)).toBe(true);
+    expect((rig.packets()[0] as any).subscriptions).toEqual([{ topic: filter, qos: 1 }, { topic: "short", qos: 0 }]);
+  });
+
+  it("a bad character far into a long string is found", () => {
+    const rig = new Rig();
+    rig.connect();
+    expect(() => rig.engine.publish("a".repeat(4000) + "+", bytes(""), 0, false, 1, rig.now)).toThrow(/wildcard/);
+    expect(() => rig.engine.subscribe([["a".repeat(3000) + "#/b", 0]], 1, rig.now)).toThrow(/whole level/);
+    expect(() => rig.engine.publish("a".repeat(70000), bytes(""), 0, false, 1, rig.now)).toThrow(/65535/);
+    // a good publish still works afterwards
+    expect(rig.engine.publish("ok", bytes(""), 0, false, 1, rig.now)).toBe(true);
+  });
+});
