@@ -1,6 +1,5 @@
 // NodeMCU's mqtt module for Node: the same calls, callbacks and reason codes, over the wasm engine.
 // This file knows sockets, timers and the API; only the engine knows MQTT packets.
-import { randomInt } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { createEngine } from "./engine/index.js";
 import { ConnFail, type Engine, type EngineEvent, type EngineLimits, type SessionConfig, type Will } from "./engine/types.js";
@@ -233,7 +232,7 @@ export class Client {
     const config: SessionConfig = { ...this.config, autoReconnect, ...(this.will ? { will: this.will } : {}) };
     const previous = this.target;
     this.target = { host, port, tls };
-    if (!this.engine.start(config, this.now(), randomInt(TOKEN_LIMIT))) {
+    if (!this.engine.start(config, this.now(), Math.floor(Math.random() * TOKEN_LIMIT))) {
       this.target = previous;
       return false;
     }
@@ -429,9 +428,9 @@ export class Client {
         this.call("offline");
         break;
       case "message": {
-        const data = this.binary
-          ? Buffer.from(ev.payload)
-          : Buffer.from(ev.payload.buffer, ev.payload.byteOffset, ev.payload.byteLength).toString("utf8");
+        // The engine hands over a payload of its own (not a view of wasm memory): no copy needed.
+        const bytes = Buffer.from(ev.payload.buffer, ev.payload.byteOffset, ev.payload.byteLength);
+        const data = this.binary ? bytes : bytes.toString("utf8");
         this.call(ev.overflow ? "overflow" : "message", ev.topic, data);
         break;
       }

@@ -65,6 +65,10 @@ function makeTls(dir: string): TlsMaterial {
   };
 }
 
+// Brokers still running when the test process exits (a failed or killed run) are stopped with it.
+const running = new Set<ChildProcess>();
+process.once("exit", () => { for (const p of running) p.kill("SIGKILL"); });
+
 export class Mosquitto {
   readonly dir: string;
   port = 0;
@@ -130,7 +134,8 @@ export class Mosquitto {
     let stderr = "";
     proc.stderr!.on("data", (d) => { stderr += d; });
     let exited = false;
-    proc.once("exit", () => { exited = true; });
+    running.add(proc);
+    proc.once("exit", () => { exited = true; running.delete(proc); });
     this.proc = proc;
     for (let i = 0; i < 200; i++) {
       if (exited) throw new Error(`mosquitto exited at start: ${stderr}\n${this.log()}`);
