@@ -157,3 +157,32 @@ describe("ABI misuse by a host", () => {
     expect(x.high_water()).toBeGreaterThan(0);
   });
 });
+
+describe("mutated packets", () => {
+  it("valid streams with bytes flipped, cut or inserted never trap or hang", () => {
+    fc.assert(fc.property(fc.array(anyPacket, { minLength: 1, maxLength: 4 }),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom("flip", "cut", "insert")), { minLength: 1, maxLength: 4 }),
+      (packets, edits) => {
+        let bytes = [...Buffer.concat(packets.map((p) => Buffer.from(encode(p))))];
+        for (const [at, value, how] of edits) {
+          const i = at % (bytes.length + 1);
+          if (how === "flip" && i < bytes.length) bytes[i] = value;
+          else if (how === "cut") bytes = bytes.slice(0, i).concat(bytes.slice(i + 1));
+          else bytes.splice(i, 0, value);
+        }
+        const input = new Uint8Array(bytes);
+        const codec = new EngineCodec();
+        const { error } = codec.parse(input);
+        expect(error === 0 || codec.errorText(error) !== "unknown error").toBe(true);
+        const rig = new Rig();
+        rig.connect({ autoReconnect: true });
+        rig.take();
+        rig.engine.received(input, rig.now);
+        const ev = rig.take();
+        const err = ev.findIndex((e) => e.type === "protocol-error");
+        if (err >= 0) expect(ev.slice(err + 1, err + 3).map((e) => e.type)).toEqual(["close", "offline"]);
+        // the session goes on: a reconnect is due (after an error) or the connection is still usable
+        expect(rig.engine.nextWakeup()).not.toBe(null);
+      }), { numRuns: 400 });
+  });
+});
