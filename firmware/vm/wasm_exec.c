@@ -259,9 +259,9 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
   if ((size_t)(stack_end - stack) < (size_t)ft->np + ft->nr) return WASM_TRAP_STACK_EXHAUSTED;
   for (uint32_t i = 0; i < ft->np; i++) sp[i] = args[i];
   sp += ft->np;
-  if (entry->host) {
+  if (!entry->side) {
     memset(sp, 0, sizeof(wasm_value) * ft->nr);
-    res = entry->host->fn(entry->host->user, stack, stack + ft->np);
+    res = entry->u.host->fn(entry->u.host->user, stack, stack + ft->np);
     if (res == WASM_OK)
       for (uint32_t i = 0; i < ft->nr; i++) results[i] = stack[ft->np + i];
     if (fuel_used) *fuel_used = 0;
@@ -270,7 +270,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
   if ((size_t)(stack_end - sp) < (size_t)fn->nlocals + fn->max_height) return WASM_TRAP_STACK_EXHAUSTED;
   memset(sp, 0, sizeof(wasm_value) * fn->nlocals);
   sp += fn->nlocals;
-  pc = fn->code;
+  pc = fn->u.code;
   fend = fn->end;
   stp = fn->side;
   LOAD_MEM();
@@ -361,12 +361,12 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         U32(idx);
         callee = in->funcs[idx];
       do_call:
-        if (callee->host) {
+        if (!callee->side) {
           const wvm_type *t = callee->type;
           wasm_value *a = sp - t->np;
           if ((size_t)(stack_end - sp) < t->nr) TRAP(WASM_TRAP_STACK_EXHAUSTED);
           memset(sp, 0, sizeof(wasm_value) * t->nr);
-          wasm_result hr = callee->host->fn(callee->host->user, a, sp);
+          wasm_result hr = callee->u.host->fn(callee->u.host->user, a, sp);
           if (hr != WASM_OK) TRAP(hr < WASM_TRAP_UNREACHABLE ? WASM_TRAP_HOST : hr);
           for (uint32_t k = 0; k < t->nr; k++) a[k] = sp[k];
           sp = a + t->nr;
@@ -389,7 +389,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
           if (used > vm->peak_slots) vm->peak_slots = used;
         }
         fn = callee;
-        pc = fn->code;
+        pc = fn->u.code;
         stp = fn->side;
         fend = fn->end;
         if (fn->inst != in) {

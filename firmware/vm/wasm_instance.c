@@ -199,7 +199,8 @@ static void link_imports(wvm_loader *L, wasm_vm_resolve_fn resolve, void *ctx) {
           const wasm_vm_host_func *h = ext.ptr;
           if (!host_sig_matches(h->sig, t)) bad = "incompatible import type (host function signature)";
           vm->own_funcs[nf].type = t;
-          vm->own_funcs[nf].host = h;
+          vm->own_funcs[nf].u.host = h;
+          vm->own_funcs[nf].side = NULL;
           vm->funcs[nf] = &vm->own_funcs[nf];
         } else if (ext.kind == WASM_EXTERN_FUNC) {
           wvm_func *f = (wvm_func *)(uintptr_t)ext.ptr;

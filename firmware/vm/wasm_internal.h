@@ -33,10 +33,12 @@ struct wasm_vm;
  * to this entry. On a taken branch the top `keep` values move down over `drop` values. */
 typedef struct {
   int32_t pc;
-  int32_t stp;
-  uint16_t keep;
-  uint16_t drop;
+  int16_t stp;
+  uint8_t keep;
+  uint8_t drop;
 } wvm_side;
+#define WVM_SIDE_SPAN 32767 /* farthest a branch may reach, in side entries */
+#define WVM_SIDE_VALUES 255 /* most values a taken branch may keep or drop */
 
 typedef struct {
   const uint8_t *params;   /* value type bytes, in the module */
@@ -47,13 +49,17 @@ typedef struct {
 typedef struct wvm_func {
   struct wasm_vm *inst;          /* instance whose code/memory/globals this function uses */
   const wvm_type *type;
-  const uint8_t *code;           /* first instruction */
+  union {
+    const uint8_t *code;           /* first instruction */
+    const wasm_vm_host_func *host; /* host functions (side == NULL) */
+  } u;
   const uint8_t *end;            /* the final `end` byte */
-  const wvm_side *side;          /* first side entry */
-  const wasm_vm_host_func *host; /* non-NULL for host functions */
-  uint32_t nlocals;              /* declared locals, params excluded */
-  uint32_t max_height;           /* deepest operand stack in the body */
+  const wvm_side *side;          /* first side entry; NULL marks a host function */
+  uint16_t nlocals;              /* declared locals, params excluded */
+  uint16_t max_height;           /* deepest operand stack in the body */
 } wvm_func;
+#define WVM_MAX_LOCALS 50000u
+#define WVM_MAX_HEIGHT 65535u
 
 typedef struct {
   wasm_value v;

@@ -12,6 +12,7 @@ typedef struct {
   wvm_type bt;
   uint32_t height;     /* type stack height below the block's values */
   uint32_t pending;    /* side entries waiting for this block's end (index + 1, linked) */
+  uint32_t oldest;     /* first pending entry (index + 1): the longest span to patch */
   uint32_t start_off;  /* loop: code offset of the body */
   uint32_t start_stp;  /* loop: side index at the body */
   uint32_t if_entry;   /* if: its side entry (index + 1) until else/end patches it */
@@ -90,46 +91,71 @@ static wvm_side *new_side(V *v, uint32_t *idx) {
   return s;
 }
 
+/* Queues a forward branch for the block's end: pc holds the branch's offset and stp the
+ * distance to the previous queued entry until the end patches them. */
+static void add_pending(vctrl *c, wvm_side *s, uint32_t idx, uint32_t op_off) {
+  if (s) {
+    s->pc = (int32_t)op_off;
+    s->stp = (int16_t)(c->pending ? idx + 1 - c->pending : 0);
+  }
+  if (!c->oldest) c->oldest = idx + 1;
+  c->pending = idx + 1;
+}
+
 /* Side entry for a branch to `depth` from the branch opcode ending at op_off, with the operand
  * stack at height h (branch operands still on it). */
 static void emit_branch(V *v, uint32_t depth, uint32_t op_off) {
   vctrl *c = &v->ctrl[v->nctrl - 1 - depth];
   uint32_t keep = c->kind == K_LOOP ? c->bt.np : c->bt.nr;
   uint32_t drop = v->h >= c->height + keep ? v->h - c->height - keep : 0;
-  if (keep > 0xffff || drop > 0xffff) {
-    rd_fail(v->r, WASM_ERR_ARENA, "branch carries too many values");
+  if (keep > WVM_SIDE_VALUES || drop > WVM_SIDE_VALUES) {
+    rd_fail(v->r, WASM_ERR_UNSUPPORTED, "branch carries more than 255 values");
     return;
   }
   uint32_t idx;
   wvm_side *s = new_side(v, &idx);
-  if (!s) return;
-  s->keep = (uint16_t)keep;
-  s->drop = (uint16_t)drop;
   if (c->kind == K_LOOP) {
+    if (idx - c->start_stp > WVM_SIDE_SPAN) {
+      rd_fail(v->r, WASM_ERR_UNSUPPORTED, "function too large: a branch spans more than 32767 branches");
+      return;
+    }
+    if (!s) return;
     s->pc = (int32_t)(c->start_off - op_off);
-    s->stp = (int32_t)(c->start_stp - idx);
+    s->stp = (int16_t)-(int32_t)(idx - c->start_stp);
   } else {
-    s->pc = (int32_t)op_off; /* patched at the block's end */
-    s->stp = (int32_t)c->pending;
-    c->pending = idx + 1;
+    add_pending(c, s, idx, op_off);
+  }
+  if (s) {
+    s->keep = (uint8_t)keep;
+    s->drop = (uint8_t)drop;
   }
 }
 
+static int span_ok(V *v, uint32_t entry1) {
+  if (entry1 && v->L->nside - (entry1 - 1) > WVM_SIDE_SPAN) {
+    rd_fail(v->r, WASM_ERR_UNSUPPORTED, "function too large: a branch spans more than 32767 branches");
+    return 0;
+  }
+  return 1;
+}
+
 static void patch(V *v, uint32_t entry1, uint32_t target_off) {
-  if (!wvm_writing(v->L)) return;
+  if (!span_ok(v, entry1) || !wvm_writing(v->L)) return;
   uint32_t idx = entry1 - 1;
   wvm_side *s = &v->L->side[idx];
   s->pc = (int32_t)(target_off - (uint32_t)s->pc);
-  s->stp = (int32_t)(v->L->nside - idx);
+  s->stp = (int16_t)(v->L->nside - idx);
 }
 
 static void patch_pending(V *v, vctrl *c, uint32_t target_off) {
+  if (!span_ok(v, c->oldest)) return;
+  c->oldest = 0;
   if (!wvm_writing(v->L)) return;
   uint32_t e = c->pending;
   while (e) {
-    uint32_t next = (uint32_t)v->L->side[e - 1].stp;
+    uint32_t back = (uint32_t)(uint16_t)v->L->side[e - 1].stp;
     patch(v, e, target_off);
-    e = next;
+    e = back ? e - back : 0;
   }
   c->pending = 0;
 }
@@ -431,7 +457,7 @@ static int instr(V *v) {
       if (r->err) break;
       wvm_side *s = new_side(v, &idx);
       v->ctrl[v->nctrl - 1].if_entry = idx + 1;
-      if (s) { s->pc = (int32_t)after; s->stp = 0; s->keep = 0; s->drop = 0; }
+      if (s) { s->pc = (int32_t)after; s->stp = 0; s->keep = 0; s->drop = 0; } /* patched at else/end */
       break;
     }
     case 0x05: {
@@ -441,8 +467,8 @@ static int instr(V *v) {
       if (r->err) break;
       if (v->h != c->height) { fail(v, "type mismatch"); break; }
       wvm_side *s = new_side(v, &idx);
-      if (s) { s->pc = (int32_t)after; s->stp = (int32_t)c->pending; s->keep = 0; s->drop = 0; }
-      c->pending = idx + 1;
+      if (s) { s->keep = 0; s->drop = 0; }
+      add_pending(c, s, idx, after);
       patch(v, c->if_entry, after);
       c->if_entry = 0;
       c->kind = K_ELSE;
@@ -682,7 +708,7 @@ void wvm_validate_body(wvm_loader *L, uint32_t fidx, const uint8_t *body_end) {
   for (uint32_t i = 0; i < v.ngroups && !r->err; i++) {
     v.nlocals += rd_u32(r);
     wvm_read_valtype(r);
-    if (v.nlocals > 50000) { rd_fail(r, WASM_ERR_MALFORMED, "too many locals"); return; }
+    if (v.nlocals > WVM_MAX_LOCALS) { rd_fail(r, WASM_ERR_MALFORMED, "too many locals"); return; }
   }
   if (r->err) return;
   const uint8_t *code = r->p;
@@ -702,12 +728,18 @@ void wvm_validate_body(wvm_loader *L, uint32_t fidx, const uint8_t *body_end) {
   }
   size_t used = (size_t)v.max_h + 8 * sizeof(vctrl);
   (void)used;
+  if (v.max_h > WVM_MAX_HEIGHT) {
+    rd_fail(r, WASM_ERR_UNSUPPORTED, "function needs more than 65535 operand slots");
+    return;
+  }
   if (wvm_writing(L)) {
+    static const wvm_side no_branches = {0, 0, 0, 0};
     wvm_func *f = &L->vm->own_funcs[fidx];
-    f->code = code;
+    f->u.code = code;
     f->end = r->p - 1;
-    f->side = L->side ? L->side + first_side : NULL;
-    f->nlocals = (uint32_t)v.nlocals;
-    f->max_height = v.max_h;
+    /* never read when the function has no branches; non-NULL marks it as wasm code */
+    f->side = L->nside > first_side ? L->side + first_side : &no_branches;
+    f->nlocals = (uint16_t)v.nlocals;
+    f->max_height = (uint16_t)v.max_h;
   }
 }
