@@ -36,6 +36,21 @@ static uint64_t leb_s64(const uint8_t **pp, unsigned bits) {
   return v;
 }
 
+/* i32.const: 32-bit arithmetic only (64-bit shifts are library calls on the lx106) */
+static uint32_t leb_s32_slow(const uint8_t **pp, uint32_t first) {
+  const uint8_t *p = *pp;
+  uint32_t v = first & 0x7f, b = first;
+  unsigned shift = 7;
+  do {
+    b = RD8(p++);
+    if (shift < 32) v |= (b & 0x7f) << shift;
+    shift += 7;
+  } while ((b & 0x80) && shift < 35);
+  if (shift < 32 && (b & 0x40)) v |= ~(uint32_t)0 << shift;
+  *pp = p;
+  return v;
+}
+
 #define U32(var)                                \
   do {                                          \
     uint32_t b_ = RD8(pc++);                    \
@@ -112,21 +127,46 @@ static conv trunc_to(double x, double lo, double hi, int is_signed, int bits, in
     msize = m_ ? m_->size : 0;             \
   } while (0)
 
-/* effective address of an access of n bytes; pops nothing (address is sp[-1] or sp[-2]) */
-#define EA(addr_val, n)                                            \
-  do {                                                             \
-    uint32_t off_;                                                 \
-    SKIP_LEB();                                                    \
-    U32(off_);                                                     \
-    ea = (uint64_t)(addr_val) + off_;                              \
-    if (ea + (n) > msize) TRAP(WASM_TRAP_OUT_OF_BOUNDS);           \
+/* Little-endian accesses to linear memory without library calls (the lx106 has no unaligned
+ * loads; memcpy would be a call per access). */
+static inline uint32_t ld_le(const uint8_t *p, unsigned n) {
+  uint32_t v = p[0];
+  if (n > 1) v |= (uint32_t)p[1] << 8;
+  if (n > 2) v |= (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+  return v;
+}
+static inline void st_le(uint8_t *p, uint32_t v, unsigned n) {
+  p[0] = (uint8_t)v;
+  if (n > 1) p[1] = (uint8_t)(v >> 8);
+  if (n > 2) {
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+  }
+}
+
+/* Effective address of an n-byte access, bounds-checked in 32-bit arithmetic. */
+#define EA(addr_val, n)                                                          \
+  do {                                                                           \
+    uint32_t off_, a_ = (addr_val);                                              \
+    SKIP_LEB();                                                                  \
+    U32(off_);                                                                   \
+    if (msize < (n) || off_ > msize - (n) || a_ > msize - (n) - off_) TRAP(WASM_TRAP_OUT_OF_BOUNDS); \
+    ea = a_ + off_;                                                              \
   } while (0)
 
-#define LOAD(T, n, conv_expr)               \
+#define LOAD32(n, conv_expr)                \
   {                                         \
-    T t_;                                   \
+    uint32_t t_;                            \
     EA(sp[-1].i32, n);                      \
-    memcpy(&t_, mem + ea, n);               \
+    t_ = ld_le(mem + ea, n);                \
+    conv_expr;                              \
+    break;                                  \
+  }
+#define LOAD64(conv_expr)                   \
+  {                                         \
+    uint64_t t_;                            \
+    EA(sp[-1].i32, 8);                      \
+    t_ = ld_le(mem + ea, 4) | (uint64_t)ld_le(mem + ea + 4, 4) << 32; \
     conv_expr;                              \
     break;                                  \
   }
@@ -134,7 +174,7 @@ static conv trunc_to(double x, double lo, double hi, int is_signed, int bits, in
   {                                         \
     uint32_t v_ = (--sp)->i32;              \
     EA(sp[-1].i32, n);                      \
-    memcpy(mem + ea, &v_, n);               \
+    st_le(mem + ea, v_, n);                 \
     sp--;                                   \
     break;                                  \
   }
@@ -142,7 +182,12 @@ static conv trunc_to(double x, double lo, double hi, int is_signed, int bits, in
   {                                         \
     uint64_t v_ = (--sp)->i64;              \
     EA(sp[-1].i32, n);                      \
-    memcpy(mem + ea, &v_, n);               \
+    if ((n) == 8) {                         \
+      st_le(mem + ea, (uint32_t)v_, 4);     \
+      st_le(mem + ea + 4, (uint32_t)(v_ >> 32), 4); \
+    } else {                                \
+      st_le(mem + ea, (uint32_t)v_, (n));   \
+    }                                       \
     sp--;                                   \
     break;                                  \
   }
@@ -253,7 +298,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
   struct wasm_vm *in = entry->inst;
   uint8_t *mem = NULL;
   uint32_t msize = 0;
-  uint64_t ea;
+  uint32_t ea;
   wvm_func *callee = NULL;
 
   if ((size_t)(stack_end - stack) < (size_t)ft->np + ft->nr) return WASM_TRAP_STACK_EXHAUSTED;
@@ -472,22 +517,22 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         t->elems[i] = v;
         break;
       }
-      case 0x28: LOAD(uint32_t, 4, sp[-1].i32 = t_)
-      case 0x29: LOAD(uint64_t, 8, sp[-1].i64 = t_)
+      case 0x28: LOAD32(4, sp[-1].i32 = t_)
+      case 0x29: LOAD64(sp[-1].i64 = t_)
 #if WASM_VM_FLOAT
-      case 0x2a: LOAD(uint32_t, 4, sp[-1].i32 = t_)
-      case 0x2b: LOAD(uint64_t, 8, sp[-1].i64 = t_)
+      case 0x2a: LOAD32(4, sp[-1].i32 = t_)
+      case 0x2b: LOAD64(sp[-1].i64 = t_)
 #endif
-      case 0x2c: LOAD(int8_t, 1, sp[-1].i32 = (uint32_t)(int32_t)t_)
-      case 0x2d: LOAD(uint8_t, 1, sp[-1].i32 = t_)
-      case 0x2e: LOAD(int16_t, 2, sp[-1].i32 = (uint32_t)(int32_t)t_)
-      case 0x2f: LOAD(uint16_t, 2, sp[-1].i32 = t_)
-      case 0x30: LOAD(int8_t, 1, sp[-1].i64 = (uint64_t)(int64_t)t_)
-      case 0x31: LOAD(uint8_t, 1, sp[-1].i64 = t_)
-      case 0x32: LOAD(int16_t, 2, sp[-1].i64 = (uint64_t)(int64_t)t_)
-      case 0x33: LOAD(uint16_t, 2, sp[-1].i64 = t_)
-      case 0x34: LOAD(int32_t, 4, sp[-1].i64 = (uint64_t)(int64_t)t_)
-      case 0x35: LOAD(uint32_t, 4, sp[-1].i64 = t_)
+      case 0x2c: LOAD32(1, sp[-1].i32 = (uint32_t)(int32_t)(int8_t)t_)
+      case 0x2d: LOAD32(1, sp[-1].i32 = t_)
+      case 0x2e: LOAD32(2, sp[-1].i32 = (uint32_t)(int32_t)(int16_t)t_)
+      case 0x2f: LOAD32(2, sp[-1].i32 = t_)
+      case 0x30: LOAD32(1, sp[-1].i64 = (uint64_t)(int64_t)(int8_t)t_)
+      case 0x31: LOAD32(1, sp[-1].i64 = t_)
+      case 0x32: LOAD32(2, sp[-1].i64 = (uint64_t)(int64_t)(int16_t)t_)
+      case 0x33: LOAD32(2, sp[-1].i64 = t_)
+      case 0x34: LOAD32(4, sp[-1].i64 = (uint64_t)(int64_t)(int32_t)t_)
+      case 0x35: LOAD32(4, sp[-1].i64 = t_)
       case 0x36: STORE32(4)
       case 0x37: STORE64(8)
 #if WASM_VM_FLOAT
@@ -527,7 +572,10 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       }
       case 0x41:
         sp->i64 = 0;
-        sp->i32 = (uint32_t)leb_s64(&pc, 32);
+        {
+          uint32_t b = RD8(pc++);
+          sp->i32 = b < 0x80 ? (uint32_t)((int32_t)(b << 25) >> 25) : leb_s32_slow(&pc, b);
+        }
         sp++;
         break;
       case 0x42:
