@@ -223,7 +223,10 @@ class WasmEngine implements Engine, ImportSink {
     }
     if (len > 0) {
       const from = offset - headLen;
-      this.outBuf.set(blob.tail!.subarray(from, from + len), at);
+      const tail = blob.tail!;
+      const out = this.outBuf;
+      if (from === 0 && len === tail.length) out.set(tail, at);
+      else out.set(tail.subarray(from, from + len), at);
     }
   }
 
