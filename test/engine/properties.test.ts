@@ -124,8 +124,9 @@ describe("the build", () => {
     const text = execFileSync(join(packageRoot(), "node_modules", ".bin", "wasm-dis"), [wasm], { encoding: "utf8" });
     expect(text).toContain("(export \"publish\"");
     expect(text.match(/\b(f32|f64)\b/g)).toBe(null);
-    // and no 64-bit integers either (the lx106 has no 64-bit helpers)
+    // and no 64-bit integers or divisions either (the lx106 has no divider and no 64-bit helpers)
     expect(text.match(/\bi64\b/g)).toBe(null);
+    expect(text.match(/i32\.(div|rem)_[su]/g)).toBe(null);
   });
 });
 
