@@ -34,6 +34,24 @@ describe("the package", () => {
   });
 });
 
+describe("process lifetime", () => {
+  it("a connected client keeps the process alive; after close() it exits on its own", async () => {
+    const script = `
+      import { Client } from "wasmqtt";
+      const m = new Client("alive-" + process.pid, 2);
+      m.connect("127.0.0.1", ${broker.port}, 0, () => {
+        console.log("connected");
+        // unref'd: only the client can keep the process alive until this fires
+        setTimeout(() => { console.log("still alive"); m.close(); }, 2500).unref();
+      }, (c, reason) => { console.log("failed " + reason); });
+    `;
+    const t0 = Date.now();
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: root, timeout: 20_000 });
+    expect(stdout.trim().split("\n")).toEqual(["connected", "still alive"]);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+});
+
 describe("wasmqtt demo", () => {
   const expected = ["connected", "subscribe success", "sent (QoS 0)", "sent (QoS 1)", "sent (QoS 2)"];
 
