@@ -108,6 +108,64 @@ describe("QoS 0, 1 and 2 both ways", () => {
   });
 });
 
+describe("message length, unsubscribe, reconnect", () => {
+  it("a message longer than max_message_length fires overflow with its first bytes, not message", async () => {
+    const topic = `len/${uniqueId()}`;
+    const c = client(uniqueId(), 30, null, null, 1, 16);
+    const events: string[] = [];
+    c.on("message", (_c, t, d) => events.push(`message ${t} ${d}`));
+    c.on("overflow", (_c, t, d) => events.push(`overflow ${t} ${d}`));
+    await connected(c, HOST, broker.port);
+    await subscribed(c, topic, 1);
+    const js = await peer({ clientId: uniqueId("js") });
+    await js.publishAsync(topic, "exactly sixteen!", { qos: 1 });
+    await js.publishAsync(topic, "0123456789abcdef and then some more bytes", { qos: 1 });
+    await js.publishAsync(topic, "short", { qos: 0 });
+    await until(() => events.length === 3, "three events");
+    expect(events).toEqual([`message ${topic} exactly sixteen!`, `overflow ${topic} 0123456789abcdef`, `message ${topic} short`]);
+  });
+
+  it("after unsubscribe, messages on that topic stop", async () => {
+    const topic = `unsub/${uniqueId()}`;
+    const c = client(uniqueId(), 30);
+    const got = collected(c);
+    await connected(c, HOST, broker.port);
+    await subscribed(c, topic, 1);
+    await published(c, topic, "before", 1);
+    await until(() => got.length === 1, "the first message");
+    const unsubscribed = deferred<void>("unsuback");
+    expect(c.unsubscribe(topic, () => unsubscribed.resolve())).toBe(true);
+    await unsubscribed.promise;
+    await published(c, topic, "after", 1);
+    await published(c, `${topic}-marker`, "x", 1);
+    await subscribed(c, `${topic}-marker`, 1);
+    await published(c, `${topic}-marker`, "marker", 1);
+    await until(() => got.some((g) => g.data === "marker"), "the marker");
+    expect(got.map((g) => g.data)).toEqual(["before", "marker"]);
+  });
+
+  it("autoreconnect: a broker that is down at first is reached once it comes up", async () => {
+    const later = await Mosquitto.start();
+    await later.stop();
+    try {
+      const c = client(uniqueId(), 30);
+      const fails: number[] = [];
+      c.on("connfail", (_c, r) => fails.push(r));
+      const up = deferred<void>("the connection once the broker is up", 20_000);
+      c.on("connect", () => up.resolve());
+      expect(c.connect(HOST, later.port, 0, 1)).toBe(true);
+      await until(() => fails.length >= 1, "a first failure");
+      expect(fails[0]).toBe(constants.CONN_FAIL_SERVER_NOT_FOUND);
+      await later.restart();
+      await up.promise;
+      expect(c.connected).toBe(true);
+      c.close();
+    } finally {
+      await later.dispose();
+    }
+  });
+});
+
 describe("retained messages", () => {
   it("a retained publish reaches a later MQTT.js subscriber, and MQTT.js's reaches a later wasmqtt subscriber", async () => {
     const topic = `r/${uniqueId()}`;

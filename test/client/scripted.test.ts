@@ -214,6 +214,24 @@ describe("acknowledgements", () => {
   });
 });
 
+describe("bounds", () => {
+  it("publish() returns false once the engine holds its maximum of unacknowledged messages, true again after acks", async () => {
+    const conn = deferred<ScriptedConn>("connection");
+    const b = await scripted(async (cn) => { await accept(cn); conn.resolve(cn); });
+    const c = client(uniqueId(), 30);
+    await connected(c, HOST, b.port);
+    let accepted = 0;
+    while (accepted < 1000 && c.publish("bound/t", `m${accepted}`, 1, 0)) accepted++;
+    expect(accepted).toBeGreaterThan(0);
+    expect(accepted).toBeLessThan(1000);
+    const cn = await conn.promise;
+    const first = (await cn.next("publish")) as IPublishPacket;
+    cn.send({ cmd: "puback", messageId: first.messageId });
+    await until(() => c.publish("bound/t", "one more", 1, 0), "room for one more publish", 3000);
+    expect(c.publish("bound/t", "and another", 1, 0)).toBe(false);
+  });
+});
+
 describe("inbound QoS 2", () => {
   it("a duplicate PUBLISH before PUBREL is acknowledged again but delivered once", async () => {
     const done = deferred<string[]>("the exchange");
