@@ -120,6 +120,16 @@ static conv trunc_to(double x, double lo, double hi, int is_signed, int bits, in
     goto done;      \
   } while (0)
 
+#define TICK()                                                  \
+  do {                                                          \
+    if (chunk == 0) {                                           \
+      if (left == 0) TRAP(WASM_TRAP_FUEL_EXHAUSTED);            \
+      chunk = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;  \
+      left -= chunk;                                            \
+    }                                                           \
+    chunk--;                                                    \
+  } while (0)
+
 #define LOAD_MEM()                         \
   do {                                     \
     wvm_memory *m_ = in->mem;              \
@@ -281,8 +291,9 @@ static inline void st_le(uint8_t *p, uint32_t v, unsigned n) {
 wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *args, wasm_value *results,
                         uint64_t fuel, uint64_t *fuel_used) {
   wasm_result res = WASM_OK;
-  /* Steps are counted in a 32-bit chunk (one decrement and test per instruction on a 32-bit
-   * core); the 64-bit rest is touched once per 2^32 steps. */
+  /* Fuel counts steps that can repeat: taken branches and calls (straight-line code between
+   * them is bounded by the function's size). Counted in a 32-bit chunk (one decrement and test
+   * on a 32-bit core); the 64-bit rest is touched once per 2^32 steps. */
   uint64_t left = fuel ? fuel : UINT64_MAX;
   uint32_t chunk = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
   left -= chunk;
@@ -321,12 +332,6 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
   LOAD_MEM();
 
   for (;;) {
-    if (chunk == 0) {
-      if (left == 0) TRAP(WASM_TRAP_FUEL_EXHAUSTED);
-      chunk = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
-      left -= chunk;
-    }
-    chunk--;
     uint8_t op = RD8(pc++);
     switch (op) {
       case 0x00: TRAP(WASM_TRAP_UNREACHABLE);
@@ -358,6 +363,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         /* fall through */
       case 0x0c: {
         const wvm_side *s = stp;
+        TICK();
         uint32_t keep = s->keep, drop = s->drop;
         if (drop) {
           wasm_value *src = sp - keep, *dst = src - drop;
@@ -370,6 +376,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       }
       case 0x0e: {
         const uint8_t *base = pc;
+        TICK();
         uint32_t n, i;
         U32(n);
         i = (--sp)->i32;
@@ -406,6 +413,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         U32(idx);
         callee = in->funcs[idx];
       do_call:
+        TICK();
         if (!callee->side) {
           const wvm_type *t = callee->type;
           wasm_value *a = sp - t->np;

@@ -13,7 +13,7 @@
  * 32-bit loads, so that build fetches the word and shifts out the byte. */
 #if WASM_VM_ALIGNED_READS
 typedef uint32_t __attribute__((may_alias)) wvm_word;
-static inline uint8_t wvm_rd8(const uint8_t *p) {
+static inline __attribute__((always_inline)) uint8_t wvm_rd8(const uint8_t *p) {
   uintptr_t a = (uintptr_t)p;
   uint32_t w = *(const wvm_word *)(a & ~(uintptr_t)3);
   return (uint8_t)(w >> ((a & 3u) * 8u));

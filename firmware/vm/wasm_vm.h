@@ -170,8 +170,9 @@ wasm_result wasm_vm_func_type(const wasm_vm *vm, const wasm_vm_extern *func, was
 wasm_valtype wasm_vm_functype_param(const wasm_vm_functype *t, uint32_t i);
 wasm_valtype wasm_vm_functype_result(const wasm_vm_functype *t, uint32_t i);
 
-/* Calls an exported (or any) function. fuel: steps budget (instructions executed); 0 means no
- * limit. On return *fuel_used (if not NULL) holds the steps executed. Traps are returned as codes. */
+/* Calls an exported (or any) function. fuel: steps budget, 0 means no limit; a step is a taken
+ * branch or a call (what can repeat), so any budget bounds the run time. On return *fuel_used
+ * (if not NULL) holds the steps used. Traps are returned as codes. */
 wasm_result wasm_vm_call(wasm_vm *vm, const wasm_vm_extern *func, const wasm_value *args,
                          uint32_t arg_count, wasm_value *results, uint32_t result_count,
                          uint64_t fuel, uint64_t *fuel_used);
