@@ -1,6 +1,5 @@
 // NodeMCU's mqtt module for Node: the same calls, callbacks and reason codes, over the wasm engine.
 // This file knows sockets, timers and the API; only the engine knows MQTT packets.
-import { performance } from "node:perf_hooks";
 import { createEngine } from "./engine/index.js";
 import { ConnFail, type Engine, type EngineEvent, type EngineLimits, type SessionConfig, type Will } from "./engine/types.js";
 import { DEFAULT_CLIENT_SETTINGS, type ClientSettings } from "./net/settings.js";
@@ -336,7 +335,8 @@ export class Client {
   }
 
   private now(): number {
-    return Math.floor(performance.now());
+    // process.uptime() runs on the same monotonic clock as performance.now() without loading perf_hooks
+    return Math.floor(process.uptime() * 1000);
   }
 
   /** After an API call: act on the engine's events in a microtask, so no callback runs inside the call. */
