@@ -268,6 +268,21 @@ describe("TLS", () => {
     expect(got[0]).toEqual({ topic, data: "over TLS" });
   });
 
+  it("presents a client certificate ({ca, cert, key}) to a listener that requires one; without it, a connfail", async () => {
+    const strict = await Mosquitto.start({ tls: true, requireClientCert: true });
+    try {
+      const m = strict.tls!;
+      const c = client(uniqueId(), 30);
+      await connected(c, "127.0.0.1", strict.tlsPort, { ca: m.ca, cert: m.cert, key: m.key, servername: "localhost" });
+      await published(c, "tls/client-cert", "ok", 1);
+      c.close();
+      const f = await failure(client(uniqueId(), 30), "localhost", strict.tlsPort, { ca: m.ca });
+      expect(f.reason).toBeLessThan(0);
+    } finally {
+      await strict.dispose();
+    }
+  });
+
   it("refuses a broker whose certificate does not verify (secure = 1, system CAs only)", async () => {
     const f = await failure(client(uniqueId(), 30), "localhost", broker.tlsPort, 1);
     expect(f.reason).toBeLessThan(0);

@@ -11,6 +11,8 @@ export interface MosquittoOptions {
   users?: Record<string, string>;
   /** Add a TLS listener with a CA, server cert and client cert made now. */
   tls?: boolean;
+  /** The TLS listener also requires a client certificate signed by that CA. */
+  requireClientCert?: boolean;
   /** Keep sessions and queued QoS 1/2 messages across stop()/start(). */
   persistence?: boolean;
   /** Extra config lines. */
@@ -122,6 +124,7 @@ export class Mosquitto {
     if (this.opts.tls) {
       lines.push(`listener ${this.tlsPort} 127.0.0.1`, `cafile ${join(d, "ca.crt")}`,
         `certfile ${join(d, "server.crt")}`, `keyfile ${join(d, "server.key")}`);
+      if (this.opts.requireClientCert) lines.push("require_certificate true");
     }
     lines.push(...(this.opts.extra ?? []));
     writeFileSync(join(d, "mosquitto.conf"), lines.join("\n") + "\n");
