@@ -101,14 +101,22 @@ function bytesOf(name: string, v: unknown): Uint8Array {
   throw new TypeError(`${name} must be a string or a Buffer`);
 }
 
-/** The engine's verdict on a topic or filter, named after the call. */
-function named(call: string, err: unknown): unknown {
+/** The engine's verdict on a topic or filter, named after the call (and the filter, by name). */
+function named(call: string, err: unknown, filters?: string[]): unknown {
   if (err instanceof Error && !err.message.startsWith(`${call}:`)) {
     const E = err instanceof TypeError ? TypeError : RangeError;
-    return new E(`${call}: ${err.message}`);
+    let message = err.message;
+    if (filters) message = message.replace(/^filters\[(\d+)\]/, (m, i: string) => filters[Number(i)] !== undefined ? `topic '${filters[Number(i)]}'` : m);
+    message = message.replace(/^config\.(clientId|username|password|will\.topic|will\.message)/, (_m, f: string) => CONFIG_NAMES[f] ?? f);
+    return new E(`${call}: ${message}`);
   }
   return err;
 }
+
+/** The engine wrapper's names for the session settings, as the NodeMCU API calls them. */
+const CONFIG_NAMES: Record<string, string> = {
+  clientId: "clientid", username: "username", password: "password", "will.topic": "lwt topic", "will.message": "lwt message",
+};
 
 const TOKEN_LIMIT = 0x7fffffff;
 /** CONNACK refusals after which the engine does not retry even with autoreconnect. */
@@ -231,7 +239,14 @@ export class Client {
     const config: SessionConfig = { ...this.config, autoReconnect, ...(this.will ? { will: this.will } : {}) };
     const previous = this.target;
     this.target = { host, port, tls };
-    if (!this.engine.start(config, this.now(), Math.floor(Math.random() * TOKEN_LIMIT))) {
+    let started: boolean;
+    try {
+      started = this.engine.start(config, this.now(), Math.floor(Math.random() * TOKEN_LIMIT));
+    } catch (err) {
+      this.target = previous;
+      throw named("connect", err);
+    }
+    if (!started) {
       this.target = previous;
       return false;
     }
@@ -280,7 +295,7 @@ export class Client {
     try {
       ok = this.engine.subscribe(filters, token, this.now());
     } catch (err) {
-      throw named("subscribe", err);
+      throw named("subscribe", err, filters.map(([t]) => t));
     }
     if (ok) this.subCallbacks.set(token, cb);
     this.schedule();
@@ -302,7 +317,7 @@ export class Client {
     try {
       ok = this.engine.unsubscribe(filters, token, this.now());
     } catch (err) {
-      throw named("unsubscribe", err);
+      throw named("unsubscribe", err, filters);
     }
     if (ok) this.unsubCallbacks.set(token, cb);
     this.schedule();
