@@ -481,6 +481,25 @@ static int spec_main(void) {
       printf("ok\n");
     } else if (!strcmp(cmd, "invoke")) {
       spec_invoke(strtok(NULL, ""));
+    } else if (!strcmp(cmd, "invoke-all")) {
+      /* robustness runs: every exported function once, all arguments zero, small budget */
+      char *name = strtok(NULL, " ");
+      wasm_vm *vm = name ? find(name) : NULL;
+      if (!vm) { printf("error argument bad invoke-all\n"); continue; }
+      unsigned calls = 0, traps = 0;
+      for (uint32_t i = 0;; i++) {
+        wasm_vm_extern fn;
+        if (wasm_vm_export_at(vm, i, &fn) != WASM_OK) break;
+        if (fn.kind != WASM_EXTERN_FUNC) continue;
+        wasm_vm_functype ft;
+        wasm_vm_func_type(vm, &fn, &ft);
+        if (ft.param_count > 64 || ft.result_count > 64) continue;
+        wasm_value args[64], res[64];
+        memset(args, 0, sizeof args);
+        calls++;
+        if (wasm_vm_call(vm, &fn, args, ft.param_count, res, ft.result_count, 100000, NULL) != WASM_OK) traps++;
+      }
+      printf("ok %u calls, %u traps\n", calls, traps);
     } else if (!strcmp(cmd, "get")) {
       char *name = strtok(NULL, " "), *field = strtok(NULL, " ");
       wasm_vm *vm = name ? find(name) : NULL;

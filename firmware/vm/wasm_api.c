@@ -94,6 +94,26 @@ wasm_result wasm_vm_export(const wasm_vm *vm, const char *name, size_t name_len,
   return WASM_ERR_ARGUMENT;
 }
 
+wasm_result wasm_vm_export_at(const wasm_vm *vm, uint32_t index, wasm_vm_extern *out) {
+  const uint8_t *p = vm->m.exports;
+  if (!p || index >= vm->m.nexports) return WASM_ERR_ARGUMENT;
+  for (uint32_t i = 0;; i++) {
+    uint32_t n = leb(&p);
+    p += n;
+    uint8_t kind = RD8(p++);
+    uint32_t idx = leb(&p);
+    if (i < index) continue;
+    out->kind = (wasm_extern_kind)kind;
+    switch (kind) {
+      case 0: out->ptr = vm->funcs[idx]; break;
+      case 1: out->ptr = vm->tables[idx]; break;
+      case 2: out->ptr = vm->mem; break;
+      default: out->ptr = vm->globals[idx]; break;
+    }
+    return WASM_OK;
+  }
+}
+
 wasm_result wasm_vm_func_type(const wasm_vm *vm, const wasm_vm_extern *func, wasm_vm_functype *out) {
   (void)vm;
   if (func->kind != WASM_EXTERN_FUNC) return WASM_ERR_ARGUMENT;
@@ -118,7 +138,11 @@ wasm_result wasm_vm_call(wasm_vm *vm, const wasm_vm_extern *func, const wasm_val
   if (!vm || !func || func->kind != WASM_EXTERN_FUNC || !func->ptr) return WASM_ERR_ARGUMENT;
   wvm_func *f = (wvm_func *)(uintptr_t)func->ptr;
   if (f->type->np != arg_count || f->type->nr != result_count) return WASM_ERR_ARGUMENT;
-  return wvm_execute(vm, f, args, results, fuel, fuel_used);
+  if (vm->busy) return WASM_ERR_ARGUMENT; /* from a host function: its stack is in use */
+  vm->busy = 1;
+  wasm_result r = wvm_execute(vm, f, args, results, fuel, fuel_used);
+  vm->busy = 0;
+  return r;
 }
 
 wasm_result wasm_vm_call_export(wasm_vm *vm, const char *name, const wasm_value *args, uint32_t arg_count,

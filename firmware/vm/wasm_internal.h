@@ -132,6 +132,7 @@ struct wasm_vm {
   wvm_frame *frames;
   uint32_t max_frames;
   uint32_t peak_slots, peak_depth;
+  uint8_t busy;            /* a call is running on this instance's stack */
   size_t arena_used, memory_bytes, side_bytes, stack_bytes;
 };
 

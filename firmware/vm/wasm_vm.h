@@ -123,7 +123,8 @@ typedef struct {
 } wasm_vm_extern;
 
 /* Resolves one import. Return 0 and fill *out, or non-zero if unknown (link error). kind is
- * the import's kind (WASM_EXTERN_FUNC..GLOBAL); returning a HOST_FUNC for a FUNC import is fine. */
+ * the import's kind (WASM_EXTERN_FUNC..GLOBAL); returning a HOST_FUNC for a FUNC import is fine.
+ * module/name are RAM copies (not NUL-terminated); names longer than 64 bytes are a link error. */
 typedef int (*wasm_vm_resolve_fn)(void *ctx, const char *module, size_t module_len,
                                   const char *name, size_t name_len, wasm_extern_kind kind,
                                   wasm_vm_extern *out);
@@ -138,8 +139,10 @@ int wasm_vm_resolve_host_funcs(void *ctx, const char *module, size_t module_len,
                                wasm_vm_extern *out);
 
 /* Validates the module (fully) and computes the arena bytes an instance needs with these limits.
- * scratch: work area for validation (control + type stacks); WASM_VM_SCRATCH_BYTES is enough for
- * functions nesting up to 64 blocks and 1024 operands deep. */
+ * scratch: work area for validation: about 48 bytes per nested block plus one byte per operand
+ * of the deepest function (on a 32-bit target). WASM_VM_SCRATCH_BYTES covers compiler output of
+ * ordinary depth; if it is too small the result is WASM_ERR_ARENA. Loading uses the tail of the
+ * arena for the same purpose, and the measured size includes what it needs. */
 #define WASM_VM_SCRATCH_BYTES 2048u
 wasm_result wasm_vm_measure(const uint8_t *bytes, size_t len, const wasm_vm_limits *limits,
                             void *scratch, size_t scratch_size, size_t *arena_bytes,
@@ -158,6 +161,10 @@ wasm_result wasm_vm_load(wasm_vm **out, void *arena, size_t arena_size, const ui
 wasm_result wasm_vm_export(const wasm_vm *vm, const char *name, size_t name_len,
                            wasm_vm_extern *out);
 
+/* The i-th export (in the module's order), for hosts that enumerate; WASM_ERR_ARGUMENT past the
+ * last one. */
+wasm_result wasm_vm_export_at(const wasm_vm *vm, uint32_t index, wasm_vm_extern *out);
+
 /* A function's signature: counts and value types (as wasm_valtype bytes). */
 typedef struct {
   uint32_t param_count;
@@ -173,6 +180,8 @@ wasm_valtype wasm_vm_functype_result(const wasm_vm_functype *t, uint32_t i);
 /* Calls an exported (or any) function. fuel: steps budget, 0 means no limit; a step is a taken
  * branch or a call (what can repeat), so any budget bounds the run time. On return *fuel_used
  * (if not NULL) holds the steps used. Traps are returned as codes. */
+/* A host function must not call back into the instance whose call is running (its stack is in
+ * use): that returns WASM_ERR_ARGUMENT. */
 wasm_result wasm_vm_call(wasm_vm *vm, const wasm_vm_extern *func, const wasm_value *args,
                          uint32_t arg_count, wasm_value *results, uint32_t result_count,
                          uint64_t fuel, uint64_t *fuel_used);
