@@ -208,13 +208,15 @@ describe("last will", () => {
     const wills: string[] = [];
     js.on("message", (_t, p) => wills.push(p.toString()));
     await js.subscribeAsync(topic, { qos: 1 });
-    const c = client(uniqueId(), 30);
+    const id = uniqueId();
+    const c = client(id, 30);
     c.lwt(topic, "offline", 1, 0);
     await connected(c, HOST, broker.port);
     const offline = deferred<void>("offline after close");
     c.on("offline", () => offline.resolve());
     expect(c.close()).toBe(true);
-    await broker.waitForLog(/disconnected\./);
+    await offline.promise;
+    await broker.waitForLog(new RegExp(`Client ${id} disconnected\\.`));
     await js.publishAsync(topic, "marker", { qos: 1 });
     await until(() => wills.length === 1, "the marker");
     expect(wills).toEqual(["marker"]);
