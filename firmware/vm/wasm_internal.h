@@ -32,12 +32,12 @@ struct wasm_vm;
  * so no branch ever scans. Deltas: pc relative to the byte after the branch opcode, stp relative
  * to this entry. On a taken branch the top `keep` values move down over `drop` values. */
 typedef struct {
-  int32_t pc;
+  int16_t pc;
   int16_t stp;
   uint8_t keep;
   uint8_t drop;
 } wvm_side;
-#define WVM_SIDE_SPAN 32767 /* farthest a branch may reach, in side entries */
+#define WVM_SIDE_SPAN 32767 /* farthest a branch may reach, in side entries and in code bytes */
 #define WVM_SIDE_VALUES 255 /* most values a taken branch may keep or drop */
 
 typedef struct {

@@ -13,6 +13,8 @@ typedef struct {
   uint32_t height;     /* type stack height below the block's values */
   uint32_t pending;    /* side entries waiting for this block's end (index + 1, linked) */
   uint32_t oldest;     /* first pending entry (index + 1): the longest span to patch */
+  uint32_t oldest_off; /* and its code offset */
+  uint32_t if_off;     /* if: code offset its entry jumps from */
   uint32_t start_off;  /* loop: code offset of the body */
   uint32_t start_stp;  /* loop: side index at the body */
   uint32_t if_entry;   /* if: its side entry (index + 1) until else/end patches it */
@@ -86,7 +88,7 @@ static uint32_t off(V *v, const uint8_t *p) { return (uint32_t)(p - v->L->m.base
 static wvm_side *new_side(V *v, uint32_t *idx) {
   wvm_loader *L = v->L;
   *idx = L->nside++;
-  wvm_side *s = wvm_alloc(L, sizeof(wvm_side), 4);
+  wvm_side *s = wvm_alloc(L, sizeof(wvm_side), 2);
   if (s && !L->side) L->side = s;
   return s;
 }
@@ -95,10 +97,13 @@ static wvm_side *new_side(V *v, uint32_t *idx) {
  * distance to the previous queued entry until the end patches them. */
 static void add_pending(vctrl *c, wvm_side *s, uint32_t idx, uint32_t op_off) {
   if (s) {
-    s->pc = (int32_t)op_off;
+    s->pc = (int16_t)(uint16_t)op_off; /* low bits suffice: the patched span is < 32 KiB */
     s->stp = (int16_t)(c->pending ? idx + 1 - c->pending : 0);
   }
-  if (!c->oldest) c->oldest = idx + 1;
+  if (!c->oldest) {
+    c->oldest = idx + 1;
+    c->oldest_off = op_off;
+  }
   c->pending = idx + 1;
 }
 
@@ -115,12 +120,12 @@ static void emit_branch(V *v, uint32_t depth, uint32_t op_off) {
   uint32_t idx;
   wvm_side *s = new_side(v, &idx);
   if (c->kind == K_LOOP) {
-    if (idx - c->start_stp > WVM_SIDE_SPAN) {
-      rd_fail(v->r, WASM_ERR_UNSUPPORTED, "function too large: a branch spans more than 32767 branches");
+    if (idx - c->start_stp > WVM_SIDE_SPAN || op_off - c->start_off > WVM_SIDE_SPAN + 1) {
+      rd_fail(v->r, WASM_ERR_UNSUPPORTED, "function too large: a branch spans more than 32 KiB or 32767 branches");
       return;
     }
     if (!s) return;
-    s->pc = (int32_t)(c->start_off - op_off);
+    s->pc = (int16_t)-(int32_t)(op_off - c->start_off);
     s->stp = (int16_t)-(int32_t)(idx - c->start_stp);
   } else {
     add_pending(c, s, idx, op_off);
@@ -131,24 +136,29 @@ static void emit_branch(V *v, uint32_t depth, uint32_t op_off) {
   }
 }
 
-static int span_ok(V *v, uint32_t entry1) {
-  if (entry1 && v->L->nside - (entry1 - 1) > WVM_SIDE_SPAN) {
-    rd_fail(v->r, WASM_ERR_UNSUPPORTED, "function too large: a branch spans more than 32767 branches");
+static int span_ok(V *v, uint32_t entry1, uint32_t from_off, uint32_t target_off) {
+  if (entry1 && (v->L->nside - (entry1 - 1) > WVM_SIDE_SPAN || target_off - from_off > WVM_SIDE_SPAN)) {
+    rd_fail(v->r, WASM_ERR_UNSUPPORTED, "function too large: a branch spans more than 32 KiB or 32767 branches");
     return 0;
   }
   return 1;
 }
 
 static void patch(V *v, uint32_t entry1, uint32_t target_off) {
-  if (!span_ok(v, entry1) || !wvm_writing(v->L)) return;
+  if (!wvm_writing(v->L)) return;
   uint32_t idx = entry1 - 1;
   wvm_side *s = &v->L->side[idx];
-  s->pc = (int32_t)(target_off - (uint32_t)s->pc);
+  s->pc = (int16_t)(uint16_t)((uint16_t)target_off - (uint16_t)s->pc);
   s->stp = (int16_t)(v->L->nside - idx);
 }
 
+static void patch_if(V *v, vctrl *c, uint32_t target_off) {
+  if (span_ok(v, c->if_entry, c->if_off, target_off)) patch(v, c->if_entry, target_off);
+  c->if_entry = 0;
+}
+
 static void patch_pending(V *v, vctrl *c, uint32_t target_off) {
-  if (!span_ok(v, c->oldest)) return;
+  if (!span_ok(v, c->oldest, c->oldest_off, target_off)) return;
   c->oldest = 0;
   if (!wvm_writing(v->L)) return;
   uint32_t e = c->pending;
@@ -457,7 +467,8 @@ static int instr(V *v) {
       if (r->err) break;
       wvm_side *s = new_side(v, &idx);
       v->ctrl[v->nctrl - 1].if_entry = idx + 1;
-      if (s) { s->pc = (int32_t)after; s->stp = 0; s->keep = 0; s->drop = 0; } /* patched at else/end */
+      v->ctrl[v->nctrl - 1].if_off = after;
+      if (s) { s->pc = (int16_t)(uint16_t)after; s->stp = 0; s->keep = 0; s->drop = 0; } /* patched at else/end */
       break;
     }
     case 0x05: {
@@ -469,8 +480,7 @@ static int instr(V *v) {
       wvm_side *s = new_side(v, &idx);
       if (s) { s->keep = 0; s->drop = 0; }
       add_pending(c, s, idx, after);
-      patch(v, c->if_entry, after);
-      c->if_entry = 0;
+      patch_if(v, c, after);
       c->kind = K_ELSE;
       c->unreachable = 0;
       push_vals(v, c->bt.params, c->bt.np);
@@ -486,7 +496,7 @@ static int instr(V *v) {
         int same = c->bt.np == c->bt.nr;
         for (uint32_t i = 0; same && i < c->bt.np; i++) same = RD8(c->bt.params + i) == RD8(c->bt.results + i);
         if (!same) { fail(v, "type mismatch"); break; }
-        patch(v, c->if_entry, after);
+        patch_if(v, c, after);
       }
       if (c->kind == K_FUNC) {
         patch_pending(v, c, off(v, op_at));

@@ -87,6 +87,11 @@ const MODULES: Record<string, string> = {
   host_missing: `(module (import "env" "nowhere" (func)) (func (export "f")))`,
   host_fail: `(module (import "env" "fail" (func $f)) (func (export "f") (call $f)))`,
   type_mismatch: `(module (func (export "f") (result i32) (i64.const 1)))`,
+  // a forward branch over 40 000 bytes of code: more than the compact side table spans
+  far_branch: `(module (func (export "f") (param i32) (result i32)
+    (block (br_if 0 (local.get 0)) ${"(nop)".repeat(40000)}) (i32.const 1)))`,
+  near_branch: `(module (func (export "f") (param i32) (result i32)
+    (block (br_if 0 (local.get 0)) ${"(nop)".repeat(30000)}) (i32.const 1)))`,
 };
 
 function run(args: string[]) {
@@ -222,6 +227,14 @@ describe("vm run: invalid modules and imports", () => {
     expect(run([file("garbage"), "f"])).toMatchObject({ code: 2 });
     expect(run([file("garbage"), "f"]).err).toMatch(/magic header not detected/);
     expect(run([file("truncated"), "f"]).err).toMatch(/invalid module: (length out of bounds|unexpected end)/);
+  });
+
+  it("a branch longer than the side table can span is refused with a clear message", () => {
+    const far = run([file("far_branch"), "f", "1"]);
+    expect(far.code).toBe(2);
+    expect(far.err).toMatch(/function too large: a branch spans more than 32 KiB/);
+    expect(run([file("near_branch"), "f", "1"]).out).toEqual(["1"]);
+    expect(run([file("near_branch"), "f", "0"]).out).toEqual(["1"]);
   });
 
   it("host imports are checked by name and signature", () => {
