@@ -84,7 +84,7 @@ wasm_result wasm_vm_export(const wasm_vm *vm, const char *name, size_t name_len,
     if (!same) continue;
     out->kind = (wasm_extern_kind)kind;
     switch (kind) {
-      case 0: out->ptr = vm->funcs[idx]; break;
+      case 0: out->ptr = &vm->funcs[idx]; break;
       case 1: out->ptr = vm->tables[idx]; break;
       case 2: out->ptr = vm->mem; break;
       default: out->ptr = vm->globals[idx]; break;
@@ -105,7 +105,7 @@ wasm_result wasm_vm_export_at(const wasm_vm *vm, uint32_t index, wasm_vm_extern 
     if (i < index) continue;
     out->kind = (wasm_extern_kind)kind;
     switch (kind) {
-      case 0: out->ptr = vm->funcs[idx]; break;
+      case 0: out->ptr = &vm->funcs[idx]; break;
       case 1: out->ptr = vm->tables[idx]; break;
       case 2: out->ptr = vm->mem; break;
       default: out->ptr = vm->globals[idx]; break;

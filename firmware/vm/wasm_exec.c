@@ -411,7 +411,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       case 0x10: {
         uint32_t idx;
         U32(idx);
-        callee = in->funcs[idx];
+        callee = &in->funcs[idx];
       do_call:
         TICK();
         if (!callee->side) {
@@ -819,7 +819,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       case 0xd2: {
         uint32_t i;
         U32(i);
-        SET_REF(*sp, (uintptr_t)in->funcs[i]);
+        SET_REF(*sp, (uintptr_t)&in->funcs[i]);
         sp++;
         break;
       }

@@ -198,14 +198,13 @@ static void link_imports(wvm_loader *L, wasm_vm_resolve_fn resolve, void *ctx) {
         if (ext.kind == WASM_EXTERN_HOST_FUNC) {
           const wasm_vm_host_func *h = ext.ptr;
           if (!host_sig_matches(h->sig, t)) bad = "incompatible import type (host function signature)";
-          vm->own_funcs[nf].type = t;
-          vm->own_funcs[nf].u.host = h;
-          vm->own_funcs[nf].side = NULL;
-          vm->funcs[nf] = &vm->own_funcs[nf];
+          vm->funcs[nf].type = t;
+          vm->funcs[nf].u.host = h;
+          vm->funcs[nf].side = NULL;
         } else if (ext.kind == WASM_EXTERN_FUNC) {
           wvm_func *f = (wvm_func *)(uintptr_t)ext.ptr;
           if (!wvm_types_equal(f->type, t)) bad = "incompatible import type";
-          vm->funcs[nf] = f;
+          vm->funcs[nf] = *f;
         } else {
           bad = "incompatible import type";
         }
@@ -259,7 +258,7 @@ static wasm_value eval_const(struct wasm_vm *vm, wvm_reader *r) {
       case 0x43: v.i64 = 0; v.i32 = rd_fixed32(r); break;
       case 0x44: v.i64 = rd_fixed64(r); break;
       case 0xd0: rd_byte(r); v.i64 = 0; v.ref = 0; break;
-      case 0xd2: v.i64 = 0; v.ref = (uintptr_t)vm->funcs[rd_u32(r)]; break;
+      case 0xd2: v.i64 = 0; v.ref = (uintptr_t)&vm->funcs[rd_u32(r)]; break;
       case 0x23: v = vm->globals[rd_u32(r)]->v; break;
       default: return v;
     }
@@ -273,7 +272,7 @@ uintptr_t wvm_elem_item(struct wasm_vm *vm, const wvm_elem *e, uint32_t i) {
     else rd_u32(&r);
   }
   if (e->exprs) return eval_const(vm, &r).ref;
-  return (uintptr_t)vm->funcs[rd_u32(&r)];
+  return (uintptr_t)&vm->funcs[rd_u32(&r)];
 }
 
 static wasm_result init_segments(struct wasm_vm *vm) {
@@ -371,7 +370,7 @@ wasm_result wasm_vm_load(wasm_vm **out, void *arena, size_t arena_size, const ui
   if (L.r.err) return finish_error(&L, err);
   wasm_result res = init_segments(vm);
   if (res == WASM_OK && vm->m.start != UINT32_MAX)
-    res = wvm_execute(vm, vm->funcs[vm->m.start], NULL, NULL, 0, NULL);
+    res = wvm_execute(vm, &vm->funcs[vm->m.start], NULL, NULL, 0, NULL);
   if (res != WASM_OK) {
     if (err) {
       err->message = wasm_vm_trap_message(res);

@@ -116,8 +116,8 @@ typedef struct {
 struct wasm_vm {
   wvm_module m;
   wvm_type *types;
-  wvm_func **funcs;        /* all functions, imports first (point into other instances) */
-  wvm_func *own_funcs;     /* records for defined functions and host imports */
+  wvm_func *funcs;         /* all functions, imports first: an import from another instance is a
+                              copy of that instance's record (same code, instance and type) */
   wvm_global **globals;
   wvm_global *own_globals;
   wvm_table **tables;

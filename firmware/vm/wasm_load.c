@@ -585,8 +585,7 @@ static void alloc_arrays(wvm_loader *L) {
   wvm_module *m = &L->m;
   struct wasm_vm *vm = L->vm;
   wvm_type *types = wvm_alloc(L, sizeof(wvm_type) * m->ntypes, 8);
-  wvm_func **funcs = wvm_alloc(L, sizeof(wvm_func *) * m->nfuncs, 8);
-  wvm_func *own = wvm_alloc(L, sizeof(wvm_func) * m->nfuncs, 8);
+  wvm_func *funcs = wvm_alloc(L, sizeof(wvm_func) * m->nfuncs, 8);
   wvm_global **globals = wvm_alloc(L, sizeof(wvm_global *) * m->nglobals, 8);
   wvm_global *own_globals = wvm_alloc(L, sizeof(wvm_global) * m->nglobals, 8);
   wvm_table **tables = wvm_alloc(L, sizeof(wvm_table *) * m->ntables, 8);
@@ -595,7 +594,6 @@ static void alloc_arrays(wvm_loader *L) {
   if (!wvm_writing(L) || L->r.err) return;
   vm->types = types;
   vm->funcs = funcs;
-  vm->own_funcs = own;
   vm->globals = globals;
   vm->own_globals = own_globals;
   vm->tables = tables;
@@ -605,10 +603,9 @@ static void alloc_arrays(wvm_loader *L) {
   for (uint32_t i = 0; i < m->ntypes; i++) skip_functype(&r, &types[i]);
   r.p = m->funcs;
   for (uint32_t i = 0; i < m->nfuncs; i++) {
-    memset(&own[i], 0, sizeof own[i]);
-    own[i].inst = vm;
-    funcs[i] = &own[i];
-    if (i >= m->imp_funcs) own[i].type = &types[rd_u32(&r)];
+    memset(&funcs[i], 0, sizeof funcs[i]);
+    funcs[i].inst = vm;
+    if (i >= m->imp_funcs) funcs[i].type = &types[rd_u32(&r)];
   }
 }
 

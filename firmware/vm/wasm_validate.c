@@ -744,7 +744,7 @@ void wvm_validate_body(wvm_loader *L, uint32_t fidx, const uint8_t *body_end) {
   }
   if (wvm_writing(L)) {
     static const wvm_side no_branches = {0, 0, 0, 0};
-    wvm_func *f = &L->vm->own_funcs[fidx];
+    wvm_func *f = &L->vm->funcs[fidx];
     f->u.code = code;
     f->end = r->p - 1;
     /* never read when the function has no branches; non-NULL marks it as wasm code */
