@@ -194,10 +194,11 @@ function planFile(json: string, dir: string, result: FileResult): Step[] {
         }
         case "assert_invalid":
         case "assert_malformed":
-          if (c.module_type === "text") {
-            result.textMalformed++;
+          if (c.module_type === "text" && c.type === "assert_malformed") {
+            result.textMalformed++; // text-format syntax errors: not input for a binary decoder
             break;
           }
+          if (c.module_type === "text") throw new Error("text-format module in assert_invalid");
           steps.push({
             line, kind: c.type, send: `check ${path(c.filename!)}`,
             judge: (ans) => (ans.startsWith("error ") && !ans.startsWith("error io") ? null : `expected rejection (${c.text}), got '${ans}'`),
