@@ -7,39 +7,32 @@
 #include <math.h>
 #endif
 
-static uint32_t leb_u32_slow(const uint8_t **pp, uint32_t v) {
-  const uint8_t *p = *pp;
+/* Multi-byte LEB128 decoders for validated code. They take and return the code pointer by
+ * value: taking its address would keep the interpreter's pc in memory instead of a register. */
+typedef struct {
+  uint32_t v;
+  const uint8_t *p;
+} leb32;
+typedef struct {
+  uint64_t v;
+  const uint8_t *p;
+} leb64;
+
+static leb32 leb_u32_slow(const uint8_t *p, uint32_t first) {
+  uint32_t v = first & 0x7f, b;
   unsigned shift = 7;
-  uint8_t b;
-  v &= 0x7f;
   do {
     b = RD8(p++);
-    v |= (uint32_t)(b & 0x7f) << shift;
+    if (shift < 32) v |= (b & 0x7f) << shift;
     shift += 7;
   } while ((b & 0x80) && shift < 35);
-  *pp = p;
-  return v;
-}
-
-static uint64_t leb_s64(const uint8_t **pp, unsigned bits) {
-  const uint8_t *p = *pp;
-  uint64_t v = 0;
-  unsigned shift = 0;
-  uint8_t b;
-  do {
-    b = RD8(p++);
-    v |= (uint64_t)(b & 0x7f) << shift;
-    shift += 7;
-  } while ((b & 0x80) && shift < bits + 7);
-  if (shift < 64 && (b & 0x40)) v |= ~(uint64_t)0 << shift;
-  *pp = p;
-  return v;
+  leb32 r = {v, p};
+  return r;
 }
 
 /* i32.const: 32-bit arithmetic only (64-bit shifts are library calls on the lx106) */
-static uint32_t leb_s32_slow(const uint8_t **pp, uint32_t first) {
-  const uint8_t *p = *pp;
-  uint32_t v = first & 0x7f, b = first;
+static leb32 leb_s32_slow(const uint8_t *p, uint32_t first) {
+  uint32_t v = first & 0x7f, b;
   unsigned shift = 7;
   do {
     b = RD8(p++);
@@ -47,14 +40,34 @@ static uint32_t leb_s32_slow(const uint8_t **pp, uint32_t first) {
     shift += 7;
   } while ((b & 0x80) && shift < 35);
   if (shift < 32 && (b & 0x40)) v |= ~(uint32_t)0 << shift;
-  *pp = p;
-  return v;
+  leb32 r = {v, p};
+  return r;
 }
 
-#define U32(var)                                \
-  do {                                          \
-    uint32_t b_ = RD8(pc++);                    \
-    var = b_ < 0x80 ? b_ : leb_u32_slow(&pc, b_); \
+static leb64 leb_s64(const uint8_t *p) {
+  uint64_t v = 0;
+  unsigned shift = 0;
+  uint8_t b;
+  do {
+    b = RD8(p++);
+    if (shift < 64) v |= (uint64_t)(b & 0x7f) << shift;
+    shift += 7;
+  } while ((b & 0x80) && shift < 70);
+  if (shift < 64 && (b & 0x40)) v |= ~(uint64_t)0 << shift;
+  leb64 r = {v, p};
+  return r;
+}
+
+#define U32(var)                              \
+  do {                                        \
+    uint32_t b_ = RD8(pc++);                  \
+    if (b_ < 0x80) {                          \
+      var = b_;                               \
+    } else {                                  \
+      leb32 r_ = leb_u32_slow(pc, b_);        \
+      var = r_.v;                             \
+      pc = r_.p;                              \
+    }                                         \
   } while (0)
 #define SKIP_LEB() \
   do {             \
@@ -582,12 +595,22 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         sp->i64 = 0;
         {
           uint32_t b = RD8(pc++);
-          sp->i32 = b < 0x80 ? (uint32_t)((int32_t)(b << 25) >> 25) : leb_s32_slow(&pc, b);
+          if (b < 0x80) {
+            sp->i32 = (uint32_t)((int32_t)(b << 25) >> 25);
+          } else {
+            leb32 r_ = leb_s32_slow(pc, b);
+            sp->i32 = r_.v;
+            pc = r_.p;
+          }
         }
         sp++;
         break;
       case 0x42:
-        sp->i64 = leb_s64(&pc, 64);
+        {
+          leb64 r_ = leb_s64(pc);
+          sp->i64 = r_.v;
+          pc = r_.p;
+        }
         sp++;
         break;
 #if WASM_VM_FLOAT
