@@ -9,7 +9,7 @@
  *   WASM_VM_FLOAT=1|0        f32/f64 support (default 1). With 0, modules using floats are
  *                            rejected at load with WASM_ERR_UNSUPPORTED.
  *   WASM_VM_ALIGNED_READS=1  every read of module bytes goes through an aligned 32-bit load
- *                            (ESP8266 flash). The module start must then be 4-byte aligned.
+ *                            and a shift (ESP8266 flash); the module may start at any address.
  *
  * No C recursion: wasm frames and values live in the arena; C stack use is bounded. */
 #ifndef WASM_VM_H
