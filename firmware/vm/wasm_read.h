@@ -29,41 +29,10 @@ static inline uint8_t rd_byte(wvm_reader *r) {
   return RD8(r->p++);
 }
 
-/* LEB128 of `bits` bits, signed or not, with the standard's length and unused-bit rules. */
-static inline uint64_t rd_leb(wvm_reader *r, unsigned bits, int is_signed) {
-  uint64_t v = 0;
-  unsigned shift = 0, maxbytes = (bits + 6) / 7;
-  uint8_t b = 0;
-  for (unsigned i = 0; i < maxbytes; i++) {
-    if (r->p >= r->end) {
-      rd_fail(r, WASM_ERR_MALFORMED, "unexpected end");
-      return 0;
-    }
-    b = RD8(r->p++);
-    if (i == maxbytes - 1) {
-      unsigned used = bits - shift;
-      if (b & 0x80) {
-        rd_fail(r, WASM_ERR_MALFORMED, "integer representation too long");
-        return 0;
-      }
-      if (is_signed) {
-        int32_t top = (int32_t)((uint32_t)(b & 0x7f) << 25) >> (25 + used - 1); /* sign bit and up */
-        if (top != 0 && top != -1) {
-          rd_fail(r, WASM_ERR_MALFORMED, "integer too large");
-          return 0;
-        }
-      } else if ((b & 0x7f) >> used) {
-        rd_fail(r, WASM_ERR_MALFORMED, "integer too large");
-        return 0;
-      }
-    }
-    v |= (uint64_t)(b & 0x7f) << shift;
-    shift += 7;
-    if (!(b & 0x80)) break;
-  }
-  if (is_signed && shift < 64 && (b & 0x40)) v |= ~(uint64_t)0 << shift;
-  return v;
-}
+/* LEB128 of `bits` bits, signed or not, with the standard's length and unused-bit rules.
+ * One copy (in wasm_load.c) for every loader file: it is the largest reader. */
+uint64_t wvm_rd_leb(wvm_reader *r, unsigned bits, int is_signed);
+#define rd_leb wvm_rd_leb
 
 static inline uint32_t rd_u32(wvm_reader *r) { return (uint32_t)rd_leb(r, 32, 0); }
 static inline int32_t rd_s32(wvm_reader *r) { return (int32_t)(uint32_t)rd_leb(r, 32, 1); }
