@@ -718,9 +718,13 @@ void wvm_validate_body(wvm_loader *L, uint32_t fidx, const uint8_t *body_end) {
   for (uint32_t i = 0; i < v.ngroups && !r->err; i++) {
     v.nlocals += rd_u32(r);
     wvm_read_valtype(r);
-    if (v.nlocals > WVM_MAX_LOCALS) { rd_fail(r, WASM_ERR_MALFORMED, "too many locals"); return; }
+    if (v.nlocals > UINT32_MAX) { rd_fail(r, WASM_ERR_MALFORMED, "too many locals"); return; }
   }
   if (r->err) return;
+  if (v.nlocals > WVM_MAX_LOCALS) {
+    rd_fail(r, WASM_ERR_UNSUPPORTED, "function has more than 50000 locals");
+    return;
+  }
   const uint8_t *code = r->p;
   uint32_t first_side = L->nside;
   wvm_type fbt = v.ft;
