@@ -231,7 +231,8 @@ static int run_main(int argc, char **argv) {
   int code = 0;
   if (r != WASM_OK) {
     if (r == WASM_ERR_LINK)
-      fprintf(stderr, "link error: %s: %s\n", rr.last, err.message);
+      fprintf(stderr, "link error: %s: %s\n  (run offers env.add_i32, env.print_i32, env.print_i64, env.fail;"
+                      " --stub-imports answers any other function import with zeros)\n", rr.last, err.message);
     else if (r >= WASM_TRAP_UNREACHABLE)
       fprintf(stderr, "trap: %s (%s) during instantiation\n", wasm_vm_result_name(r), wasm_vm_trap_message(r));
     else

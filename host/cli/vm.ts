@@ -17,6 +17,7 @@ const FILE_TIMEOUT_MS = 90_000;
 
 const USAGE = `usage: wasmqtt vm run FILE.wasm EXPORT [ARGS...] [--memory-limit BYTES] [--fuel N]
                    [--aligned-reads] [--stats] [--sanitized] [--value-slots N] [--call-depth N]
+                   [--stub-imports]
        wasmqtt vm spec [--only NAME[,NAME...]] [--jobs N] [--verbose]`;
 
 function toolPath(aligned: boolean, sanitized: boolean): string {
