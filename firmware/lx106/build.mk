@@ -69,7 +69,7 @@ $(LX_OUT)/vm-size.txt: $(LX_VM_SRC) $(LX_VM_HDR) lx106/build.mk
 	cd $(LX_OUT)/vm-obj && rm -f *.o && $(LX_CC) $(LX_SPECS) $(subst -Ivm,-I$(CURDIR)/vm,$(subst -Ilx106,,$(LX_CFLAGS))) -c $(addprefix $(CURDIR)/,$(LX_VM_SRC))
 	xtensa-lx106-elf-size -t $(LX_OUT)/vm-obj/*.o > $@
 
-$(LX_OUT)/helpers-check.elf: lx106/helpers_check.c lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/semihost.h lx106/lx106.ld lx106/build.mk
+$(LX_OUT)/helpers-check.elf: lx106/helpers_check.c lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/runtime_helpers.h lx106/semihost.h lx106/lx106.ld lx106/build.mk
 	@mkdir -p $(LX_OUT)
 	$(LX_CC) $(LX_SPECS) $(CSTD) -Os -ffunction-sections -fdata-sections -Ilx106 \
 	  -nostartfiles -T lx106/lx106.ld -Wl,--gc-sections -o $@ \
