@@ -15,7 +15,7 @@ export const MAX_PENDING_REQUESTS: i32 = 8;
 export const MAX_FILTERS: i32 = 16;
 /** Longest inbound topic name delivered to the host. */
 export const MAX_TOPIC_IN: i32 = 256;
-/** Default and ceiling of max_message_length (inbound payload bytes delivered). */
+/** Default max_message_length (inbound payload bytes delivered; NodeMCU uses 1024 too). */
 export const DEFAULT_MAX_MESSAGE: i32 = 1024;
 
 /** The host must open the transport within this time after "open" (else connfail -1). */
