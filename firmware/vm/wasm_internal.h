@@ -16,7 +16,15 @@ typedef uint32_t __attribute__((may_alias)) wvm_word;
 static inline __attribute__((always_inline)) uint8_t wvm_rd8(const uint8_t *p) {
   uintptr_t a = (uintptr_t)p;
   uint32_t w = *(const wvm_word *)(a & ~(uintptr_t)3);
+#if defined(__XTENSA__)
+  /* ssa8l takes the byte lane from the address's low bits itself: one instruction fewer
+   * than the C shift (GCC masks first), on every opcode and immediate byte. */
+  uint32_t r;
+  __asm__("ssa8l %1\n\tsrl %0, %2" : "=a"(r) : "a"(p), "a"(w));
+  return (uint8_t)r;
+#else
   return (uint8_t)(w >> ((a & 3u) * 8u));
+#endif
 }
 #define RD8(p) wvm_rd8(p)
 #else
