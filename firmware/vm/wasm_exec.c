@@ -58,6 +58,36 @@ static leb64 leb_s64(const uint8_t *p) {
   return r;
 }
 
+/* The opcode is fetched with the bytes after it where a word fetch is cheap (the lx106):
+ * a first immediate of one byte then costs no further read. */
+#ifdef WVM_RD32
+#define FETCH_OP() (w = wvm_rd32(pc++), (uint8_t)w)
+#define IMM_BYTE() ((w >> 8) & 0xffu)
+#define IMM_BYTE2() ((w >> 16) & 0xffu)
+#else
+#define FETCH_OP() RD8(pc++)
+#define IMM_BYTE() RD8(pc)
+#define IMM_BYTE2() RD8(pc + 1)
+#endif
+
+/* the instruction's first immediate, right after the opcode */
+#define U32_FIRST(var)                        \
+  do {                                        \
+    uint32_t b_ = IMM_BYTE();                 \
+    pc++;                                     \
+    if (__builtin_expect(b_ < 0x80, 1)) {     \
+      var = b_;                               \
+    } else {                                  \
+      leb32 r_ = leb_u32_slow(pc, b_);        \
+      var = r_.v;                             \
+      pc = r_.p;                              \
+    }                                         \
+  } while (0)
+#define SKIP_FIRST()                          \
+  do {                                        \
+    if (IMM_BYTE() & 0x80) SKIP_LEB();        \
+    else pc++;                                \
+  } while (0)
 #define U32(var)                              \
   do {                                        \
     uint32_t b_ = RD8(pc++);                  \
@@ -69,9 +99,12 @@ static leb64 leb_s64(const uint8_t *p) {
       pc = r_.p;                              \
     }                                         \
   } while (0)
-#define SKIP_LEB() \
-  do {             \
-  } while (RD8(pc++) & 0x80)
+/* pc moves once per continuation byte: no copy of the old pc kept around the loop */
+#define SKIP_LEB()                 \
+  do {                             \
+    while (RD8(pc) & 0x80) pc++;   \
+    pc++;                          \
+  } while (0)
 
 #if WASM_VM_FLOAT
 static inline float f32_of(const wasm_value *v) { float f; memcpy(&f, &v->i32, 4); return f; }
@@ -171,8 +204,13 @@ static inline void st_le(uint8_t *p, uint32_t v, unsigned n) {
 #define EA(addr_val, n)                                                          \
   do {                                                                           \
     uint32_t off_, a_ = (addr_val);                                              \
-    SKIP_LEB();                                                                  \
-    U32(off_);                                                                   \
+    if (!((IMM_BYTE() | IMM_BYTE2()) & 0x80)) {                                  \
+      off_ = IMM_BYTE2();                                                        \
+      pc += 2;                                                                   \
+    } else {                                                                     \
+      SKIP_LEB();                                                                \
+      U32(off_);                                                                 \
+    }                                                                            \
     if (msize < (n) || off_ > msize - (n) || a_ > msize - (n) - off_) TRAP(WASM_TRAP_OUT_OF_BOUNDS); \
     ea = a_ + off_;                                                              \
   } while (0)
@@ -323,6 +361,9 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
   uint8_t *mem = NULL;
   uint32_t msize = 0;
   uint32_t ea;
+#ifdef WVM_RD32
+  uint32_t w;
+#endif
   wvm_func *callee = NULL;
 
   if ((size_t)(stack_end - stack) < (size_t)ft->np + ft->nr) return WASM_TRAP_STACK_EXHAUSTED;
@@ -345,15 +386,15 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
   LOAD_MEM();
 
   for (;;) {
-    uint8_t op = RD8(pc++);
+    uint8_t op = FETCH_OP();
     switch (op) {
       case 0x00: TRAP(WASM_TRAP_UNREACHABLE);
       case 0x01: break;
       case 0x02:
-      case 0x03: SKIP_LEB(); break;
+      case 0x03: SKIP_FIRST(); break;
       case 0x04:
         if ((--sp)->i32) {
-          SKIP_LEB();
+          SKIP_FIRST();
           stp++;
         } else {
           pc += stp->pc;
@@ -369,7 +410,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         break;
       case 0x0d:
         if (!(--sp)->i32) {
-          SKIP_LEB();
+          SKIP_FIRST();
           stp++;
           break;
         }
@@ -391,7 +432,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         const uint8_t *base = pc;
         TICK();
         uint32_t n, i;
-        U32(n);
+        U32_FIRST(n);
         i = (--sp)->i32;
         const wvm_side *s = stp + (i < n ? i : n);
         uint32_t keep = s->keep, drop = s->drop;
@@ -423,7 +464,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       }
       case 0x10: {
         uint32_t idx;
-        U32(idx);
+        U32_FIRST(idx);
         callee = &in->funcs[idx];
       do_call:
         TICK();
@@ -466,7 +507,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       }
       case 0x11: {
         uint32_t tidx, tab, i;
-        U32(tidx);
+        U32_FIRST(tidx);
         U32(tab);
         wvm_table *t = in->tables[tab];
         i = (--sp)->i32;
@@ -479,7 +520,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       case 0x1a: sp--; break;
       case 0x1c: {
         uint32_t n;
-        U32(n);
+        U32_FIRST(n);
         pc += n;
       }
         /* fall through */
@@ -491,37 +532,37 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       }
       case 0x20: {
         uint32_t i;
-        U32(i);
+        U32_FIRST(i);
         *sp++ = fp[i];
         break;
       }
       case 0x21: {
         uint32_t i;
-        U32(i);
+        U32_FIRST(i);
         fp[i] = *--sp;
         break;
       }
       case 0x22: {
         uint32_t i;
-        U32(i);
+        U32_FIRST(i);
         fp[i] = sp[-1];
         break;
       }
       case 0x23: {
         uint32_t i;
-        U32(i);
+        U32_FIRST(i);
         *sp++ = in->globals[i]->v;
         break;
       }
       case 0x24: {
         uint32_t i;
-        U32(i);
+        U32_FIRST(i);
         in->globals[i]->v = *--sp;
         break;
       }
       case 0x25: {
         uint32_t x, i;
-        U32(x);
+        U32_FIRST(x);
         wvm_table *t = in->tables[x];
         i = sp[-1].i32;
         if (i >= t->size) TRAP(WASM_TRAP_OUT_OF_BOUNDS);
@@ -530,7 +571,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       }
       case 0x26: {
         uint32_t x, i;
-        U32(x);
+        U32_FIRST(x);
         wvm_table *t = in->tables[x];
         uintptr_t v = (--sp)->ref;
         i = (--sp)->i32;
@@ -592,16 +633,17 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         break;
       }
       case 0x41:
-        sp->i64 = 0;
         {
-          uint32_t b = RD8(pc++);
+          uint32_t b = IMM_BYTE();
+          pc++;
           if (__builtin_expect(b < 0x80, 1)) {
-            sp->i32 = (uint32_t)((int32_t)(b << 25) >> 25);
+            b = (uint32_t)((int32_t)(b << 25) >> 25);
           } else {
             leb32 r_ = leb_s32_slow(pc, b);
-            sp->i32 = r_.v;
+            b = r_.v;
             pc = r_.p;
           }
+          sp->i64 = b; /* an i32 slot's upper half is zero */
         }
         sp++;
         break;
@@ -841,14 +883,14 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       }
       case 0xd2: {
         uint32_t i;
-        U32(i);
+        U32_FIRST(i);
         SET_REF(*sp, (uintptr_t)&in->funcs[i]);
         sp++;
         break;
       }
       case 0xfc: {
         uint32_t sub;
-        U32(sub);
+        U32_FIRST(sub);
         switch (sub) {
 #if WASM_VM_FLOAT
           case 0: TRUNC(f32_of(sp - 1), -2147483904.0, 2147483648.0, 1, 32, 1)

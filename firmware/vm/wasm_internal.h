@@ -27,6 +27,17 @@ static inline __attribute__((always_inline)) uint8_t wvm_rd8(const uint8_t *p) {
 #endif
 }
 #define RD8(p) wvm_rd8(p)
+#if defined(__XTENSA__)
+/* Four module bytes from p (opcode and immediates) for one more load than a byte: the
+ * aligned word and the next, funnel-shifted. Reads up to 7 bytes past p. */
+#define WVM_RD32 1
+static inline __attribute__((always_inline)) uint32_t wvm_rd32(const uint8_t *p) {
+  const wvm_word *a = (const wvm_word *)((uintptr_t)p & ~(uintptr_t)3);
+  uint32_t lo = a[0], hi = a[1], r;
+  __asm__("ssa8l %1\n\tsrc %0, %3, %2" : "=a"(r) : "a"(p), "a"(lo), "a"(hi));
+  return r;
+}
+#endif
 #else
 #define RD8(p) (*(const uint8_t *)(p))
 #endif
