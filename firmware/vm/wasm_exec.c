@@ -18,11 +18,22 @@ typedef struct {
   const uint8_t *p;
 } leb64;
 
+/* The bytes after the first of a 32-bit LEB: at most four. Where a word fetch is cheap they
+ * come from one. */
+#ifdef WVM_RD32
+#define LEB_REST_START() uint32_t x_ = wvm_rd32(p)
+#define LEB_REST_BYTE() (b = x_ & 0xffu, x_ >>= 8, p++)
+#else
+#define LEB_REST_START() do { } while (0)
+#define LEB_REST_BYTE() (b = RD8(p++))
+#endif
+
 static leb32 leb_u32_slow(const uint8_t *p, uint32_t first) {
   uint32_t v = first & 0x7f, b;
   unsigned shift = 7;
+  LEB_REST_START();
   do {
-    b = RD8(p++);
+    LEB_REST_BYTE();
     if (shift < 32) v |= (b & 0x7f) << shift;
     shift += 7;
   } while ((b & 0x80) && shift < 35);
@@ -34,8 +45,9 @@ static leb32 leb_u32_slow(const uint8_t *p, uint32_t first) {
 static leb32 leb_s32_slow(const uint8_t *p, uint32_t first) {
   uint32_t v = first & 0x7f, b;
   unsigned shift = 7;
+  LEB_REST_START();
   do {
-    b = RD8(p++);
+    LEB_REST_BYTE();
     if (shift < 32) v |= (b & 0x7f) << shift;
     shift += 7;
   } while ((b & 0x80) && shift < 35);
@@ -458,8 +470,10 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         fn = f->func;
         fp = f->fp;
         fend = fn->end;
-        in = fn->inst;
-        LOAD_MEM();
+        if (fn->inst != in) {
+          in = fn->inst;
+          LOAD_MEM();
+        }
         break;
       }
       case 0x10: {
@@ -489,8 +503,10 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         f->fp = fp;
         if (depth > vm->peak_depth) vm->peak_depth = depth;
         fp = sp - callee->type->np;
-        memset(sp, 0, sizeof(wasm_value) * callee->nlocals);
-        sp += callee->nlocals;
+        if (callee->nlocals) { /* most small functions declare none: no library call then */
+          memset(sp, 0, sizeof(wasm_value) * callee->nlocals);
+          sp += callee->nlocals;
+        }
         {
           uint32_t used = (uint32_t)(sp - stack) + callee->max_height;
           if (used > vm->peak_slots) vm->peak_slots = used;
@@ -635,11 +651,15 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       case 0x41:
         {
           uint32_t b = IMM_BYTE();
-          pc++;
           if (__builtin_expect(b < 0x80, 1)) {
             b = (uint32_t)((int32_t)(b << 25) >> 25);
+            pc++;
+          } else if (IMM_BYTE2() < 0x80) { /* two bytes: -8192..8191 */
+            b = (b & 0x7f) | IMM_BYTE2() << 7;
+            b = (uint32_t)((int32_t)(b << 18) >> 18);
+            pc += 2;
           } else {
-            leb32 r_ = leb_s32_slow(pc, b);
+            leb32 r_ = leb_s32_slow(pc + 1, b);
             b = r_.v;
             pc = r_.p;
           }
