@@ -56,6 +56,8 @@ static void report_engine(void)
         {"memory2x", {2 * MEMORY_LIMIT, 0, 0, 0}},
         {"slots1", {MEMORY_LIMIT, 1, 0, 0}},
         {"depth1", {MEMORY_LIMIT, 0, 1, 0}},
+        /* operand stack and frames sized from what validation proves the engine needs */
+        {"module", {MEMORY_LIMIT, WASM_VM_FROM_MODULE, WASM_VM_FROM_MODULE, 0}},
     };
     for (unsigned i = 0; i < sizeof variants / sizeof variants[0]; i++) {
         size_t bytes = 0;

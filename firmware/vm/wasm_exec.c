@@ -378,17 +378,14 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
 #endif
   wvm_func *callee = NULL;
 
+  if (!entry->side) { /* a host function called from the host: no operand stack needed */
+    if (ft->nr) memset(results, 0, sizeof(wasm_value) * ft->nr);
+    if (fuel_used) *fuel_used = 0;
+    return entry->u.host->fn(entry->u.host->user, args, results);
+  }
   if ((size_t)(stack_end - stack) < (size_t)ft->np + ft->nr) return WASM_TRAP_STACK_EXHAUSTED;
   for (uint32_t i = 0; i < ft->np; i++) sp[i] = args[i];
   sp += ft->np;
-  if (!entry->side) {
-    memset(sp, 0, sizeof(wasm_value) * ft->nr);
-    res = entry->u.host->fn(entry->u.host->user, stack, stack + ft->np);
-    if (res == WASM_OK)
-      for (uint32_t i = 0; i < ft->nr; i++) results[i] = stack[ft->np + i];
-    if (fuel_used) *fuel_used = 0;
-    return res;
-  }
   if ((size_t)(stack_end - sp) < (size_t)fn->nlocals + fn->max_height) return WASM_TRAP_STACK_EXHAUSTED;
   memset(sp, 0, sizeof(wasm_value) * fn->nlocals);
   sp += fn->nlocals;

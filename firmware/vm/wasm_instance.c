@@ -91,8 +91,51 @@ static wasm_result finish_error(wvm_loader *L, wasm_vm_error *err) {
   return L->r.err;
 }
 
+/* WASM_VM_FROM_MODULE: validation runs again over the bodies in rounds, each raising every
+ * function's figures (its frame plus its deepest call's) from its callees' as known so far.
+ * Without a cycle they settle within (longest call chain + 1) rounds; a cycle never settles,
+ * so after WVM_BOUND_ROUNDS the defaults stand, as they do with call_indirect or too little
+ * scratch. Runs in the counting pass only, which measure and load both do first. */
+#define WVM_BOUND_ROUNDS 16u
+/* not inlined: its copy of the loader is on the C stack only when asked for */
+static __attribute__((noinline)) void module_bounds(wvm_loader *L, wasm_vm_limits *lim) {
+  const wvm_module *m = &L->m;
+  uint32_t slots = WASM_VM_DEFAULT_VALUE_SLOTS, frames = WASM_VM_DEFAULT_CALL_DEPTH;
+  uint8_t *start = (uint8_t *)(((uintptr_t)L->scratch + 3) & ~(uintptr_t)3);
+  size_t bytes = (size_t)(start - L->scratch) + sizeof(uint32_t) * 2 * m->nfuncs;
+  if (bytes + L->scratch_peak + 16 <= L->scratch_size) {
+    wvm_loader saved = *L;
+    uint32_t *bound = (uint32_t *)(void *)start;
+    memset(bound, 0, sizeof(uint32_t) * 2 * m->nfuncs);
+    L->bound = bound;
+    L->bound_open = 0;
+    L->scratch += bytes;
+    L->scratch_size -= bytes;
+    for (uint32_t round = 0; round < WVM_BOUND_ROUNDS; round++) {
+      L->bound_changed = 0;
+      L->r.p = m->code;
+      wvm_parse_code(L);
+      L->nside = saved.nside;
+      L->a = saved.a;
+      if (L->r.err || L->bound_open) break;
+      if (!L->bound_changed) {
+        /* any function may be the entry (imported ones need no stack: wvm_execute) */
+        slots = frames = 1;
+        for (uint32_t f = 0; f < m->nfuncs; f++) {
+          if (bound[f] > slots) slots = bound[f];
+          if (bound[m->nfuncs + f] > frames) frames = bound[m->nfuncs + f];
+        }
+        break;
+      }
+    }
+    *L = saved;
+  }
+  if (lim->value_slots == WASM_VM_FROM_MODULE) lim->value_slots = slots;
+  if (lim->call_depth == WASM_VM_FROM_MODULE) lim->call_depth = frames;
+}
+
 /* One counting pass: validates and sizes everything. scratch holds the validator's stacks. */
-static wasm_result count_pass(wvm_loader *L, const uint8_t *bytes, size_t len, const wasm_vm_limits *lim,
+static wasm_result count_pass(wvm_loader *L, const uint8_t *bytes, size_t len, wasm_vm_limits *lim,
                               void *scratch, size_t scratch_size, size_t *parsed, size_t *total) {
   loader_init(L, bytes, len);
   L->scratch = scratch;
@@ -101,6 +144,7 @@ static wasm_result count_pass(wvm_loader *L, const uint8_t *bytes, size_t len, c
   wvm_alloc(L, sizeof(struct wasm_vm), 8);
   wvm_parse_module(L);
   if (L->r.err) return L->r.err;
+  if (lim->value_slots == WASM_VM_FROM_MODULE || lim->call_depth == WASM_VM_FROM_MODULE) module_bounds(L, lim);
   *parsed = (L->a.used + 7) & ~(size_t)7;
   layout_tail(L, lim);
   *total = L->a.used;

@@ -118,7 +118,8 @@ typedef struct {
 /* Where the sections are (vector contents, after the count) and how many of everything. */
 typedef struct {
   const uint8_t *base, *end;
-  const uint8_t *types, *imports, *funcs, *tables, *mems, *globals, *exports, *elems, *code, *datas;
+  const uint8_t *types, *imports, *funcs, *tables, *mems, *globals, *exports, *elems, *datas;
+  const uint8_t *code;     /* the code section's vector count */
   uint32_t ntypes, nimports, nfuncs, ntables, nmems, nglobals, nexports, nelems, ncode, ndatas;
   uint32_t imp_funcs, imp_tables, imp_mems, imp_globals;
   uint32_t start;          /* UINT32_MAX if none */

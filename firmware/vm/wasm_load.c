@@ -594,11 +594,11 @@ static void parse_datas(wvm_loader *L) {
   }
 }
 
-static void parse_code(wvm_loader *L) {
+void wvm_parse_code(wvm_loader *L) {
   wvm_reader *r = &L->r;
   wvm_module *m = &L->m;
-  m->ncode = rd_u32(r);
   m->code = r->p;
+  m->ncode = rd_u32(r);
   if (!r->err && m->ncode != m->nfuncs - m->imp_funcs) {
     rd_fail(r, WASM_ERR_MALFORMED, "function and code section have inconsistent lengths");
     return;
@@ -685,7 +685,7 @@ void wvm_parse_module(wvm_loader *L) {
       case 7: parse_exports(L); break;
       case 8: parse_start(L); break;
       case 9: parse_elems(L); break;
-      case 10: parse_code(L); break;
+      case 10: wvm_parse_code(L); break;
       case 11: parse_datas(L); break;
       case 12: m->datacount = rd_u32(r); break;
     }

@@ -22,6 +22,11 @@ typedef struct {
   wvm_side *side;          /* write mode: the side table being built */
   uint32_t value_slots;
   size_t scratch_peak;     /* most validation scratch any function needed */
+  /* WASM_VM_FROM_MODULE rounds: per function the slots its calls can use (nfuncs words), then
+   * the frames (nfuncs words); NULL otherwise. */
+  uint32_t *bound;
+  uint8_t bound_changed;   /* a round raised some function's figures */
+  uint8_t bound_open;      /* call_indirect: no bound */
 } wvm_loader;
 
 void *wvm_alloc(wvm_loader *L, size_t n, size_t align);
@@ -46,6 +51,9 @@ int wvm_is_reftype(uint8_t t);
 /* Validates one function body (reader positioned after the body size) and builds its side
  * table entries; fills the function record when writing. */
 void wvm_validate_body(wvm_loader *L, uint32_t fidx, const uint8_t *body_end);
+
+/* The code section (reader on its vector count): every body validated. */
+void wvm_parse_code(wvm_loader *L);
 
 /* Runs the whole section walk: measure (vm == NULL) or build (vm != NULL). */
 void wvm_parse_module(wvm_loader *L);

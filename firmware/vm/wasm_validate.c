@@ -34,6 +34,7 @@ typedef struct {
   const uint8_t *groups;
   uint32_t ngroups;
   uint64_t nlocals;
+  uint32_t callee_slots, callee_frames; /* WASM_VM_FROM_MODULE rounds: the deepest call */
 } V;
 
 static void fail(V *v, const char *msg) { rd_fail(v->r, WASM_ERR_INVALID, msg); }
@@ -557,6 +558,14 @@ static int instr(V *v) {
       if (x >= L->m.nfuncs) { fail(v, "unknown function"); break; }
       wvm_type_at(&L->m, wvm_func_type_index(&L->m, x), &bt);
       call_type(v, &bt);
+      if (L->bound) {
+        /* a host function writes its results above the arguments; a wasm callee needs its
+         * own figures (its parameters counted twice: an over-estimate) */
+        uint32_t slots = x < L->m.imp_funcs ? bt.nr : L->bound[x];
+        uint32_t frames = x < L->m.imp_funcs ? 0 : 1 + L->bound[L->m.nfuncs + x];
+        if (slots > v->callee_slots) v->callee_slots = slots;
+        if (frames > v->callee_frames) v->callee_frames = frames;
+      }
       break;
     }
     case 0x11: {
@@ -568,6 +577,7 @@ static int instr(V *v) {
       if (wvm_table_type(&L->m, tab) != WASM_FUNCREF) { fail(v, "type mismatch"); break; }
       pop(v, WASM_I32);
       call_type(v, &bt);
+      L->bound_open = 1;
       break;
     }
     case 0x1a: pop_any(v); break;
@@ -729,6 +739,7 @@ void wvm_validate_body(wvm_loader *L, uint32_t fidx, const uint8_t *body_end) {
   uint32_t first_side = L->nside;
   wvm_type fbt = v.ft;
   fbt.np = 0;
+  if (!room(&v)) return; /* the function's own block, even when nothing is ever pushed */
   memset(&v.ctrl[0], 0, sizeof v.ctrl[0]);
   v.ctrl[0].bt = fbt;
   v.ctrl[0].kind = K_FUNC;
@@ -745,6 +756,14 @@ void wvm_validate_body(wvm_loader *L, uint32_t fidx, const uint8_t *body_end) {
   if (v.max_h > WVM_MAX_HEIGHT) {
     rd_fail(r, WASM_ERR_UNSUPPORTED, "function needs more than 65535 operand slots");
     return;
+  }
+  if (L->bound) {
+    /* results too: a body ending in `unreachable` may never hold them */
+    uint32_t slots = v.ft.np + v.ft.nr + (uint32_t)v.nlocals + v.max_h + v.callee_slots;
+    uint32_t *frames = &L->bound[L->m.nfuncs + fidx];
+    if (slots > L->bound[fidx] || v.callee_frames > *frames) L->bound_changed = 1;
+    if (slots > L->bound[fidx]) L->bound[fidx] = slots;
+    if (v.callee_frames > *frames) *frames = v.callee_frames;
   }
   if (wvm_writing(L)) {
     static const wvm_side no_branches = {0, 0, 0, 0};

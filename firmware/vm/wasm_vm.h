@@ -80,6 +80,13 @@ typedef struct {
   uint32_t table_limit;    /* elements per table at most; default 1024 */
 } wasm_vm_limits;
 
+/* value_slots / call_depth = WASM_VM_FROM_MODULE: exactly what the module can use, when
+ * validation proves it (its own call graph has no cycle and no call_indirect; imported
+ * functions count as host functions, needing room for their results only; calling into
+ * another instance's function is still checked and traps WASM_TRAP_STACK_EXHAUSTED when it
+ * does not fit); the default otherwise. */
+#define WASM_VM_FROM_MODULE UINT32_MAX
+
 #define WASM_VM_DEFAULT_MEMORY_LIMIT 65536u
 #define WASM_VM_DEFAULT_VALUE_SLOTS 256u
 #define WASM_VM_DEFAULT_CALL_DEPTH 32u

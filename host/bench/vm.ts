@@ -203,6 +203,12 @@ export async function run(): Promise<BenchRow[]> {
       null, null, "B", null, `<= ${MAX_ARENA_BEYOND_MEMORY} B`, beyond <= MAX_ARENA_BEYOND_MEMORY));
     rows.push(row(`  of which operand stack ${stack} B, call frames ${frames} B, per-module state (functions, side table, globals)`,
       beyond - stack - frames, null, null, "B", null, "report", true));
+    const sized = engineArena("module");
+    if (sized) {
+      const sizedBeyond = sized.arena - memory;
+      rows.push(row("arena beyond linear memory, build/engine.wasm, operand stack and frames sized from the module (WASM_VM_FROM_MODULE)",
+        sizedBeyond, null, null, "B", null, `<= ${MAX_ARENA_BEYOND_MEMORY} B`, sizedBeyond <= MAX_ARENA_BEYOND_MEMORY));
+    }
   } else {
     rows.push(row("arena beyond linear memory, build/engine.wasm: engine not built or refused", 0, null, null, "B",
       null, `<= ${MAX_ARENA_BEYOND_MEMORY} B`, false));
