@@ -378,7 +378,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
 #endif
   wvm_func *callee = NULL;
 
-  if (!entry->side) { /* a host function called from the host: no operand stack needed */
+  if (entry->side == WVM_HOST) { /* a host function called from the host: no operand stack needed */
     if (ft->nr) memset(results, 0, sizeof(wasm_value) * ft->nr);
     if (fuel_used) *fuel_used = 0;
     return entry->u.host->fn(entry->u.host->user, args, results);
@@ -390,8 +390,8 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
   memset(sp, 0, sizeof(wasm_value) * fn->nlocals);
   sp += fn->nlocals;
   pc = fn->u.code;
-  fend = fn->end;
-  stp = fn->side;
+  fend = pc + fn->len;
+  stp = fn->inst->side + fn->side;
   LOAD_MEM();
 
   for (;;) {
@@ -466,7 +466,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         stp = f->stp;
         fn = f->func;
         fp = f->fp;
-        fend = fn->end;
+        fend = fn->u.code + fn->len;
         if (fn->inst != in) {
           in = fn->inst;
           LOAD_MEM();
@@ -479,7 +479,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         callee = &in->funcs[idx];
       do_call:
         TICK();
-        if (!callee->side) {
+        if (callee->side == WVM_HOST) {
           const wvm_type *t = callee->type;
           wasm_value *a = sp - t->np;
           if ((size_t)(stack_end - sp) < t->nr) TRAP(WASM_TRAP_STACK_EXHAUSTED);
@@ -510,8 +510,8 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         }
         fn = callee;
         pc = fn->u.code;
-        stp = fn->side;
-        fend = fn->end;
+        stp = fn->inst->side + fn->side;
+        fend = fn->u.code + fn->len;
         if (fn->inst != in) {
           in = fn->inst;
           LOAD_MEM();

@@ -244,7 +244,7 @@ static void link_imports(wvm_loader *L, wasm_vm_resolve_fn resolve, void *ctx) {
           if (!host_sig_matches(h->sig, t)) bad = "incompatible import type (host function signature)";
           vm->funcs[nf].type = t;
           vm->funcs[nf].u.host = h;
-          vm->funcs[nf].side = NULL;
+          vm->funcs[nf].side = WVM_HOST;
         } else if (ext.kind == WASM_EXTERN_FUNC) {
           wvm_func *f = (wvm_func *)(uintptr_t)ext.ptr;
           if (!wvm_types_equal(f->type, t)) bad = "incompatible import type";
@@ -407,7 +407,11 @@ wasm_result wasm_vm_load(wasm_vm **out, void *arena, size_t arena_size, const ui
   if (!L.r.err) layout_tail(&L, &lim);
   if (L.r.err) return finish_error(&L, err);
   vm->m = L.m;
-  vm->side = L.side;
+  {
+    /* a module without branches: a valid base for side indices all the same */
+    static const wvm_side no_branches = {0, 0, 0, 0};
+    vm->side = L.side ? L.side : (wvm_side *)(uintptr_t)&no_branches;
+  }
   vm->nside = L.nside;
   vm->arena_used = L.a.used;
   link_imports(&L, resolve, resolve_ctx);

@@ -65,20 +65,24 @@ typedef struct {
   uint32_t np, nr;
 } wvm_type;
 
+/* 20 bytes on a 32-bit core: one per function, so 16-bit where the limits below allow. */
 typedef struct wvm_func {
   struct wasm_vm *inst;          /* instance whose code/memory/globals this function uses */
   const wvm_type *type;
   union {
     const uint8_t *code;           /* first instruction */
-    const wasm_vm_host_func *host; /* host functions (side == NULL) */
+    const wasm_vm_host_func *host; /* host functions (side == WVM_HOST) */
   } u;
-  const uint8_t *end;            /* the final `end` byte */
-  const wvm_side *side;          /* first side entry; NULL marks a host function */
+  uint16_t len;                  /* code + len is the final `end` byte */
+  uint16_t side;                 /* first side entry, in inst->side; WVM_HOST for host functions */
   uint16_t nlocals;              /* declared locals, params excluded */
   uint16_t max_height;           /* deepest operand stack in the body */
 } wvm_func;
+#define WVM_HOST 0xffffu
 #define WVM_MAX_LOCALS 50000u
 #define WVM_MAX_HEIGHT 65535u
+#define WVM_MAX_BODY 65535u      /* bytes of instructions in one function */
+#define WVM_MAX_SIDE 65534u      /* branch sites in one module */
 
 typedef struct {
   wasm_value v;

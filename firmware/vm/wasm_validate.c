@@ -757,6 +757,14 @@ void wvm_validate_body(wvm_loader *L, uint32_t fidx, const uint8_t *body_end) {
     rd_fail(r, WASM_ERR_UNSUPPORTED, "function needs more than 65535 operand slots");
     return;
   }
+  if ((size_t)(r->p - 1 - code) > WVM_MAX_BODY) {
+    rd_fail(r, WASM_ERR_UNSUPPORTED, "function body larger than 64 KiB");
+    return;
+  }
+  if (L->nside > WVM_MAX_SIDE) {
+    rd_fail(r, WASM_ERR_UNSUPPORTED, "module has more than 65534 branch sites");
+    return;
+  }
   if (L->bound) {
     /* results too: a body ending in `unreachable` may never hold them */
     uint32_t slots = v.ft.np + v.ft.nr + (uint32_t)v.nlocals + v.max_h + v.callee_slots;
@@ -766,12 +774,10 @@ void wvm_validate_body(wvm_loader *L, uint32_t fidx, const uint8_t *body_end) {
     if (v.callee_frames > *frames) *frames = v.callee_frames;
   }
   if (wvm_writing(L)) {
-    static const wvm_side no_branches = {0, 0, 0, 0};
     wvm_func *f = &L->vm->funcs[fidx];
     f->u.code = code;
-    f->end = r->p - 1;
-    /* never read when the function has no branches; non-NULL marks it as wasm code */
-    f->side = L->nside > first_side ? L->side + first_side : &no_branches;
+    f->len = (uint16_t)(r->p - 1 - code);
+    f->side = (uint16_t)first_side; /* never read when the function has no branches */
     f->nlocals = (uint16_t)v.nlocals;
     f->max_height = (uint16_t)v.max_h;
   }
