@@ -158,7 +158,7 @@ wasm_result wasm_vm_global_get(const wasm_vm *vm, const wasm_vm_extern *global, 
   if (global->kind != WASM_EXTERN_GLOBAL) return WASM_ERR_ARGUMENT;
   const wvm_global *g = global->ptr;
   if (type) *type = (wasm_valtype)g->type;
-  *value = g->v;
+  *value = wvm_global_get(g);
   return WASM_OK;
 }
 
@@ -167,7 +167,7 @@ wasm_result wasm_vm_global_set(wasm_vm *vm, const wasm_vm_extern *global, wasm_v
   if (global->kind != WASM_EXTERN_GLOBAL) return WASM_ERR_ARGUMENT;
   wvm_global *g = (wvm_global *)(uintptr_t)global->ptr;
   if (!g->mut) return WASM_ERR_ARGUMENT;
-  g->v = value;
+  wvm_global_set(g, value);
   return WASM_OK;
 }
 

@@ -564,13 +564,13 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       case 0x23: {
         uint32_t i;
         U32_FIRST(i);
-        *sp++ = in->globals[i]->v;
+        *sp++ = wvm_global_get(in->globals[i]);
         break;
       }
       case 0x24: {
         uint32_t i;
         U32_FIRST(i);
-        in->globals[i]->v = *--sp;
+        wvm_global_set(in->globals[i], *--sp);
         break;
       }
       case 0x25: {

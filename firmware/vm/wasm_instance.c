@@ -303,7 +303,7 @@ static wasm_value eval_const(struct wasm_vm *vm, wvm_reader *r) {
       case 0x44: v.i64 = rd_fixed64(r); break;
       case 0xd0: rd_byte(r); v.i64 = 0; v.ref = 0; break;
       case 0xd2: v.i64 = 0; v.ref = (uintptr_t)&vm->funcs[rd_u32(r)]; break;
-      case 0x23: v = vm->globals[rd_u32(r)]->v; break;
+      case 0x23: v = wvm_global_get(vm->globals[rd_u32(r)]); break;
       default: return v;
     }
   }
@@ -326,7 +326,7 @@ static wasm_result init_segments(struct wasm_vm *vm) {
     wvm_global *g = &vm->own_globals[i];
     g->type = rd_byte(&r);
     g->mut = rd_byte(&r);
-    g->v = eval_const(vm, &r);
+    wvm_global_set(g, eval_const(vm, &r));
     vm->globals[i] = g;
   }
   /* element segments: record all, then apply the active ones in order */

@@ -84,11 +84,23 @@ typedef struct wvm_func {
 #define WVM_MAX_BODY 65535u      /* bytes of instructions in one function */
 #define WVM_MAX_SIDE 65534u      /* branch sites in one module */
 
+/* The value as two words: a 4-aligned 12-byte record on the lx106 instead of an 8-aligned
+ * 16-byte one. Moved as the 64-bit field (no library call, same bits back). */
 typedef struct {
-  wasm_value v;
+  uint32_t v[2];
   uint8_t type;
   uint8_t mut;
 } wvm_global;
+_Static_assert(sizeof(wasm_value) == sizeof(uint64_t), "a wasm_value is its 64-bit field");
+static inline wasm_value wvm_global_get(const wvm_global *g) {
+  wasm_value v;
+  v.i64 = (uint64_t)g->v[1] << 32 | g->v[0];
+  return v;
+}
+static inline void wvm_global_set(wvm_global *g, wasm_value v) {
+  g->v[0] = (uint32_t)v.i64;
+  g->v[1] = (uint32_t)(v.i64 >> 32);
+}
 
 typedef struct {
   uintptr_t *elems;
