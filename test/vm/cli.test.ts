@@ -92,6 +92,11 @@ const MODULES: Record<string, string> = {
     (block (br_if 0 (local.get 0)) ${"(nop)".repeat(40000)}) (i32.const 1)))`,
   near_branch: `(module (func (export "f") (param i32) (result i32)
     (block (br_if 0 (local.get 0)) ${"(nop)".repeat(30000)}) (i32.const 1)))`,
+  // a -> b -> c and a -> c: three frames deep, a few values each
+  chain: `(module
+    (func $c (param i32) (result i32) (local i32 i32) (i32.add (local.get 0) (i32.const 1)))
+    (func $b (param i32) (result i32) (call $c (i32.mul (local.get 0) (i32.const 2))))
+    (func (export "a") (param i32) (result i32) (i32.add (call $b (local.get 0)) (call $c (local.get 0)))))`,
 };
 
 function run(args: string[]) {
@@ -175,6 +180,17 @@ describe("vm run: fuel", () => {
     expect(steps).toBeGreaterThan(1000);
     expect(run([file("calc"), "fib", "15", "--fuel", String(steps)]).out).toEqual(["610"]);
     expect(run([file("calc"), "fib", "15", "--fuel", String(steps - 1)]).out).toEqual(["trap: fuel_exhausted"]);
+  });
+});
+
+describe("vm run: stacks sized from the module (WASM_VM_FROM_MODULE)", () => {
+  const FROM_MODULE = "4294967295";
+  it("a module whose call graph validation can bound runs in stacks sized for it", () => {
+    expect(run([file("chain"), "a", "5", "--value-slots", FROM_MODULE, "--call-depth", FROM_MODULE]).out).toEqual(["17"]);
+  });
+
+  it("stacks smaller than the module needs trap stack_exhausted instead of overrunning", () => {
+    expect(run([file("chain"), "a", "5", "--value-slots", "3", "--call-depth", "2"]).out).toEqual(["trap: stack_exhausted"]);
   });
 });
 
