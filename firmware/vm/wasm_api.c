@@ -72,6 +72,17 @@ static uint32_t leb(const uint8_t **pp) {
   return v;
 }
 
+static wasm_result extern_of(const wasm_vm *vm, uint8_t kind, uint32_t idx, wasm_vm_extern *out) {
+  out->kind = (wasm_extern_kind)kind;
+  switch (kind) {
+    case 0: out->ptr = &vm->funcs[idx]; break;
+    case 1: out->ptr = vm->tables[idx]; break;
+    case 2: out->ptr = vm->mem; break;
+    default: out->ptr = vm->globals[idx]; break;
+  }
+  return WASM_OK;
+}
+
 wasm_result wasm_vm_export(const wasm_vm *vm, const char *name, size_t name_len, wasm_vm_extern *out) {
   const uint8_t *p = vm->m.exports;
   for (uint32_t i = 0; p && i < vm->m.nexports; i++) {
@@ -82,14 +93,7 @@ wasm_result wasm_vm_export(const wasm_vm *vm, const char *name, size_t name_len,
     uint8_t kind = RD8(p++);
     uint32_t idx = leb(&p);
     if (!same) continue;
-    out->kind = (wasm_extern_kind)kind;
-    switch (kind) {
-      case 0: out->ptr = &vm->funcs[idx]; break;
-      case 1: out->ptr = vm->tables[idx]; break;
-      case 2: out->ptr = vm->mem; break;
-      default: out->ptr = vm->globals[idx]; break;
-    }
-    return WASM_OK;
+    return extern_of(vm, kind, idx, out);
   }
   return WASM_ERR_ARGUMENT;
 }
@@ -103,14 +107,7 @@ wasm_result wasm_vm_export_at(const wasm_vm *vm, uint32_t index, wasm_vm_extern 
     uint8_t kind = RD8(p++);
     uint32_t idx = leb(&p);
     if (i < index) continue;
-    out->kind = (wasm_extern_kind)kind;
-    switch (kind) {
-      case 0: out->ptr = &vm->funcs[idx]; break;
-      case 1: out->ptr = vm->tables[idx]; break;
-      case 2: out->ptr = vm->mem; break;
-      default: out->ptr = vm->globals[idx]; break;
-    }
-    return WASM_OK;
+    return extern_of(vm, kind, idx, out);
   }
 }
 
