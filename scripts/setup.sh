@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(
   mosquitto mosquitto-clients openssl socat
   wabt clang libclang-rt-14-dev
-  lua5.1 liblua5.1-0-dev
+  lua5.1 liblua5.1-0-dev liblua5.3-dev
   gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf qemu-system-misc
 )
 

@@ -1,0 +1,155 @@
+/* mqtt_engine — the C side of the engine ABI (docs/abi.md): runs build/engine.wasm, embedded as
+ * a constant array, in firmware/vm; binds the four imports to a host callback table and wraps
+ * each export in a typed call. It knows the ABI and nothing of MQTT, Lua or sockets.
+ *
+ * Callbacks run during an engine call, in the order the engine produces them. They must not call
+ * back into the same engine (that returns MQTT_ENGINE_EBUSY): a host that wants to act on an
+ * event (run a Lua callback, publish) queues it and acts after the call returns. Pointers given
+ * to callbacks are valid only during the callback. */
+#ifndef MQTT_ENGINE_H
+#define MQTT_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The embedded module (generated from build/engine.wasm by host/firmware/embed.ts into
+ * build/firmware/engine_wasm.c). On the ESP8266 it lives in flash and is read only with aligned
+ * 32-bit loads (the interpreter is built with WASM_VM_ALIGNED_READS=1 there). */
+extern const uint8_t mqtt_engine_wasm[];
+extern const uint32_t mqtt_engine_wasm_length;
+/* Bytes of linear memory the engine uses (its high_water(), rounded up to 8): the only part of
+ * the declared 64 KiB page the host backs. */
+extern const uint32_t mqtt_engine_memory_bytes;
+
+/* Event kinds (docs/abi.md, "Imports"). */
+enum {
+  MQTT_ENGINE_EV_OPEN = 1,
+  MQTT_ENGINE_EV_CLOSE = 2,
+  MQTT_ENGINE_EV_CONNECT = 3,        /* a = session present */
+  MQTT_ENGINE_EV_CONNFAIL = 4,       /* a = reason (-5..-1, 1..5) */
+  MQTT_ENGINE_EV_OFFLINE = 5,
+  MQTT_ENGINE_EV_PUBACK = 6,         /* a = token, b = publish blob (released) */
+  MQTT_ENGINE_EV_SUBACK = 8,         /* a = token; c codes at `codes` */
+  MQTT_ENGINE_EV_UNSUBACK = 9,       /* a = token */
+  MQTT_ENGINE_EV_DROPPED = 10,       /* a = token, b = publish blob (released) */
+  MQTT_ENGINE_EV_PROTOCOL_ERROR = 11 /* a = error code (mqtt_engine_error_text) */
+};
+
+/* String kinds for mqtt_engine_field(). */
+enum {
+  MQTT_ENGINE_CLIENT_ID = 0,
+  MQTT_ENGINE_USERNAME = 1,
+  MQTT_ENGINE_PASSWORD = 2,
+  MQTT_ENGINE_WILL_TOPIC = 3,
+  MQTT_ENGINE_WILL_MESSAGE = 4,
+  MQTT_ENGINE_TOPIC = 5,
+  MQTT_ENGINE_FILTER = 6
+};
+
+/* start() flags. */
+enum {
+  MQTT_ENGINE_CLEAN_SESSION = 1,
+  MQTT_ENGINE_AUTO_RECONNECT = 2,
+  MQTT_ENGINE_WILL = 4,
+  MQTT_ENGINE_WILL_QOS_SHIFT = 3,
+  MQTT_ENGINE_WILL_RETAIN = 32,
+  MQTT_ENGINE_HAS_USERNAME = 64,
+  MQTT_ENGINE_HAS_PASSWORD = 128
+};
+
+/* message() flags. */
+enum {
+  MQTT_ENGINE_MSG_FIRST = 1,
+  MQTT_ENGINE_MSG_LAST = 2,
+  MQTT_ENGINE_MSG_OVERFLOW = 4,
+  MQTT_ENGINE_MSG_QOS_SHIFT = 3,
+  MQTT_ENGINE_MSG_RETAIN = 32,
+  MQTT_ENGINE_MSG_DUP = 64
+};
+
+/* Results of this layer's own failures (negative, apart from the engine's error codes, which are
+ * positive: 1..30 broken packets, 40..47 bad arguments). */
+enum {
+  MQTT_ENGINE_OK = 0,
+  MQTT_ENGINE_EBUSY = -100,   /* called from inside one of this engine's callbacks */
+  MQTT_ENGINE_ETRAP = -101,   /* the interpreter trapped: the engine is dead, free it */
+  MQTT_ENGINE_ENOMEM = -102,  /* no memory for the instance */
+  MQTT_ENGINE_ELOAD = -103    /* the embedded module did not load (build mismatch) */
+};
+
+typedef struct {
+  /* Bytes for the transport, in order; copy them before returning. */
+  void (*send)(void *user, const uint8_t *bytes, size_t len);
+  /* Bytes [offset, offset + len) of the host's blob `handle`, contiguous; NULL if the handle or
+   * range is unknown (the engine call then fails with MQTT_ENGINE_ETRAP). */
+  const uint8_t *(*blob)(void *user, int32_t handle, uint32_t offset, uint32_t len);
+  /* The engine is done with a string blob (publish blobs come back through events 6 and 10). */
+  void (*release)(void *user, int32_t handle);
+  /* An event; `codes` (c bytes) only for SUBACK, NULL otherwise. */
+  void (*event)(void *user, int kind, int32_t a, int32_t b, int32_t c, const uint8_t *codes);
+  /* A piece of an inbound message (see docs/abi.md for first/last/overflow). */
+  void (*message)(void *user, const uint8_t *topic, size_t topic_len, const uint8_t *data,
+                  size_t len, uint32_t total, int flags);
+} mqtt_engine_host;
+
+typedef struct mqtt_engine mqtt_engine;
+
+/* Bytes one engine instance takes from the heap (instance state, interpreter arena, linear
+ * memory); 0 if the embedded module does not load. Measured once, then cached. */
+size_t mqtt_engine_footprint(void);
+
+/* A new engine with its own arena (one allocation with MQTT_ENGINE_MALLOC). NULL on failure with
+ * *error set (MQTT_ENGINE_ENOMEM or MQTT_ENGINE_ELOAD). `host` must outlive the engine. */
+mqtt_engine *mqtt_engine_new(const mqtt_engine_host *host, void *user, int *error);
+void mqtt_engine_free(mqtt_engine *engine);
+
+/* The exports. Each returns what the ABI says, or a negative MQTT_ENGINE_E* of this layer. */
+int32_t mqtt_engine_configure(mqtt_engine *e, uint32_t max_message_length, uint32_t max_queued,
+                              uint32_t max_queued_bytes);
+/* A string for field kinds 0..4 (replaces the session's), or a staged filter (kind 6, with its
+ * QoS): the bytes are copied into io (through text() in pieces when longer than io), then
+ * field(kind | qos << 8, handle, len). 0 = the engine owns `handle` until release. */
+int32_t mqtt_engine_field(mqtt_engine *e, int kind, int qos, int32_t handle, const uint8_t *bytes,
+                          size_t len);
+int32_t mqtt_engine_clear_fields(mqtt_engine *e);
+int32_t mqtt_engine_active(mqtt_engine *e);
+int32_t mqtt_engine_start(mqtt_engine *e, uint32_t keepalive, uint32_t flags, uint32_t now,
+                          uint32_t seed);
+int32_t mqtt_engine_opened(mqtt_engine *e, uint32_t now);
+int32_t mqtt_engine_failed(mqtt_engine *e, int32_t reason, uint32_t now);
+/* Inbound bytes, any length (fed through io in pieces). */
+int32_t mqtt_engine_received(mqtt_engine *e, const uint8_t *bytes, size_t len, uint32_t now);
+int32_t mqtt_engine_closed(mqtt_engine *e, uint32_t now);
+int32_t mqtt_engine_tick(mqtt_engine *e, uint32_t now);
+/* ms until tick is due, relative to the last `now` given; -1 = no timer. */
+int32_t mqtt_engine_wake_delay(mqtt_engine *e);
+/* Blob `handle` = topic bytes then payload bytes; `topic` (topic_len bytes) is copied into io
+ * (through text() when longer). Returns 2 / 1 / 0 / -err as docs/abi.md says. */
+int32_t mqtt_engine_publish(mqtt_engine *e, int32_t handle, const uint8_t *topic, size_t topic_len,
+                            uint32_t payload_len, int qos, int retain, int32_t token, uint32_t now);
+int32_t mqtt_engine_subscribe(mqtt_engine *e, int32_t token, uint32_t now);
+int32_t mqtt_engine_unsubscribe(mqtt_engine *e, int32_t token, uint32_t now);
+int32_t mqtt_engine_close(mqtt_engine *e, uint32_t now);
+int32_t mqtt_engine_high_water(mqtt_engine *e);
+/* The engine's text for an error code, NUL-terminated into buf (truncated to size). Codes of this
+ * layer (MQTT_ENGINE_E*) get this layer's texts. */
+const char *mqtt_engine_error_text(mqtt_engine *e, int32_t code, char *buf, size_t size);
+
+/* Figures for budgets: interpreter arena bytes, linear memory bytes backed, peak operand slots. */
+typedef struct {
+  size_t footprint_bytes;
+  size_t arena_bytes;
+  size_t memory_bytes;
+  uint32_t peak_value_slots;
+  uint32_t peak_call_depth;
+} mqtt_engine_stats;
+void mqtt_engine_get_stats(const mqtt_engine *e, mqtt_engine_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

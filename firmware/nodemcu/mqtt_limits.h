@@ -1,0 +1,32 @@
+/* Every bound of the firmware's MQTT client (core + binding) in one place. The engine's own
+ * capacities are in assembly/limits.ts; the interpreter's budgets come from the module
+ * (WASM_VM_FROM_MODULE) and mqtt_engine_memory_bytes. */
+#ifndef MQTT_LIMITS_H
+#define MQTT_LIMITS_H
+
+/* Inbound payload bytes delivered per message (NodeMCU's default max_message_length). */
+#define MQTT_DEFAULT_MAX_MESSAGE_LENGTH 1024u
+/* The largest max_message_length a script may ask for. */
+#define MQTT_MAX_MESSAGE_LENGTH_LIMIT 16384u
+/* Longest inbound topic delivered (the engine's MAX_TOPIC_IN). */
+#define MQTT_MAX_TOPIC_IN 256u
+/* Outbound publishes held (queued + in flight; the engine caps this at 32) and their topic +
+ * payload bytes. publish() returns false beyond either. */
+#define MQTT_MAX_QUEUED_MESSAGES 16u
+#define MQTT_MAX_QUEUED_BYTES 4096u
+/* Bytes waiting for the transport (espconn takes one send at a time, until its sent callback).
+ * publish() returns false while this is full. */
+#define MQTT_OUT_BUFFER_BYTES 1536u
+/* Inbound bytes given to the engine per call; events are delivered between slices, so the
+ * bytes held for undelivered messages stay bounded. */
+#define MQTT_RECEIVE_SLICE_BYTES 128u
+/* Non-message events (connect, acks, ...) queued between deliveries. */
+#define MQTT_MAX_PENDING_EVENTS 16u
+/* Topic filters in one subscribe/unsubscribe call (the engine's MAX_FILTERS). */
+#define MQTT_MAX_FILTERS 16u
+/* Client id, username, password, will topic: bytes at most. */
+#define MQTT_MAX_STRING 65535u
+/* Default broker port, keepalive. */
+#define MQTT_DEFAULT_PORT 1883u
+
+#endif
