@@ -8,11 +8,17 @@ const USAGE = `usage:
                                         put the module into the NodeMCU checkout at DIR, switch
                                         NodeMCU's own mqtt module off and ours on, run its make`;
 
+type Part = { main(argv: string[]): Promise<number> };
+/** The parts load by URL, like the commands in main.ts: each lands on its own. */
+async function part(name: string): Promise<Part> {
+  return (await import(new URL(`../firmware/${name}.js`, import.meta.url).href)) as Part;
+}
+
 export async function main(_command: string, argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === "size") return (await import("../firmware/report.js")).main(rest);
+  if (first === "size") return (await part("report")).main(rest);
   if (first === "--nodemcu" || first?.startsWith("--nodemcu=")) {
-    return (await import("../firmware/nodemcu.js")).main(argv);
+    return (await part("nodemcu")).main(argv);
   }
   if (first === "-h" || first === "--help") {
     console.log(USAGE);
