@@ -9,7 +9,7 @@ import * as Conn from "./client/connection";
 import * as Out from "./client/outbound";
 import * as Req from "./client/requests";
 import * as Codec from "./codec/mode";
-import { ERROR_CODES, ERROR_INDEX, ERROR_TEXT } from "./codec/error_texts";
+import { ERROR_CODES, writeErrorText } from "./codec/error_texts";
 
 // String kinds for text()/field().
 const K_CLIENT_ID: i32 = 0;
@@ -221,10 +221,7 @@ export function high_water(): i32 {
 export function error_text(code: i32): i32 {
   setup();
   const c = code > 0 && code < ERROR_CODES ? code : 0;
-  const from = <usize>load<u16>(ERROR_INDEX + (<usize>c << 1));
-  const n = <i32>load<u16>(ERROR_INDEX + (<usize>(c + 1) << 1)) - <i32>from;
-  memory.copy(io, ERROR_TEXT + from, n);
-  return n;
+  return writeErrorText(c, io);
 }
 
 /** Codec mode (tests, benchmarks): parse `len` bytes in io as a stream of packets (either
