@@ -1,6 +1,6 @@
 // The engine's exports: the whole surface a host sees (imports are in imports.ts). Integers only;
 // bulk bytes pass through the io buffer (io_ptr/io_size). Described in docs/abi.md.
-import { IO_SIZE, MAX_OUTBOUND, DEFAULT_MAX_MESSAGE } from "./limits";
+import { IO_MAX, IO_MIN, MAX_OUTBOUND, DEFAULT_MAX_MESSAGE } from "./limits";
 import * as C from "./codec/constants";
 import * as E from "./codec/errors";
 import { TextCheck } from "./codec/text";
@@ -20,7 +20,10 @@ const K_WILL_MESSAGE: i32 = 4;
 const K_TOPIC: i32 = 5;
 const K_FILTER: i32 = 6;
 
-const io: usize = memory.data(IO_SIZE, 16);
+// io sits after all static data (the stub runtime never allocates there), so its size can be chosen
+// at run time and a host backs only high_water() bytes.
+const io: usize = (__heap_base + 15) & ~15;
+let ioSize: i32 = IO_MAX;
 let check: TextCheck = changetype<TextCheck>(0);
 let checking: i32 = -1; // kind of the string being checked, -1 = none
 let checkedKind: i32 = -1; // kind, length and result of the last complete string
@@ -37,7 +40,7 @@ function setup(): void {
 
 /** A host's length of bytes in io: never read outside it, whatever a buggy host passes. */
 function fits(len: i32): bool {
-  return <u32>len <= <u32>IO_SIZE;
+  return <u32>len <= <u32>ioSize;
 }
 
 function modeOf(kind: i32): i32 {
@@ -53,7 +56,15 @@ export function io_ptr(): usize {
 }
 
 export function io_size(): i32 {
-  return IO_SIZE;
+  return ioSize;
+}
+
+/** Sets the io buffer's size (clamped to IO_MIN..IO_MAX) while no session runs; returns the size
+ *  in effect. */
+export function set_io_size(size: i32): i32 {
+  setup();
+  if (!Conn.canQueue()) ioSize = size < IO_MIN ? IO_MIN : size > IO_MAX ? IO_MAX : size;
+  return ioSize;
 }
 
 /** Inbound payload bytes delivered per message; the outbound message cap (1..MAX_OUTBOUND) and
@@ -84,12 +95,12 @@ export function text(kind: i32, len: i32, last: i32): i32 {
   return checkedError;
 }
 
-/** Check a string the host hands over: strings up to IO_SIZE bytes are in io now; longer ones
+/** Check a string the host hands over: strings up to io_size() bytes are in io now; longer ones
  *  must have been checked piece by piece with text() just before. */
 function checked(kind: i32, len: u32): i32 {
   const mode = modeOf(kind);
   if (mode == C.TEXT_BINARY) return len > 65535 ? E.E_ARG_TOO_LONG : 0;
-  if (len <= <u32>IO_SIZE) {
+  if (len <= <u32>ioSize) {
     check.begin(mode);
     check.piece(io, <i32>len);
     return check.finish();
@@ -212,9 +223,9 @@ export function close(now: u32): i32 {
   return Conn.close() ? 1 : 0;
 }
 
-/** Bytes of linear memory in use: static data and tables (nothing is allocated later). */
+/** Bytes of linear memory in use: static data and tables, then io (nothing is allocated later). */
 export function high_water(): i32 {
-  return <i32>Codec.heapTop();
+  return <i32>io + ioSize;
 }
 
 /** Writes the text of error `code` (ASCII) to io; returns its length. */

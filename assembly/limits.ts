@@ -1,8 +1,11 @@
 // Every capacity and time bound of the engine, in one place. Memory is laid out once at start
 // from these numbers; nothing grows afterwards.
 
-/** Bytes of the io buffer the host writes inbound bytes and strings into (a TCP segment fits). */
-export const IO_SIZE: i32 = 2048;
+/** Bytes of the io buffer the host writes inbound bytes and strings into: IO_MAX by default (a TCP
+ *  segment fits); a host short of RAM sets less with set_io_size (the buffer is the last thing in
+ *  linear memory, so it backs only high_water() bytes). IO_MIN holds every error text. */
+export const IO_MAX: i32 = 2048;
+export const IO_MIN: i32 = 128;
 /** Scratch for the bytes the engine builds itself (fixed headers, lengths, ids). */
 export const OUT_SIZE: i32 = 32;
 /** Outbound publishes held by the engine (queued + in flight). */

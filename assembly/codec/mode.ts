@@ -9,11 +9,6 @@ import { out } from "../client/output";
 
 let parser: Parser = changetype<Parser>(0);
 
-export function heapTop(): usize {
-  // nothing is allocated at run time: everything lives in static data below __heap_base
-  return __heap_base;
-}
-
 function ensure(): void {
   if (changetype<usize>(parser) != 0) return;
   parser = Parser.create();

@@ -29,6 +29,7 @@ export interface EngineExports {
   memory: WebAssembly.Memory;
   io_ptr(): number;
   io_size(): number;
+  set_io_size(size: number): number;
   configure(maxMessageLength: number, maxQueued: number, maxQueuedBytes: number): number;
   text(kind: number, len: number, last: number): number;
   field(kind: number, handle: number, len: number): number;
