@@ -22,8 +22,11 @@ extern "C" {
 extern const uint8_t mqtt_engine_wasm[];
 extern const uint32_t mqtt_engine_wasm_length;
 /* Bytes of linear memory the engine uses (its high_water(), rounded up to 8): the only part of
- * the declared 64 KiB page the host backs. */
+ * the declared 64 KiB page the host backs, with io set to mqtt_engine_io_bytes. */
 extern const uint32_t mqtt_engine_memory_bytes;
+/* Size of the engine's io buffer (set_io_size at load; MQTT_ENGINE_IO_BYTES of mqtt_limits.h):
+ * io is last in linear memory, so mqtt_engine_memory_bytes covers static data plus this. */
+extern const uint32_t mqtt_engine_io_bytes;
 
 /* Event kinds (docs/abi.md, "Imports"). */
 enum {

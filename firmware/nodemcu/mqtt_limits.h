@@ -26,6 +26,9 @@
 #define MQTT_MAX_FILTERS 16u
 /* Client id, username, password, will topic: bytes at most. */
 #define MQTT_MAX_STRING 65535u
+/* The engine's io buffer (its set_io_size): the last thing in its linear memory, so the RAM
+ * backed is its static data plus this. Strings longer than it go to the engine in pieces. */
+#define MQTT_ENGINE_IO_BYTES 256u
 /* Default broker port, keepalive. */
 #define MQTT_DEFAULT_PORT 1883u
 
