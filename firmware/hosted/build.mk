@@ -1,0 +1,38 @@
+# The hosted runtime (firmware/hosted): NodeMCU Lua scripts on Linux with Debian's Lua 5.1 and
+# NodeMCU's tmr, node and mqtt modules, over POSIX stand-ins for espconn, DNS, os_timer and task
+# posting (hosted/include holds the NodeMCU/SDK headers of the platform contract).
+#   wasmqtt-lua       -O2, for `wasmqtt run`
+#   wasmqtt-lua-asan  ASan+UBSan, for the tests
+#   mqtt-lua53.o      nodemcu/mqtt.c compiled (only) against Lua 5.3's headers
+HOSTED_OUT := $(BUILD)/hosted
+HOSTED_SRC := $(sort $(wildcard hosted/*.c))
+HOSTED_HDR := $(wildcard hosted/*.h hosted/include/*.h hosted/include/*/*.h)
+HOSTED_CC ?= clang
+HOSTED_SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOSTED_BASE := $(CSTD) -D_GNU_SOURCE -DWASMQTT_HOSTED=1 -Ihosted/include -Ihosted
+
+# The mqtt module joins once both of its files exist (they land while the runtime is built);
+# without it, wasmqtt-lua says so when a script touches `mqtt`.
+HOSTED_MQTT := $(and $(wildcard nodemcu/mqtt.c),$(wildcard nodemcu/mqtt_core.c))
+ifneq ($(HOSTED_MQTT),)
+HOSTED_MQTT_SRC := $(sort $(wildcard nodemcu/*.c)) $(ENGINE_SRC) $(sort $(wildcard vm/*.c))
+HOSTED_MQTT_DEP := $(HOSTED_MQTT_SRC) $(wildcard nodemcu/*.h) $(ENGINE_HDR) $(wildcard vm/*.h)
+HOSTED_MQTT_FLAGS := -Inodemcu $(ENGINE_INC) $(ENGINE_VM_DEFS)
+ALL += $(HOSTED_OUT)/mqtt-lua53.o
+endif
+
+HOSTED_FLAGS := $(HOSTED_BASE) -I/usr/include/lua5.1 $(HOSTED_MQTT_FLAGS)
+HOSTED_LIBS := -llua5.1 -lm
+ALL += $(HOSTED_OUT)/wasmqtt-lua $(HOSTED_OUT)/wasmqtt-lua-asan
+
+$(HOSTED_OUT)/wasmqtt-lua: $(HOSTED_SRC) $(HOSTED_HDR) $(HOSTED_MQTT_DEP) hosted/build.mk
+	@mkdir -p $(HOSTED_OUT)
+	$(HOSTED_CC) $(HOSTED_FLAGS) -O2 -o $@ $(HOSTED_SRC) $(HOSTED_MQTT_SRC) $(HOSTED_LIBS)
+
+$(HOSTED_OUT)/wasmqtt-lua-asan: $(HOSTED_SRC) $(HOSTED_HDR) $(HOSTED_MQTT_DEP) hosted/build.mk
+	@mkdir -p $(HOSTED_OUT)
+	$(HOSTED_CC) $(HOSTED_FLAGS) $(HOSTED_SAN) -o $@ $(HOSTED_SRC) $(HOSTED_MQTT_SRC) $(HOSTED_LIBS)
+
+$(HOSTED_OUT)/mqtt-lua53.o: nodemcu/mqtt.c $(HOSTED_HDR) $(wildcard nodemcu/*.h) hosted/build.mk
+	@mkdir -p $(HOSTED_OUT)
+	$(HOSTED_CC) $(HOSTED_BASE) -I/usr/include/lua5.3 -Inodemcu $(ENGINE_INC) -c -o $@ nodemcu/mqtt.c

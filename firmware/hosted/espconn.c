@@ -1,0 +1,309 @@
+/* espconn's TCP client over non-blocking sockets. Each espconn_connect makes a record; the main
+ * loop polls its socket and delivers the callbacks (see espconn.h for what comes when). A
+ * record that ended is kept until its last callback went out, then swept after the pass, so a
+ * callback may free its espconn or connect it again. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "espconn.h"
+#include "hosted.h"
+
+typedef enum {
+  CONN_CONNECTING, /* socket connecting */
+  CONN_OPEN,       /* connected */
+  CONN_ENDING,     /* socket closed, the last callback (reconnect or disconnect) is due */
+  CONN_ENDED       /* reported: swept after the pass */
+} conn_state;
+
+typedef struct conn {
+  struct conn *next;
+  struct espconn *esp;
+  int fd;
+  conn_state state;
+  int error_due;    /* CONN_ENDING: reconnect callback with this error; 0: disconnect callback */
+  const uint8_t *out; /* the caller's bytes being sent (not copied, as on the SDK) */
+  size_t out_len, out_done;
+  int poll_index;   /* index in this pass's pollfd array, -1 when not polled */
+} conn;
+
+static conn *conns;
+
+static conn *find_live(const struct espconn *esp) {
+  for (conn *c = conns; c; c = c->next)
+    if (c->esp == esp && (c->state == CONN_CONNECTING || c->state == CONN_OPEN)) return c;
+  return NULL;
+}
+
+static unsigned live_count(void) {
+  unsigned n = 0;
+  for (conn *c = conns; c; c = c->next) n += c->state == CONN_CONNECTING || c->state == CONN_OPEN;
+  return n;
+}
+
+static sint8 error_from_errno(int err) {
+  switch (err) {
+    case ECONNREFUSED:
+    case ECONNRESET:
+    case EPIPE: return ESPCONN_RST;
+    case ETIMEDOUT: return ESPCONN_TIMEOUT;
+    case ENETUNREACH:
+    case EHOSTUNREACH: return ESPCONN_RTE;
+    case ECONNABORTED: return ESPCONN_ABRT;
+    default: return ESPCONN_CONN;
+  }
+}
+
+static void close_socket(conn *c) {
+  if (c->fd >= 0) close(c->fd);
+  c->fd = -1;
+  c->out = NULL;
+}
+
+/* The connection failed or was reset: report it now (from the loop). */
+static void fail_now(conn *c, int err) {
+  close_socket(c);
+  c->state = CONN_ENDED;
+  c->esp->state = ESPCONN_CLOSE;
+  if (c->esp->proto.tcp->reconnect_callback) c->esp->proto.tcp->reconnect_callback(c->esp, error_from_errno(err));
+}
+
+sint8 espconn_connect(struct espconn *espconn) {
+  if (!espconn || espconn->type != ESPCONN_TCP || !espconn->proto.tcp) return ESPCONN_ARG;
+  if (find_live(espconn) || live_count() >= HOSTED_MAX_CONNECTIONS) return ESPCONN_ISCONN;
+  esp_tcp *tcp = espconn->proto.tcp;
+  struct sockaddr_in to = {.sin_family = AF_INET};
+  uint32_t broker_addr;
+  uint16_t broker_port;
+  if (hosted_broker(&broker_addr, &broker_port)) {
+    to.sin_addr.s_addr = broker_addr;
+    to.sin_port = htons(broker_port);
+  } else {
+    if (tcp->remote_port < 1 || tcp->remote_port > 65535) return ESPCONN_ARG;
+    memcpy(&to.sin_addr.s_addr, tcp->remote_ip, 4);
+    to.sin_port = htons((uint16_t)tcp->remote_port);
+  }
+  conn *c = calloc(1, sizeof *c);
+  if (!c) return ESPCONN_MEM;
+  c->esp = espconn;
+  c->poll_index = -1;
+  c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (c->fd < 0) {
+    free(c);
+    return ESPCONN_MEM;
+  }
+  int one = 1;
+  setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  c->state = CONN_CONNECTING;
+  if (connect(c->fd, (const struct sockaddr *)&to, sizeof to) != 0 && errno != EINPROGRESS) {
+    /* Refused at once (loopback): reported from the loop, as on the ESP8266. */
+    c->error_due = error_from_errno(errno);
+    close_socket(c);
+    c->state = CONN_ENDING;
+  }
+  espconn->state = ESPCONN_WAIT;
+  conn **tail = &conns;
+  while (*tail) tail = &(*tail)->next;
+  *tail = c;
+  return ESPCONN_OK;
+}
+
+sint8 espconn_disconnect(struct espconn *espconn) {
+  conn *c = espconn ? find_live(espconn) : NULL;
+  if (!c) return ESPCONN_ARG;
+  if (c->state == CONN_OPEN && c->out) {
+    /* lwIP sends what it holds before its FIN: hand the rest to the kernel if it takes it. */
+    ssize_t n = send(c->fd, c->out + c->out_done, c->out_len - c->out_done, MSG_NOSIGNAL | MSG_DONTWAIT);
+    (void)n;
+  }
+  if (c->fd >= 0) shutdown(c->fd, SHUT_RDWR);
+  close_socket(c);
+  c->state = CONN_ENDING;
+  c->error_due = 0;
+  espconn->state = ESPCONN_CLOSE;
+  return ESPCONN_OK;
+}
+
+sint8 espconn_send(struct espconn *espconn, uint8 *psent, uint16 length) {
+  conn *c = espconn ? find_live(espconn) : NULL;
+  if (!c || c->state != CONN_OPEN || !psent || length == 0 || c->out) return ESPCONN_ARG;
+  c->out = psent;
+  c->out_len = length;
+  c->out_done = 0;
+  espconn->state = ESPCONN_WRITE;
+  return ESPCONN_OK;
+}
+
+sint8 espconn_sent(struct espconn *espconn, uint8 *psent, uint16 length) {
+  return espconn_send(espconn, psent, length);
+}
+
+sint8 espconn_regist_connectcb(struct espconn *espconn, espconn_connect_callback connect_cb) {
+  if (!espconn || !espconn->proto.tcp) return ESPCONN_ARG;
+  espconn->proto.tcp->connect_callback = connect_cb;
+  return ESPCONN_OK;
+}
+
+sint8 espconn_regist_reconcb(struct espconn *espconn, espconn_reconnect_callback recon_cb) {
+  if (!espconn || !espconn->proto.tcp) return ESPCONN_ARG;
+  espconn->proto.tcp->reconnect_callback = recon_cb;
+  return ESPCONN_OK;
+}
+
+sint8 espconn_regist_disconcb(struct espconn *espconn, espconn_connect_callback discon_cb) {
+  if (!espconn || !espconn->proto.tcp) return ESPCONN_ARG;
+  espconn->proto.tcp->disconnect_callback = discon_cb;
+  return ESPCONN_OK;
+}
+
+sint8 espconn_regist_recvcb(struct espconn *espconn, espconn_recv_callback recv_cb) {
+  if (!espconn) return ESPCONN_ARG;
+  espconn->recv_callback = recv_cb;
+  return ESPCONN_OK;
+}
+
+sint8 espconn_regist_sentcb(struct espconn *espconn, espconn_sent_callback sent_cb) {
+  if (!espconn) return ESPCONN_ARG;
+  espconn->sent_callback = sent_cb;
+  return ESPCONN_OK;
+}
+
+uint32 espconn_port(void) {
+  static uint32 next = 49152;
+  next = next >= 65535 ? 49152 : next + 1;
+  return next;
+}
+
+bool hosted_espconn_busy(void) {
+  for (conn *c = conns; c; c = c->next)
+    if (c->state != CONN_ENDED) return true;
+  return false;
+}
+
+bool hosted_espconn_due(void) {
+  for (conn *c = conns; c; c = c->next)
+    if (c->state == CONN_ENDING) return true;
+  return false;
+}
+
+size_t hosted_espconn_poll_fds(struct pollfd *fds, size_t max) {
+  size_t n = 0;
+  for (conn *c = conns; c; c = c->next) {
+    c->poll_index = -1;
+    if (n == max || c->fd < 0) continue;
+    short events = c->state == CONN_CONNECTING ? POLLOUT : (short)(POLLIN | (c->out ? POLLOUT : 0));
+    fds[n] = (struct pollfd){.fd = c->fd, .events = events};
+    c->poll_index = (int)n++;
+  }
+  return n;
+}
+
+static void deliver_end(conn *c) {
+  int err = c->error_due;
+  c->state = CONN_ENDED;
+  esp_tcp *tcp = c->esp->proto.tcp;
+  if (err) {
+    if (tcp->reconnect_callback) tcp->reconnect_callback(c->esp, (sint8)err);
+  } else if (tcp->disconnect_callback) {
+    tcp->disconnect_callback(c->esp);
+  }
+}
+
+static void connected(conn *c) {
+  int err = 0;
+  socklen_t len = sizeof err;
+  if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+  if (err) {
+    fail_now(c, err);
+    return;
+  }
+  struct sockaddr_in local;
+  socklen_t local_len = sizeof local;
+  if (getsockname(c->fd, (struct sockaddr *)&local, &local_len) == 0) {
+    c->esp->proto.tcp->local_port = ntohs(local.sin_port);
+    memcpy(c->esp->proto.tcp->local_ip, &local.sin_addr.s_addr, 4);
+  }
+  c->state = CONN_OPEN;
+  c->esp->state = ESPCONN_CONNECT;
+  if (c->esp->proto.tcp->connect_callback) c->esp->proto.tcp->connect_callback(c->esp);
+}
+
+static void write_out(conn *c) {
+  ssize_t n = send(c->fd, c->out + c->out_done, c->out_len - c->out_done, MSG_NOSIGNAL | MSG_DONTWAIT);
+  if (n < 0) {
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) fail_now(c, errno);
+    return;
+  }
+  c->out_done += (size_t)n;
+  if (c->out_done < c->out_len) return;
+  c->out = NULL;
+  c->esp->state = ESPCONN_CONNECT;
+  if (c->esp->sent_callback) c->esp->sent_callback(c->esp);
+}
+
+static void read_in(conn *c) {
+  char buf[HOSTED_TCP_MSS];
+  ssize_t n = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);
+  if (n > 0) {
+    c->esp->state = ESPCONN_READ;
+    if (c->esp->recv_callback) c->esp->recv_callback(c->esp, buf, (unsigned short)n);
+    if (c->state == CONN_OPEN && c->esp->state == ESPCONN_READ) c->esp->state = ESPCONN_CONNECT;
+  } else if (n == 0) {
+    close_socket(c);
+    c->state = CONN_ENDED;
+    c->esp->state = ESPCONN_CLOSE;
+    if (c->esp->proto.tcp->disconnect_callback) c->esp->proto.tcp->disconnect_callback(c->esp);
+  } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+    fail_now(c, errno);
+  }
+}
+
+static void service(conn *c, short revents) {
+  if (c->state == CONN_CONNECTING) {
+    if (revents & (POLLOUT | POLLERR | POLLHUP)) connected(c);
+    return;
+  }
+  if (c->state == CONN_OPEN && c->out && (revents & (POLLOUT | POLLERR))) write_out(c);
+  if (c->state == CONN_OPEN && (revents & (POLLIN | POLLHUP | POLLERR))) read_in(c);
+}
+
+static void sweep(void) {
+  for (conn **link = &conns; *link;) {
+    conn *c = *link;
+    if (c->state == CONN_ENDED) {
+      *link = c->next;
+      close_socket(c);
+      free(c);
+    } else {
+      link = &c->next;
+    }
+  }
+}
+
+void hosted_espconn_dispatch(const struct pollfd *fds, size_t count) {
+  /* Records added by callbacks during this pass have poll_index -1: they wait for the next. */
+  for (conn *c = conns; c && !hosted_restart_requested(); c = c->next) {
+    if (c->state == CONN_ENDING) {
+      deliver_end(c);
+      hosted_after_callback();
+      continue;
+    }
+    if (c->poll_index < 0 || (size_t)c->poll_index >= count) continue;
+    short revents = fds[c->poll_index].revents;
+    c->poll_index = -1;
+    if (revents) {
+      service(c, revents);
+      hosted_after_callback();
+    }
+  }
+  sweep();
+}
+
+void hosted_espconn_shutdown(void) {
+  for (conn *c = conns; c; c = c->next) c->state = CONN_ENDED;
+  sweep();
+}
