@@ -1,0 +1,528 @@
+// `wasmqtt firmware --nodemcu DIR [--no-make] [-- MAKE_ARGS...]`: puts the module into a NodeMCU
+// checkout (ESP8266, 3.0 release-branch layout) and runs its make.
+//
+// What it changes in DIR, each time the same way (a second run changes nothing):
+//   app/wasmqtt/              our sources, flat (firmware/nodemcu, firmware/engine, firmware/vm,
+//                             build/firmware/engine_wasm.c), a Makefile in NodeMCU's form and
+//                             WASMQTT.txt, the marker saying what was changed and how to undo it
+//   app/include/user_modules.h  NodeMCU's own LUA_USE_MODULES_MQTT commented out, ours
+//                             (LUA_USE_MODULES_WASMQTT) added
+//   app/Makefile              app/wasmqtt built and linked as one of NodeMCU's optional components,
+//                             and its library scanned for the module's registration symbol
+// Every edited line carries the marker "wasmqtt:", so a later run recognises (and can replace) it.
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const USAGE = `usage: wasmqtt firmware --nodemcu DIR [--no-make] [-- MAKE_ARGS...]
+  Puts wasmqtt's mqtt module into the NodeMCU checkout at DIR (ESP8266 firmware, release branch):
+  app/wasmqtt/ with our sources, NodeMCU's own mqtt module off and ours on in
+  app/include/user_modules.h, app/Makefile taught to build app/wasmqtt; then runs make in DIR and
+  copies bin/0x00000.bin and bin/0x10000.bin to build/nodemcu/ (what 'wasmqtt flash' writes).
+  --no-make        change the tree only
+  -- MAKE_ARGS     passed to make, e.g. -- LUA=53 (NodeMCU's Lua 5.3 flavour)`;
+
+/** Exit codes: bad arguments or DIR is not a NodeMCU tree; our own sources could not be built;
+ *  NodeMCU's make failed. */
+export const EXIT = { ok: 0, badTree: 2, ourBuild: 3, make: 4 } as const;
+
+/** The marker every edited line carries. */
+const MARK = "wasmqtt:";
+/** Our component's folder inside app/, its library and the module's config name. */
+const COMPONENT = "wasmqtt";
+const MARKER_FILE = "WASMQTT.txt";
+
+class TreeError extends Error {
+  constructor(message: string, readonly code: number = EXIT.badTree) {
+    super(message);
+  }
+}
+
+/** The folder holding package.json, walking up from this file (host/ or dist/host/). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new TreeError("package.json not found above " + fileURLToPath(import.meta.url), EXIT.ourBuild);
+    dir = up;
+  }
+  return dir;
+}
+
+interface Options {
+  dir: string;
+  make: boolean;
+  makeArgs: string[];
+}
+
+function parseArgs(argv: string[]): Options | string {
+  let dir: string | undefined;
+  let make = true;
+  const makeArgs: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") {
+      makeArgs.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a === "--nodemcu") {
+      if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) return "--nodemcu needs the NodeMCU checkout's folder";
+      dir = argv[++i];
+    } else if (a.startsWith("--nodemcu=")) {
+      dir = a.slice("--nodemcu=".length);
+      if (!dir) return "--nodemcu needs the NodeMCU checkout's folder";
+    } else if (a === "--no-make") {
+      make = false;
+    } else {
+      return `unknown argument '${a}'`;
+    }
+  }
+  if (!dir) return "--nodemcu DIR is required";
+  return { dir: resolve(dir), make, makeArgs };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tree
+
+/** Checks that dir is a NodeMCU ESP8266 checkout of the 3.0 (release branch) layout; throws a
+ *  TreeError saying what is missing and what to do. */
+export function checkTree(dir: string): void {
+  const get = "Use a checkout of NodeMCU's ESP8266 firmware, branch release (3.0): " +
+    "git clone --recurse-submodules -b release <nodemcu-firmware repository> DIR";
+  if (!existsSync(dir)) throw new TreeError(`${dir} does not exist. ${get}`);
+  if (!statSync(dir).isDirectory()) throw new TreeError(`${dir} is not a folder. ${get}`);
+  if (existsSync(join(dir, "components")) && existsSync(join(dir, "sdkconfig.defaults"))) {
+    throw new TreeError(`${dir} is NodeMCU for the ESP32 (it has components/ and sdkconfig.defaults); ` +
+      `wasmqtt's module is for the ESP8266 firmware. ${get}`);
+  }
+  const need: [string, string][] = [
+    ["Makefile", "NodeMCU's top-level Makefile"],
+    ["app/Makefile", "the app/ Makefile"],
+    ["app/include/module.h", "NODEMCU_MODULE's header"],
+    ["app/modules", "the modules folder"],
+    ["sdk-overrides/include", "NodeMCU's SDK overrides"],
+  ];
+  const missing = need.filter(([p]) => !existsSync(join(dir, p)));
+  if (missing.length === need.length) throw new TreeError(`${dir} is not a NodeMCU firmware checkout (no ${need.map(([p]) => p).join(", ")}). ${get}`);
+  if (missing.length) {
+    throw new TreeError(`${dir} is not a complete NodeMCU firmware checkout: missing ${missing.map(([p, what]) => `${p} (${what})`).join(", ")}. ${get}`);
+  }
+  if (!existsSync(join(dir, "app/include/user_modules.h"))) {
+    throw new TreeError(`${dir}/app/include/user_modules.h is missing: it is where NodeMCU's build chooses its modules ` +
+      `and where wasmqtt switches the mqtt module. Restore it (git checkout app/include/user_modules.h) or use a fresh checkout. ${get}`);
+  }
+  if (!existsSync(join(dir, "app/lua53")) || !existsSync(join(dir, "app/lua/lnodemcu.h"))) {
+    throw new TreeError(`${dir} is an older NodeMCU (no app/lua53 or app/lua/lnodemcu.h): wasmqtt's module needs the 3.0 ` +
+      `layout (LROT tables, both Lua flavours). ${get}`);
+  }
+  const makefile = readFileSync(join(dir, "app/Makefile"), "utf8");
+  for (const v of ["OPT_MKTARGETS", "SELECTED_MODULE_SYMS"]) {
+    if (!new RegExp(`^${v}\\s*:?=`, "m").test(makefile)) {
+      throw new TreeError(`${dir}/app/Makefile has no '${v} =' line: it is not the 3.0 release-branch layout wasmqtt ` +
+        `adds its component to. ${get}`);
+    }
+  }
+}
+
+/** user_modules.h with NodeMCU's mqtt module off and ours on. Lines this function wrote before
+ *  (marked) are first put back as they were, so the result does not depend on earlier runs. */
+export function editUserModules(text: string): string {
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  const lines = unmarkUserModules(text.split(/\r?\n/));
+  const ours = `#define LUA_USE_MODULES_${COMPONENT.toUpperCase()}  // ${MARK} the mqtt module on the WebAssembly engine`;
+  const stockAt = lines.findIndex((l) => /^\s*#\s*define\s+LUA_USE_MODULES_MQTT\b/.test(l));
+  if (stockAt >= 0) lines[stockAt] = `//${lines[stockAt].trim()}  // ${MARK} NodeMCU's own mqtt module off (wasmqtt's replaces it)`;
+  if (lines.some((l) => /^\s*#\s*define\s+LUA_USE_MODULES_WASMQTT\b/.test(l))) return lines.join(eol);
+  let at = stockAt >= 0 ? stockAt + 1 : lines.findIndex((l) => /LUA_USE_MODULES_MQTT\b/.test(l)) + 1;
+  if (at <= 0) at = lines.findIndex((l) => /^\s*#\s*endif\b.*LUA_CROSS_COMPILER/.test(l));
+  if (at < 0) {
+    throw new TreeError("app/include/user_modules.h has no LUA_USE_MODULES_MQTT line and no '#endif /* LUA_CROSS_COMPILER */': " +
+      "add '#define LUA_USE_MODULES_WASMQTT' to its module list yourself, then run again with --no-make to check");
+  }
+  lines.splice(at, 0, ours);
+  return lines.join(eol);
+}
+
+function unmarkUserModules(lines: string[]): string[] {
+  const out: string[] = [];
+  for (const l of lines) {
+    if (!l.includes(`// ${MARK}`)) {
+      out.push(l);
+      continue;
+    }
+    const restored = /^\s*\/\/\s*(#\s*define\s+LUA_USE_MODULES_\w+.*?)\s*\/\/ wasmqtt:/.exec(l);
+    if (restored) out.push(restored[1]);
+    // Our own define: dropped, added again below.
+  }
+  return out;
+}
+
+/** app/Makefile with app/wasmqtt as an optional component (built and linked when
+ *  LUA_USE_MODULES_WASMQTT is on, like NodeMCU's own coap, mqtt, ...), and its library scanned for
+ *  the module's registration symbol (NodeMCU only scans libmodules.a). */
+export function editAppMakefile(text: string): string {
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  const lines = text.split(/\r?\n/).filter((l) => !l.includes(`# ${MARK}`));
+  const lib = `${COMPONENT}/.output/$(TARGET)/$(FLAVOR)/lib/lib${COMPONENT}.a`;
+  const insertAfter = (name: string, line: string) => {
+    const at = lines.findIndex((l) => new RegExp(`^${name}\\s*:?=`).test(l));
+    if (at < 0) throw new TreeError(`app/Makefile has no '${name} =' line: not the NodeMCU 3.0 layout`);
+    lines.splice(at + 1, 0, line);
+  };
+  insertAfter("OPT_MKTARGETS", `OPT_MKTARGETS += ${COMPONENT} # ${MARK} app/${COMPONENT}, when LUA_USE_MODULES_WASMQTT is on`);
+  insertAfter("SELECTED_MODULE_SYMS",
+    `SELECTED_MODULE_SYMS += $(if $(wildcard ${lib}),$(filter %_module_selected %module_selected1,$(shell $(NM) ${lib}))) # ${MARK} the module's registration`);
+  return lines.join(eol);
+}
+
+/** The Makefile of app/wasmqtt, in the form of NodeMCU's own component Makefiles. */
+export function componentMakefile(): string {
+  return `# ${MARK} generated by 'wasmqtt firmware --nodemcu': the mqtt module on the WebAssembly engine.
+# Sources copied from wasmqtt (firmware/nodemcu, firmware/engine, firmware/vm,
+# build/firmware/engine_wasm.c); run the command again to update them. See ${MARKER_FILE}.
+ifndef PDIR
+GEN_LIBS = lib${COMPONENT}.a
+endif
+
+# As wasmqtt measures its lx106 budgets: -Os and switch jump tables (the interpreter's opcode
+# dispatch; NodeMCU turns them off tree-wide). Warnings as NodeMCU's modules get them (-Werror
+# from its top-level CCFLAGS): its headers are not clean under -Wall -Wextra, and wasmqtt's own
+# builds already hold these sources to -Wall -Wextra -Werror.
+STD_CFLAGS = -std=gnu11 -Wimplicit -Os -fjump-tables
+# The interpreter without floats (the engine has none) and reading the module's bytes with aligned
+# 32-bit loads: the embedded engine lives in flash, which allows no other reads.
+DEFINES += -DWASM_VM_FLOAT=0 -DWASM_VM_ALIGNED_READS=1
+
+PDIR := ../$(PDIR)
+sinclude $(PDIR)Makefile
+`;
+}
+
+/** Our sources: name in app/wasmqtt -> absolute path. Host test programs (test_*.c) stay out. */
+export function ourSources(root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const add = (name: string, path: string) => {
+    const before = files.get(name);
+    if (before) throw new TreeError(`two sources named ${name} (${before}, ${path}): app/${COMPONENT} is flat, rename one`, EXIT.ourBuild);
+    files.set(name, path);
+  };
+  for (const part of ["firmware/nodemcu", "firmware/engine", "firmware/vm"]) {
+    const folder = join(root, part);
+    if (!existsSync(folder)) throw new TreeError(`${folder} is missing: is this a complete wasmqtt checkout?`, EXIT.ourBuild);
+    for (const name of readdirSync(folder).sort()) {
+      if (!/\.[ch]$/.test(name) || /^test_|_test\.c$/.test(name)) continue;
+      add(name, join(folder, name));
+    }
+  }
+  add("engine_wasm.c", join(root, "build/firmware/engine_wasm.c"));
+  return files;
+}
+
+/** build/firmware/engine_wasm.c, (re)made by firmware/engine/build.mk's rule from build/engine.wasm. */
+function buildEngineArray(root: string): void {
+  const wasm = join(root, "build/engine.wasm");
+  if (!existsSync(wasm)) {
+    throw new TreeError(`${wasm} is missing: build wasmqtt first ('npm run build'), then run this again`, EXIT.ourBuild);
+  }
+  const run = spawnSync("make", ["-s", "-C", join(root, "firmware"), "../build/firmware/engine_wasm.c"], { encoding: "utf8" });
+  if (run.error || run.status !== 0) {
+    const why = run.error ? run.error.message : (run.stderr || run.stdout).trim();
+    throw new TreeError(`could not make build/firmware/engine_wasm.c (the engine as a C array): ${why}\n` +
+      "Run 'npm run build' in wasmqtt and try again.", EXIT.ourBuild);
+  }
+}
+
+function sha(data: Buffer | string): string {
+  return createHash("sha256").update(data).digest("hex").slice(0, 16);
+}
+
+/** Writes only when the content differs, so make sees no change on a second run. */
+function writeIfChanged(path: string, data: Buffer | string): boolean {
+  const next = typeof data === "string" ? Buffer.from(data) : data;
+  if (existsSync(path) && readFileSync(path).equals(next)) return false;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, next);
+  return true;
+}
+
+function markerText(files: Map<string, Buffer>): string {
+  const lines = [
+    "wasmqtt put its NodeMCU mqtt module into this tree ('wasmqtt firmware --nodemcu DIR').",
+    "",
+    "What it changed (each edited line carries the marker 'wasmqtt:'):",
+    `  app/${COMPONENT}/                   this folder: the sources below, its Makefile and this file`,
+    "  app/include/user_modules.h       #define LUA_USE_MODULES_MQTT commented out (NodeMCU's own module off),",
+    "                                   #define LUA_USE_MODULES_WASMQTT added (ours on, as Lua's 'mqtt')",
+    `  app/Makefile                     OPT_MKTARGETS += ${COMPONENT} (build and link app/${COMPONENT}),`,
+    `                                   SELECTED_MODULE_SYMS += the module symbol in lib${COMPONENT}.a`,
+    "",
+    "To undo: delete app/wasmqtt/, delete the lines marked 'wasmqtt:' in app/Makefile and",
+    "app/include/user_modules.h, and remove the leading // of '#define LUA_USE_MODULES_MQTT'.",
+    "Running the command again updates the sources and changes nothing else.",
+    "",
+    "Sources (sha256, first 16 hex digits):",
+  ];
+  for (const [name, data] of [...files].sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${name.padEnd(32)} ${sha(data)}`);
+  return lines.join("\n") + "\n";
+}
+
+/** Files the marker of an earlier run lists. */
+function previousSources(marker: string): string[] {
+  if (!existsSync(marker)) return [];
+  const names: string[] = [];
+  let inList = false;
+  for (const line of readFileSync(marker, "utf8").split("\n")) {
+    if (line.startsWith("Sources")) inList = true;
+    else if (inList && /^\s+\S+\.[ch]\s+[0-9a-f]+$/.test(line)) names.push(line.trim().split(/\s+/)[0]);
+  }
+  return names;
+}
+
+export interface InstallResult {
+  changed: string[];
+  component: string;
+}
+
+/** Puts our sources into dir and edits its two files; returns what changed (empty when nothing did). */
+export function install(dir: string, root: string): InstallResult {
+  checkTree(dir);
+  const componentDir = join(dir, "app", COMPONENT);
+  const sources = ourSources(root);
+  const contents = new Map<string, Buffer>();
+  for (const [name, path] of sources) {
+    if (!existsSync(path)) throw new TreeError(`${path} is missing: build wasmqtt first ('npm run build')`, EXIT.ourBuild);
+    contents.set(name, readFileSync(path));
+  }
+  const changed: string[] = [];
+  const note = (wrote: boolean, path: string) => { if (wrote) changed.push(relative(dir, path)); };
+
+  // Sources a previous version put here and this one no longer has.
+  const marker = join(componentDir, MARKER_FILE);
+  for (const old of previousSources(marker)) {
+    const path = join(componentDir, old);
+    if (!contents.has(old) && existsSync(path)) {
+      unlinkSync(path);
+      changed.push(relative(dir, path) + " (removed)");
+    }
+  }
+  for (const [name, data] of contents) note(writeIfChanged(join(componentDir, name), data), join(componentDir, name));
+  note(writeIfChanged(join(componentDir, "Makefile"), componentMakefile()), join(componentDir, "Makefile"));
+
+  const userModules = join(dir, "app/include/user_modules.h");
+  note(writeIfChanged(userModules, editUserModules(readFileSync(userModules, "utf8"))), userModules);
+  const appMakefile = join(dir, "app/Makefile");
+  note(writeIfChanged(appMakefile, editAppMakefile(readFileSync(appMakefile, "utf8"))), appMakefile);
+  note(writeIfChanged(marker, markerText(contents)), marker);
+  return { changed, component: componentDir };
+}
+
+// ---------------------------------------------------------------------------------------------
+// make
+
+/** NodeMCU's make prints one summary line per step ("CC app/modules/tmr.c", "LD ...", "WGET ..."). */
+const STEP = /^(CC|CXX|AR|LD|NM|ESPTOOL|WGET|UNZIP|EXTRACT|PRUNE|MKCERT|DEPEND: CC|DEPEND: CXX) (\S.*)$/;
+
+/** Lines that say what went wrong (compiler, linker, shell), not the source excerpts under them. */
+const ERROR_LINE = /(^|: )(fatal )?error:|: Error:|undefined reference to|No such file or directory|command not found|cannot find/;
+
+export interface Failure {
+  step: string | null;
+  errors: string[];
+  makeError: string | null;
+}
+
+/** Where a failed build stopped: the last step announced before make's first "***" line, the
+ *  compiler's error lines, and that line. */
+export function findFailure(lines: string[]): Failure {
+  let step: string | null = null;
+  const errors: string[] = [];
+  let makeError: string | null = null;
+  for (const line of lines) {
+    const m = STEP.exec(line.trim());
+    if (m && !makeError) {
+      step = `${m[1]} ${m[2]}`;
+      errors.length = 0;
+      continue;
+    }
+    if (/\*\*\*/.test(line) && /make(\[\d+\])?:/.test(line)) {
+      makeError ??= line.trim();
+      continue;
+    }
+    if (!makeError && ERROR_LINE.test(line)) errors.push(line.trim());
+  }
+  return { step, errors: errors.slice(0, 12), makeError };
+}
+
+/** What to do about a failed step. */
+function adviceFor(failure: Failure, output: string): string {
+  const step = failure.step ?? "";
+  if (/xtensa-lx106-elf-[\w+-]+: (command )?not found|make(\[\d+\])?: xtensa-lx106-elf-[\w+-]+: No such file or directory/.test(output)) {
+    return "NodeMCU's make cannot find the ESP8266 compiler (xtensa-lx106-elf-gcc): put its bin folder on PATH or set TOOLCHAIN_ROOT (see docs/firmware.md)";
+  }
+  if (/^WGET|^UNZIP|^EXTRACT/.test(step) || /unable to resolve host|Could not resolve|wget: /.test(output)) {
+    return "NodeMCU's make downloads the ESP8266 SDK, esptool and a toolchain on its first run: this needs the network (or those files placed as docs/firmware.md says)";
+  }
+  if (step.includes(`app/${COMPONENT}/`) || failure.errors.some((e) => e.includes(`${COMPONENT}/`))) {
+    return `the failing step is wasmqtt's code (app/${COMPONENT}): please report it with the lines above and NodeMCU's commit (git -C DIR log -1)`;
+  }
+  return "the failing step is in NodeMCU's own build: check that the same checkout builds without wasmqtt (git stash; make), and that its submodules are there (git submodule update --init)";
+}
+
+/** Runs make in dir, streaming its output; resolves with its exit status and output lines. */
+function runMake(dir: string, args: string[]): Promise<{ status: number | null; lines: string[]; spawnError?: Error }> {
+  return new Promise((done) => {
+    const lines: string[] = [];
+    const keep = (text: string) => {
+      for (const l of text.split(/\r?\n/)) if (l) lines.push(l);
+      if (lines.length > 4000) lines.splice(0, lines.length - 2000);
+    };
+    let child;
+    try {
+      child = spawn("make", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (err) {
+      done({ status: null, lines, spawnError: err as Error });
+      return;
+    }
+    let partial = { out: "", err: "" };
+    const pump = (key: "out" | "err", sink: NodeJS.WriteStream) => (chunk: Buffer) => {
+      sink.write(chunk);
+      const text = partial[key] + chunk.toString("utf8");
+      const cut = text.lastIndexOf("\n");
+      partial[key] = cut < 0 ? text : text.slice(cut + 1);
+      if (cut >= 0) keep(text.slice(0, cut));
+    };
+    child.stdout.on("data", pump("out", process.stdout));
+    child.stderr.on("data", pump("err", process.stderr));
+    child.on("error", (err) => done({ status: null, lines, spawnError: err }));
+    child.on("close", (status) => {
+      keep(partial.out);
+      keep(partial.err);
+      partial = { out: "", err: "" };
+      done({ status, lines });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The image
+
+export interface Share {
+  /** Bytes of ours in the image by where they live. */
+  flash: number;
+  iram: number;
+  dram: number;
+  bss: number;
+}
+
+/** Our objects' share of the linked image, from the linker's map file (app/mapfile): input sections
+ *  of lib<component>.a, by output section. Sections dropped by --gc-sections are not counted. */
+export function imageShare(map: string, component = COMPONENT): Share {
+  const share: Share = { flash: 0, iram: 0, dram: 0, bss: 0 };
+  const start = map.indexOf("Linker script and memory map");
+  if (start < 0) return share;
+  const lines = map.slice(start).split("\n");
+  const archive = `lib${component}.a(`;
+  let output = "";
+  let pendingInput = false;
+  for (const line of lines) {
+    const head = /^(\.\S+)(\s+0x[0-9a-f]+\s+0x[0-9a-f]+)?/.exec(line);
+    if (head) {
+      output = head[1];
+      continue;
+    }
+    // An input section: " .name 0xADDR 0xSIZE file", or its name alone with the rest on the next line.
+    const full = /^ (\S+)\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line);
+    const cont = pendingInput ? /^\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line) : null;
+    pendingInput = /^ \S+$/.test(line);
+    const size = full ? parseInt(full[2], 16) : cont ? parseInt(cont[1], 16) : 0;
+    const file = full ? full[3] : cont ? cont[2] : "";
+    if (!size || !file.includes(archive)) continue;
+    if (output === ".irom0.text") share.flash += size;
+    else if (output === ".text") share.iram += size;
+    else if (output === ".data" || output === ".rodata") share.dram += size;
+    else if (output === ".bss") share.bss += size;
+  }
+  return share;
+}
+
+function copyImages(dir: string, out: string): string[] {
+  const bin = join(dir, "bin");
+  const images = ["0x00000.bin", "0x10000.bin"].filter((f) => existsSync(join(bin, f)));
+  if (images.length === 0) return [];
+  mkdirSync(out, { recursive: true });
+  for (const f of readdirSync(out)) if (/^0x[0-9a-f]+\.bin$/i.test(f) && !images.includes(f)) rmSync(join(out, f));
+  for (const f of images) copyFileSync(join(bin, f), join(out, f));
+  return images.map((f) => join(out, f));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** `imagesDir`: where the images go ('wasmqtt flash' reads build/nodemcu of the current folder). */
+export async function main(argv: string[], imagesDir = resolve("build/nodemcu")): Promise<number> {
+  if (argv.includes("-h") || argv.includes("--help")) {
+    console.log(USAGE);
+    return EXIT.ok;
+  }
+  const options = parseArgs(argv);
+  if (typeof options === "string") {
+    console.error(`wasmqtt firmware: ${options}\n\n${USAGE}`);
+    return EXIT.badTree;
+  }
+  const { dir } = options;
+  let result: InstallResult;
+  try {
+    checkTree(dir);
+    const root = packageRoot();
+    buildEngineArray(root);
+    result = install(dir, root);
+  } catch (err) {
+    if (err instanceof TreeError) {
+      console.error(`wasmqtt firmware: ${err.message}`);
+      return err.code;
+    }
+    throw err;
+  }
+  if (result.changed.length === 0) console.log(`wasmqtt firmware: ${dir} already has this version of the module (nothing changed)`);
+  else console.log(`wasmqtt firmware: changed in ${dir}:\n  ${result.changed.join("\n  ")}`);
+  if (!options.make) {
+    console.log(`wasmqtt firmware: --no-make: build it with 'make' in ${dir}`);
+    return EXIT.ok;
+  }
+
+  const makeArgs = options.makeArgs;
+  console.log(`wasmqtt firmware: make ${makeArgs.join(" ")} (in ${dir})`.replace(/ +\(/, " ("));
+  const run = await runMake(dir, makeArgs);
+  if (run.spawnError) {
+    const missing = (run.spawnError as NodeJS.ErrnoException).code === "ENOENT";
+    console.error(`wasmqtt firmware: could not run make: ${missing ? "make is not installed (Debian: apt-get install make)" : run.spawnError.message}`);
+    return EXIT.make;
+  }
+  if (run.status !== 0) {
+    const failure = findFailure(run.lines);
+    const text = run.lines.join("\n");
+    const parts = [`wasmqtt firmware: NodeMCU's build failed (make exited with ${run.status ?? "a signal"})` +
+      (failure.step ? ` at step: ${failure.step}` : "")];
+    if (failure.errors.length) parts.push("  " + failure.errors.join("\n  "));
+    if (failure.makeError) parts.push(`  ${failure.makeError}`);
+    parts.push(`What to do: ${adviceFor(failure, text)}.`);
+    console.error(parts.join("\n"));
+    return EXIT.make;
+  }
+
+  const images = copyImages(dir, imagesDir);
+  if (images.length === 0) {
+    console.error(`wasmqtt firmware: make succeeded but ${join(dir, "bin")} has no 0x00000.bin / 0x10000.bin: ` +
+      "was this NodeMCU's top-level Makefile?");
+    return EXIT.make;
+  }
+  const mapfile = join(dir, "app/mapfile");
+  if (existsSync(mapfile)) {
+    const s = imageShare(readFileSync(mapfile, "utf8"));
+    console.log(`wasmqtt firmware: the module in the image: ${s.flash} B flash, ${s.iram} B IRAM, ${s.dram} B data/rodata RAM, ${s.bss} B bss`);
+  }
+  for (const image of images) console.log(`wasmqtt firmware: ${relative(process.cwd(), image) || image} (${statSync(image).size} B)`);
+  console.log("wasmqtt firmware: flash it with 'npm run flash' (docs/flashing.md)");
+  return EXIT.ok;
+}
