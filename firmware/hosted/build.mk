@@ -3,6 +3,8 @@
 # posting (hosted/include holds the NodeMCU/SDK headers of the platform contract).
 #   wasmqtt-lua       -O2, for `wasmqtt run`
 #   wasmqtt-lua-asan  ASan+UBSan, for the tests
+#   wasmqtt-lua-probe ASan+UBSan with the test-only netprobe module (hosted/probe), for the tests
+#                     of espconn, DNS and tasks as a module sees them
 #   mqtt-lua53.o      nodemcu/mqtt.c compiled (only) against Lua 5.3's headers
 HOSTED_OUT := $(BUILD)/hosted
 HOSTED_SRC := $(sort $(wildcard hosted/*.c))
@@ -23,7 +25,7 @@ endif
 
 HOSTED_FLAGS := $(HOSTED_BASE) -I/usr/include/lua5.1 $(HOSTED_MQTT_FLAGS)
 HOSTED_LIBS := -llua5.1 -lm
-ALL += $(HOSTED_OUT)/wasmqtt-lua $(HOSTED_OUT)/wasmqtt-lua-asan
+ALL += $(HOSTED_OUT)/wasmqtt-lua $(HOSTED_OUT)/wasmqtt-lua-asan $(HOSTED_OUT)/wasmqtt-lua-probe
 
 $(HOSTED_OUT)/wasmqtt-lua: $(HOSTED_SRC) $(HOSTED_HDR) $(HOSTED_MQTT_DEP) hosted/build.mk
 	@mkdir -p $(HOSTED_OUT)
@@ -32,6 +34,10 @@ $(HOSTED_OUT)/wasmqtt-lua: $(HOSTED_SRC) $(HOSTED_HDR) $(HOSTED_MQTT_DEP) hosted
 $(HOSTED_OUT)/wasmqtt-lua-asan: $(HOSTED_SRC) $(HOSTED_HDR) $(HOSTED_MQTT_DEP) hosted/build.mk
 	@mkdir -p $(HOSTED_OUT)
 	$(HOSTED_CC) $(HOSTED_FLAGS) $(HOSTED_SAN) -o $@ $(HOSTED_SRC) $(HOSTED_MQTT_SRC) $(HOSTED_LIBS)
+
+$(HOSTED_OUT)/wasmqtt-lua-probe: $(HOSTED_SRC) $(HOSTED_HDR) hosted/probe/netprobe.c hosted/build.mk
+	@mkdir -p $(HOSTED_OUT)
+	$(HOSTED_CC) $(HOSTED_BASE) -I/usr/include/lua5.1 $(HOSTED_SAN) -o $@ $(HOSTED_SRC) hosted/probe/netprobe.c $(HOSTED_LIBS)
 
 $(HOSTED_OUT)/mqtt-lua53.o: nodemcu/mqtt.c $(HOSTED_HDR) $(wildcard nodemcu/*.h) hosted/build.mk
 	@mkdir -p $(HOSTED_OUT)
