@@ -1,0 +1,1078 @@
+/* The NodeMCU `mqtt` module over the wasm engine.
+ *
+ * Two halves in one file: the Lua API (mqtt.Client and the client's methods, NodeMCU's names,
+ * arguments and reason codes) on top of mqtt_core, and the platform mqtt_core stands on, built
+ * from the calls NodeMCU's own modules use: espconn for TCP (and TLS where the firmware has it),
+ * lwIP's dns_gethostbyname, one os_timer per client, system_get_time, and a posted task.
+ *
+ * It compiles unchanged in a NodeMCU 3.0 tree (both Lua flavours) and in firmware/hosted.
+ *
+ * Lifetimes. A client's userdata holds its core. While a session runs, or events are still to
+ * be delivered, the client holds a registry reference to itself (self_ref), so a script may
+ * drop its variable and still get its callbacks; the reference goes when the client is idle.
+ * A TCP connection lives in a `link` of its own, because the SDK reports on a connection
+ * (connect, DNS answer, disconnect) after the core has let go of it, or after the client was
+ * collected: a link the core no longer owns waits for the SDK's last word, then frees itself. */
+#include "module.h"
+#include "lauxlib.h"
+#include "task/task.h"
+#include "osapi.h"
+#include "user_interface.h"
+#include "espconn.h"
+#include "lwip/ip_addr.h"
+#include "lwip/dns.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mqtt_core.h"
+#include "mqtt_limits.h"
+
+#define CLIENT_META "wasmqtt.client"
+
+/* The longest delay one os_timer_arm takes in ms (the SDK's limit is about 6,870 s); the core
+ * re-arms itself when woken early. */
+#define TIMER_MAX_DELAY_MS 3600000
+
+/* on() events, in NodeMCU's order. */
+enum { EV_CONNECT, EV_CONNFAIL, EV_OFFLINE, EV_MESSAGE, EV_OVERFLOW, EV_PUBACK, EV_SUBACK,
+       EV_UNSUBACK, EV_COUNT };
+static const char *const event_names[EV_COUNT + 1] = {
+  "connect", "connfail", "offline", "message", "overflow", "puback", "suback", "unsuback", NULL
+};
+
+typedef struct client client;
+typedef struct link link;
+
+enum { LINK_RESOLVING, LINK_CONNECTING, LINK_OPEN };
+
+struct link {
+  struct espconn conn;       /* conn.reverse points back to this link */
+  esp_tcp tcp;
+  client *owner;             /* NULL once the core has let go: only the SDK's last word is due */
+  link *next_doomed;         /* on the list of links to disconnect from the task */
+  uint8_t *sending;          /* espconn_send does not copy: the bytes in flight, until sent */
+  uint8_t phase;
+  uint8_t secure;
+  uint8_t doomed;
+};
+
+struct client {
+  mqtt_core *core;
+  link *link;                /* the connection the core owns, if any */
+  os_timer_t timer;          /* the core's one timer */
+  client *next_live;         /* every client, for the service task */
+  int self_ref;
+  int handler_ref[EV_COUNT]; /* on() handlers */
+  int connect_ref;           /* connect()'s callbacks: each fires once, for that connect() */
+  int connfail_ref;
+  int pending_ref;           /* table: token -> publish/subscribe/unsubscribe callback */
+  int32_t next_token;
+  int32_t failure;           /* open() failed at once: reported from the task */
+  int depth;                 /* platform calls into the core in progress */
+  uint8_t service_due;       /* the core asked for mqtt_core_service() */
+};
+
+static client *live_clients;
+static link *doomed_links;
+static task_handle_t service_task;
+static uint8_t service_posted;
+static os_timer_t service_retry;   /* when the task queue is full */
+
+/* ---------- calling Lua ---------- */
+
+/* Message handler: the error with a traceback when the debug library is there. */
+static int callback_traceback(lua_State *L) {
+  if (!lua_isstring(L, 1)) {
+    lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    lua_replace(L, 1);
+  }
+  lua_getglobal(L, "debug");
+  if (lua_istable(L, -1)) {
+    lua_getfield(L, -1, "traceback");
+    if (lua_isfunction(L, -1)) {
+      lua_pushvalue(L, 1);
+      lua_pushinteger(L, 2);
+      lua_call(L, 2, 1);
+      return 1;
+    }
+  }
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* Calls the function below `nargs` arguments on the stack, protected: an error is printed and
+ * the client goes on. Pops the function and its arguments. */
+static void invoke(lua_State *L, int nargs, const char *what) {
+  int fn = lua_gettop(L) - nargs;
+  lua_pushcfunction(L, callback_traceback);
+  lua_insert(L, fn);
+  if (lua_pcall(L, nargs, 0, fn) != 0) {
+    const char *err = lua_tostring(L, -1);
+    lua_getglobal(L, "print");
+    if (lua_isfunction(L, -1)) {
+      lua_pushfstring(L, "mqtt: error in '%s' callback: %s", what, err ? err : "?");
+      if (lua_pcall(L, 1, 0, 0) != 0) lua_pop(L, 1);
+    } else {
+      lua_pop(L, 1);
+    }
+  }
+  lua_settop(L, fn - 1);
+}
+
+/* Pushes the function behind `ref`; 0 (and nothing pushed) when there is none. */
+static int push_function(lua_State *L, int ref) {
+  if (ref == LUA_NOREF) return 0;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+  if (lua_isfunction(L, -1)) return 1;
+  lua_pop(L, 1);
+  return 0;
+}
+
+static void release(lua_State *L, int *ref) {
+  luaL_unref(L, LUA_REGISTRYINDEX, *ref);
+  *ref = LUA_NOREF;
+}
+
+/* ---------- per-call callbacks, by token ----------
+ * publish tokens are positive, subscribe/unsubscribe tokens negative; 0 = no callback. */
+
+static int push_pending(lua_State *L, client *c, int create) {
+  if (c->pending_ref == LUA_NOREF) {
+    if (!create) return 0;
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    c->pending_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 1;
+  }
+  lua_rawgeti(L, LUA_REGISTRYINDEX, c->pending_ref);
+  return 1;
+}
+
+/* Keeps the function at `fn` for a new token (negative for requests) and returns the token. */
+static int32_t keep_callback(lua_State *L, client *c, int fn, int request) {
+  push_pending(L, c, 1);
+  int32_t token;
+  for (;;) {
+    token = c->next_token;
+    c->next_token = token >= 0x3fffffff ? 1 : token + 1;
+    if (request) token = -token;
+    lua_rawgeti(L, -1, token);
+    int used = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (!used) break;
+  }
+  lua_pushvalue(L, fn);
+  lua_rawseti(L, -2, token);
+  lua_pop(L, 1);
+  return token;
+}
+
+/* Pushes the callback kept for `token` and forgets it; 0 (nothing pushed) when there is none. */
+static int take_callback(lua_State *L, client *c, int32_t token) {
+  if (token == 0 || !push_pending(L, c, 0)) return 0;
+  lua_rawgeti(L, -1, token);
+  lua_pushnil(L);
+  lua_rawseti(L, -3, token);
+  lua_remove(L, -2);
+  if (lua_isfunction(L, -1)) return 1;
+  lua_pop(L, 1);
+  return 0;
+}
+
+static void forget_token(lua_State *L, client *c, int32_t token) {
+  if (take_callback(L, c, token)) lua_pop(L, 1);
+}
+
+/* The engine forgets unacknowledged subscribe/unsubscribe requests when a session ends. */
+static void forget_requests(lua_State *L, client *c) {
+  if (!push_pending(L, c, 0)) return;
+  lua_pushnil(L);
+  while (lua_next(L, -2) != 0) {
+    lua_pop(L, 1);
+    if (lua_tonumber(L, -1) < 0) {
+      lua_pushvalue(L, -1);
+      lua_pushnil(L);
+      lua_rawset(L, -4);
+    }
+  }
+  lua_pop(L, 1);
+}
+
+/* ---------- when a client may let go of itself ---------- */
+
+static int client_idle(const client *c) {
+  return c->core == NULL ||
+         (!mqtt_core_active(c->core) && !c->service_due && c->link == NULL && c->failure == 0);
+}
+
+/* After the outermost call into the core: an idle client drops its self reference and the
+ * callbacks no acknowledgement can reach any more. The userdata may be collected afterwards, so
+ * this is the last thing a caller does with `c`. */
+static void settle(client *c) {
+  if (c->depth != 0 || !client_idle(c)) return;
+  lua_State *L = lua_getstate();
+  release(L, &c->connect_ref);
+  release(L, &c->connfail_ref);
+  forget_requests(L, c);
+  release(L, &c->self_ref);
+}
+
+static void enter(client *c) {
+  c->depth++;
+}
+
+static void leave(client *c) {
+  c->depth--;
+  settle(c);
+}
+
+/* ---------- events from the core ---------- */
+
+/* Pushes the client (as callbacks' first argument); 0 when it holds no self reference. */
+static int push_self(lua_State *L, client *c) {
+  if (c->self_ref == LUA_NOREF) return 0;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, c->self_ref);
+  return 1;
+}
+
+/* Calls the on() handler for `ev` with the client and the `nargs` values on top of the stack
+ * (which it leaves there). */
+static void call_handler(lua_State *L, client *c, int ev, int nargs) {
+  if (!push_function(L, c->handler_ref[ev])) return;
+  if (!push_self(L, c)) {
+    lua_pop(L, 1);
+    return;
+  }
+  for (int i = 0; i < nargs; i++) lua_pushvalue(L, -2 - nargs);
+  invoke(L, 1 + nargs, event_names[ev]);
+}
+
+/* Calls the function on top of the stack (a per-call callback) with the client and `nargs`
+ * values below it; pops the function, leaves the values. */
+static void call_once(lua_State *L, client *c, const char *what, int nargs) {
+  if (!push_self(L, c)) {
+    lua_pop(L, 1);
+    return;
+  }
+  for (int i = 0; i < nargs; i++) lua_pushvalue(L, -2 - nargs);
+  invoke(L, 1 + nargs, what);
+}
+
+static void print_line(lua_State *L, const char *text) {
+  lua_getglobal(L, "print");
+  if (!lua_isfunction(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pushstring(L, text);
+  if (lua_pcall(L, 1, 0, 0) != 0) lua_pop(L, 1);
+}
+
+static void on_core_event(void *user, const mqtt_core_event *ev) {
+  client *c = user;
+  lua_State *L = lua_getstate();
+  int top = lua_gettop(L);
+  if (c->self_ref == LUA_NOREF) {
+    /* nobody to tell (the client is being collected or never connected): free what tokens hold */
+    if (ev->type == MQTT_CORE_PUBACK || ev->type == MQTT_CORE_DROPPED ||
+        ev->type == MQTT_CORE_SUBACK || ev->type == MQTT_CORE_UNSUBACK)
+      forget_token(L, c, ev->token);
+    return;
+  }
+  switch (ev->type) {
+  case MQTT_CORE_CONNECT: {
+    int once = c->connect_ref;
+    c->connect_ref = LUA_NOREF;
+    release(L, &c->connfail_ref);
+    if (push_function(L, once)) call_once(L, c, "connect", 0);
+    luaL_unref(L, LUA_REGISTRYINDEX, once);
+    call_handler(L, c, EV_CONNECT, 0);
+    break;
+  }
+  case MQTT_CORE_CONNFAIL: {
+    int once = c->connfail_ref;
+    c->connfail_ref = LUA_NOREF;
+    lua_pushinteger(L, ev->reason);
+    if (push_function(L, once)) call_once(L, c, "connfail", 1);
+    luaL_unref(L, LUA_REGISTRYINDEX, once);
+    call_handler(L, c, EV_CONNFAIL, 1);
+    break;
+  }
+  case MQTT_CORE_OFFLINE:
+    call_handler(L, c, EV_OFFLINE, 0);
+    break;
+  case MQTT_CORE_MESSAGE:
+  case MQTT_CORE_OVERFLOW: {
+    /* as NodeMCU: an empty payload comes as a missing third argument */
+    lua_pushlstring(L, ev->topic, ev->topic_len);
+    int nargs = 1;
+    if (ev->data_len > 0) {
+      lua_pushlstring(L, (const char *)ev->data, ev->data_len);
+      nargs = 2;
+    }
+    call_handler(L, c, ev->type == MQTT_CORE_MESSAGE ? EV_MESSAGE : EV_OVERFLOW, nargs);
+    break;
+  }
+  case MQTT_CORE_PUBACK:
+    if (take_callback(L, c, ev->token)) call_once(L, c, "puback", 0);
+    call_handler(L, c, EV_PUBACK, 0);
+    break;
+  case MQTT_CORE_SUBACK: {
+    /* an extension: the granted QoS (or 128, refused) of each filter, in the request's order */
+    lua_createtable(L, (int)ev->code_count, 0);
+    for (size_t i = 0; i < ev->code_count; i++) {
+      lua_pushinteger(L, ev->codes[i]);
+      lua_rawseti(L, -2, (int)i + 1);
+    }
+    if (take_callback(L, c, ev->token)) call_once(L, c, "suback", 1);
+    call_handler(L, c, EV_SUBACK, 1);
+    break;
+  }
+  case MQTT_CORE_UNSUBACK:
+    if (take_callback(L, c, ev->token)) call_once(L, c, "unsuback", 0);
+    call_handler(L, c, EV_UNSUBACK, 0);
+    break;
+  case MQTT_CORE_DROPPED:
+    forget_token(L, c, ev->token);
+    break;
+  case MQTT_CORE_PROTOCOL_ERROR:
+    lua_pushfstring(L, "mqtt: the broker broke the MQTT protocol (%s, code %d); disconnecting",
+                    ev->text ? ev->text : "?", (int)ev->reason);
+    print_line(L, lua_tostring(L, -1));
+    break;
+  }
+  lua_settop(L, top);
+}
+
+/* ---------- the platform: task, timer, clock ---------- */
+
+static void service_all(task_param_t param, uint8_t prio);
+static void post_service_later(void *arg);
+
+static void post_service(void) {
+  if (service_posted) return;
+  if (service_task == 0) service_task = task_get_id(service_all);
+  if (task_post_medium(service_task, 0)) {
+    service_posted = 1;
+  } else {
+    /* the task queue is full: try again from a timer */
+    os_timer_disarm(&service_retry);
+    os_timer_setfn(&service_retry, (os_timer_func_t *)post_service_later, NULL);
+    os_timer_arm(&service_retry, 1, 0);
+  }
+}
+
+static void request_service(void *user) {
+  client *c = user;
+  c->service_due = 1;
+  post_service();
+}
+
+static void timer_fired(void *arg) {
+  client *c = arg;
+  if (c->core == NULL) return;
+  enter(c);
+  mqtt_core_timer(c->core);
+  leave(c);
+}
+
+static void arm_core_timer(void *user, int32_t delay_ms) {
+  client *c = user;
+  os_timer_disarm(&c->timer);
+  if (delay_ms < 0) return;
+  if (delay_ms > TIMER_MAX_DELAY_MS) delay_ms = TIMER_MAX_DELAY_MS;
+  os_timer_arm(&c->timer, (uint32_t)delay_ms, 0);
+}
+
+/* Milliseconds from system_get_time()'s microseconds, which wrap every 71.6 minutes: the core
+ * wants a millisecond count that wraps at 2^32. Any call into the core reads the clock, and the
+ * core's timer fires at least hourly while a session runs. */
+static uint32_t clock_last_us, clock_ms, clock_rest_us;
+
+static uint32_t clock_now_ms(void *user) {
+  (void)user;
+  uint32_t us = system_get_time();
+  uint32_t elapsed = us - clock_last_us;
+  clock_last_us = us;
+  clock_ms += elapsed / 1000;
+  clock_rest_us += elapsed % 1000;
+  if (clock_rest_us >= 1000) {
+    clock_ms++;
+    clock_rest_us -= 1000;
+  }
+  return clock_ms;
+}
+
+/* ---------- the platform: the transport over espconn ---------- */
+
+static void link_free(link *t) {
+  for (link **p = &doomed_links; *p; p = &(*p)->next_doomed) {
+    if (*p == t) {
+      *p = t->next_doomed;
+      break;
+    }
+  }
+  free(t->sending);
+  free(t);
+}
+
+/* Disconnect from the task: the SDK does not want espconn_disconnect from its own callbacks. */
+static void link_doom(link *t) {
+  if (t->doomed) return;
+  t->doomed = 1;
+  t->next_doomed = doomed_links;
+  doomed_links = t;
+  post_service();
+}
+
+/* The core's link is gone: forget it and tell the core how. */
+static void link_lost(link *t, int failed, int reason) {
+  client *c = t->owner;
+  t->owner = NULL;
+  if (c == NULL) return;
+  c->link = NULL;
+  if (c->core == NULL) return;
+  enter(c);
+  if (failed) mqtt_core_transport_failed(c->core, reason);
+  else mqtt_core_transport_closed(c->core);
+  leave(c);
+}
+
+static link *link_of(void *arg) {
+  struct espconn *conn = arg;
+  return conn ? (link *)conn->reverse : NULL;
+}
+
+static void on_connected(void *arg) {
+  link *t = link_of(arg);
+  if (t == NULL) return;
+  t->phase = LINK_OPEN;
+  client *c = t->owner;
+  if (c == NULL) {
+    link_doom(t);
+    return;
+  }
+  enter(c);
+  mqtt_core_transport_opened(c->core);
+  leave(c);
+}
+
+/* An error on the connection: before it opened, nothing listens (-5); after, it broke. */
+static void on_reconnect(void *arg, int8_t err) {
+  (void)err;
+  link *t = link_of(arg);
+  if (t == NULL) return;
+  link_lost(t, t->phase != LINK_OPEN, -5);
+  link_free(t);
+}
+
+static void on_disconnected(void *arg) {
+  link *t = link_of(arg);
+  if (t == NULL) return;
+  link_lost(t, t->phase != LINK_OPEN, -5);
+  link_free(t);
+}
+
+static void on_received(void *arg, char *data, unsigned short len) {
+  link *t = link_of(arg);
+  if (t == NULL || t->owner == NULL || t->doomed) return;
+  client *c = t->owner;
+  enter(c);
+  mqtt_core_transport_received(c->core, (const uint8_t *)data, len);
+  leave(c);
+}
+
+static void on_sent(void *arg) {
+  link *t = link_of(arg);
+  if (t == NULL) return;
+  free(t->sending);
+  t->sending = NULL;
+  if (t->owner == NULL) return;
+  client *c = t->owner;
+  enter(c);
+  mqtt_core_transport_sent(c->core);
+  leave(c);
+}
+
+static int8_t link_connect(link *t) {
+  t->phase = LINK_CONNECTING;
+#ifdef CLIENT_SSL_ENABLE
+  if (t->secure) return espconn_secure_connect(&t->conn);
+#endif
+  return espconn_connect(&t->conn);
+}
+
+static void on_resolved(const char *name, ip_addr_t *ip, void *arg) {
+  (void)name;
+  link *t = arg;
+  if (t->owner == NULL) {
+    link_free(t);
+    return;
+  }
+  if (ip == NULL || ip->addr == 0) {
+    link_lost(t, 1, -3);
+    link_free(t);
+    return;
+  }
+  memcpy(t->tcp.remote_ip, &ip->addr, 4);
+  if (link_connect(t) != ESPCONN_OK) {
+    link_lost(t, 1, -5);
+    link_free(t);
+  }
+}
+
+/* Called from inside the core: failures found here are reported from the task. */
+static void link_open(void *user, const char *host, uint16_t port, int secure) {
+  client *c = user;
+  c->failure = 0;
+  link *t = calloc(1, sizeof *t);
+  if (t == NULL) {
+    c->failure = -5;
+    request_service(c);
+    return;
+  }
+  t->owner = c;
+  t->secure = (uint8_t)(secure != 0);
+  t->conn.type = ESPCONN_TCP;
+  t->conn.state = ESPCONN_NONE;
+  t->conn.proto.tcp = &t->tcp;
+  t->conn.reverse = t;
+  t->tcp.remote_port = port;
+  t->tcp.local_port = espconn_port();
+  espconn_regist_connectcb(&t->conn, on_connected);
+  espconn_regist_reconcb(&t->conn, on_reconnect);
+  espconn_regist_disconcb(&t->conn, on_disconnected);
+  espconn_regist_recvcb(&t->conn, on_received);
+  espconn_regist_sentcb(&t->conn, on_sent);
+  c->link = t;
+
+  uint32_t numeric = ipaddr_addr(host);
+  if (numeric != IPADDR_NONE) {
+    memcpy(t->tcp.remote_ip, &numeric, 4);
+  } else {
+    ip_addr_t ip;
+    t->phase = LINK_RESOLVING;
+    err_t r = dns_gethostbyname(host, &ip, on_resolved, t);
+    if (r == ERR_INPROGRESS) return;
+    if (r != ERR_OK) {
+      c->link = NULL;
+      free(t);
+      c->failure = -3;
+      request_service(c);
+      return;
+    }
+    memcpy(t->tcp.remote_ip, &ip.addr, 4);
+  }
+  if (link_connect(t) != ESPCONN_OK) {
+    c->link = NULL;
+    free(t);
+    c->failure = -5;
+    request_service(c);
+  }
+}
+
+static int link_send(void *user, const uint8_t *bytes, size_t len) {
+  client *c = user;
+  link *t = c->link;
+  if (t == NULL || t->phase != LINK_OPEN || t->doomed || t->sending || len == 0 || len > 0xffff)
+    return -1;
+  /* espconn reads the bytes until its sent callback: they get a copy of their own till then */
+  t->sending = malloc(len);
+  if (t->sending) {
+    memcpy(t->sending, bytes, len);
+    int8_t r;
+#ifdef CLIENT_SSL_ENABLE
+    if (t->secure) r = espconn_secure_send(&t->conn, t->sending, (uint16_t)len);
+    else
+#endif
+    r = espconn_send(&t->conn, t->sending, (uint16_t)len);
+    if (r == ESPCONN_OK) return 0;
+    free(t->sending);
+    t->sending = NULL;
+  }
+  /* the connection is broken: end it; its disconnect callback tells the core */
+  link_doom(t);
+  return -1;
+}
+
+static void link_release(void *user) {
+  client *c = user;
+  c->failure = 0;
+  link *t = c->link;
+  if (t == NULL) return;
+  c->link = NULL;
+  t->owner = NULL;
+  /* a link still resolving or connecting frees itself when the SDK answers */
+  if (t->phase == LINK_OPEN) link_doom(t);
+}
+
+static void disconnect_doomed(void) {
+  while (doomed_links) {
+    link *t = doomed_links;
+    doomed_links = t->next_doomed;
+    t->next_doomed = NULL;
+    int8_t r;
+#ifdef CLIENT_SSL_ENABLE
+    if (t->secure) r = espconn_secure_disconnect(&t->conn);
+    else
+#endif
+    r = espconn_disconnect(&t->conn);
+    if (r != ESPCONN_OK) {
+      /* the SDK no longer knows it: no callback will come. Tell the core if it still owns it;
+       * keep the memory (a late callback would find freed memory otherwise). */
+      link_lost(t, 0, 0);
+    }
+  }
+}
+
+/* The task: disconnect what was doomed, report open() failures, run the cores that asked. */
+static void service_all(task_param_t param, uint8_t prio) {
+  (void)param;
+  (void)prio;
+  service_posted = 0;
+  disconnect_doomed();
+  /* a callback may collect clients or post again: rescan from the head after each one */
+  for (;;) {
+    client *c = live_clients;
+    while (c && !c->service_due && c->failure == 0) c = c->next_live;
+    if (c == NULL) break;
+    enter(c);
+    int32_t reason = c->failure;
+    c->failure = 0;
+    if (reason != 0 && c->core) mqtt_core_transport_failed(c->core, reason);
+    if (c->service_due) {
+      c->service_due = 0;
+      if (c->core) mqtt_core_service(c->core);
+    }
+    leave(c);
+  }
+}
+
+static void post_service_later(void *arg) {
+  (void)arg;
+  post_service();
+}
+
+static const mqtt_core_platform core_platform = {
+  link_open, link_send, link_release, arm_core_timer, clock_now_ms, request_service
+};
+
+/* ---------- arguments ---------- */
+
+static client *self(lua_State *L, const char *method) {
+  client *c = lua_touserdata(L, 1);
+  int ok = 0;
+  if (c && lua_getmetatable(L, 1)) {
+    luaL_getmetatable(L, CLIENT_META);
+    ok = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+  }
+  if (!ok) luaL_error(L, "mqtt: %s: call it on a client, as client:%s(...)", method, method);
+  if (c->core == NULL) luaL_error(L, "mqtt: %s: this client was not set up", method);
+  return c;
+}
+
+/* A whole number in [lo, hi] at idx, or -1 (with *ok = 0). */
+static lua_Integer whole(lua_State *L, int idx, lua_Integer lo, lua_Integer hi, int *ok) {
+  *ok = 0;
+  if (lua_type(L, idx) != LUA_TNUMBER) return -1;
+  lua_Number n = lua_tonumber(L, idx);
+  if (!(n >= (lua_Number)lo && n <= (lua_Number)hi)) return -1;
+  lua_Integer i = (lua_Integer)n;
+  if ((lua_Number)i != n) return -1;
+  *ok = 1;
+  return i;
+}
+
+/* NodeMCU's 0/1 flags, booleans too; nil/none = dflt. */
+static int flag(lua_State *L, int idx, int dflt, const char *call, const char *name) {
+  switch (lua_type(L, idx)) {
+  case LUA_TNONE:
+  case LUA_TNIL:
+    return dflt;
+  case LUA_TBOOLEAN:
+    return lua_toboolean(L, idx);
+  default: {
+    int ok;
+    lua_Integer v = whole(L, idx, 0, 1, &ok);
+    if (!ok) luaL_error(L, "%s: %s must be 0, 1, true or false", call, name);
+    return (int)v;
+  }
+  }
+}
+
+static int qos_arg(lua_State *L, int idx, int dflt, const char *call, const char *name) {
+  if (dflt >= 0 && lua_isnoneornil(L, idx)) return dflt;
+  int ok;
+  lua_Integer q = whole(L, idx, 0, 2, &ok);
+  if (!ok) luaL_error(L, "%s: %s must be 0, 1 or 2", call, name);
+  return (int)q;
+}
+
+static const char *string_arg(lua_State *L, int idx, size_t *len, const char *call,
+                              const char *name) {
+  if (lua_type(L, idx) != LUA_TSTRING) luaL_error(L, "%s: %s must be a string", call, name);
+  return lua_tolstring(L, idx, len);
+}
+
+/* A string, or nil/none for none (NULL). */
+static const char *optional_string(lua_State *L, int idx, size_t *len, const char *call,
+                                   const char *name) {
+  *len = 0;
+  if (lua_isnoneornil(L, idx)) return NULL;
+  if (lua_type(L, idx) != LUA_TSTRING)
+    luaL_error(L, "%s: %s must be a string (or nil for none)", call, name);
+  return lua_tolstring(L, idx, len);
+}
+
+/* Message bytes: a string, or a number written out as Lua prints it. */
+static const char *payload_arg(lua_State *L, int idx, size_t *len, const char *call,
+                               const char *name) {
+  int t = lua_type(L, idx);
+  if (t != LUA_TSTRING && t != LUA_TNUMBER)
+    luaL_error(L, "%s: %s must be a string", call, name);
+  return lua_tolstring(L, idx, len);
+}
+
+static void callback_arg(lua_State *L, int idx, const char *call) {
+  if (!lua_isnoneornil(L, idx) && !lua_isfunction(L, idx))
+    luaL_error(L, "%s: the callback must be a function", call);
+}
+
+/* A core error as a Lua error, with the engine's text where there is one. */
+static int core_error(lua_State *L, client *c, const char *call, int err) {
+  if (err == MQTT_CORE_EINVAL) return luaL_error(L, "%s: %s", call, mqtt_core_last_error(c->core));
+  return luaL_error(L, "%s: %s", call, mqtt_core_strerror(err));
+}
+
+/* ---------- the API ---------- */
+
+static void live_add(client *c) {
+  c->next_live = live_clients;
+  live_clients = c;
+}
+
+static void live_remove(client *c) {
+  for (client **p = &live_clients; *p; p = &(*p)->next_live) {
+    if (*p == c) {
+      *p = c->next_live;
+      return;
+    }
+  }
+}
+
+/* mqtt.Client(clientid, keepalive[, username, password, cleansession[, max_message_length]]) */
+static int mqtt_client_new(lua_State *L) {
+  static const char call[] = "mqtt.Client";
+  mqtt_core_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.client_id = string_arg(L, 1, &cfg.client_id_len, call, "clientid");
+  if (lua_type(L, 2) != LUA_TNUMBER)
+    return luaL_error(L, "%s: keepalive must be a number (seconds, 0 to 65535)", call);
+  int ok;
+  lua_Integer keepalive = whole(L, 2, 0, 65535, &ok);
+  if (!ok)
+    return luaL_error(L, "%s: keepalive must be a whole number of seconds from 0 to 65535", call);
+  cfg.keepalive_s = (uint16_t)keepalive;
+  cfg.username = optional_string(L, 3, &cfg.username_len, call, "username");
+  cfg.password = optional_string(L, 4, &cfg.password_len, call, "password");
+  cfg.clean_session = flag(L, 5, 1, call, "cleansession");
+  cfg.max_message_length = MQTT_DEFAULT_MAX_MESSAGE_LENGTH;
+  if (!lua_isnoneornil(L, 6)) {
+    lua_Integer max = whole(L, 6, 1, MQTT_MAX_MESSAGE_LENGTH_LIMIT, &ok);
+    if (!ok)
+      return luaL_error(L, "%s: max_message_length must be a whole number from 1 to %d", call,
+                        (int)MQTT_MAX_MESSAGE_LENGTH_LIMIT);
+    cfg.max_message_length = (uint32_t)max;
+  }
+
+  client *c = lua_newuserdata(L, sizeof *c);
+  memset(c, 0, sizeof *c);
+  c->self_ref = c->connect_ref = c->connfail_ref = c->pending_ref = LUA_NOREF;
+  for (int i = 0; i < EV_COUNT; i++) c->handler_ref[i] = LUA_NOREF;
+  c->next_token = 1;
+  os_timer_setfn(&c->timer, (os_timer_func_t *)timer_fired, c);
+  luaL_getmetatable(L, CLIENT_META);
+  lua_setmetatable(L, -2);
+
+  int err = 0;
+  c->core = mqtt_core_new(&cfg, &core_platform, on_core_event, c, &err);
+  if (c->core == NULL) {
+    if (err == 0) err = MQTT_CORE_ENOMEM;
+    return luaL_error(L, "%s: %s", call, mqtt_core_strerror(err));
+  }
+  live_add(c);
+  return 1;
+}
+
+/* client:lwt(topic, message[, qos[, retain]]) */
+static int client_lwt(lua_State *L) {
+  static const char call[] = "mqtt: lwt";
+  client *c = self(L, "lwt");
+  mqtt_core_will will;
+  will.topic = string_arg(L, 2, &will.topic_len, call, "topic");
+  size_t len;
+  will.message = (const uint8_t *)payload_arg(L, 3, &len, call, "message");
+  will.message_len = len;
+  will.qos = qos_arg(L, 4, 0, call, "qos");
+  will.retain = flag(L, 5, 0, call, "retain");
+  int err = mqtt_core_set_will(c->core, &will);
+  if (err != MQTT_CORE_OK) return core_error(L, c, call, err);
+  return 0;
+}
+
+/* client:on(event, function) — nil removes the handler. */
+static int client_on(lua_State *L) {
+  client *c = self(L, "on");
+  const char *name = lua_tostring(L, 2);
+  int ev = 0;
+  while (ev < EV_COUNT && !(name && lua_type(L, 2) == LUA_TSTRING && strcmp(name, event_names[ev]) == 0))
+    ev++;
+  if (ev == EV_COUNT)
+    return luaL_error(L, "mqtt: on: event must be one of connect, connfail, offline, message, "
+                         "overflow, puback, suback, unsuback");
+  if (!lua_isnoneornil(L, 3) && !lua_isfunction(L, 3))
+    return luaL_error(L, "mqtt: on: the %s handler must be a function (or nil to remove it)",
+                      event_names[ev]);
+  release(L, &c->handler_ref[ev]);
+  if (lua_isfunction(L, 3)) {
+    lua_pushvalue(L, 3);
+    c->handler_ref[ev] = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  return 0;
+}
+
+/* client:connect(host[, port[, secure[, autoreconnect]]][, function(client)[, function(client,
+ * reason)]]) -> true when the attempt started, false when a session already runs. */
+static int client_connect(lua_State *L) {
+  static const char call[] = "mqtt: connect";
+  client *c = self(L, "connect");
+  int top = lua_gettop(L);
+  size_t host_len = 0;
+  const char *host = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &host_len) : NULL;
+  if (host_len == 0)
+    return luaL_error(L, "%s: host must be a non-empty string (a name or an IP address)", call);
+  int first_fn = 3;
+  while (first_fn <= top && first_fn < 6 && !lua_isfunction(L, first_fn)) first_fn++;
+  int extra = top - first_fn + 1;
+  if (extra > 2 || (extra >= 1 && !lua_isnoneornil(L, first_fn) && !lua_isfunction(L, first_fn)) ||
+      (extra == 2 && !lua_isnoneornil(L, first_fn + 1) && !lua_isfunction(L, first_fn + 1)))
+    return luaL_error(L, "%s: arguments are host[, port[, secure[, autoreconnect]]][, "
+                         "function(client)[, function(client, reason)]]; callbacks must be "
+                         "functions", call);
+  uint16_t port = MQTT_DEFAULT_PORT;
+  if (first_fn > 3 && !lua_isnil(L, 3)) {
+    int ok;
+    lua_Integer p = whole(L, 3, 1, 65535, &ok);
+    if (!ok) return luaL_error(L, "%s: port must be a whole number from 1 to 65535", call);
+    port = (uint16_t)p;
+  }
+  int secure = first_fn > 4 ? flag(L, 4, 0, call, "secure") : 0;
+  int autoreconnect = first_fn > 5 ? flag(L, 5, 0, call, "autoreconnect") : 0;
+#ifndef CLIENT_SSL_ENABLE
+  if (secure)
+    return luaL_error(L, "%s: secure connections need a firmware built with TLS "
+                         "(CLIENT_SSL_ENABLE); this build has none", call);
+#endif
+  int err = mqtt_core_connect(c->core, host, port, secure, autoreconnect);
+  if (err == MQTT_CORE_EBUSY) {
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  if (err != MQTT_CORE_OK) return core_error(L, c, call, err);
+  release(L, &c->connect_ref);
+  release(L, &c->connfail_ref);
+  if (first_fn <= top && lua_isfunction(L, first_fn)) {
+    lua_pushvalue(L, first_fn);
+    c->connect_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  if (first_fn + 1 <= top && lua_isfunction(L, first_fn + 1)) {
+    lua_pushvalue(L, first_fn + 1);
+    c->connfail_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  if (c->self_ref == LUA_NOREF) {
+    lua_pushvalue(L, 1);
+    c->self_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* Queue refusals (full, offline, out of memory) return false; bad input raises. */
+static int push_result(lua_State *L, client *c, const char *call, int err) {
+  if (err == MQTT_CORE_EINVAL || err == MQTT_CORE_EENGINE) return core_error(L, c, call, err);
+  lua_pushboolean(L, err == MQTT_CORE_OK);
+  return 1;
+}
+
+/* client:publish(topic, payload, qos, retain[, function(client)]) -> boolean */
+static int client_publish(lua_State *L) {
+  static const char call[] = "mqtt: publish";
+  client *c = self(L, "publish");
+  size_t topic_len, len;
+  const char *topic = string_arg(L, 2, &topic_len, call, "topic");
+  const char *payload = payload_arg(L, 3, &len, call, "payload");
+  int qos = qos_arg(L, 4, -1, call, "qos");
+  int retain = flag(L, 5, 0, call, "retain");
+  callback_arg(L, 6, call);
+  int32_t token = lua_isfunction(L, 6) ? keep_callback(L, c, 6, 0) : 0;
+  int err = mqtt_core_publish(c->core, topic, topic_len, (const uint8_t *)payload, len, qos, retain,
+                              token);
+  if (err != MQTT_CORE_OK) forget_token(L, c, token);
+  return push_result(L, c, call, err);
+}
+
+/* "filters[2]: ..." from the engine names the filter by its text instead. */
+static int filter_error(lua_State *L, client *c, const char *call, int err,
+                        const mqtt_core_filter *filters, size_t count) {
+  if (err != MQTT_CORE_EINVAL) return push_result(L, c, call, err);
+  const char *text = mqtt_core_last_error(c->core);
+  if (strncmp(text, "filters[", 8) == 0) {
+    char *end;
+    unsigned long i = strtoul(text + 8, &end, 10);
+    if (*end == ']' && i < count) {
+      end++;
+      if (*end == ':') end++;
+      while (*end == ' ') end++;
+      lua_pushlstring(L, filters[i].filter, filters[i].len);
+      return luaL_error(L, "%s: topic '%s': %s", call, lua_tostring(L, -1), end);
+    }
+  }
+  if (count == 1) {
+    lua_pushlstring(L, filters[0].filter, filters[0].len);
+    return luaL_error(L, "%s: topic '%s': %s", call, lua_tostring(L, -1), text);
+  }
+  return luaL_error(L, "%s: %s", call, text);
+}
+
+/* Reads subscribe's/unsubscribe's topics: one string at 2, or a table {topic = qos, ...}.
+ * Returns the index of the callback argument. */
+static int read_filters(lua_State *L, const char *call, int with_qos, mqtt_core_filter *filters,
+                        size_t *count) {
+  *count = 0;
+  if (lua_istable(L, 2)) {
+    lua_pushnil(L);
+    while (lua_next(L, 2) != 0) {
+      if (lua_type(L, -2) != LUA_TSTRING)
+        luaL_error(L, "%s: the table's keys must be topic strings", call);
+      if (*count == MQTT_MAX_FILTERS)
+        luaL_error(L, "%s: at most %d topics per call; split the table", call,
+                   (int)MQTT_MAX_FILTERS);
+      mqtt_core_filter *f = &filters[(*count)++];
+      f->filter = lua_tolstring(L, -2, &f->len);
+      f->qos = 0;
+      if (with_qos) {
+        int ok;
+        lua_Integer q = whole(L, -1, 0, 2, &ok);
+        if (!ok) luaL_error(L, "%s: qos of '%s' must be 0, 1 or 2", call, f->filter);
+        f->qos = (int)q;
+      }
+      lua_pop(L, 1);
+    }
+    if (*count == 0) luaL_error(L, "%s: the table must name at least one topic", call);
+    return 3;
+  }
+  mqtt_core_filter *f = &filters[0];
+  f->filter = string_arg(L, 2, &f->len, call, "topic (or a table of topics)");
+  f->qos = 0;
+  *count = 1;
+  if (!with_qos) return 3;
+  f->qos = qos_arg(L, 3, 0, call, "qos");
+  return 4;
+}
+
+/* client:subscribe(topic, qos[, fn]) or client:subscribe({topic = qos, ...}[, fn]) -> boolean;
+ * fn(client, granted) fires for this request's SUBACK. */
+static int client_subscribe(lua_State *L) {
+  static const char call[] = "mqtt: subscribe";
+  client *c = self(L, "subscribe");
+  mqtt_core_filter filters[MQTT_MAX_FILTERS];
+  size_t count;
+  int fn = read_filters(L, call, 1, filters, &count);
+  callback_arg(L, fn, call);
+  int32_t token = lua_isfunction(L, fn) ? keep_callback(L, c, fn, 1) : 0;
+  int err = mqtt_core_subscribe(c->core, filters, count, token);
+  if (err != MQTT_CORE_OK) forget_token(L, c, token);
+  return filter_error(L, c, call, err, filters, count);
+}
+
+/* client:unsubscribe(topic[, fn]) or client:unsubscribe({topic = anything, ...}[, fn]) */
+static int client_unsubscribe(lua_State *L) {
+  static const char call[] = "mqtt: unsubscribe";
+  client *c = self(L, "unsubscribe");
+  mqtt_core_filter filters[MQTT_MAX_FILTERS];
+  size_t count;
+  int fn = read_filters(L, call, 0, filters, &count);
+  callback_arg(L, fn, call);
+  int32_t token = lua_isfunction(L, fn) ? keep_callback(L, c, fn, 1) : 0;
+  int err = mqtt_core_unsubscribe(c->core, filters, count, token);
+  if (err != MQTT_CORE_OK) forget_token(L, c, token);
+  return filter_error(L, c, call, err, filters, count);
+}
+
+/* client:close() -> true when a session was ended (DISCONNECT sent when connected). */
+static int client_close(lua_State *L) {
+  client *c = self(L, "close");
+  int err = mqtt_core_close(c->core);
+  lua_pushboolean(L, err == MQTT_CORE_OK);
+  settle(c);
+  return 1;
+}
+
+static int client_gc(lua_State *L) {
+  client *c = lua_touserdata(L, 1);
+  if (c == NULL) return 0;
+  if (c->core) {
+    mqtt_core *core = c->core;
+    c->core = NULL;
+    mqtt_core_free(core);
+  }
+  os_timer_disarm(&c->timer);
+  live_remove(c);
+  if (c->link) {
+    link_release(c);
+  }
+  release(L, &c->self_ref);
+  release(L, &c->connect_ref);
+  release(L, &c->connfail_ref);
+  release(L, &c->pending_ref);
+  for (int i = 0; i < EV_COUNT; i++) release(L, &c->handler_ref[i]);
+  return 0;
+}
+
+LROT_BEGIN(wasmqtt_client, NULL, LROT_MASK_GC_INDEX)
+  LROT_FUNCENTRY(__gc, client_gc)
+  LROT_TABENTRY(__index, wasmqtt_client)
+  LROT_FUNCENTRY(connect, client_connect)
+  LROT_FUNCENTRY(close, client_close)
+  LROT_FUNCENTRY(publish, client_publish)
+  LROT_FUNCENTRY(subscribe, client_subscribe)
+  LROT_FUNCENTRY(unsubscribe, client_unsubscribe)
+  LROT_FUNCENTRY(lwt, client_lwt)
+  LROT_FUNCENTRY(on, client_on)
+LROT_END(wasmqtt_client, NULL, LROT_MASK_GC_INDEX)
+
+LROT_BEGIN(wasmqtt, NULL, 0)
+  LROT_FUNCENTRY(Client, mqtt_client_new)
+  LROT_NUMENTRY(CONN_FAIL_SERVER_NOT_FOUND, -5)
+  LROT_NUMENTRY(CONN_FAIL_NOT_A_CONNACK_MSG, -4)
+  LROT_NUMENTRY(CONN_FAIL_DNS, -3)
+  LROT_NUMENTRY(CONN_FAIL_TIMEOUT_RECEIVING, -2)
+  LROT_NUMENTRY(CONN_FAIL_TIMEOUT_SENDING, -1)
+  LROT_NUMENTRY(CONNACK_ACCEPTED, 0)
+  LROT_NUMENTRY(CONNACK_REFUSED_PROTOCOL_VER, 1)
+  LROT_NUMENTRY(CONNACK_REFUSED_ID_REJECTED, 2)
+  LROT_NUMENTRY(CONNACK_REFUSED_SERVER_UNAVAILABLE, 3)
+  LROT_NUMENTRY(CONNACK_REFUSED_BAD_USER_OR_PASS, 4)
+  LROT_NUMENTRY(CONNACK_REFUSED_NOT_AUTHORIZED, 5)
+LROT_END(wasmqtt, NULL, 0)
+
+int luaopen_wasmqtt(lua_State *L);
+int luaopen_wasmqtt(lua_State *L) {
+  luaL_rometatable(L, CLIENT_META, LROT_TABLEREF(wasmqtt_client));
+  return 0;
+}
+
+NODEMCU_MODULE(WASMQTT, "mqtt", wasmqtt, luaopen_wasmqtt);

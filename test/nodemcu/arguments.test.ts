@@ -1,0 +1,112 @@
+// The module's surface without a broker: the constants, the client's methods, and the errors that
+// bad arguments raise (each names the call and the argument and says what it takes).
+import { describe, expect, it } from "vitest";
+import { runLua, sanitizerReports } from "./lua.js";
+
+describe("mqtt module surface", () => {
+  it("has Client, the seed's reason constants and the client methods", async () => {
+    const r = await runLua(`
+      local names = { "CONN_FAIL_SERVER_NOT_FOUND", "CONN_FAIL_NOT_A_CONNACK_MSG", "CONN_FAIL_DNS",
+        "CONN_FAIL_TIMEOUT_RECEIVING", "CONN_FAIL_TIMEOUT_SENDING", "CONNACK_ACCEPTED",
+        "CONNACK_REFUSED_PROTOCOL_VER", "CONNACK_REFUSED_ID_REJECTED", "CONNACK_REFUSED_SERVER_UNAVAILABLE",
+        "CONNACK_REFUSED_BAD_USER_OR_PASS", "CONNACK_REFUSED_NOT_AUTHORIZED" }
+      for _, n in ipairs(names) do print(n .. " " .. tostring(mqtt[n])) end
+      print("Client " .. type(mqtt.Client))
+      local m = mqtt.Client("surface", 30)
+      print("client " .. type(m))
+      for _, f in ipairs({ "connect", "close", "publish", "subscribe", "unsubscribe", "lwt", "on" }) do
+        print(f .. " " .. type(m[f]))
+      end
+      print("lwt returns " .. select("#", m:lwt("/lwt", "offline", 0, 0)) .. " values")
+      print("on returns " .. select("#", m:on("message", function() end)) .. " values")
+      print("on nil returns " .. select("#", m:on("message", nil)) .. " values")
+      print("close without a session " .. tostring(m:close()))
+      print("publish without a session " .. tostring(m:publish("t", "x", 0, 0)))
+      print("subscribe without a session " .. tostring(m:subscribe("t", 0)))
+      print("unsubscribe without a session " .. tostring(m:unsubscribe("t")))
+    `);
+    expect(sanitizerReports(r.stderr)).toEqual([]);
+    expect(r.lines).toEqual([
+      "CONN_FAIL_SERVER_NOT_FOUND -5", "CONN_FAIL_NOT_A_CONNACK_MSG -4", "CONN_FAIL_DNS -3",
+      "CONN_FAIL_TIMEOUT_RECEIVING -2", "CONN_FAIL_TIMEOUT_SENDING -1", "CONNACK_ACCEPTED 0",
+      "CONNACK_REFUSED_PROTOCOL_VER 1", "CONNACK_REFUSED_ID_REJECTED 2", "CONNACK_REFUSED_SERVER_UNAVAILABLE 3",
+      "CONNACK_REFUSED_BAD_USER_OR_PASS 4", "CONNACK_REFUSED_NOT_AUTHORIZED 5",
+      "Client function", "client userdata",
+      "connect function", "close function", "publish function", "subscribe function", "unsubscribe function",
+      "lwt function", "on function",
+      "lwt returns 0 values", "on returns 0 values", "on nil returns 0 values",
+      "close without a session false",
+      "publish without a session false", "subscribe without a session false", "unsubscribe without a session false",
+    ]);
+    expect(r.code).toBe(0);
+  });
+
+  it("raises errors that name the call and the argument", async () => {
+    const cases: Array<[string, string]> = [
+      ['mqtt.Client()', "mqtt.Client: clientid must be a string"],
+      ['mqtt.Client(5, 10)', "mqtt.Client: clientid must be a string"],
+      ['mqtt.Client("id")', "mqtt.Client: keepalive must be a number (seconds, 0 to 65535)"],
+      ['mqtt.Client("id", "120")', "mqtt.Client: keepalive must be a number (seconds, 0 to 65535)"],
+      ['mqtt.Client("id", -1)', "mqtt.Client: keepalive must be a whole number of seconds from 0 to 65535"],
+      ['mqtt.Client("id", 1.5)', "mqtt.Client: keepalive must be a whole number of seconds from 0 to 65535"],
+      ['mqtt.Client("id", 65536)', "mqtt.Client: keepalive must be a whole number of seconds from 0 to 65535"],
+      ['mqtt.Client("id", 10, 5)', "mqtt.Client: username must be a string (or nil for none)"],
+      ['mqtt.Client("id", 10, "u", {})', "mqtt.Client: password must be a string (or nil for none)"],
+      ['mqtt.Client("id", 10, nil, nil, 2)', "mqtt.Client: cleansession must be 0, 1, true or false"],
+      ['mqtt.Client("id", 10, nil, nil, "yes")', "mqtt.Client: cleansession must be 0, 1, true or false"],
+      ['mqtt.Client("id", 10, nil, nil, 1, 0)', "mqtt.Client: max_message_length must be a whole number from 1 to 16384"],
+      ['mqtt.Client("id", 10, nil, nil, 1, 16385)', "mqtt.Client: max_message_length must be a whole number from 1 to 16384"],
+      ['m:lwt(1, "x")', "mqtt: lwt: topic must be a string"],
+      ['m:lwt("t", {})', "mqtt: lwt: message must be a string"],
+      ['m:lwt("t", "x", 3)', "mqtt: lwt: qos must be 0, 1 or 2"],
+      ['m:lwt("t", "x", 0, 2)', "mqtt: lwt: retain must be 0, 1, true or false"],
+      ['m:on("nope", function() end)', "mqtt: on: event must be one of connect, connfail, offline, message, overflow, puback, suback, unsuback"],
+      ['m:on(nil, function() end)', "mqtt: on: event must be one of connect, connfail, offline, message, overflow, puback, suback, unsuback"],
+      ['m:on("message", 5)', "mqtt: on: the message handler must be a function (or nil to remove it)"],
+      ['m:connect()', "mqtt: connect: host must be a non-empty string (a name or an IP address)"],
+      ['m:connect("")', "mqtt: connect: host must be a non-empty string (a name or an IP address)"],
+      ['m:connect("h", 0)', "mqtt: connect: port must be a whole number from 1 to 65535"],
+      ['m:connect("h", 65536)', "mqtt: connect: port must be a whole number from 1 to 65535"],
+      ['m:connect("h", "1883")', "mqtt: connect: port must be a whole number from 1 to 65535"],
+      ['m:connect("h", 1883, 2)', "mqtt: connect: secure must be 0, 1, true or false"],
+      ['m:connect("h", 1883, 0, "x")', "mqtt: connect: autoreconnect must be 0, 1, true or false"],
+      ['m:connect("h", 1883, true)', "mqtt: connect: secure connections need a firmware built with TLS (CLIENT_SSL_ENABLE); this build has none"],
+      ['m:connect("h", 1883, 1, 0, function() end)', "mqtt: connect: secure connections need a firmware built with TLS (CLIENT_SSL_ENABLE); this build has none"],
+      ['m:connect("h", 1883, 0, 0, 5)', "mqtt: connect: arguments are host[, port[, secure[, autoreconnect]]][, function(client)[, function(client, reason)]]; callbacks must be functions"],
+      ['m:connect("h", function() end, function() end, function() end)', "mqtt: connect: arguments are host[, port[, secure[, autoreconnect]]][, function(client)[, function(client, reason)]]; callbacks must be functions"],
+      ['m:connect("h", function() end, 7)', "mqtt: connect: arguments are host[, port[, secure[, autoreconnect]]][, function(client)[, function(client, reason)]]; callbacks must be functions"],
+      ['m.publish("t", "x", 0, 0)', "mqtt: publish: call it on a client, as client:publish(...)"],
+      ['m.connect("h")', "mqtt: connect: call it on a client, as client:connect(...)"],
+      ['m:publish(nil, "x", 0, 0)', "mqtt: publish: topic must be a string"],
+      ['m:publish("t", {}, 0, 0)', "mqtt: publish: payload must be a string"],
+      ['m:publish("t", "x")', "mqtt: publish: qos must be 0, 1 or 2"],
+      ['m:publish("t", "x", 3, 0)', "mqtt: publish: qos must be 0, 1 or 2"],
+      ['m:publish("t", "x", 0, 7)', "mqtt: publish: retain must be 0, 1, true or false"],
+      ['m:publish("t", "x", 0, 0, 5)', "mqtt: publish: the callback must be a function"],
+      ['m:subscribe(5)', "mqtt: subscribe: topic (or a table of topics) must be a string"],
+      ['m:subscribe("t", 3)', "mqtt: subscribe: qos must be 0, 1 or 2"],
+      ['m:subscribe("t", 0, "f")', "mqtt: subscribe: the callback must be a function"],
+      ['m:subscribe({})', "mqtt: subscribe: the table must name at least one topic"],
+      ['m:subscribe({ 0 })', "mqtt: subscribe: the table's keys must be topic strings"],
+      ['m:subscribe({ a = 3 })', "mqtt: subscribe: qos of 'a' must be 0, 1 or 2"],
+      ['m:subscribe(seventeen)', "mqtt: subscribe: at most 16 topics per call; split the table"],
+      ['m:unsubscribe()', "mqtt: unsubscribe: topic (or a table of topics) must be a string"],
+      ['m:unsubscribe({})', "mqtt: unsubscribe: the table must name at least one topic"],
+      ['m:unsubscribe("t", 1)', "mqtt: unsubscribe: the callback must be a function"],
+      ['m.close()', "mqtt: close: call it on a client, as client:close(...)"],
+    ];
+    const lua = [
+      'local m = mqtt.Client("arguments", 30)',
+      "local seventeen = {}",
+      'for i = 1, 17 do seventeen["t/" .. i] = 0 end',
+      ...cases.map(([code]) => `print(select(2, pcall(function() ${code} end)))`),
+      'print("still usable " .. tostring(m:close()))',
+    ].join("\n");
+    const r = await runLua(lua, { name: "arguments.lua" });
+    expect(sanitizerReports(r.stderr)).toEqual([]);
+    // luaL_error puts the caller's position first, as for any Lua error
+    expect(r.lines.every((l, i) => i === cases.length || /arguments\.lua:\d+: /.test(l)), r.stdout).toBe(true);
+    expect(r.lines.map((l) => l.replace(/^.*arguments\.lua:\d+: /, ""))).toEqual([...cases.map(([, msg]) => msg), "still usable false"]);
+    expect(r.code).toBe(0);
+  });
+});
