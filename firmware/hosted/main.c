@@ -114,7 +114,7 @@ int main(int argc, char **argv) {
   int code = parse_options(argc, argv, &opt);
   if (code) return code;
 
-  static char out_buffer[4096]; /* static: the heap figure should not count stdio's buffer */
+  static char out_buffer[4096]; /* static: node.heap() should not count stdio's buffer */
   setvbuf(stdout, out_buffer, _IOLBF, sizeof out_buffer);
   signal(SIGPIPE, SIG_IGN);
   if (opt.broker) {
@@ -127,7 +127,6 @@ int main(int argc, char **argv) {
   uint64_t deadline_ms = opt.timeout_s > 0 ? hosted_now_ms() + (uint64_t)(opt.timeout_s * 1000.0 + 0.5) : 0;
   if (opt.timeout_s > 0 && deadline_ms == 0) deadline_ms = 1;
 
-  hosted_heap_baseline();
   lua_State *L = luaL_newstate();
   if (!L) {
     fprintf(stderr, "wasmqtt-lua: out of memory\n");
@@ -140,6 +139,7 @@ int main(int argc, char **argv) {
     hosted_report_error(lua_tostring(L, -1));
     code = 1;
   }
+  hosted_heap_baseline();
   if (!code) code = run_script(L, opt.script);
   if (!code) {
     switch (hosted_loop_run(deadline_ms)) {

@@ -54,7 +54,7 @@ void hosted_heap_baseline(void) { heap_baseline = heap_in_use(); }
 uint32 system_get_free_heap_size(void) {
   size_t now = heap_in_use();
   size_t used = now > heap_baseline ? now - heap_baseline : 0;
-  return used >= HOSTED_HEAP_BYTES ? 0 : (uint32)(HOSTED_HEAP_BYTES - used);
+  return used >= HOSTED_FREE_HEAP_AT_START ? 0 : (uint32)(HOSTED_FREE_HEAP_AT_START - used);
 }
 
 uint32 system_get_chip_id(void) {

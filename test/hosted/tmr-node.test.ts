@@ -191,7 +191,7 @@ describe("hosted runtime: node", () => {
     expect(r.stderr).toBe("");
     const [before, during, after, during2, after2] = lines(r)[0].split("\t").map(Number);
     expect(before).toBeGreaterThan(10_000);
-    expect(before).toBeLessThanOrEqual(81_920);
+    expect(before).toBeLessThanOrEqual(45_056);
     expect(before - during).toBeGreaterThan(200 * 100);
     // the first cycle grows Lua's string table for good (a few KiB); the second gives all back
     expect(before - after).toBeLessThan(4096);
