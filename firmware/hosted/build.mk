@@ -20,6 +20,8 @@ ifneq ($(HOSTED_MQTT),)
 HOSTED_MQTT_SRC := $(sort $(wildcard nodemcu/*.c)) $(ENGINE_SRC) $(sort $(wildcard vm/*.c))
 HOSTED_MQTT_DEP := $(HOSTED_MQTT_SRC) $(wildcard nodemcu/*.h) $(ENGINE_HDR) $(wildcard vm/*.h)
 HOSTED_MQTT_FLAGS := -Inodemcu $(ENGINE_INC) $(ENGINE_VM_DEFS)
+endif
+ifneq ($(wildcard nodemcu/mqtt.c),)
 ALL += $(HOSTED_OUT)/mqtt-lua53.o
 endif
 
