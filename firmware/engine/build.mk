@@ -20,3 +20,14 @@ $(ENGINE_WASM_C): ../build/engine.wasm ../dist/host/firmware/embed.js nodemcu/mq
 $(BUILD)/engine-test: engine/test_engine.c $(ENGINE_SRC) $(ENGINE_HDR) $(ENGINE_VM_SRC) $(ENGINE_VM_HDR) engine/build.mk
 	@mkdir -p $(BUILD)
 	clang $(CSTD) $(ENGINE_SAN) $(ENGINE_VM_DEFS) $(ENGINE_INC) -o $@ engine/test_engine.c $(ENGINE_SRC) $(ENGINE_VM_SRC)
+
+# The client core (firmware/nodemcu/mqtt_core.c) over the engine, with a counting allocator.
+CORE_SRC := nodemcu/mqtt_core.c
+CORE_HDR := nodemcu/mqtt_core.h nodemcu/mqtt_limits.h
+CORE_INC := -Inodemcu
+ALL += $(BUILD)/core-test
+
+$(BUILD)/core-test: engine/test_core.c $(CORE_SRC) $(CORE_HDR) $(ENGINE_SRC) $(ENGINE_HDR) $(ENGINE_VM_SRC) $(ENGINE_VM_HDR) engine/build.mk
+	@mkdir -p $(BUILD)
+	clang $(CSTD) $(ENGINE_SAN) $(ENGINE_VM_DEFS) -DMQTT_MALLOC=test_malloc -DMQTT_FREE=test_free $(ENGINE_INC) $(CORE_INC) \
+	  -o $@ engine/test_core.c $(CORE_SRC) $(ENGINE_SRC) $(ENGINE_VM_SRC)

@@ -103,7 +103,9 @@ static wasm_result import_send(void *user, const wasm_value *args, wasm_value *r
   uint32_t ptr = args[0].i32, len = args[1].i32, offset = args[3].i32, blob_len = args[4].i32;
   if (!in_memory(e, ptr, len)) return WASM_TRAP_HOST;
   if (len) e->host->send(e->user, e->memory + ptr, len);
-  if (blob_len) {
+  if (blob_len && e->host->send_blob) {
+    if (e->host->send_blob(e->user, (int32_t)args[2].i32, offset, blob_len) != 0) return WASM_TRAP_HOST;
+  } else if (blob_len) {
     const uint8_t *bytes = e->host->blob(e->user, (int32_t)args[2].i32, offset, blob_len);
     if (!bytes) return WASM_TRAP_HOST;
     e->host->send(e->user, bytes, blob_len);

@@ -97,6 +97,10 @@ typedef struct {
   /* A piece of an inbound message (see docs/abi.md for first/last/overflow). */
   void (*message)(void *user, const uint8_t *topic, size_t topic_len, const uint8_t *data,
                   size_t len, uint32_t total, int flags);
+  /* Optional (NULL: blob + send are used): send bytes [offset, offset + len) of blob `handle`
+   * by reference, for hosts that keep the blob alive until the transport took it instead of
+   * copying. Nonzero = unknown handle or range (the engine call fails with MQTT_ENGINE_ETRAP). */
+  int (*send_blob)(void *user, int32_t handle, uint32_t offset, uint32_t len);
 } mqtt_engine_host;
 
 typedef struct mqtt_engine mqtt_engine;

@@ -77,6 +77,7 @@ typedef struct {
   uint16_t keepalive_s;
   int clean_session;
   uint32_t max_message_length;                    /* 0 = MQTT_DEFAULT_MAX_MESSAGE_LENGTH */
+  uint32_t random_seed;                           /* reconnect jitter; 0 = from the clock */
 } mqtt_core_config;
 
 typedef struct {

@@ -1,0 +1,479 @@
+/* core-test: mqtt_core.c over the engine with a fake platform and scripted broker bytes, under
+ * ASan+UBSan, with a counting allocator (built with -DMQTT_MALLOC=test_malloc). One line per
+ * check ("ok ..." / "FAIL ..."); exit 1 if any failed (test/firmware/core.test.ts). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mqtt_core.h"
+#include "mqtt_limits.h"
+
+/* --- counting allocator ---------------------------------------------------------------------- */
+
+static size_t live_bytes, live_blocks, peak_bytes;
+
+void *test_malloc(size_t size)
+{
+  size_t *block = malloc(sizeof(size_t) * 2 + size);
+  if (!block) return NULL;
+  block[0] = size;
+  live_bytes += size;
+  live_blocks++;
+  if (live_bytes > peak_bytes) peak_bytes = live_bytes;
+  return block + 2;
+}
+
+void test_free(void *p)
+{
+  if (!p) return;
+  size_t *block = (size_t *)p - 2;
+  live_bytes -= block[0];
+  live_blocks--;
+  free(block);
+}
+
+/* --- fake platform ---------------------------------------------------------------------------- */
+
+typedef struct {
+  mqtt_core *core;
+  char log[16384];
+  size_t log_len;
+  uint8_t sent[16384];
+  size_t sent_len;
+  int in_flight, posted, opens, closes, hold_sent;
+  int32_t timer_at;   /* absolute ms, -1 none */
+  uint32_t clock;
+  /* behaviours of the event callback */
+  int publish_on_message, close_on_event, free_on_event, last_publish_result;
+} fake;
+
+static fake f;
+static int failures;
+
+static void check(int ok, const char *what)
+{
+  printf("%s %s\n", ok ? "ok" : "FAIL", what);
+  if (!ok) failures++;
+}
+
+static void logf_(const char *format, ...)
+{
+  va_list args;
+  va_start(args, format);
+  int n = vsnprintf(f.log + f.log_len, sizeof f.log - f.log_len, format, args);
+  va_end(args);
+  if (n > 0 && f.log_len + (size_t)n < sizeof f.log) f.log_len += (size_t)n;
+}
+
+static void p_open(void *user, const char *host, uint16_t port, int secure)
+{
+  (void)user;
+  f.opens++;
+  logf_("open %s:%u%s\n", host, port, secure ? " tls" : "");
+}
+
+static int p_send(void *user, const uint8_t *bytes, size_t len)
+{
+  (void)user;
+  if (f.in_flight) logf_("SEND WHILE IN FLIGHT\n");
+  if (f.sent_len + len <= sizeof f.sent) memcpy(f.sent + f.sent_len, bytes, len);
+  f.sent_len += len;
+  f.in_flight = 1;
+  return 0;
+}
+
+static void p_close(void *user) { (void)user; f.closes++; f.in_flight = 0; logf_("close\n"); }
+static void p_arm(void *user, int32_t delay) { (void)user; f.timer_at = delay < 0 ? -1 : (int32_t)(f.clock + (uint32_t)delay); }
+static uint32_t p_now(void *user) { (void)user; return f.clock; }
+static void p_post(void *user) { (void)user; f.posted = 1; }
+
+static const mqtt_core_platform platform = {p_open, p_send, p_close, p_arm, p_now, p_post};
+
+static void on_event(void *user, const mqtt_core_event *ev)
+{
+  (void)user;
+  switch (ev->type) {
+    case MQTT_CORE_CONNECT: logf_("connect sp=%d\n", ev->session_present); break;
+    case MQTT_CORE_CONNFAIL: logf_("connfail %d\n", (int)ev->reason); break;
+    case MQTT_CORE_OFFLINE: logf_("offline\n"); break;
+    case MQTT_CORE_MESSAGE:
+    case MQTT_CORE_OVERFLOW:
+      logf_("%s %.*s %zu:%.*s q%d r%d d%d\n", ev->type == MQTT_CORE_MESSAGE ? "message" : "overflow",
+            (int)ev->topic_len, ev->topic, ev->data_len, (int)(ev->data_len > 40 ? 40 : ev->data_len),
+            (const char *)ev->data, ev->qos, ev->retain, ev->dup);
+      if (f.publish_on_message) {
+        f.publish_on_message = 0;
+        f.last_publish_result = mqtt_core_publish(f.core, "echo", 4, ev->data, ev->data_len, 1, 0, 77);
+      }
+      break;
+    case MQTT_CORE_PUBACK: logf_("puback %d\n", (int)ev->token); break;
+    case MQTT_CORE_SUBACK:
+      logf_("suback %d", (int)ev->token);
+      for (size_t i = 0; i < ev->code_count; i++) logf_(" %d", ev->codes[i]);
+      logf_("\n");
+      break;
+    case MQTT_CORE_UNSUBACK: logf_("unsuback %d\n", (int)ev->token); break;
+    case MQTT_CORE_DROPPED: logf_("dropped %d\n", (int)ev->token); break;
+    case MQTT_CORE_PROTOCOL_ERROR: logf_("error %d %s\n", (int)ev->reason, ev->text); break;
+  }
+  if (f.close_on_event == (int)ev->type) {
+    f.close_on_event = 0;
+    logf_("close() -> %d\n", mqtt_core_close(f.core));
+  }
+  if (f.free_on_event == (int)ev->type) {
+    f.free_on_event = 0;
+    mqtt_core_free(f.core);
+    f.core = NULL;
+    logf_("freed\n");
+  }
+}
+
+/* Lets the platform do its part: report sends done, run posted work. */
+static void settle(void)
+{
+  for (int rounds = 0; rounds < 10000 && f.core; rounds++) {
+    if (f.in_flight && !f.hold_sent) {
+      f.in_flight = 0;
+      mqtt_core_transport_sent(f.core);
+    } else if (f.posted) {
+      f.posted = 0;
+      mqtt_core_service(f.core);
+    } else {
+      return;
+    }
+  }
+}
+
+static void advance(uint32_t ms)
+{
+  uint32_t end = f.clock + ms;
+  while (f.core && f.timer_at >= 0 && (uint32_t)f.timer_at <= end) {
+    f.clock = (uint32_t)f.timer_at;
+    f.timer_at = -1;
+    mqtt_core_timer(f.core);
+    settle();
+  }
+  f.clock = end;
+}
+
+static void broker(const void *bytes, size_t len)
+{
+  mqtt_core_transport_received(f.core, bytes, len);
+  settle();
+}
+
+static void reset_capture(void)
+{
+  f.log_len = 0;
+  f.log[0] = 0;
+  f.sent_len = 0;
+}
+
+static int sent_is(const void *bytes, size_t len)
+{
+  return f.sent_len == len && memcmp(f.sent, bytes, len) == 0;
+}
+
+static int log_is(const char *text)
+{
+  if (strcmp(f.log, text) == 0) return 1;
+  printf("# log was:\n%s# expected:\n%s", f.log, text);
+  return 0;
+}
+
+static void dump_sent(void)
+{
+  printf("# sent %zu:", f.sent_len);
+  for (size_t i = 0; i < f.sent_len && i < 64; i++) printf(" %02x", f.sent[i]);
+  printf("\n");
+}
+
+static mqtt_core *make(const char *id, int clean, uint16_t keepalive, uint32_t max_len)
+{
+  mqtt_core_config config;
+  memset(&config, 0, sizeof config);
+  config.client_id = id;
+  config.client_id_len = strlen(id);
+  config.keepalive_s = keepalive;
+  config.clean_session = clean;
+  config.max_message_length = max_len;
+  config.random_seed = 1;
+  int error = 0;
+  f.in_flight = f.posted = 0;
+  f.timer_at = -1;
+  f.core = mqtt_core_new(&config, &platform, on_event, NULL, &error);
+  return f.core;
+}
+
+static const uint8_t CONNACK[] = {0x20, 0x02, 0x00, 0x00};
+static const uint8_t CONNACK_SP[] = {0x20, 0x02, 0x01, 0x00};
+
+static void open_and_connack(const uint8_t *connack)
+{
+  settle();   /* posted: the open request */
+  mqtt_core_transport_opened(f.core);
+  settle();
+  broker(connack, 4);
+}
+
+static void test_session(void)
+{
+  reset_capture();
+  check(make("c1", 1, 30, 0) != NULL, "new");
+  check(mqtt_core_connect(f.core, "broker", 1883, 0, 0) == MQTT_CORE_OK, "connect");
+  check(f.opens == 0, "connect opens nothing before service (events and work come from service)");
+  check(mqtt_core_connect(f.core, "broker", 1883, 0, 0) == MQTT_CORE_EBUSY, "connect twice is EBUSY");
+  open_and_connack(CONNACK);
+  static const uint8_t connect_bytes[] = {0x10, 0x0e, 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 30, 0, 2, 'c', '1'};
+  check(sent_is(connect_bytes, sizeof connect_bytes), "CONNECT bytes");
+  check(log_is("open broker:1883\nconnect sp=0\n"), "open, then connect event");
+  check(mqtt_core_connected(f.core) && mqtt_core_active(f.core), "connected");
+
+  reset_capture();
+  mqtt_core_filter filters[2] = {{"a/#", 3, 0}, {"b", 1, 1}};
+  check(mqtt_core_subscribe(f.core, filters, 2, 5) == MQTT_CORE_OK, "subscribe two filters");
+  settle();
+  static const uint8_t subscribe_bytes[] = {0x82, 0x0c, 0, 1, 0, 3, 'a', '/', '#', 0, 0, 1, 'b', 1};
+  check(sent_is(subscribe_bytes, sizeof subscribe_bytes), "SUBSCRIBE bytes (filters referenced, not copied)");
+  static const uint8_t suback[] = {0x90, 0x04, 0, 1, 0, 1};
+  broker(suback, sizeof suback);
+  check(log_is("suback 5 0 1\n"), "suback event with granted codes");
+
+  reset_capture();
+  static const uint8_t in_qos0[] = {0x30, 0x07, 0, 3, 'a', '/', 'x', 'h', 'i'};
+  broker(in_qos0, sizeof in_qos0);
+  static const uint8_t in_qos1[] = {0x32, 0x09, 0, 3, 'a', '/', 'y', 0, 7, 'o', 'k'};
+  broker(in_qos1, sizeof in_qos1);
+  static const uint8_t in_qos2[] = {0x34, 0x08, 0, 1, 'b', 0, 8, 't', 'w', 'o'};
+  broker(in_qos2, sizeof in_qos2);
+  static const uint8_t acks_in[] = {0x40, 0x02, 0, 7, 0x50, 0x02, 0, 8};
+  check(sent_is(acks_in, sizeof acks_in), "PUBACK for QoS 1, PUBREC for QoS 2");
+  static const uint8_t pubrel[] = {0x62, 0x02, 0, 8};
+  broker(pubrel, sizeof pubrel);
+  static const uint8_t pubcomp[] = {0x40, 0x02, 0, 7, 0x50, 0x02, 0, 8, 0x70, 0x02, 0, 8};
+  check(sent_is(pubcomp, sizeof pubcomp), "PUBCOMP after PUBREL");
+  check(log_is("message a/x 2:hi q0 r0 d0\nmessage a/y 2:ok q1 r0 d0\nmessage b 3:two q2 r0 d0\n"),
+        "inbound QoS 0, 1, 2 delivered once each");
+
+  reset_capture();
+  check(mqtt_core_publish(f.core, "t", 1, (const uint8_t *)"p1", 2, 1, 0, 11) == MQTT_CORE_OK, "publish QoS 1");
+  check(mqtt_core_publish(f.core, "t", 1, (const uint8_t *)"p2", 2, 2, 1, 12) == MQTT_CORE_OK, "publish QoS 2 retained");
+  check(mqtt_core_publish(f.core, "t", 1, (const uint8_t *)"p0", 2, 0, 0, 10) == MQTT_CORE_OK, "publish QoS 0");
+  check(f.log_len == 0, "no event inside the publish calls");
+  settle();
+  /* packet ids 2 and 3: the SUBSCRIBE had 1 */
+  static const uint8_t pubs[] = {0x32, 0x07, 0, 1, 't', 0, 2, 'p', '1', 0x35, 0x07, 0, 1, 't', 0, 3, 'p', '2',
+                                 0x30, 0x05, 0, 1, 't', 'p', '0'};
+  check(sent_is(pubs, sizeof pubs), "PUBLISH bytes for QoS 1, 2, 0");
+  if (!sent_is(pubs, sizeof pubs)) dump_sent();
+  check(log_is("puback 10\n"), "QoS 0 completes when handed over, from service");
+  reset_capture();
+  static const uint8_t acks[] = {0x40, 0x02, 0, 2, 0x50, 0x02, 0, 3};
+  broker(acks, sizeof acks);
+  static const uint8_t rel[] = {0x62, 0x02, 0, 3};
+  check(sent_is(rel, sizeof rel), "PUBREL after PUBREC");
+  static const uint8_t comp[] = {0x70, 0x02, 0, 3};
+  broker(comp, sizeof comp);
+  check(log_is("puback 11\npuback 12\n"), "puback for QoS 1 (PUBACK) and QoS 2 (PUBCOMP)");
+
+  reset_capture();
+  advance(29000);
+  check(f.sent_len == 0, "no PINGREQ before keepalive");
+  advance(1000);
+  static const uint8_t ping[] = {0xc0, 0x00};
+  check(sent_is(ping, sizeof ping), "PINGREQ from the timer after 30 s");
+  static const uint8_t pingresp[] = {0xd0, 0x00};
+  broker(pingresp, sizeof pingresp);
+
+  reset_capture();
+  f.close_on_event = MQTT_CORE_MESSAGE;
+  broker(in_qos0, sizeof in_qos0);
+  settle();
+  static const uint8_t disconnect[] = {0xe0, 0x00};
+  check(sent_is(disconnect, sizeof disconnect), "close() from a message callback sends DISCONNECT");
+  check(log_is("message a/x 2:hi q0 r0 d0\nclose() -> 0\noffline\nclose\n"),
+        "then offline and the transport closes after the flush");
+  check(!mqtt_core_active(f.core), "no session after close");
+  check(mqtt_core_publish(f.core, "t", 1, (const uint8_t *)"x", 1, 1, 0, 1) == MQTT_CORE_ENOTCONN,
+        "publish without a session: ENOTCONN");
+  mqtt_core_free(f.core);
+  f.core = NULL;
+}
+
+static void test_slices_and_overflow(void)
+{
+  reset_capture();
+  make("c2", 1, 0, 16);
+  mqtt_core_connect(f.core, "h", 1, 0, 0);
+  open_and_connack(CONNACK);
+  reset_capture();
+  /* 60 small messages in one read: more than one slice's worth, delivered in order */
+  uint8_t many[60 * 8];
+  for (int i = 0; i < 60; i++) {
+    uint8_t m[8] = {0x30, 0x06, 0, 1, 'z', 'm', (uint8_t)('0' + i / 10), (uint8_t)('0' + i % 10)};
+    memcpy(many + i * 8, m, 8);
+  }
+  broker(many, sizeof many);
+  int in_order = 1;
+  const char *at = f.log;
+  for (int i = 0; i < 60 && in_order; i++) {
+    char line[40];
+    snprintf(line, sizeof line, "message z 3:m%d%d q0 r0 d0\n", i / 10, i % 10);
+    in_order = strncmp(at, line, strlen(line)) == 0;
+    at += strlen(line);
+  }
+  check(in_order && *at == 0, "60 messages from one read, in order");
+  if (!(in_order && *at == 0)) printf("# log: %.300s\n", f.log);
+
+  reset_capture();
+  uint8_t big[4 + 1 + 300];
+  big[0] = 0x30;
+  big[1] = 0x80 | ((3 + 300) & 0x7f);
+  memmove(big + 3, big + 2, 0);
+  uint8_t packet[3 + 3 + 300];
+  packet[0] = 0x30;
+  packet[1] = 0x80 | ((3 + 300) & 0x7f);
+  packet[2] = (3 + 300) >> 7;
+  packet[3] = 0;
+  packet[4] = 1;
+  packet[5] = 'v';
+  for (int i = 0; i < 300; i++) packet[6 + i] = (uint8_t)('a' + i % 26);
+  broker(packet, sizeof packet);
+  check(log_is("overflow v 16:abcdefghijklmnop q0 r0 d0\n"),
+        "a 300-byte payload over max_message_length 16: overflow with the first 16 bytes");
+  mqtt_core_free(f.core);
+  f.core = NULL;
+
+  /* a message split across slices and reads, within max_message_length */
+  reset_capture();
+  make("c3", 1, 0, 1000);
+  mqtt_core_connect(f.core, "h", 1, 0, 0);
+  open_and_connack(CONNACK);
+  reset_capture();
+  packet[0] = 0x30;
+  for (int i = 0; i < 300; i++) packet[6 + i] = (uint8_t)('A' + i % 26);
+  mqtt_core_transport_received(f.core, packet, 100);
+  check(f.log_len == 0, "nothing delivered before the last piece");
+  mqtt_core_transport_received(f.core, packet + 100, sizeof packet - 100);
+  check(strncmp(f.log, "message v 300:ABCDEFGHIJ", 24) == 0, "300 bytes over two reads and three slices");
+  mqtt_core_free(f.core);
+  f.core = NULL;
+}
+
+static void test_reconnect(void)
+{
+  reset_capture();
+  make("c4", 0, 60, 0);
+  mqtt_core_connect(f.core, "broker", 1883, 0, 1);
+  open_and_connack(CONNACK);
+  reset_capture();
+  mqtt_core_publish(f.core, "q", 1, (const uint8_t *)"held", 4, 1, 0, 21);
+  settle();
+  reset_capture();
+  mqtt_core_transport_closed(f.core);   /* the broker drops us, the PUBLISH unacknowledged */
+  settle();
+  check(log_is("offline\n"), "broker drop: offline");
+  check(f.timer_at > 0, "a reconnect is scheduled");
+  advance(2000);
+  check(f.opens == 1 + 1 || strstr(f.log, "open broker:1883") != NULL, "reopened after the backoff");
+  mqtt_core_transport_opened(f.core);
+  settle();
+  reset_capture();
+  broker(CONNACK_SP, 4);
+  static const uint8_t resent[] = {0x3a, 0x09, 0, 1, 'q', 0, 1, 'h', 'e', 'l', 'd'};
+  check(sent_is(resent, sizeof resent), "session present: the PUBLISH is resent with DUP");
+  check(log_is("connect sp=1\n"), "connect with session present");
+  static const uint8_t puback[] = {0x40, 0x02, 0, 1};
+  reset_capture();
+  broker(puback, sizeof puback);
+  check(log_is("puback 21\n"), "and completes");
+
+  /* refused transport while reconnecting, then a free from the offline callback */
+  reset_capture();
+  f.free_on_event = MQTT_CORE_OFFLINE;
+  mqtt_core_transport_closed(f.core);
+  settle();
+  check(f.core == NULL && strstr(f.log, "freed") != NULL, "free from inside the offline callback");
+}
+
+static void test_publish_from_callback(void)
+{
+  reset_capture();
+  make("c5", 1, 0, 0);
+  mqtt_core_connect(f.core, "h", 1, 0, 0);
+  open_and_connack(CONNACK);
+  reset_capture();
+  f.publish_on_message = 1;
+  static const uint8_t in[] = {0x30, 0x07, 0, 3, 'a', '/', 'x', 'h', 'i'};
+  broker(in, sizeof in);
+  static const uint8_t echo[] = {0x32, 0x0a, 0, 4, 'e', 'c', 'h', 'o', 0, 1, 'h', 'i'};
+  check(f.last_publish_result == MQTT_CORE_OK && sent_is(echo, sizeof echo), "publish from inside a message callback");
+
+  /* output full: publish says EFULL while the transport does not take more */
+  reset_capture();
+  f.hold_sent = 1;
+  static uint8_t payload[600];
+  memset(payload, 'x', sizeof payload);
+  int results[8];
+  for (int i = 0; i < 8; i++) results[i] = mqtt_core_publish(f.core, "t", 1, payload, sizeof payload, 0, 0, 100 + i);
+  check(results[0] == MQTT_CORE_OK && results[1] == MQTT_CORE_OK && results[2] == MQTT_CORE_OK
+        && results[3] == MQTT_CORE_EFULL, "publish returns EFULL once more than the output buffer waits");
+  f.hold_sent = 0;
+  settle();
+  check(strstr(f.log, "puback 100\npuback 101\npuback 102\n") != NULL, "the three taken are sent and acknowledged");
+  check(mqtt_core_publish(f.core, "t", 1, payload, sizeof payload, 0, 0, 200) == MQTT_CORE_OK, "and publish works again");
+
+  /* bad arguments say what was wrong */
+  check(mqtt_core_publish(f.core, "a/+", 3, payload, 1, 0, 0, 1) == MQTT_CORE_EINVAL
+        && strstr(mqtt_core_last_error(f.core), "wildcard") != NULL, "a topic with a wildcard is refused with the engine's text");
+  printf("# %s\n", mqtt_core_last_error(f.core));
+  mqtt_core_filter none = {"", 0, 0};
+  check(mqtt_core_subscribe(f.core, &none, 1, 1) == MQTT_CORE_EINVAL, "an empty filter is refused");
+  printf("# %s\n", mqtt_core_last_error(f.core));
+  settle();
+
+  /* protocol error from the broker: error text, then offline */
+  reset_capture();
+  static const uint8_t broken[] = {0x30, 0x05, 0, 3, 'a', '+', 'b'};
+  broker(broken, sizeof broken);
+  check(strncmp(f.log, "error ", 6) == 0 && strstr(f.log, "offline\n") != NULL, "broker breaks the protocol: error, offline");
+  printf("# %s", f.log);
+  mqtt_core_free(f.core);
+  f.core = NULL;
+}
+
+static void test_cycles(void)
+{
+  size_t start = live_bytes, start_blocks = live_blocks;
+  for (int i = 0; i < 1000; i++) {
+    make("cycle", 1, 10, 0);
+    mqtt_core_will will = {"w", 1, (const uint8_t *)"gone", 4, 1, 0};
+    mqtt_core_set_will(f.core, &will);
+    mqtt_core_connect(f.core, "h", 1, 0, i & 1);
+    open_and_connack(CONNACK);
+    mqtt_core_filter filter = {"x/#", 3, 1};
+    mqtt_core_subscribe(f.core, &filter, 1, 1);
+    mqtt_core_publish(f.core, "t", 1, (const uint8_t *)"p", 1, 1, 0, 2);
+    if (i % 3 == 0) f.hold_sent = 1;   /* some close with sends still waiting */
+    mqtt_core_close(f.core);
+    f.hold_sent = 0;
+    settle();
+    mqtt_core_free(f.core);
+    f.core = NULL;
+  }
+  printf("# heap after 1000 cycles: %zu bytes in %zu blocks (start %zu in %zu), peak %zu\n", live_bytes,
+         live_blocks, start, start_blocks, peak_bytes);
+  check(live_bytes == start && live_blocks == start_blocks, "1000 connect/close cycles leave the heap where it started");
+}
+
+int main(void)
+{
+  test_session();
+  test_slices_and_overflow();
+  test_reconnect();
+  test_publish_from_callback();
+  test_cycles();
+  printf("%s\n", failures ? "FAILED" : "PASSED");
+  return failures ? 1 : 0;
+}

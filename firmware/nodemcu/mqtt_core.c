@@ -1,0 +1,1092 @@
+/* mqtt_core — one MQTT client over the engine, without Lua or espconn (mqtt_core.h).
+ *
+ * Three buffers, allocated with the core and never grown:
+ *   out    bytes for the transport, as records: the engine's own bytes (copied) and at most one
+ *          blob range (referenced: payloads are never copied). One platform send at a time.
+ *   queue  what the engine reported during a call, as records in order: events, and inbound
+ *          messages assembled in place. Delivered after the call returns, never inside it.
+ *   blobs  one MQTT_MALLOC block per publish (topic + payload), per string, per (un)subscribe.
+ * Callbacks may call back into the core (publish, close, even free): every loop re-checks. */
+#include "mqtt_core.h"
+
+#include <string.h>
+
+#include "mqtt_alloc.h"
+#include "mqtt_engine.h"
+#include "mqtt_limits.h"
+
+/* --- blobs ---------------------------------------------------------------------------------- */
+
+/* Bytes the engine names by handle. A request's filters share one block: handles
+ * [handle, handle + parts), part i at part_at[i]. Freed when neither the engine, the core, nor
+ * a pending send holds it. */
+typedef struct blob {
+  struct blob *next;
+  int32_t handle;
+  uint16_t parts;
+  uint8_t engine_owned;
+  uint8_t core_owned;
+  uint32_t refs;   /* out records that will send from it */
+  uint32_t len;
+  uint32_t part_at[1];
+} blob;
+
+static uint8_t *blob_bytes(blob *b) { return (uint8_t *)&b->part_at[b->parts]; }
+
+/* --- records in out and queue (headers copied in and out with memcpy: no alignment needs) --- */
+
+/* out: [own_len u16][flags u8][pad] own bytes, padded to 4, then if OUT_BLOB: a blob_ref. */
+enum { OUT_BLOB = 1, OUT_SEALED = 2 };
+typedef struct { uint16_t own_len; uint8_t flags; uint8_t pad; } out_head;
+typedef struct { blob *b; uint32_t offset; uint32_t len; } blob_ref;
+
+/* queue: a head, then topic + data (messages) or codes (suback); no padding (heads are copied). */
+enum {
+  Q_OPEN = 100,    /* open a transport (the engine's event 1) */
+  Q_CLOSE,         /* close it (event 2) */
+  Q_DEAD           /* a message cut off: skipped */
+};
+enum { MSG_DONE = 0x80 };   /* a message record whose last piece arrived */
+typedef struct {
+  uint8_t type;     /* mqtt_core_event_type or Q_* */
+  uint8_t flags;    /* messages: the engine's flags | MSG_DONE */
+  uint16_t topic_len;
+  int32_t value;    /* reason, token, session present, error code */
+  uint32_t len;     /* data bytes, or suback codes */
+} queue_head;
+
+#define ALIGN4(n) (((n) + 3u) & ~(size_t)3u)
+enum { NO_PARTIAL = -1 };
+
+/* Bound of the queue: one message assembled across slices (head, longest topic, max length),
+ * the messages wholly inside one slice (each record at most twice its packet's bytes), and the
+ * events of one call (drops of every held publish, acks, state changes, suback codes). */
+static size_t queue_capacity(uint32_t max_message_length)
+{
+  return sizeof(queue_head) + MQTT_MAX_TOPIC_IN + max_message_length
+         + 2 * MQTT_RECEIVE_SLICE_BYTES
+         + sizeof(queue_head) * (MQTT_MAX_PENDING_EVENTS + MQTT_MAX_QUEUED_MESSAGES)
+         + MQTT_MAX_FILTERS;
+}
+
+enum { LINK_NONE, LINK_OPENING, LINK_OPEN };
+enum { ERROR_TEXT_BYTES = 96 };
+
+struct mqtt_core {
+  mqtt_engine *engine;
+  mqtt_core_platform platform;
+  mqtt_core_event_fn on_event;
+  void *user;
+  size_t heap;                 /* bytes this core holds (mqtt_core_heap_bytes) */
+
+  /* session settings */
+  blob *strings[5];            /* client id, username, password, will topic, will message */
+  uint8_t given;               /* strings handed to the engine (bit per kind) */
+  uint8_t has_will, will_qos, will_retain;
+  uint16_t keepalive;
+  uint8_t clean_session, auto_reconnect, secure;
+  uint32_t seed;
+  char *host;
+  uint16_t port;
+
+  blob *blobs;
+  int32_t next_handle;
+
+  /* transport */
+  uint8_t link;
+  uint8_t ignore_link;         /* the engine asked to close it: report nothing more */
+  uint8_t close_when_flushed;
+  uint8_t send_broken;         /* the platform refused a send: wait for closed */
+  uint8_t in_flight;           /* a platform send not yet reported sent */
+  uint8_t out_phase;           /* head record: 0 own bytes next, 1 its blob range next */
+  uint8_t out_overflow;        /* a send did not fit: the connection is dropped after the call */
+  uint8_t *out;
+  size_t out_read, out_len;
+  long out_tail;               /* offset of the last record (-1: none) */
+  size_t pending_bytes;        /* own + blob bytes not yet reported sent */
+
+  /* events and messages */
+  uint8_t *queue;
+  size_t queue_len, queue_cap;
+  long partial;                /* the message record still receiving pieces */
+  uint32_t max_message_length;
+  uint32_t lost;               /* records that did not fit (never expected) */
+
+  /* re-entrancy */
+  uint8_t depth;               /* core frames on the C stack */
+  uint8_t draining;
+  uint8_t doomed;              /* freed from inside a callback: free when the stack unwinds */
+  uint8_t dead;                /* the engine trapped */
+  uint8_t timer_dirty;
+  uint8_t posted;
+  uint8_t connected;
+  char error[ERROR_TEXT_BYTES];
+};
+
+static void *core_alloc(mqtt_core *c, size_t size)
+{
+  size_t *block = MQTT_MALLOC(sizeof(size_t) + size);
+  if (!block) return NULL;
+  *block = size;
+  c->heap += sizeof(size_t) + size;
+  return block + 1;
+}
+
+static void core_free(mqtt_core *c, void *p)
+{
+  if (!p) return;
+  size_t *block = (size_t *)p - 1;
+  c->heap -= sizeof(size_t) + *block;
+  MQTT_FREE(block);
+}
+
+/* --- blobs ---------------------------------------------------------------------------------- */
+
+static blob *blob_new(mqtt_core *c, uint16_t parts, uint32_t len)
+{
+  blob *b = core_alloc(c, sizeof(blob) + sizeof(uint32_t) * (parts - 1u) + len);
+  if (!b) return NULL;
+  memset(b, 0, sizeof *b);
+  b->parts = parts;
+  b->len = len;
+  if (c->next_handle <= 0 || c->next_handle > 0x7fff0000 - (int32_t)parts) c->next_handle = 1;
+  b->handle = c->next_handle;
+  c->next_handle += parts;
+  b->next = c->blobs;
+  c->blobs = b;
+  return b;
+}
+
+static void blob_maybe_free(mqtt_core *c, blob *b)
+{
+  if (!b || b->engine_owned || b->core_owned || b->refs) return;
+  for (blob **p = &c->blobs; *p; p = &(*p)->next) {
+    if (*p == b) {
+      *p = b->next;
+      core_free(c, b);
+      return;
+    }
+  }
+}
+
+/* The blob holding `handle` and where that part starts in it. */
+static blob *blob_find(mqtt_core *c, int32_t handle, uint32_t *part_start, uint32_t *part_len)
+{
+  for (blob *b = c->blobs; b; b = b->next) {
+    if (handle >= b->handle && handle - b->handle < (int32_t)b->parts) {
+      uint32_t i = (uint32_t)(handle - b->handle);
+      uint32_t start = b->parts > 1 ? b->part_at[i] : 0;
+      uint32_t end = b->parts > 1 && i + 1 < b->parts ? b->part_at[i + 1] : b->len;
+      *part_start = start;
+      *part_len = end - start;
+      return b;
+    }
+  }
+  return NULL;
+}
+
+static blob *string_blob(mqtt_core *c, const void *bytes, size_t len)
+{
+  blob *b = blob_new(c, 1, (uint32_t)len);
+  if (b && len) memcpy(blob_bytes(b), bytes, len);
+  if (b) b->core_owned = 1;
+  return b;
+}
+
+/* --- the transport: out records, one platform send at a time ------------------------------ */
+
+static void out_reset(mqtt_core *c)
+{
+  /* drop what was waiting (the transport is gone): give back the blob references */
+  size_t at = c->out_read;
+  while (at < c->out_len) {
+    out_head h;
+    memcpy(&h, c->out + at, sizeof h);
+    size_t next = at + sizeof h + ALIGN4(h.own_len);
+    if (h.flags & OUT_BLOB) {
+      blob_ref ref;
+      memcpy(&ref, c->out + next, sizeof ref);
+      next += sizeof ref;
+      ref.b->refs--;
+      blob_maybe_free(c, ref.b);
+    }
+    at = next;
+  }
+  c->out_read = c->out_len = 0;
+  c->out_tail = -1;
+  c->out_phase = 0;
+  c->in_flight = 0;
+  c->pending_bytes = 0;
+}
+
+static void link_close(mqtt_core *c)
+{
+  if (c->link != LINK_NONE) {
+    c->link = LINK_NONE;
+    c->platform.close(c->user);
+  }
+  c->close_when_flushed = 0;
+  c->send_broken = 0;
+  out_reset(c);
+}
+
+/* Room for `need` more bytes at the end, moving what waits to the front if that makes room. */
+static int out_room(mqtt_core *c, size_t need)
+{
+  if (c->out_len + need <= MQTT_OUT_BUFFER_BYTES) return 1;
+  if (c->out_read == 0) return 0;
+  size_t keep = c->out_len - c->out_read;
+  if (keep + need > MQTT_OUT_BUFFER_BYTES) return 0;
+  memmove(c->out, c->out + c->out_read, keep);
+  if (c->out_tail >= 0) c->out_tail -= (long)c->out_read;
+  c->out_len = keep;
+  c->out_read = 0;
+  return 1;
+}
+
+/* The tail record if own bytes may still be added to it. */
+static out_head *open_tail(mqtt_core *c, out_head *h)
+{
+  if (c->out_tail < 0) return NULL;
+  memcpy(h, c->out + c->out_tail, sizeof *h);
+  return h->flags & (OUT_BLOB | OUT_SEALED) ? NULL : h;
+}
+
+static void out_own(mqtt_core *c, const uint8_t *bytes, size_t len)
+{
+  out_head h;
+  if (open_tail(c, &h) && h.own_len + len <= 0xffff && out_room(c, len)) {
+    memcpy(c->out + c->out_len, bytes, len);
+    c->out_len += len;
+    h.own_len = (uint16_t)(h.own_len + len);
+    memcpy(c->out + c->out_tail, &h, sizeof h);
+  } else {
+    c->out_len = ALIGN4(c->out_len);
+    if (len > 0xffff || !out_room(c, sizeof h + len)) {
+      c->out_overflow = 1;
+      return;
+    }
+    h = (out_head){(uint16_t)len, 0, 0};
+    c->out_tail = (long)c->out_len;
+    memcpy(c->out + c->out_len, &h, sizeof h);
+    memcpy(c->out + c->out_len + sizeof h, bytes, len);
+    c->out_len += sizeof h + len;
+  }
+  c->pending_bytes += len;
+}
+
+static void out_blob(mqtt_core *c, blob *b, uint32_t offset, uint32_t len)
+{
+  out_head h;
+  if (!open_tail(c, &h)) {
+    c->out_len = ALIGN4(c->out_len);
+    if (!out_room(c, sizeof h)) {
+      c->out_overflow = 1;
+      return;
+    }
+    h = (out_head){0, 0, 0};
+    c->out_tail = (long)c->out_len;
+    c->out_len += sizeof h;
+  }
+  size_t at = ALIGN4(c->out_len);
+  if (!out_room(c, at - c->out_len + sizeof(blob_ref))) {
+    c->out_overflow = 1;
+    return;
+  }
+  at = ALIGN4(c->out_len);   /* out_room may have moved the records */
+  blob_ref ref = {b, offset, len};
+  memcpy(c->out + at, &ref, sizeof ref);
+  c->out_len = at + sizeof ref;
+  h.flags |= OUT_BLOB;
+  memcpy(c->out + c->out_tail, &h, sizeof h);
+  b->refs++;
+  c->pending_bytes += len;
+}
+
+/* As the Node client: publish and (un)subscribe are refused while the transport has more than
+ * its buffer waiting, or while the records of one more request might not fit. */
+enum { OUT_RESERVE = 128 };
+static int out_full(const mqtt_core *c)
+{
+  return c->pending_bytes > MQTT_OUT_BUFFER_BYTES
+         || c->out_len - c->out_read + OUT_RESERVE > MQTT_OUT_BUFFER_BYTES;
+}
+
+/* The head record's part went out: step to the next part. */
+static void out_advance(mqtt_core *c)
+{
+  out_head h;
+  memcpy(&h, c->out + c->out_read, sizeof h);
+  size_t own_at = c->out_read + sizeof h;
+  if (c->out_phase == 0) {
+    c->pending_bytes -= h.own_len;
+    if (h.flags & OUT_BLOB) c->out_phase = 1;
+    else c->out_read = own_at + ALIGN4(h.own_len);
+  } else {
+    blob_ref ref;
+    memcpy(&ref, c->out + own_at + ALIGN4(h.own_len), sizeof ref);
+    c->pending_bytes -= ref.len;
+    c->out_read = own_at + ALIGN4(h.own_len) + sizeof ref;
+    c->out_phase = 0;
+    ref.b->refs--;
+    blob_maybe_free(c, ref.b);
+  }
+  if (c->out_read >= c->out_len) {
+    c->out_read = c->out_len = 0;
+    c->out_tail = -1;
+  }
+}
+
+/* Start the next platform send, if none is running. */
+static void out_pump(mqtt_core *c)
+{
+  while (!c->in_flight && !c->send_broken && c->link == LINK_OPEN && c->out_read < c->out_len) {
+    out_head h;
+    memcpy(&h, c->out + c->out_read, sizeof h);
+    size_t own_at = c->out_read + sizeof h;
+    const uint8_t *bytes;
+    size_t len;
+    if (c->out_phase == 0) {
+      h.flags |= OUT_SEALED;   /* nothing more may join bytes already on their way */
+      memcpy(c->out + c->out_read, &h, sizeof h);
+      bytes = c->out + own_at;
+      len = h.own_len;
+    } else {
+      blob_ref ref;
+      memcpy(&ref, c->out + own_at + ALIGN4(h.own_len), sizeof ref);
+      bytes = blob_bytes(ref.b) + ref.offset;
+      len = ref.len;
+    }
+    if (len == 0) {   /* an empty part: step over it */
+      out_advance(c);
+      continue;
+    }
+    if (c->platform.send(c->user, bytes, len) != 0) {
+      c->send_broken = 1;
+      return;
+    }
+    c->in_flight = 1;
+  }
+  if (c->close_when_flushed && c->out_read >= c->out_len) link_close(c);
+}
+
+/* --- the queue ------------------------------------------------------------------------------ */
+
+static size_t record_size(const queue_head *h)
+{
+  size_t body = h->type == MQTT_CORE_MESSAGE || h->type == MQTT_CORE_OVERFLOW || h->type == Q_DEAD
+                    ? (size_t)h->topic_len + h->len
+                    : h->type == MQTT_CORE_SUBACK ? h->len : 0;
+  return sizeof *h + body;
+}
+
+static void queue_event(mqtt_core *c, int type, int32_t value, const uint8_t *codes, uint32_t count)
+{
+  size_t size = sizeof(queue_head) + count;
+  if (c->queue_len + size > c->queue_cap) {
+    c->lost++;
+    return;
+  }
+  queue_head h = {(uint8_t)type, 0, 0, value, count};
+  memcpy(c->queue + c->queue_len, &h, sizeof h);
+  if (count) memcpy(c->queue + c->queue_len + sizeof h, codes, count);
+  c->queue_len += size;
+}
+
+/* --- engine callbacks (inside an engine call: record, never act) ---------------------------- */
+
+static void on_send(void *user, const uint8_t *bytes, size_t len)
+{
+  mqtt_core *c = user;
+  out_own(c, bytes, len);
+}
+
+static int on_send_blob(void *user, int32_t handle, uint32_t offset, uint32_t len)
+{
+  mqtt_core *c = user;
+  uint32_t start, part_len;
+  blob *b = blob_find(c, handle, &start, &part_len);
+  if (!b || offset > part_len || len > part_len - offset) return -1;
+  out_blob(c, b, start + offset, len);
+  return 0;
+}
+
+static const uint8_t *on_blob(void *user, int32_t handle, uint32_t offset, uint32_t len)
+{
+  mqtt_core *c = user;
+  uint32_t start, part_len;
+  blob *b = blob_find(c, handle, &start, &part_len);
+  if (!b || offset > part_len || len > part_len - offset) return NULL;
+  return blob_bytes(b) + start + offset;
+}
+
+static void engine_released(mqtt_core *c, int32_t handle)
+{
+  uint32_t start, len;
+  blob *b = blob_find(c, handle, &start, &len);
+  if (!b) return;
+  b->engine_owned = 0;
+  blob_maybe_free(c, b);
+}
+
+static void on_release(void *user, int32_t handle)
+{
+  engine_released(user, handle);
+}
+
+static void on_engine_event(void *user, int kind, int32_t a, int32_t b, int32_t count,
+                            const uint8_t *codes)
+{
+  mqtt_core *c = user;
+  switch (kind) {
+    case MQTT_ENGINE_EV_OPEN: queue_event(c, Q_OPEN, 0, NULL, 0); break;
+    case MQTT_ENGINE_EV_CLOSE:
+      c->ignore_link = 1;   /* from now on the engine has moved on: no reports about this link */
+      queue_event(c, Q_CLOSE, 0, NULL, 0);
+      break;
+    case MQTT_ENGINE_EV_CONNECT: queue_event(c, MQTT_CORE_CONNECT, a, NULL, 0); break;
+    case MQTT_ENGINE_EV_CONNFAIL: queue_event(c, MQTT_CORE_CONNFAIL, a, NULL, 0); break;
+    case MQTT_ENGINE_EV_OFFLINE: queue_event(c, MQTT_CORE_OFFLINE, 0, NULL, 0); break;
+    case MQTT_ENGINE_EV_PUBACK:
+      engine_released(c, b);
+      queue_event(c, MQTT_CORE_PUBACK, a, NULL, 0);
+      break;
+    case MQTT_ENGINE_EV_SUBACK:
+      queue_event(c, MQTT_CORE_SUBACK, a, codes, count > (int32_t)MQTT_MAX_FILTERS ? MQTT_MAX_FILTERS : (uint32_t)count);
+      break;
+    case MQTT_ENGINE_EV_UNSUBACK: queue_event(c, MQTT_CORE_UNSUBACK, a, NULL, 0); break;
+    case MQTT_ENGINE_EV_DROPPED:
+      engine_released(c, b);
+      queue_event(c, MQTT_CORE_DROPPED, a, NULL, 0);
+      break;
+    case MQTT_ENGINE_EV_PROTOCOL_ERROR: queue_event(c, MQTT_CORE_PROTOCOL_ERROR, a, NULL, 0); break;
+    default: break;
+  }
+}
+
+/* Pieces are assembled in place in the queue; a first piece while another message is
+ * unfinished means the connection dropped mid-message: that one is cut. */
+static void on_message(void *user, const uint8_t *topic, size_t topic_len, const uint8_t *data,
+                       size_t len, uint32_t total, int flags)
+{
+  (void)total;
+  mqtt_core *c = user;
+  queue_head h;
+  if (flags & MQTT_ENGINE_MSG_FIRST) {
+    if (c->partial != NO_PARTIAL) {
+      memcpy(&h, c->queue + c->partial, sizeof h);
+      if ((size_t)c->partial + sizeof h + h.topic_len + h.len == c->queue_len) {
+        c->queue_len = (size_t)c->partial;   /* at the tail: just forget it */
+      } else {
+        h.type = Q_DEAD;
+        memcpy(c->queue + c->partial, &h, sizeof h);
+      }
+      c->partial = NO_PARTIAL;
+    }
+    if (topic_len > MQTT_MAX_TOPIC_IN || c->queue_len + sizeof h + topic_len > c->queue_cap) {
+      c->lost++;
+      return;
+    }
+    h = (queue_head){MQTT_CORE_MESSAGE, (uint8_t)(flags & 0x7f), (uint16_t)topic_len, 0, 0};
+    c->partial = (long)c->queue_len;
+    memcpy(c->queue + c->queue_len + sizeof h, topic, topic_len);
+    c->queue_len += sizeof h + topic_len;
+  } else {
+    if (c->partial == NO_PARTIAL) return;
+    memcpy(&h, c->queue + c->partial, sizeof h);
+    if ((size_t)c->partial + sizeof h + h.topic_len + h.len != c->queue_len) {
+      /* something was queued after it: it cannot grow in place */
+      h.type = Q_DEAD;
+      memcpy(c->queue + c->partial, &h, sizeof h);
+      c->partial = NO_PARTIAL;
+      c->lost++;
+      return;
+    }
+  }
+  size_t room = c->max_message_length - h.len;
+  if (len > room) len = room;
+  if (c->queue_len + len > c->queue_cap) {
+    h.type = Q_DEAD;
+    memcpy(c->queue + c->partial, &h, sizeof h);
+    c->partial = NO_PARTIAL;
+    c->lost++;
+    return;
+  }
+  memcpy(c->queue + c->queue_len, data, len);
+  c->queue_len += len;
+  h.len += (uint32_t)len;
+  if (flags & MQTT_ENGINE_MSG_LAST) {
+    h.flags = (uint8_t)((h.flags & ~MQTT_ENGINE_MSG_LAST) | (flags & 0x7f) | MSG_DONE);
+    if (flags & MQTT_ENGINE_MSG_OVERFLOW) h.type = MQTT_CORE_OVERFLOW;
+    memcpy(c->queue + c->partial, &h, sizeof h);
+    c->partial = NO_PARTIAL;
+  } else {
+    memcpy(c->queue + c->partial, &h, sizeof h);
+  }
+}
+
+static const mqtt_engine_host engine_host = {
+  on_send, on_blob, on_release, on_engine_event, on_message, on_send_blob,
+};
+
+/* --- after each engine call ----------------------------------------------------------------- */
+
+static uint32_t now(mqtt_core *c) { return c->platform.now_ms(c->user); }
+
+static void set_error(mqtt_core *c, int32_t code)
+{
+  mqtt_engine_error_text(c->engine, code, c->error, sizeof c->error);
+}
+
+/* Every engine call's result goes through here: a trap ends the client's use of the engine. */
+static int32_t checked(mqtt_core *c, int32_t r)
+{
+  c->timer_dirty = 1;
+  if (c->out_overflow) {
+    /* bytes were lost: the stream is broken, so the connection goes and the engine resends */
+    c->out_overflow = 0;
+    if (c->link != LINK_NONE && !c->ignore_link) {
+      link_close(c);
+      int32_t t = mqtt_engine_closed(c->engine, now(c));
+      if (t == MQTT_ENGINE_ETRAP) r = t;
+    }
+  }
+  if (r == MQTT_ENGINE_ETRAP && !c->dead) {
+    c->dead = 1;
+    set_error(c, r);
+    link_close(c);
+    c->platform.arm_timer(c->user, -1);
+    queue_event(c, MQTT_CORE_PROTOCOL_ERROR, MQTT_ENGINE_ETRAP, NULL, 0);
+    if (c->connected) queue_event(c, MQTT_CORE_OFFLINE, 0, NULL, 0);
+  }
+  out_pump(c);
+  return r;
+}
+
+static void deliver(mqtt_core *c, const queue_head *h, const uint8_t *body)
+{
+  mqtt_core_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = (mqtt_core_event_type)h->type;
+  switch (h->type) {
+    case Q_OPEN:
+      link_close(c);
+      c->ignore_link = 0;
+      c->link = LINK_OPENING;
+      c->platform.open(c->user, c->host, c->port, c->secure);
+      return;
+    case Q_CLOSE:
+      c->connected = 0;
+      if (c->link == LINK_OPEN && !c->send_broken && c->out_read < c->out_len) c->close_when_flushed = 1;
+      else link_close(c);
+      return;
+    case MQTT_CORE_CONNECT:
+      c->connected = 1;
+      ev.session_present = h->value != 0;
+      break;
+    case MQTT_CORE_CONNFAIL: ev.reason = h->value; break;
+    case MQTT_CORE_OFFLINE: c->connected = 0; break;
+    case MQTT_CORE_MESSAGE:
+    case MQTT_CORE_OVERFLOW:
+      ev.topic = (const char *)body;
+      ev.topic_len = h->topic_len;
+      ev.data = body + h->topic_len;
+      ev.data_len = h->len;
+      ev.qos = (h->flags >> MQTT_ENGINE_MSG_QOS_SHIFT) & 3;
+      ev.retain = (h->flags & MQTT_ENGINE_MSG_RETAIN) != 0;
+      ev.dup = (h->flags & MQTT_ENGINE_MSG_DUP) != 0;
+      break;
+    case MQTT_CORE_PUBACK:
+    case MQTT_CORE_UNSUBACK:
+    case MQTT_CORE_DROPPED: ev.token = h->value; break;
+    case MQTT_CORE_SUBACK:
+      ev.token = h->value;
+      ev.codes = body;
+      ev.code_count = h->len;
+      break;
+    case MQTT_CORE_PROTOCOL_ERROR:
+      ev.reason = h->value;
+      if (h->value != MQTT_ENGINE_ETRAP) set_error(c, h->value);
+      ev.text = c->error;
+      break;
+    default: return;
+  }
+  c->on_event(c->user, &ev);
+}
+
+/* Deliver every finished record in order, including those callbacks add; keep the one message
+ * still receiving pieces, moved to the front. */
+static void drain(mqtt_core *c)
+{
+  if (c->draining || c->doomed) return;
+  c->draining = 1;
+  c->posted = 0;
+  for (size_t at = 0; at < c->queue_len && !c->doomed;) {
+    queue_head h;
+    memcpy(&h, c->queue + at, sizeof h);
+    size_t next = at + record_size(&h);
+    if ((long)at != c->partial && h.type != Q_DEAD) deliver(c, &h, c->queue + at + sizeof h);
+    at = next;
+  }
+  if (!c->doomed) {
+    if (c->partial != NO_PARTIAL) {
+      queue_head h;
+      memcpy(&h, c->queue + c->partial, sizeof h);
+      size_t size = record_size(&h);
+      memmove(c->queue, c->queue + c->partial, size);
+      c->partial = 0;
+      c->queue_len = size;
+    } else {
+      c->queue_len = 0;
+    }
+  }
+  c->draining = 0;
+}
+
+static void really_free(mqtt_core *c);
+
+/* Every entry point: enter, work, leave. Leaving the outermost frame re-arms the timer after
+ * engine calls and finishes a free asked for from inside a callback. */
+static void enter(mqtt_core *c) { c->depth++; }
+
+static void leave(mqtt_core *c)
+{
+  if (--c->depth > 0) return;
+  if (c->doomed) {
+    really_free(c);
+    return;
+  }
+  if (c->timer_dirty && !c->dead) {
+    c->timer_dirty = 0;
+    int32_t delay = mqtt_engine_wake_delay(c->engine);
+    c->platform.arm_timer(c->user, delay < 0 ? -1 : delay);
+  }
+}
+
+/* After an API call: what the engine reported is delivered from mqtt_core_service (or by the
+ * drain already running, when the call came from a callback). */
+static void post(mqtt_core *c)
+{
+  if (c->draining || c->posted || c->queue_len == 0 || c->doomed) return;
+  if (c->partial == 0) {   /* only a message still receiving pieces: nothing to deliver */
+    queue_head h;
+    memcpy(&h, c->queue, sizeof h);
+    if (record_size(&h) == c->queue_len) return;
+  }
+  c->posted = 1;
+  c->platform.post(c->user);
+}
+
+/* --- public --------------------------------------------------------------------------------- */
+
+mqtt_core *mqtt_core_new(const mqtt_core_config *config, const mqtt_core_platform *platform,
+                         mqtt_core_event_fn on_event, void *user, int *error)
+{
+  int ignored;
+  if (!error) error = &ignored;
+  *error = MQTT_CORE_EINVAL;
+  if (!config || !platform || !on_event || (!config->client_id && config->client_id_len)) return NULL;
+  uint32_t max_len = config->max_message_length ? config->max_message_length : MQTT_DEFAULT_MAX_MESSAGE_LENGTH;
+  if (max_len > MQTT_MAX_MESSAGE_LENGTH_LIMIT || config->client_id_len > MQTT_MAX_STRING
+      || config->username_len > MQTT_MAX_STRING || config->password_len > MQTT_MAX_STRING) {
+    return NULL;
+  }
+  *error = MQTT_CORE_ENOMEM;
+  mqtt_core *c = MQTT_MALLOC(sizeof *c);
+  if (!c) return NULL;
+  memset(c, 0, sizeof *c);
+  c->heap = sizeof *c;
+  c->platform = *platform;
+  c->on_event = on_event;
+  c->user = user;
+  c->partial = NO_PARTIAL;
+  c->out_tail = -1;
+  c->max_message_length = max_len;
+  c->keepalive = config->keepalive_s;
+  c->clean_session = config->clean_session != 0;
+  c->seed = config->random_seed;
+  c->queue_cap = queue_capacity(max_len);
+  c->out = core_alloc(c, MQTT_OUT_BUFFER_BYTES);
+  c->queue = core_alloc(c, c->queue_cap);
+  c->strings[MQTT_ENGINE_CLIENT_ID] = string_blob(c, config->client_id, config->client_id_len);
+  if (config->username) c->strings[MQTT_ENGINE_USERNAME] = string_blob(c, config->username, config->username_len);
+  if (config->password) c->strings[MQTT_ENGINE_PASSWORD] = string_blob(c, config->password, config->password_len);
+  int engine_error = 0;
+  if (c->out && c->queue && c->strings[0] && (!config->username || c->strings[1])
+      && (!config->password || c->strings[2])) {
+    c->engine = mqtt_engine_new(&engine_host, c, &engine_error);
+  }
+  if (c->engine) {
+    c->heap += mqtt_engine_footprint();
+    int32_t cap = mqtt_engine_configure(c->engine, max_len, MQTT_MAX_QUEUED_MESSAGES, MQTT_MAX_QUEUED_BYTES);
+    if (cap > 0) {
+      *error = MQTT_CORE_OK;
+      return c;
+    }
+    engine_error = MQTT_ENGINE_ETRAP;
+  }
+  if (engine_error == MQTT_ENGINE_ELOAD || engine_error == MQTT_ENGINE_ETRAP) *error = MQTT_CORE_EENGINE;
+  c->depth = 1;
+  c->doomed = 1;
+  really_free(c);
+  return NULL;
+}
+
+static void really_free(mqtt_core *c)
+{
+  if (c->engine) mqtt_engine_free(c->engine);
+  while (c->blobs) {
+    blob *b = c->blobs;
+    c->blobs = b->next;
+    core_free(c, b);
+  }
+  core_free(c, c->out);
+  core_free(c, c->queue);
+  core_free(c, c->host);
+  MQTT_FREE(c);
+}
+
+void mqtt_core_free(mqtt_core *core)
+{
+  if (!core || core->doomed) return;
+  if (core->link != LINK_NONE) {
+    core->link = LINK_NONE;
+    core->platform.close(core->user);
+  }
+  core->platform.arm_timer(core->user, -1);
+  if (core->depth > 0) {
+    core->doomed = 1;   /* a callback frees its own client: finish when the stack unwinds */
+    return;
+  }
+  really_free(core);
+}
+
+/* Replaces string `kind` (given to the engine at the next connect). */
+static int set_string(mqtt_core *c, int kind, const void *bytes, size_t len)
+{
+  blob *b = string_blob(c, bytes, len);
+  if (!b) return MQTT_CORE_ENOMEM;
+  blob *old = c->strings[kind];
+  if (old) {
+    old->core_owned = 0;
+    blob_maybe_free(c, old);
+  }
+  c->strings[kind] = b;
+  c->given &= (uint8_t)~(1u << kind);
+  return MQTT_CORE_OK;
+}
+
+int mqtt_core_set_will(mqtt_core *core, const mqtt_core_will *will)
+{
+  if (!core || core->doomed) return MQTT_CORE_EINVAL;
+  if (!will || !will->topic || (!will->message && will->message_len) || will->qos < 0 || will->qos > 2
+      || will->topic_len > MQTT_MAX_STRING || will->message_len > MQTT_MAX_STRING) {
+    return MQTT_CORE_EINVAL;
+  }
+  int r = set_string(core, MQTT_ENGINE_WILL_TOPIC, will->topic, will->topic_len);
+  if (r == MQTT_CORE_OK) r = set_string(core, MQTT_ENGINE_WILL_MESSAGE, will->message, will->message_len);
+  if (r != MQTT_CORE_OK) return r;
+  core->has_will = 1;
+  core->will_qos = (uint8_t)will->qos;
+  core->will_retain = will->retain != 0;
+  return MQTT_CORE_OK;
+}
+
+/* The engine's verdict on an API call: its error text for refusals, EENGINE for a trap. */
+static int refused(mqtt_core *c, int32_t r)
+{
+  if (r == MQTT_ENGINE_ETRAP || c->dead) {
+    set_error(c, MQTT_ENGINE_ETRAP);
+    return MQTT_CORE_EENGINE;
+  }
+  if (r == MQTT_ENGINE_EBUSY) return MQTT_CORE_EBUSY;
+  set_error(c, r < 0 ? -r : r);
+  return MQTT_CORE_EINVAL;
+}
+
+/* Hands the strings that changed since the last connect to the engine. */
+static int give_strings(mqtt_core *c)
+{
+  for (int kind = 0; kind < 5; kind++) {
+    blob *b = c->strings[kind];
+    if (!b || (c->given & (1u << kind))) continue;
+    b->engine_owned = 1;
+    int32_t r = checked(c, mqtt_engine_field(c->engine, kind, 0, b->handle, blob_bytes(b), b->len));
+    if (r != 0) {
+      b->engine_owned = 0;
+      return refused(c, r);
+    }
+    c->given |= (uint8_t)(1u << kind);
+  }
+  return MQTT_CORE_OK;
+}
+
+int mqtt_core_connect(mqtt_core *core, const char *host, uint16_t port, int secure, int auto_reconnect)
+{
+  if (!core || core->doomed || !host) return MQTT_CORE_EINVAL;
+  if (core->dead) return MQTT_CORE_EENGINE;
+  enter(core);
+  int result = MQTT_CORE_OK;
+  int32_t r = checked(core, mqtt_engine_active(core->engine));
+  if (r != 0) {
+    result = r == 1 ? MQTT_CORE_EBUSY : refused(core, r);
+    goto out;
+  }
+  size_t host_len = strlen(host);
+  char *copy = core_alloc(core, host_len + 1);
+  if (!copy) {
+    result = MQTT_CORE_ENOMEM;
+    goto out;
+  }
+  memcpy(copy, host, host_len + 1);
+  core_free(core, core->host);
+  core->host = copy;
+  core->port = port ? port : MQTT_DEFAULT_PORT;
+  core->secure = secure != 0;
+  core->auto_reconnect = auto_reconnect != 0;
+  result = give_strings(core);
+  if (result != MQTT_CORE_OK) goto out;
+  uint32_t flags = (core->clean_session ? MQTT_ENGINE_CLEAN_SESSION : 0)
+                   | (core->auto_reconnect ? MQTT_ENGINE_AUTO_RECONNECT : 0)
+                   | (core->strings[MQTT_ENGINE_USERNAME] ? MQTT_ENGINE_HAS_USERNAME : 0)
+                   | (core->strings[MQTT_ENGINE_PASSWORD] ? MQTT_ENGINE_HAS_PASSWORD : 0);
+  if (core->has_will) {
+    flags |= MQTT_ENGINE_WILL | (uint32_t)core->will_qos << MQTT_ENGINE_WILL_QOS_SHIFT
+             | (core->will_retain ? MQTT_ENGINE_WILL_RETAIN : 0);
+  }
+  uint32_t t = now(core);
+  uint32_t seed = core->seed ? core->seed : t ^ (uint32_t)(uintptr_t)core;
+  r = checked(core, mqtt_engine_start(core->engine, core->keepalive, flags, t, seed));
+  if (r != 1) result = r == 0 ? MQTT_CORE_EBUSY : refused(core, r);
+out:
+  post(core);
+  leave(core);
+  return result;
+}
+
+int mqtt_core_publish(mqtt_core *core, const char *topic, size_t topic_len, const uint8_t *payload,
+                      size_t payload_len, int qos, int retain, int32_t token)
+{
+  if (!core || core->doomed || (!topic && topic_len) || (!payload && payload_len) || qos < 0 || qos > 2) {
+    return MQTT_CORE_EINVAL;
+  }
+  if (core->dead) return MQTT_CORE_EENGINE;
+  if (topic_len > MQTT_MAX_STRING || payload_len > 0x0fffffffu - topic_len) {
+    static const char text[] = "topic or payload too long for one MQTT packet";
+    memcpy(core->error, text, sizeof text);
+    return MQTT_CORE_EINVAL;
+  }
+  if (out_full(core)) return MQTT_CORE_EFULL;
+  blob *b = blob_new(core, 1, (uint32_t)(topic_len + payload_len));
+  if (!b) return MQTT_CORE_ENOMEM;
+  if (topic_len) memcpy(blob_bytes(b), topic, topic_len);
+  if (payload_len) memcpy(blob_bytes(b) + topic_len, payload, payload_len);
+  enter(core);
+  b->engine_owned = 1;
+  int32_t r = checked(core, mqtt_engine_publish(core->engine, b->handle, blob_bytes(b), topic_len,
+                                                (uint32_t)payload_len, qos, retain, token, now(core)));
+  int result = MQTT_CORE_OK;
+  if (r != 1) {
+    b->engine_owned = 0;
+    blob_maybe_free(core, b);
+    if (r == 2) queue_event(core, MQTT_CORE_PUBACK, token, NULL, 0);   /* sent and complete */
+    else if (r == 0) result = mqtt_engine_active(core->engine) == 1 ? MQTT_CORE_EFULL : MQTT_CORE_ENOTCONN;
+    else result = refused(core, r);
+  }
+  post(core);
+  leave(core);
+  return result;
+}
+
+static int request(mqtt_core *c, const mqtt_core_filter *filters, size_t count, int32_t token, int sub)
+{
+  if (!c || c->doomed || (!filters && count)) return MQTT_CORE_EINVAL;
+  if (c->dead) return MQTT_CORE_EENGINE;
+  if (count == 0 || count > MQTT_MAX_FILTERS) {
+    static const char text[] = "give 1 to 16 topic filters per call";
+    memcpy(c->error, text, sizeof text);
+    return MQTT_CORE_EINVAL;
+  }
+  size_t total = 0;
+  for (size_t i = 0; i < count; i++) {
+    if ((!filters[i].filter && filters[i].len) || filters[i].len > MQTT_MAX_STRING) return MQTT_CORE_EINVAL;
+    total += filters[i].len;
+  }
+  if (out_full(c)) return MQTT_CORE_EFULL;
+  blob *b = blob_new(c, (uint16_t)count, (uint32_t)total);
+  if (!b) return MQTT_CORE_ENOMEM;
+  uint32_t at = 0;
+  for (size_t i = 0; i < count; i++) {
+    b->part_at[i] = at;
+    if (filters[i].len) memcpy(blob_bytes(b) + at, filters[i].filter, filters[i].len);
+    at += (uint32_t)filters[i].len;
+  }
+  enter(c);
+  int result = MQTT_CORE_OK;
+  b->engine_owned = 1;   /* staged: the engine's until the request call returns */
+  int32_t r = 0;
+  for (size_t i = 0; i < count && r == 0; i++) {
+    int qos = sub ? filters[i].qos : 0;
+    if (qos < 0 || qos > 2) qos = 3;   /* the engine names the error */
+    r = checked(c, mqtt_engine_field(c->engine, MQTT_ENGINE_FILTER, qos, b->handle + (int32_t)i,
+                                     blob_bytes(b) + b->part_at[i], filters[i].len));
+  }
+  if (r != 0) {
+    checked(c, mqtt_engine_clear_fields(c->engine));
+    result = refused(c, r);
+  } else {
+    r = checked(c, sub ? mqtt_engine_subscribe(c->engine, token, now(c))
+                       : mqtt_engine_unsubscribe(c->engine, token, now(c)));
+    if (r == 0) result = c->connected ? MQTT_CORE_EFULL : MQTT_CORE_ENOTCONN;
+    else if (r < 0) result = refused(c, r);
+    checked(c, mqtt_engine_clear_fields(c->engine));
+  }
+  b->engine_owned = 0;
+  blob_maybe_free(c, b);
+  post(c);
+  leave(c);
+  return result;
+}
+
+int mqtt_core_subscribe(mqtt_core *core, const mqtt_core_filter *filters, size_t count, int32_t token)
+{
+  return request(core, filters, count, token, 1);
+}
+
+int mqtt_core_unsubscribe(mqtt_core *core, const mqtt_core_filter *filters, size_t count, int32_t token)
+{
+  return request(core, filters, count, token, 0);
+}
+
+int mqtt_core_close(mqtt_core *core)
+{
+  if (!core || core->doomed) return MQTT_CORE_EINVAL;
+  if (core->dead) return MQTT_CORE_EENGINE;
+  enter(core);
+  int32_t r = checked(core, mqtt_engine_close(core->engine, now(core)));
+  int result = r == 1 ? MQTT_CORE_OK : r == 0 ? MQTT_CORE_ENOTCONN : refused(core, r);
+  post(core);
+  leave(core);
+  return result;
+}
+
+int mqtt_core_active(const mqtt_core *core)
+{
+  if (!core || core->doomed || core->dead) return 0;
+  /* the engine's own answer (a query: it changes nothing) */
+  return mqtt_engine_active(((mqtt_core *)core)->engine) == 1;
+}
+
+int mqtt_core_connected(const mqtt_core *core)
+{
+  return core && !core->doomed && core->connected;
+}
+
+/* --- platform -> core ---------------------------------------------------------------------- */
+
+/* Platform reports about a link the engine still cares about. */
+static int link_live(const mqtt_core *c)
+{
+  return !c->doomed && !c->dead && !c->ignore_link;
+}
+
+void mqtt_core_transport_opened(mqtt_core *core)
+{
+  if (!core || core->link != LINK_OPENING || !link_live(core)) return;
+  enter(core);
+  core->link = LINK_OPEN;
+  checked(core, mqtt_engine_opened(core->engine, now(core)));
+  drain(core);
+  leave(core);
+}
+
+void mqtt_core_transport_failed(mqtt_core *core, int reason)
+{
+  if (!core || core->link == LINK_NONE) return;
+  core->link = LINK_NONE;
+  out_reset(core);
+  if (!link_live(core)) return;
+  enter(core);
+  checked(core, mqtt_engine_failed(core->engine, reason, now(core)));
+  drain(core);
+  leave(core);
+}
+
+void mqtt_core_transport_received(mqtt_core *core, const uint8_t *bytes, size_t len)
+{
+  if (!core || core->link != LINK_OPEN || !link_live(core)) return;
+  enter(core);
+  /* a slice at a time, delivering between slices: what waits for delivery stays bounded */
+  for (size_t at = 0; at < len && core->link == LINK_OPEN && link_live(core); at += MQTT_RECEIVE_SLICE_BYTES) {
+    size_t n = len - at < MQTT_RECEIVE_SLICE_BYTES ? len - at : MQTT_RECEIVE_SLICE_BYTES;
+    checked(core, mqtt_engine_received(core->engine, bytes + at, n, now(core)));
+    drain(core);
+  }
+  leave(core);
+}
+
+void mqtt_core_transport_sent(mqtt_core *core)
+{
+  if (!core || !core->in_flight || core->doomed) return;
+  core->in_flight = 0;
+  out_advance(core);
+  out_pump(core);
+}
+
+void mqtt_core_transport_closed(mqtt_core *core)
+{
+  if (!core || core->link == LINK_NONE) return;
+  int was_opening = core->link == LINK_OPENING;
+  core->link = LINK_NONE;
+  core->close_when_flushed = 0;
+  core->send_broken = 0;
+  out_reset(core);
+  if (!link_live(core)) return;
+  enter(core);
+  /* closed while opening counts as refused (docs/abi.md) */
+  if (was_opening) checked(core, mqtt_engine_failed(core->engine, -5, now(core)));
+  else checked(core, mqtt_engine_closed(core->engine, now(core)));
+  drain(core);
+  leave(core);
+}
+
+void mqtt_core_timer(mqtt_core *core)
+{
+  if (!core || core->doomed || core->dead) return;
+  enter(core);
+  checked(core, mqtt_engine_tick(core->engine, now(core)));
+  drain(core);
+  leave(core);
+}
+
+void mqtt_core_service(mqtt_core *core)
+{
+  if (!core || core->doomed) return;
+  enter(core);
+  drain(core);
+  leave(core);
+}
+
+const char *mqtt_core_strerror(int error)
+{
+  switch (error) {
+    case MQTT_CORE_OK: return "no error";
+    case MQTT_CORE_ENOMEM: return "out of memory: free other clients or buffers and try again";
+    case MQTT_CORE_EBUSY: return "a session is already running: close() it before connecting again";
+    case MQTT_CORE_ENOTCONN: return "not connected: connect first and wait for the connect callback";
+    case MQTT_CORE_EFULL: return "the send queue is full: retry after a puback or after going offline";
+    case MQTT_CORE_EINVAL: return "invalid argument";
+    case MQTT_CORE_EENGINE: return "the MQTT engine failed: close this client and create a new one";
+    default: return "unknown error";
+  }
+}
+
+const char *mqtt_core_last_error(const mqtt_core *core)
+{
+  return core ? core->error : "";
+}
+
+size_t mqtt_core_heap_bytes(const mqtt_core *core)
+{
+  return core ? core->heap : 0;
+}

@@ -1,0 +1,75 @@
+// firmware/nodemcu/mqtt_core.c over the engine, driven by a fake platform and scripted broker
+// bytes (firmware/engine/test_core.c), under ASan+UBSan with a counting allocator.
+import { execFileSync, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "../..");
+
+let lines: string[] = [];
+let run: ReturnType<typeof spawnSync>;
+
+beforeAll(() => {
+  execFileSync("make", ["-s", "-C", join(ROOT, "firmware"), "../build/firmware/core-test"], { stdio: ["ignore", "inherit", "inherit"] });
+  run = spawnSync(join(ROOT, "build/firmware/core-test"), { encoding: "utf8", timeout: 120_000 });
+  lines = String(run.stdout).split("\n");
+}, 180_000);
+
+/** The program's verdict on one check, by the start of its text. */
+function verdict(prefix: string): string {
+  const line = lines.find((l) => l.replace(/^(ok|FAIL) /, "").startsWith(prefix));
+  return line ? line.split(" ")[0] : `missing check: ${prefix}`;
+}
+
+describe("mqtt_core (ASan+UBSan, scripted broker)", () => {
+  it("runs clean under the sanitizers", () => {
+    expect(String(run.stderr)).not.toMatch(/AddressSanitizer|runtime error|LeakSanitizer/);
+    expect(run.status, String(run.stdout) + String(run.stderr)).toBe(0);
+    expect(lines.filter((l) => l.startsWith("FAIL"))).toEqual([]);
+  });
+
+  const checks: Array<[string, string]> = [
+    ["connect", "CONNECT bytes"],
+    ["connect", "open, then connect event"],
+    ["connect", "connect twice is EBUSY"],
+    ["connect", "connect opens nothing before service"],
+    ["subscribe", "SUBSCRIBE bytes"],
+    ["subscribe", "suback event with granted codes"],
+    ["QoS in", "PUBACK for QoS 1, PUBREC for QoS 2"],
+    ["QoS in", "PUBCOMP after PUBREL"],
+    ["QoS in", "inbound QoS 0, 1, 2 delivered once each"],
+    ["QoS out", "PUBLISH bytes for QoS 1, 2, 0"],
+    ["QoS out", "QoS 0 completes when handed over"],
+    ["QoS out", "PUBREL after PUBREC"],
+    ["QoS out", "puback for QoS 1 (PUBACK) and QoS 2 (PUBCOMP)"],
+    ["QoS out", "no event inside the publish calls"],
+    ["keepalive", "PINGREQ from the timer after 30 s"],
+    ["slices", "60 messages from one read, in order"],
+    ["slices", "300 bytes over two reads and three slices"],
+    ["overflow", "a 300-byte payload over max_message_length 16"],
+    ["reconnect", "broker drop: offline"],
+    ["reconnect", "session present: the PUBLISH is resent with DUP"],
+    ["reconnect", "connect with session present"],
+    ["callbacks", "close() from a message callback sends DISCONNECT"],
+    ["callbacks", "then offline and the transport closes after the flush"],
+    ["callbacks", "publish from inside a message callback"],
+    ["callbacks", "free from inside the offline callback"],
+    ["full", "publish returns EFULL once more than the output buffer waits"],
+    ["full", "the three taken are sent and acknowledged"],
+    ["errors", "a topic with a wildcard is refused with the engine's text"],
+    ["errors", "broker breaks the protocol: error, offline"],
+    ["heap", "1000 connect/close cycles leave the heap where it started"],
+  ];
+  for (const [group, check] of checks) {
+    it(`${group}: ${check}`, () => {
+      expect(verdict(check)).toBe("ok");
+    });
+  }
+
+  it("reports the heap figures of the cycles", () => {
+    const m = /heap after 1000 cycles: (\d+) bytes in (\d+) blocks \(start (\d+) in (\d+)\), peak (\d+)/.exec(String(run.stdout));
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBe(Number(m![3]));
+    expect(Number(m![5])).toBeGreaterThan(0);
+  });
+});
