@@ -2,7 +2,7 @@
 #ifndef WASMQTT_HOSTED_LAUXLIB_H
 #define WASMQTT_HOSTED_LAUXLIB_H
 
-#include "lua.h"
+#include <lua.h> /* <>: so #include_next in it goes on from this folder (gcc and clang) */
 #include_next <lauxlib.h>
 
 /* registry[tname] = the table made from p, left on the stack; returns 0 (leaving the existing

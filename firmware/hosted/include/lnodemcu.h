@@ -4,7 +4,7 @@
 #ifndef lnodemcu_h
 #define lnodemcu_h
 
-#include "lua.h"
+#include <lua.h> /* <>: so #include_next in it goes on from this folder (gcc and clang) */
 
 enum { ROTABLE_NIL, ROTABLE_FUNCTION, ROTABLE_NUMBER, ROTABLE_LIGHTUSERDATA, ROTABLE_TABLE };
 
