@@ -112,6 +112,28 @@ describe("hosted runtime: espconn", () => {
     expect(Number(biggest)).toBeLessThanOrEqual(1460);
   });
 
+  it("five TCP connections at most, as the ESP8266's lwIP: a sixth connect is refused with ESPCONN_ISCONN (-15)", async () => {
+    const port = await serve(() => {});
+    const r = await runLua(`
+      local probes, connected = {}, 0
+      for i = 1, 6 do
+        probes[i] = netprobe.connect("127.0.0.1", ${port}, {
+          connect = function(p)
+            connected = connected + 1
+            if connected == 5 then
+              print("connected", connected)
+              for j = 1, 5 do probes[j]:close() end
+            end
+          end,
+          reconnect = function(p, err) print("reconnect", i, err) end,
+          disconnect = function(p) print("disconnect") end,
+        })
+      end
+    `, ["--timeout", "10"], PROBE);
+    expect(r.stderr).toBe("");
+    expect(lines(r)).toEqual(["reconnect\t6\t-15", "connected\t5", ...Array(5).fill("disconnect")]);
+  });
+
   it("the peer resetting an open connection comes back through reconnect with ESPCONN_RST", async () => {
     const port = await serve((s) => s.once("data", () => s.resetAndDestroy()));
     const r = await runLua(`netprobe.connect("127.0.0.1", ${port}, ${ECHO_HANDLERS})`, ["--timeout", "10"], PROBE);
