@@ -292,6 +292,8 @@ static void on_core_event(void *user, const mqtt_core_event *ev) {
     break;
   }
   case MQTT_CORE_CONNFAIL: {
+    /* a session that ended forgot its unacknowledged (un)subscribe requests */
+    if (!mqtt_core_active(c->core)) forget_requests(L, c);
     int once = c->connfail_ref;
     c->connfail_ref = LUA_NOREF;
     lua_pushinteger(L, ev->reason);
@@ -301,6 +303,7 @@ static void on_core_event(void *user, const mqtt_core_event *ev) {
     break;
   }
   case MQTT_CORE_OFFLINE:
+    if (!mqtt_core_active(c->core)) forget_requests(L, c);
     call_handler(L, c, EV_OFFLINE, 0);
     break;
   case MQTT_CORE_MESSAGE:
@@ -1016,6 +1019,8 @@ static int client_unsubscribe(lua_State *L) {
 static int client_close(lua_State *L) {
   client *c = self(L, "close");
   int err = mqtt_core_close(c->core);
+  /* the session is over: no acknowledgement will come for its (un)subscribe requests */
+  forget_requests(L, c);
   lua_pushboolean(L, err == MQTT_CORE_OK);
   settle(c);
   return 1;
