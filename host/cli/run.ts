@@ -1,7 +1,7 @@
 // `wasmqtt run SCRIPT.lua [--broker host:port] [--timeout s]`: runs a NodeMCU Lua script in the
 // hosted runtime (build/firmware/hosted/wasmqtt-lua, built by `make -C firmware`), passing its
 // output through and returning its exit code (0 done or node.restart(), 1 script error,
-// 2 usage, 124 timeout).
+// 2 usage, 124 timeout). WASMQTT_LUA names another runtime binary (e.g. one built elsewhere).
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -40,7 +40,7 @@ export async function main(_command: string, argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const runtime = join(RUNTIME_DIR, sanitized ? "wasmqtt-lua-asan" : "wasmqtt-lua");
+  const runtime = process.env.WASMQTT_LUA || join(RUNTIME_DIR, sanitized ? "wasmqtt-lua-asan" : "wasmqtt-lua");
   if (!existsSync(runtime)) {
     console.error(`wasmqtt run: the hosted runtime ${runtime} is not built; build it with 'npm run build' ` +
       `(it needs clang and Debian's liblua5.1-0-dev: 'npm run setup' installs them)`);

@@ -8,10 +8,10 @@ import { ASAN, PROBE, ROOT, lines, runFile, runLua, scriptFile, type RunResult }
 
 const CLI = join(ROOT, "dist/host/cli/main.js");
 
-function runCli(args: string[]): Promise<RunResult> {
+function runCli(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
   const started = performance.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, "run", ...args]);
+    const child = spawn(process.execPath, [CLI, "run", ...args], { env: { ...process.env, ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => { stdout += d; });
@@ -137,5 +137,12 @@ describe("hosted runtime: errors and the command line", () => {
     const usage = await runCli([]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/usage: wasmqtt run SCRIPT\.lua/);
+  });
+
+  it("wasmqtt run without a built runtime says how to build it", async () => {
+    const r = await runCli([scriptFile(`print("never")`)], { WASMQTT_LUA: "/nonexistent/wasmqtt-lua" });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/the hosted runtime \/nonexistent\/wasmqtt-lua is not built; build it with 'npm run build'/);
   });
 });
