@@ -69,7 +69,7 @@ static void on_message(void *user, const uint8_t *topic, size_t topic_len, const
   snprintf(h->payload, sizeof h->payload, "%.*s", (int)len, (const char *)data);
 }
 
-static const mqtt_engine_host host = {on_send, on_blob, on_release, on_event, on_message};
+static const mqtt_engine_host host = {on_send, on_blob, on_release, on_event, on_message, NULL};
 
 static int last_event(const host_state *h)
 {

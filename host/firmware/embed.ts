@@ -4,7 +4,7 @@
 // uses (its high_water(), read from an instance in Node, rounded up to 8).
 // The io size comes from firmware/nodemcu/mqtt_limits.h (MQTT_ENGINE_IO_BYTES).
 // Usage: node dist/host/firmware/embed.js build/engine.wasm build/firmware/engine_wasm.c [mqtt_limits.h]
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -85,7 +85,10 @@ export function main(argv: string[]): number {
   try {
     const text = embed(wasm, input, ioBytes(limits));
     mkdirSync(dirname(output), { recursive: true });
-    writeFileSync(output, text);
+    // written whole, then renamed: a make running in parallel never compiles half a file
+    const partial = `${output}.${process.pid}.tmp`;
+    writeFileSync(partial, text);
+    renameSync(partial, output);
   } catch (err) {
     console.error(`embed: ${input}: ${(err as Error).message}`);
     return 1;

@@ -1,16 +1,24 @@
-// firmware/nodemcu/mqtt_core.c over the engine, driven by a fake platform and scripted broker
-// bytes (firmware/engine/test_core.c), under ASan+UBSan with a counting allocator.
+// The firmware's engine layer and client core on the host: the C array host/firmware/embed.ts
+// makes from build/engine.wasm; firmware/engine/mqtt_engine.c (firmware/engine/test_engine.c);
+// firmware/nodemcu/mqtt_core.c driven by a fake platform and scripted broker bytes
+// (firmware/engine/test_core.c). Both programs run under ASan+UBSan.
 import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { embed, memoryBytes } from "../../host/firmware/embed.js";
 
 const ROOT = join(import.meta.dirname, "../..");
+const BUILD = join(ROOT, "build/firmware");
 
 let lines: string[] = [];
 let run: ReturnType<typeof spawnSync>;
 
 beforeAll(() => {
-  execFileSync("make", ["-s", "-C", join(ROOT, "firmware"), "../build/firmware/core-test"], { stdio: ["ignore", "inherit", "inherit"] });
+  // one make for both programs: parallel makes of the same targets would race
+  execFileSync("make", ["-s", "-C", join(ROOT, "firmware"), "../build/firmware/engine-test", "../build/firmware/core-test"], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   run = spawnSync(join(ROOT, "build/firmware/core-test"), { encoding: "utf8", timeout: 120_000 });
   lines = String(run.stdout).split("\n");
 }, 180_000);
@@ -71,5 +79,43 @@ describe("mqtt_core (ASan+UBSan, scripted broker)", () => {
     expect(m).not.toBeNull();
     expect(Number(m![1])).toBe(Number(m![3]));
     expect(Number(m![5])).toBeGreaterThan(0);
+  });
+});
+
+describe("engine array (embed.ts)", () => {
+  const wasm = readFileSync(join(ROOT, "build/engine.wasm"));
+
+  it("holds the module's bytes, padded to whole words, 4-byte aligned", () => {
+    const c = embed(wasm, "engine.wasm", 256);
+    const body = /mqtt_engine_wasm\[(\d+)\][^=]*aligned\(4\)[^=]*= \{([^}]*)\}/.exec(c);
+    expect(body).not.toBeNull();
+    const bytes = body![2].split(",").map((s) => s.trim()).filter((s) => s).map(Number);
+    expect(Number(body![1])).toBe(bytes.length);
+    expect(bytes.length % 4).toBe(0);
+    expect(Buffer.from(bytes.slice(0, wasm.length)).equals(wasm)).toBe(true);
+    expect(c).toContain(`mqtt_engine_wasm_length = ${wasm.length}u`);
+    expect(c).toContain("#ifdef ICACHE_RODATA_ATTR");
+  });
+
+  it("backs only static data plus the firmware's io buffer", () => {
+    const small = memoryBytes(wasm, 256), large = memoryBytes(wasm, 2048);
+    expect(small % 8).toBe(0);
+    expect(large - small).toBe(2048 - 256);
+    expect(embed(wasm, "engine.wasm", 256)).toContain(`mqtt_engine_memory_bytes = ${small}u`);
+  });
+
+  it("refuses an io size the engine does not take", () => {
+    expect(() => memoryBytes(wasm, 64)).toThrow(/MQTT_ENGINE_IO_BYTES/);
+  });
+});
+
+describe("mqtt_engine.c (ASan+UBSan)", () => {
+  it("drives a session and keeps its guards: busy, trap, bounds, long strings", () => {
+    const run = spawnSync(join(BUILD, "engine-test"), { encoding: "utf8", timeout: 60_000 });
+    const failed = run.stdout.split("\n").filter((l) => l.startsWith("FAIL"));
+    expect(failed, run.stdout + run.stderr).toEqual([]);
+    expect(run.stdout).toContain("PASSED");
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.split("\n").filter((l) => l.startsWith("ok")).length).toBeGreaterThanOrEqual(18);
   });
 });
