@@ -154,6 +154,60 @@ describe("subscriptions", () => {
   });
 });
 
+describe("the client object", () => {
+  it("publishes retained messages and numbers; a second connect() while one runs returns false", async () => {
+    const topic = `lua/${uniqueId()}`;
+    const r = await runLua(`
+      local m = mqtt.Client(${lq(uniqueId("lua"))}, 30)
+      m:on("offline", function(c) print("offline") end)
+      print("first " .. tostring(m:connect(${lq(HOST)}, ${broker.port}, false, true, function(c)
+        print("connected")
+        c:publish(${lq(`${topic}/kept`)}, 42, 1, 1, function(client)
+          print("retained 42")
+          client:close()
+        end)
+      end)))
+      print("second " .. tostring(m:connect(${lq(HOST)}, ${broker.port})))
+    `);
+    clean(r);
+    expect(r.lines).toEqual(["first true", "second false", "connected", "retained 42", "offline"]);
+    // a subscriber that comes later gets it, flagged retained
+    const { stdout } = await run("mosquitto_sub", ["-h", HOST, "-p", String(broker.port), "-t", `${topic}/kept`, "-C", "1",
+      "-F", "%r %t %p", "-W", "5"]);
+    expect(stdout.trim()).toBe(`1 ${topic}/kept 42`);
+    await pub(`${topic}/kept`, null, 1, true);
+  });
+
+  it("a connected client the script dropped stays alive until close(), then is collected", async () => {
+    const r = await runLua(`
+      local seen = setmetatable({}, { __mode = "v" })
+      do
+        local m = mqtt.Client(${lq(uniqueId("lua"))}, 30)
+        seen[1] = m
+        m:on("offline", function(c)
+          print("offline")
+          tmr.create():alarm(20, tmr.ALARM_SINGLE, function()
+            collectgarbage("collect")
+            collectgarbage("collect")
+            print("collected after close: " .. tostring(seen[1] == nil))
+          end)
+        end)
+        m:connect(${lq(HOST)}, ${broker.port}, function(c)
+          print("connected")
+          tmr.create():alarm(50, tmr.ALARM_SINGLE, function()
+            collectgarbage("collect")
+            collectgarbage("collect")
+            print("alive while connected: " .. tostring(seen[1] ~= nil))
+            seen[1]:close()
+          end)
+        end)
+      end
+    `);
+    clean(r);
+    expect(r.lines).toEqual(["connected", "alive while connected: true", "offline", "collected after close: true"]);
+  });
+});
+
 describe("limits and errors", () => {
   it("a message longer than max_message_length goes to overflow with its first bytes (or nowhere)", async () => {
     const topic = `lua/${uniqueId()}`;
