@@ -126,6 +126,13 @@ describe("hosted runtime: errors and the command line", () => {
     }
   });
 
+  it("a runtime built without the mqtt module (the probe build) says so when a script uses mqtt", async () => {
+    const r = await runLua(`print(type(mqtt))\nlocal m = mqtt.Client("x", 60)\n`, [], PROBE);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("table\n");
+    expect(r.stderr).toMatch(/^lua: .*:2: mqtt\.Client: this wasmqtt-lua was built without the mqtt module .*rebuild it with 'npm run build'/);
+  });
+
   it("wasmqtt run passes the script's output and exit code through", async () => {
     const ok = await runCli([scriptFile(`print("hi from lua")`)]);
     expect(ok).toMatchObject({ code: 0, stdout: "hi from lua\n" });
