@@ -273,6 +273,7 @@ static void print_line(lua_State *L, const char *text) {
 static void on_core_event(void *user, const mqtt_core_event *ev) {
   client *c = user;
   lua_State *L = lua_getstate();
+  if (!lua_checkstack(L, 12)) return;
   int top = lua_gettop(L);
   if (c->self_ref == LUA_NOREF) {
     /* nobody to tell (the client is being collected or never connected): free what tokens hold */
@@ -920,6 +921,12 @@ static int client_publish(lua_State *L) {
   int qos = qos_arg(L, 4, -1, call, "qos");
   int retain = flag(L, 5, 0, call, "retain");
   callback_arg(L, 6, call);
+  /* QoS 1/2 messages are held until acknowledged: one that can never be held is a mistake, not
+   * a full queue (false would just invite retrying forever) */
+  if (qos > 0 && topic_len + len > MQTT_MAX_QUEUED_BYTES)
+    return luaL_error(L, "%s: topic + payload is %d bytes, over the %d a QoS 1 or 2 message may "
+                         "take (MQTT_MAX_QUEUED_BYTES); send it at QoS 0 or in parts",
+                      call, (int)(topic_len + len), (int)MQTT_MAX_QUEUED_BYTES);
   int32_t token = lua_isfunction(L, 6) ? keep_callback(L, c, 6, 0) : 0;
   int err = mqtt_core_publish(c->core, topic, topic_len, (const uint8_t *)payload, len, qos, retain,
                               token);

@@ -83,6 +83,7 @@ describe("mqtt module surface", () => {
       ['m:publish("t", "x", 3, 0)', "mqtt: publish: qos must be 0, 1 or 2"],
       ['m:publish("t", "x", 0, 7)', "mqtt: publish: retain must be 0, 1, true or false"],
       ['m:publish("t", "x", 0, 0, 5)', "mqtt: publish: the callback must be a function"],
+      ['m:publish("t", string.rep("x", 4096), 1, 0)', "mqtt: publish: topic + payload is 4097 bytes, over the 4096 a QoS 1 or 2 message may take (MQTT_MAX_QUEUED_BYTES); send it at QoS 0 or in parts"],
       ['m:subscribe(5)', "mqtt: subscribe: topic (or a table of topics) must be a string"],
       ['m:subscribe("t", 3)', "mqtt: subscribe: qos must be 0, 1 or 2"],
       ['m:subscribe("t", 0, "f")', "mqtt: subscribe: the callback must be a function"],
