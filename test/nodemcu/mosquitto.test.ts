@@ -178,6 +178,29 @@ describe("the client object", () => {
     await pub(`${topic}/kept`, null, 1, true);
   });
 
+  it("connects again after close() (the seed: 'you can call m:connect again')", async () => {
+    const topic = `lua/${uniqueId()}`;
+    const sub = await subscriber(topic, 2, "%p");
+    const r = await runLua(`
+      local m = mqtt.Client(${lq(uniqueId("lua"))}, 30)
+      m:lwt(${lq(`${topic}/will`)}, "gone", 0, 0)
+      local n = 0
+      m:on("connect", function(c)
+        n = n + 1
+        print("connected " .. n)
+        c:publish(${lq(topic)}, "session " .. n, 1, 0, function() c:close() end)
+      end)
+      m:on("offline", function(c)
+        print("offline " .. n)
+        if n == 1 then print("again " .. tostring(c:connect(${lq(HOST)}, ${broker.port}))) end
+      end)
+      m:connect(${lq(HOST)}, ${broker.port})
+    `);
+    clean(r);
+    expect(r.lines).toEqual(["connected 1", "offline 1", "again true", "connected 2", "offline 2"]);
+    expect(await sub.done).toEqual(["session 1", "session 2"]);
+  });
+
   it("a connected client the script dropped stays alive until close(), then is collected", async () => {
     const r = await runLua(`
       local seen = setmetatable({}, { __mode = "v" })
