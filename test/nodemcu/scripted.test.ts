@@ -1,0 +1,120 @@
+// Lua scripts against a scripted broker (test/helpers/scripted-broker.ts) for what mosquitto never
+// does: a reply that is not a CONNACK, broken packets after CONNACK, a refused subscription, a long
+// message trickling in a few bytes at a time.
+import { afterEach, describe, expect, it } from "vitest";
+import { ScriptedBroker, generate, type ScriptedConn } from "../helpers/scripted-broker.js";
+import { runLua, sanitizerReports, type LuaResult } from "./lua.js";
+
+const brokers: ScriptedBroker[] = [];
+afterEach(async () => { await Promise.all(brokers.splice(0).map((b) => b.close())); });
+
+async function scripted(script: (conn: ScriptedConn) => Promise<void>): Promise<ScriptedBroker> {
+  const b = await ScriptedBroker.start(script);
+  brokers.push(b);
+  return b;
+}
+
+function clean(r: LuaResult): void {
+  expect(sanitizerReports(r.stderr), r.stderr).toEqual([]);
+  expect(r.code, `exit code; stderr:\n${r.stderr}\nstdout:\n${r.stdout}`).toBe(0);
+}
+
+const connack = { cmd: "connack", returnCode: 0, sessionPresent: false } as const;
+
+describe("brokers that misbehave", () => {
+  it("a reply to CONNECT that is not a CONNACK fails the connection with -4", async () => {
+    const b = await scripted(async (conn) => {
+      await conn.next("connect");
+      conn.send({ cmd: "pingresp" });
+    });
+    const r = await runLua(`
+      local m = mqtt.Client("not-a-connack", 30)
+      m:connect("127.0.0.1", ${b.port}, function() print("connected") end, function(c, reason)
+        print("connfail " .. reason .. " " .. tostring(reason == mqtt.CONN_FAIL_NOT_A_CONNACK_MSG))
+      end)
+    `);
+    clean(r);
+    // the engine's reason is printed too, then the failure callback gets NodeMCU's code
+    expect(r.lines).toHaveLength(2);
+    expect(r.lines[0]).toMatch(/^mqtt: the broker broke the MQTT protocol \(.*not CONNACK.*\); disconnecting$/);
+    expect(r.lines[1]).toBe("connfail -4 true");
+  });
+
+  it("a broken packet after CONNACK is reported, the connection dropped, offline fires", async () => {
+    const b = await scripted(async (conn) => {
+      await conn.next("connect");
+      conn.send(connack);
+      await new Promise((res) => setTimeout(res, 50));
+      conn.send(Uint8Array.from([0x00, 0x00])); // packet type 0 is reserved
+    });
+    const r = await runLua(`
+      local m = mqtt.Client("broken", 30)
+      m:on("connect", function() print("connected") end)
+      m:on("offline", function() print("offline") end)
+      m:connect("127.0.0.1", ${b.port})
+    `);
+    clean(r);
+    expect(r.lines).toHaveLength(3);
+    expect(r.lines[0]).toBe("connected");
+    expect(r.lines[1]).toMatch(/^mqtt: the broker broke the MQTT protocol \(.+, code \d+\); disconnecting$/);
+    expect(r.lines[2]).toBe("offline");
+    await (await b.connection(0)).waitClosed();
+  });
+
+  it("a refused subscription comes back as 128 in the granted table", async () => {
+    const b = await scripted(async (conn) => {
+      await conn.next("connect");
+      conn.send(connack);
+      const sub = await conn.next("subscribe") as { messageId: number };
+      conn.send({ cmd: "suback", messageId: sub.messageId, granted: [1, 128] });
+      await conn.next("disconnect");
+    });
+    const r = await runLua(`
+      local m = mqtt.Client("refused-sub", 30)
+      m:connect("127.0.0.1", ${b.port}, function(c)
+        c:subscribe({ ["a/b"] = 1, ["c/d"] = 2 }, function(client, granted)
+          print("granted " .. table.concat(granted, ","))
+          c:subscribe("x/y", 2, function(client2, granted2) print("never " .. granted2[1]) end)
+          client:close()
+        end)
+      end)
+    `);
+    clean(r);
+    expect(r.lines).toEqual(["granted 1,128"]);
+  });
+
+  it("a 10,000-byte message trickling in 7 bytes at a time arrives whole, between two short ones", async () => {
+    const payload = Buffer.alloc(10_000, 0).map((_, i) => 97 + (i % 26));
+    const b = await scripted(async (conn) => {
+      await conn.next("connect");
+      conn.send(connack);
+      const bytes = Buffer.concat([
+        generate({ cmd: "publish", topic: "t/first", payload: "before", qos: 0, retain: false, dup: false }),
+        generate({ cmd: "publish", topic: "t/long", payload: Buffer.from(payload), qos: 1, messageId: 7, retain: false, dup: false }),
+        generate({ cmd: "publish", topic: "t/last", payload: "after", qos: 0, retain: false, dup: false }),
+      ]);
+      for (let i = 0; i < bytes.length; i += 7) {
+        conn.send(bytes.subarray(i, i + 7));
+        if (i % 700 === 0) await new Promise((res) => setTimeout(res, 1));
+      }
+      await conn.next("puback");
+      await conn.next("disconnect");
+    });
+    const r = await runLua(`
+      local m = mqtt.Client("trickle", 30, nil, nil, 1, 16384)
+      m:on("message", function(c, topic, data)
+        local ok = true
+        if topic == "t/long" then
+          for i = 1, #data, 997 do
+            if data:byte(i) ~= 97 + ((i - 1) % 26) then ok = false end
+          end
+        end
+        print(topic .. " " .. #data .. " " .. tostring(ok))
+        if topic == "t/last" then c:close() end
+      end)
+      m:connect("127.0.0.1", ${b.port})
+    `);
+    clean(r);
+    expect(r.lines).toEqual(["t/first 6 true", "t/long 10000 true", "t/last 5 true"]);
+  });
+});
