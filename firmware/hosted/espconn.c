@@ -3,11 +3,13 @@
  * record that ended is kept until its last callback went out, then swept after the pass, so a
  * callback may free its espconn or connect it again. */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "espconn.h"
@@ -112,16 +114,33 @@ sint8 espconn_connect(struct espconn *espconn) {
   return ESPCONN_OK;
 }
 
+/* A close the way lwIP makes it: what is being sent still goes out, then a FIN. Unread input is
+ * dropped first, so the kernel does not answer the close with a reset (which could cost the
+ * peer the last bytes sent, such as an MQTT DISCONNECT). */
+static void close_gracefully(conn *c) {
+  if (c->fd < 0) return;
+  if (c->state == CONN_OPEN && c->out) {
+    int flags = fcntl(c->fd, F_GETFL);
+    struct timeval limit = {.tv_sec = 1};
+    setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+    if (flags >= 0) fcntl(c->fd, F_SETFL, flags & ~O_NONBLOCK);
+    while (c->out_done < c->out_len) {
+      ssize_t n = send(c->fd, c->out + c->out_done, c->out_len - c->out_done, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      c->out_done += (size_t)n;
+    }
+  }
+  char sink[512];
+  while (recv(c->fd, sink, sizeof sink, MSG_DONTWAIT) > 0) {
+  }
+  shutdown(c->fd, SHUT_WR);
+  close_socket(c);
+}
+
 sint8 espconn_disconnect(struct espconn *espconn) {
   conn *c = espconn ? find_live(espconn) : NULL;
   if (!c) return ESPCONN_ARG;
-  if (c->state == CONN_OPEN && c->out) {
-    /* lwIP sends what it holds before its FIN: hand the rest to the kernel if it takes it. */
-    ssize_t n = send(c->fd, c->out + c->out_done, c->out_len - c->out_done, MSG_NOSIGNAL | MSG_DONTWAIT);
-    (void)n;
-  }
-  if (c->fd >= 0) shutdown(c->fd, SHUT_RDWR);
-  close_socket(c);
+  close_gracefully(c);
   c->state = CONN_ENDING;
   c->error_due = 0;
   espconn->state = ESPCONN_CLOSE;

@@ -86,6 +86,33 @@ describe("hosted runtime: espconn", () => {
     expect(lines(r)).toEqual(["receive\tfirst", "close\t0", "close again\t-12", "send after close\t-12", "disconnect", "quiet"]);
   });
 
+  it("a local disconnect with a send pending and input unread: the peer gets the bytes, then a FIN, not a reset", async () => {
+    let result!: (v: { got: string; ended: boolean; error: string | null }) => void;
+    const outcome = new Promise<{ got: string; ended: boolean; error: string | null }>((r) => { result = r; });
+    const port = await serve((s) => {
+      let got = "";
+      let ended = false;
+      s.on("data", (d) => { got += d; });
+      let error: string | null = null;
+      s.on("end", () => { ended = true; });
+      s.on("error", (e) => { error = (e as NodeJS.ErrnoException).code ?? String(e); });
+      // a reset would come right after the FIN: wait for the socket to close entirely
+      s.on("close", () => setTimeout(() => result({ got, ended, error }), 50));
+      s.write(Buffer.alloc(50_000, 0x62));
+    });
+    const r = await runLua(`
+      netprobe.connect("127.0.0.1", ${port}, {
+        receive = function(p, data)
+          if p:send("bye") == 0 then print("close", p:close()) end
+        end,
+        disconnect = function(p) print("disconnect") end,
+      })
+    `, ["--timeout", "10"], PROBE);
+    expect(r.stderr).toBe("");
+    expect(lines(r)).toEqual(["close\t0", "disconnect"]);
+    expect(await outcome).toEqual({ got: "bye", ended: true, error: null });
+  });
+
   it("bulk both ways: 200 KB out in sends of 1,000 bytes, 100 KB in as segments of at most 1,460 bytes", async () => {
     let received = 0;
     const port = await serve((s) => {
