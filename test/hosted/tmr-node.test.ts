@@ -95,8 +95,8 @@ describe("hosted runtime: tmr", () => {
     expect(r.stderr).toBe("");
     const [fast, idle] = lines(r);
     const count = Number(fast.split("\t")[1]);
-    // 250 ms at 20 ms: about 12; at the original 400 ms: 0
-    expect(count).toBeGreaterThanOrEqual(8);
+    // 250 ms at 20 ms: about 12 (fewer on a loaded machine); at the original 400 ms: 0
+    expect(count).toBeGreaterThanOrEqual(5);
     expect(count).toBeLessThanOrEqual(13);
     const after = Number(idle.split("\t")[1]);
     expect(after).toBeGreaterThanOrEqual(29);
