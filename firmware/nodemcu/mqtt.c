@@ -418,7 +418,7 @@ static void link_free(link *t) {
       break;
     }
   }
-  free(t->sending);
+  if (t->sending) free(t->sending);
   free(t);
 }
 
@@ -491,7 +491,7 @@ static void on_received(void *arg, char *data, unsigned short len) {
 static void on_sent(void *arg) {
   link *t = link_of(arg);
   if (t == NULL) return;
-  free(t->sending);
+  if (t->sending) free(t->sending);
   t->sending = NULL;
   if (t->owner == NULL) return;
   client *c = t->owner;
@@ -940,9 +940,10 @@ static int filter_error(lua_State *L, client *c, const char *call, int err,
   if (err != MQTT_CORE_EINVAL) return push_result(L, c, call, err);
   const char *text = mqtt_core_last_error(c->core);
   if (strncmp(text, "filters[", 8) == 0) {
-    char *end;
-    unsigned long i = strtoul(text + 8, &end, 10);
-    if (*end == ']' && i < count) {
+    const char *end = text + 8;
+    size_t i = 0;
+    while (*end >= '0' && *end <= '9' && i <= MQTT_MAX_FILTERS) i = i * 10 + (size_t)(*end++ - '0');
+    if (end > text + 8 && *end == ']' && i < count) {
       end++;
       if (*end == ':') end++;
       while (*end == ' ') end++;
