@@ -100,10 +100,14 @@ static int run_script(lua_State *L, const char *script) {
     lua_insert(L, -2);
     status = lua_pcall(L, 0, 0, -2);
   }
+  if (status == LUA_ERRFILE) {
+    fprintf(stderr, "wasmqtt-lua: %s\n", lua_tostring(L, -1));
+    return 2;
+  }
   if (status != 0) {
     const char *message = lua_tostring(L, -1);
     hosted_report_error(message ? message : "(error object is not a string)");
-    return status == LUA_ERRFILE ? 2 : 1;
+    return 1;
   }
   lua_settop(L, 0);
   return 0;

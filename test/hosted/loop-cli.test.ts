@@ -93,6 +93,12 @@ describe("hosted runtime: errors and the command line", () => {
     expect(r.stderr).toBe("wasmqtt-lua: cannot open /nonexistent/script.lua: No such file or directory\n");
   });
 
+  it("a directory given as the script: exit 2 and a message saying it cannot be read", async () => {
+    const r = await runFile(ASAN, [ROOT]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`wasmqtt-lua: cannot read ${ROOT}: Is a directory\n`);
+  });
+
   it("a Lua syntax error: exit 1, the file, line and what is wrong on stderr", async () => {
     const file = scriptFile(`print("a")\nlocal x = = 2\n`);
     const r = await runFile(ASAN, [file]);
