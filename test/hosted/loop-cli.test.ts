@@ -86,6 +86,24 @@ describe("hosted runtime: the main loop", () => {
   });
 });
 
+describe("hosted runtime: NodeMCU's ROTables on a stock Lua", () => {
+  it("module tables, a table naming itself (__index), a metatable given to LROT_END, numbers and light userdata", async () => {
+    const r = await runLua(`
+      local info = netprobe.info
+      print(type(netprobe), type(info), info.version, info.default_port, info.half, rawget(info, "default_port"))
+      print(type(info.null), getmetatable(info).__index == getmetatable(info).__index, netprobe.info == info)
+      local t = tmr.create()
+      print(getmetatable(t).__index == getmetatable(t), type(getmetatable(t).__gc))
+    `, [], PROBE);
+    expect(r.stderr).toBe("");
+    expect(lines(r)).toEqual([
+      "table\ttable\t1\t1883\t0.5\tnil",
+      "userdata\ttrue\ttrue",
+      "true\tfunction",
+    ]);
+  });
+});
+
 describe("hosted runtime: errors and the command line", () => {
   it("a missing script: exit 2 and a message naming it", async () => {
     const r = await runFile(ASAN, ["/nonexistent/script.lua"]);

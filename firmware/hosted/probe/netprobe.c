@@ -3,7 +3,7 @@
  * what a NodeMCU module sees: netprobe.connect(host, port, handlers) -> probe with :send(s),
  * :close(), :local_port(); handlers.dns(ip|nil), connect(), reconnect(err), disconnect(),
  * receive(data), sent(). netprobe.resolve(name, fn) -> err, ip (sync) and fn(name, ip|nil);
- * netprobe.posttask(fn, prio). It uses only the contract's headers, as mqtt.c does. */
+ * netprobe.posttask(fn, prio); netprobe.info (a ROTable with a metatable). It uses only the contract's headers, as mqtt.c does. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,10 +243,26 @@ LROT_BEGIN(netprobe_probe, NULL, LROT_MASK_GC_INDEX)
   LROT_FUNCENTRY(local_port, probe_local_port)
 LROT_END(netprobe_probe, NULL, LROT_MASK_GC_INDEX)
 
+/* A table with a metatable (LROT_END's mt), for the tests of the ROTable machinery. */
+LROT_BEGIN(netprobe_defaults, NULL, 0)
+  LROT_NUMENTRY(default_port, 1883)
+  LROT_FLOATENTRY(half, 0.5)
+LROT_END(netprobe_defaults, NULL, 0)
+
+LROT_BEGIN(netprobe_defaults_meta, NULL, LROT_MASK_INDEX)
+  LROT_TABENTRY(__index, netprobe_defaults)
+LROT_END(netprobe_defaults_meta, NULL, LROT_MASK_INDEX)
+
+LROT_BEGIN(netprobe_info, LROT_TABLEREF(netprobe_defaults_meta), LROT_MASK_INDEX)
+  LROT_NUMENTRY(version, 1)
+  LROT_LUDENTRY(null, NULL)
+LROT_END(netprobe_info, LROT_TABLEREF(netprobe_defaults_meta), LROT_MASK_INDEX)
+
 LROT_BEGIN(netprobe, NULL, 0)
   LROT_FUNCENTRY(connect, probe_connect)
   LROT_FUNCENTRY(resolve, probe_resolve)
   LROT_FUNCENTRY(posttask, probe_posttask)
+  LROT_TABENTRY(info, netprobe_info)
   LROT_NUMENTRY(ESPCONN_RST, ESPCONN_RST)
   LROT_NUMENTRY(ESPCONN_ARG, ESPCONN_ARG)
   LROT_NUMENTRY(ESPCONN_ISCONN, ESPCONN_ISCONN)
