@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { imageShare, main } from "../../host/firmware/nodemcu.js";
+import { findFailure, imageShare, main } from "../../host/firmware/nodemcu.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 let tmp: string;
@@ -323,5 +323,27 @@ describe("imageShare", () => {
       " .text.b        0x40212020       0x30 modules/.output/eagle/debug/lib/libmodules.a(tmr.o)",
     ].join("\n");
     expect(imageShare(map)).toEqual({ flash: 0x20, iram: 0, dram: 0, bss: 0 });
+  });
+});
+
+describe("findFailure", () => {
+  it("names the link step and the undefined symbols of a failed NodeMCU link", () => {
+    const lines = [
+      "make[2]: Entering directory '/tmp/nm/app/wasmqtt'",
+      "CC app/wasmqtt/mqtt.c",
+      "AR app/wasmqtt/",
+      "make[2]: Leaving directory '/tmp/nm/app/wasmqtt'",
+      "LD app/.output/eagle/debug/image/eagle.app.v6.out",
+      "/usr/bin/ld: wasmqtt/.output/eagle/debug/lib/libwasmqtt.a(mqtt.o): in function `client_gc':",
+      "/tmp/nm/app/wasmqtt/mqtt.c:609: undefined reference to `mqtt_core_free'",
+      "collect2: error: ld returned 1 exit status",
+      "make[1]: *** [../Makefile:480: .output/eagle/debug/image/eagle.app.v6.out] Error 1",
+      "make: *** [Makefile:380: .subdirs] Error 2",
+    ];
+    expect(findFailure(lines)).toEqual({
+      step: "LD app/.output/eagle/debug/image/eagle.app.v6.out",
+      errors: ["/tmp/nm/app/wasmqtt/mqtt.c:609: undefined reference to `mqtt_core_free'", "collect2: error: ld returned 1 exit status"],
+      makeError: "make[1]: *** [../Makefile:480: .output/eagle/debug/image/eagle.app.v6.out] Error 1",
+    });
   });
 });
