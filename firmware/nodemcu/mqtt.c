@@ -270,17 +270,24 @@ static void print_line(lua_State *L, const char *text) {
   if (lua_pcall(L, 1, 0, 0) != 0) lua_pop(L, 1);
 }
 
-static void on_core_event(void *user, const mqtt_core_event *ev) {
-  client *c = user;
-  lua_State *L = lua_getstate();
-  if (!lua_checkstack(L, 12)) return;
+typedef struct {
+  client *c;
+  const mqtt_core_event *ev;
+} delivery;
+
+/* Runs protected (deliver_event): strings for the callbacks may not fit in memory. */
+static int deliver(lua_State *L) {
+  const delivery *d = lua_touserdata(L, 1);
+  client *c = d->c;
+  const mqtt_core_event *ev = d->ev;
+  lua_checkstack(L, 12);
   int top = lua_gettop(L);
   if (c->self_ref == LUA_NOREF) {
     /* nobody to tell (the client is being collected or never connected): free what tokens hold */
     if (ev->type == MQTT_CORE_PUBACK || ev->type == MQTT_CORE_DROPPED ||
         ev->type == MQTT_CORE_SUBACK || ev->type == MQTT_CORE_UNSUBACK)
       forget_token(L, c, ev->token);
-    return;
+    return 0;
   }
   switch (ev->type) {
   case MQTT_CORE_CONNECT: {
@@ -346,6 +353,39 @@ static void on_core_event(void *user, const mqtt_core_event *ev) {
                     ev->text ? ev->text : "?", (int)ev->reason);
     print_line(L, lua_tostring(L, -1));
     break;
+  }
+  lua_settop(L, top);
+  return 0;
+}
+
+static int report_lost_event(lua_State *L) {
+  lua_pushfstring(L, "mqtt: an event was lost: %s", (const char *)lua_touserdata(L, 1));
+  print_line(L, lua_tostring(L, -1));
+  return 0;
+}
+
+/* From the platform's callbacks, outside any Lua call: everything that can raise (a memory error
+ * while pushing a message) runs protected, so it cannot end the firmware. */
+static void on_core_event(void *user, const mqtt_core_event *ev) {
+  lua_State *L = lua_getstate();
+  int top = lua_gettop(L);
+  delivery d = {user, ev};
+#if LUA_VERSION_NUM == 501
+  int status = lua_cpcall(L, deliver, &d);
+#else
+  lua_pushcfunction(L, deliver);   /* a light function: pushing it allocates nothing */
+  lua_pushlightuserdata(L, &d);
+  int status = lua_pcall(L, 1, 0, 0);
+#endif
+  if (status != 0) {
+    const char *err = lua_tostring(L, -1);
+#if LUA_VERSION_NUM == 501
+    lua_cpcall(L, report_lost_event, (void *)(err ? err : "?"));
+#else
+    lua_pushcfunction(L, report_lost_event);
+    lua_pushlightuserdata(L, (void *)(err ? err : "?"));
+    lua_pcall(L, 1, 0, 0);
+#endif
   }
   lua_settop(L, top);
 }
