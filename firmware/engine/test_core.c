@@ -297,6 +297,13 @@ static void test_session(void)
   check(!mqtt_core_active(f.core), "no session after close");
   check(mqtt_core_publish(f.core, "t", 1, (const uint8_t *)"x", 1, 1, 0, 1) == MQTT_CORE_ENOTCONN,
         "publish without a session: ENOTCONN");
+
+  /* the same client connects again: the engine let go of its strings at the session's end */
+  reset_capture();
+  check(mqtt_core_connect(f.core, "broker", 1883, 0, 0) == MQTT_CORE_OK, "connect again after close");
+  open_and_connack(CONNACK);
+  check(sent_is(connect_bytes, sizeof connect_bytes) && strstr(f.log, "connect sp=0") != NULL,
+        "the second session sends the same CONNECT and connects");
   mqtt_core_free(f.core);
   f.core = NULL;
 }

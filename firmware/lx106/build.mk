@@ -89,3 +89,26 @@ $(LX_OUT)/libcount.so: lx106/plugin/count.c lx106/build.mk
 $(LX_OUT)/harness-release: $(LX_COMMON) lx106/platform_host.c $(LX_GEN) $(LX_VM_SRC) $(LX_VM_HDR) $(LX_HDR) lx106/build.mk
 	@mkdir -p $(LX_OUT)
 	clang $(CSTD) -O2 $(LX_VM_DEFS) -Ivm -Ilx106 -o $@ lx106/platform_host.c $(LX_COMMON) $(LX_GEN) $(LX_VM_SRC)
+
+# The client session (session.c): interpreter + engine + client core, no Lua, no espconn, run
+# from a script blob (host/firmware/session.ts writes it) under QEMU and on the host.
+SESSION_DEFS := $(LX_VM_DEFS) -DMQTT_MALLOC=session_malloc -DMQTT_FREE=session_free
+SESSION_INC := -Ivm -Ilx106 -Iengine -Inodemcu
+SESSION_SRC := lx106/session.c lx106/out.c nodemcu/mqtt_core.c engine/mqtt_engine.c $(ENGINE_WASM_C)
+SESSION_DEPS := $(SESSION_SRC) lx106/session.h lx106/out.h lx106/platform.h nodemcu/mqtt_core.h \
+  nodemcu/mqtt_limits.h engine/mqtt_engine.h engine/mqtt_alloc.h $(LX_VM_SRC) $(LX_VM_HDR) lx106/build.mk
+LX_SESSION := $(LX_OUT)/session.elf $(LX_OUT)/session-host
+ALL += $(LX_SESSION)
+lx106-session: $(LX_SESSION)
+.PHONY: lx106-session
+
+$(LX_OUT)/session.elf: $(SESSION_DEPS) lx106/session_lx106.c $(LX_TARGET_SRC) lx106/lx106.ld
+	@mkdir -p $(LX_OUT)
+	$(LX_CC) $(LX_SPECS) $(CSTD) -Os -ffunction-sections -fdata-sections $(SESSION_DEFS) $(SESSION_INC) \
+	  -nostartfiles -T lx106/lx106.ld -Wl,--gc-sections -Wl,-Map=$(LX_OUT)/session.map -o $@ \
+	  lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/session_lx106.c $(SESSION_SRC) $(LX_VM_SRC)
+
+$(LX_OUT)/session-host: $(SESSION_DEPS) lx106/session_host.c
+	@mkdir -p $(LX_OUT)
+	clang $(CSTD) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	  $(SESSION_DEFS) $(SESSION_INC) -o $@ lx106/session_host.c $(SESSION_SRC) $(LX_VM_SRC)

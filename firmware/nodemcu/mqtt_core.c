@@ -426,6 +426,10 @@ static void engine_released(mqtt_core *c, int32_t handle)
   blob *b = blob_find(c, handle, &start, &len);
   if (!b) return;
   b->engine_owned = 0;
+  /* a session string the engine let go of is handed over again at the next connect */
+  for (int kind = 0; kind < 5; kind++) {
+    if (c->strings[kind] == b) c->given &= (uint8_t)~(1u << kind);
+  }
   blob_maybe_free(c, b);
 }
 

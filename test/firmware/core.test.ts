@@ -41,6 +41,7 @@ describe("mqtt_core (ASan+UBSan, scripted broker)", () => {
     ["connect", "open, then connect event"],
     ["connect", "connect twice is EBUSY"],
     ["connect", "connect opens nothing before service"],
+    ["connect", "the second session sends the same CONNECT and connects"],
     ["subscribe", "SUBSCRIBE bytes"],
     ["subscribe", "suback event with granted codes"],
     ["QoS in", "PUBACK for QoS 1, PUBREC for QoS 2"],

@@ -1,0 +1,103 @@
+// The client session on the lx106: interpreter + engine + client core cross-built for the lx106
+// (firmware/lx106/session.c) runs a whole session against scripted broker bytes under QEMU; the
+// same program on the host (ASan/UBSan) and the Node twin over host/engine (the same engine.wasm)
+// must print the same transcript.
+import { beforeAll, describe, expect, it } from "vitest";
+import { build } from "./qemu.js";
+import { comparable, DEFAULT_SESSION, figures, runHost, runNode, runQemu, type SessionRun } from "../../host/firmware/session.js";
+
+/** Edges the default session does not reach: refusal, broken broker bytes, overflow at a small
+ *  max_message_length, a client id longer than the engine's io buffer, credentials, a DNS failure. */
+const EDGE_SESSION = [
+  `client ${"x".repeat(300)} 0 1 16 7 user secret`,
+  "connect nowhere.invalid 1883 0 0",
+  "failed -3",
+  "connect broker 1883 1 0",
+  "opened",
+  "in 20020005",
+  "connect broker 1883 0 1",
+  "opened",
+  "in 20020000",
+  "subscribe 9 a/b 1",
+  "in 9003000180",
+  `in 3016000161${"62".repeat(19)}`,
+  "publish a/+ 0 0 1 bad",
+  "publish a 1 0 2 x:0001",
+  "in 30050003612b62",
+  "time 3000",
+  "opened",
+  "in 20020000",
+  "close",
+  "free",
+].join("\n") + "\n";
+
+describe("client session on the lx106 under QEMU", () => {
+  const runs: Record<string, { qemu: SessionRun; host: SessionRun; node: string }> = {};
+  beforeAll(() => {
+    build("session.elf", "session-host", "libcount.so");
+    for (const [name, script] of [["default", DEFAULT_SESSION], ["edges", EDGE_SESSION]]) {
+      runs[name] = { qemu: runQemu(script), host: runHost(script), node: runNode(script) };
+    }
+  }, 180_000);
+
+  for (const name of ["default", "edges"]) {
+    it(`${name}: exits 0 on both builds with the heap back to zero, no sanitizer report`, () => {
+      const { qemu, host } = runs[name];
+      expect(qemu.status, qemu.transcript.slice(-2000) + qemu.stderr.slice(-2000)).toBe(0);
+      expect(host.status, host.stderr.slice(-3000)).toBe(0);
+      expect(host.stderr).not.toMatch(/AddressSanitizer|runtime error/);
+      expect(qemu.transcript).toContain("# platform lx106");
+      expect(figures(qemu.transcript).heapEnd).toBe(0);
+      expect(figures(host.transcript).heapEnd).toBe(0);
+    });
+
+    it(`${name}: QEMU transcript == host transcript == Node transcript`, () => {
+      const { qemu, host, node } = runs[name];
+      expect(comparable(qemu.transcript)).toEqual(comparable(host.transcript));
+      expect(comparable(host.transcript)).toEqual(comparable(node));
+    });
+  }
+
+  it("the default session covers the whole client: connect, subscribe, QoS 0/1/2 both ways, ping, drop, session present", () => {
+    const t = comparable(runs.default.qemu.transcript);
+    expect(t).toMatch(/^> opened\nout 10/m);                       // CONNECT
+    expect(t).toContain("ev connect sp=0");
+    expect(t).toContain("ev suback 1 0 1 2 0");                    // four filters
+    expect(t).toMatch(/ev message sensors\/t 32312e35 q0 r0/);
+    expect(t).toMatch(/ev message cmd\/led 6f6e q1 r0\nout 40020007/); // PUBACK after delivery
+    expect(t).toMatch(/ev message status 74776f q2 r0\nout 50020008/); // PUBREC
+    expect(t).toContain("> in 62020008\nout 70020008");            // PUBCOMP
+    expect(t).toContain("q0 r0 overflow");                          // 1500 bytes > 1024
+    expect(t).toContain("> in 40020002\nev puback 21");            // outbound QoS 1
+    expect(t).toContain("> in 50020003\nout 62020003");            // outbound QoS 2: PUBREL
+    expect(t).toContain("> in 70020003\nev puback 22");
+    expect(t).toContain("> time 1\nout c000");                     // PINGREQ at 30 s
+    expect(t).toContain("> closed\nev offline");
+    expect(t).toMatch(/> time 2000\nlink open broker\.lan:1883/);   // reconnect after backoff
+    expect(t).toMatch(/ev connect sp=1\nout 3a/);                   // resent with DUP
+    expect(t).toContain("ev puback 24");
+    expect(t).toContain("ev puback 25");
+    expect(t).toMatch(/> close\n= true\nev offline\nout e000\nlink close/);
+  });
+
+  it("the edge session reaches refusals, errors and overflow", () => {
+    const t = comparable(runs.edges.qemu.transcript);
+    expect(t).toContain("> failed -3\nev connfail -3");
+    expect(t).toContain("ev connfail 5");
+    expect(t).toContain("ev suback 9 128");
+    expect(t).toMatch(/ev message a 6262626262626262626262626262626\d q0 r0 overflow/);
+    expect(t).toContain("> publish a/+ 0 0 1 bad\n= error");
+    expect(t).toMatch(/ev error 13 topic name contains a wildcard/);
+  });
+
+  it("measures the lx106 figures: heap, stack, instructions per inbound 64-byte QoS 0 PUBLISH", () => {
+    const { qemu } = runs.default;
+    const f = figures(qemu.transcript);
+    expect(f.heapPeak).toBeGreaterThan(f.heapNow[0]);
+    expect(f.stackPeak).toBeGreaterThan(256);
+    expect(qemu.regions).toHaveLength(4);
+    expect(new Set(qemu.regions).size).toBe(1);                     // exact and repeatable
+    expect(qemu.regions[0]).toBeGreaterThan(1000);
+    console.log(`lx106 session: heap peak ${f.heapPeak} B (connected, 4 subscriptions: ${f.heapNow[0]} B), stack peak ${f.stackPeak} B, ${qemu.regions[0]} instructions per inbound 64-byte QoS 0 PUBLISH`);
+  });
+});
