@@ -51,11 +51,13 @@ struct link {
   struct espconn conn;       /* conn.reverse points back to this link */
   esp_tcp tcp;
   client *owner;             /* NULL once the core has let go: only the SDK's last word is due */
-  link *next_doomed;         /* on the list of links to disconnect from the task */
+  link *next_loose;          /* on the list of links the core let go of or that must close */
   uint8_t *sending;          /* espconn_send does not copy: the bytes in flight, until sent */
   uint8_t phase;
   uint8_t secure;
-  uint8_t doomed;
+  uint8_t loose;             /* on that list */
+  uint8_t doomed;            /* to be disconnected (from the task) */
+  uint8_t disconnect_due;
 };
 
 struct client {
@@ -75,7 +77,7 @@ struct client {
 };
 
 static client *live_clients;
-static link *doomed_links;
+static link *loose_links;   /* kept track of until the SDK's last word frees them */
 static task_handle_t service_task;
 static uint8_t service_posted;
 static os_timer_t service_retry;   /* when the task queue is full */
@@ -452,22 +454,31 @@ static uint32_t clock_now_ms(void *user) {
 /* ---------- the platform: the transport over espconn ---------- */
 
 static void link_free(link *t) {
-  for (link **p = &doomed_links; *p; p = &(*p)->next_doomed) {
-    if (*p == t) {
-      *p = t->next_doomed;
-      break;
+  if (t->loose) {
+    for (link **p = &loose_links; *p; p = &(*p)->next_loose) {
+      if (*p == t) {
+        *p = t->next_loose;
+        break;
+      }
     }
   }
   if (t->sending) free(t->sending);
   free(t);
 }
 
+static void link_loosen(link *t) {
+  if (t->loose) return;
+  t->loose = 1;
+  t->next_loose = loose_links;
+  loose_links = t;
+}
+
 /* Disconnect from the task: the SDK does not want espconn_disconnect from its own callbacks. */
 static void link_doom(link *t) {
   if (t->doomed) return;
   t->doomed = 1;
-  t->next_doomed = doomed_links;
-  doomed_links = t;
+  t->disconnect_due = 1;
+  link_loosen(t);
   post_service();
 }
 
@@ -648,15 +659,18 @@ static void link_release(void *user) {
   if (t == NULL) return;
   c->link = NULL;
   t->owner = NULL;
+  link_loosen(t);
   /* a link still resolving or connecting frees itself when the SDK answers */
   if (t->phase == LINK_OPEN) link_doom(t);
 }
 
 static void disconnect_doomed(void) {
-  while (doomed_links) {
-    link *t = doomed_links;
-    doomed_links = t->next_doomed;
-    t->next_doomed = NULL;
+  /* telling a core may close other links: rescan from the head after each one */
+  for (;;) {
+    link *t = loose_links;
+    while (t && !t->disconnect_due) t = t->next_loose;
+    if (t == NULL) return;
+    t->disconnect_due = 0;
     int8_t r;
 #ifdef CLIENT_SSL_ENABLE
     if (t->secure) r = espconn_secure_disconnect(&t->conn);

@@ -47,6 +47,23 @@ describe("scripts written for the board", () => {
     await peer.endAsync(true);
   });
 
+  it("node.restart() with clients connected, connecting and dropped ends the run without a leak or a memory error", async () => {
+    const r = await runLua(`
+      local a = mqtt.Client("restart-a", 30)
+      a:connect("192.168.1.10", 1883, function(c)
+        print("a connected")
+        c:publish("x/y", "in flight", 1, 0, function() print("never") end)
+        c:subscribe("x/#", 1, function() print("never") end)
+        local b = mqtt.Client("restart-b", 30)
+        b:connect("192.168.1.10", 1883)
+        collectgarbage("collect")
+        node.restart()
+      end)
+    `, { broker: `127.0.0.1:${broker.port}`, name: "restart.lua" });
+    clean(r);
+    expect(r.lines).toEqual(["a connected", "node.restart(): ending the run"]);
+  });
+
   it("1,000 connect/close cycles leave the Lua heap and node.heap() where they started", async () => {
     const r = await runLua(script("heap.lua"), { broker: `127.0.0.1:${broker.port}`, name: "heap.lua", timeout: 60 });
     clean(r);
