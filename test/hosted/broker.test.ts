@@ -33,4 +33,24 @@ describe("hosted runtime: --broker with the mqtt module", () => {
       expect(r.ms).toBeLessThan(5000);
     });
   }
+
+  it("a board's start-up script (Wi-Fi, then MQTT to the LAN broker once it has an IP) runs unchanged", async () => {
+    const r = await runLua(`
+      wifi.setmode(wifi.STATION)
+      wifi.sta.config({ ssid = "HomeAP", pwd = "secret" })
+      wifi.eventmon.register(wifi.eventmon.STA_GOT_IP, function(T)
+        print("IP " .. T.IP)
+        local m = mqtt.Client("board-" .. node.chipid(), 120)
+        m:on("message", function(client, topic, data) print(topic .. ": " .. data); client:close() end)
+        m:connect("192.168.1.10", 1883, 0, function(client)
+          client:subscribe("home/board", 1, function()
+            client:publish("home/board", "heap " .. (node.heap() > 0 and "ok" or "empty"), 1, 0)
+          end)
+        end, function(client, reason) print("failed reason: " .. reason) end)
+      end)
+    `, ["--broker", `127.0.0.1:${broker.port}`, "--timeout", "10"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(lines(r)).toEqual(["IP 127.0.0.1", "home/board: heap ok"]);
+  });
 });
