@@ -4,10 +4,12 @@
  * loop until nothing is left to do. Exit: 0 done or node.restart(), 1 script error, 2 usage or
  * unreadable script, 124 timeout. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hosted.h"
 #include "lauxlib.h"
@@ -86,6 +88,19 @@ static int open_modules(lua_State *L) {
   return 0;
 }
 
+/* A board keeps its files side by side in one flat file system: the script runs in its own
+ * folder, so dofile("config.lua"), require and io.open find its neighbours. */
+static void enter_script_folder(const char *script) {
+  char folder[PATH_MAX];
+  size_t len = strlen(script);
+  if (len >= sizeof folder) return;
+  memcpy(folder, script, len + 1);
+  char *slash = strrchr(folder, '/');
+  if (!slash) return;
+  slash[slash == folder ? 1 : 0] = '\0';
+  if (chdir(folder) != 0) fprintf(stderr, "wasmqtt-lua: cannot enter %s: %s\n", folder, strerror(errno));
+}
+
 /* Loads and runs the script; 0, or the exit code after reporting why not. */
 static int run_script(lua_State *L, const char *script) {
   FILE *probe = fopen(script, "r");
@@ -95,6 +110,7 @@ static int run_script(lua_State *L, const char *script) {
   }
   fclose(probe);
   int status = luaL_loadfile(L, script);
+  if (status == 0) enter_script_folder(script);
   if (status == 0) {
     lua_pushcfunction(L, traceback);
     lua_insert(L, -2);

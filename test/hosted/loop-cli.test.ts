@@ -3,6 +3,8 @@
 // posted tasks by priority, and `wasmqtt run` passing all of it through.
 import { describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ASAN, PROBE, ROOT, lines, runFile, runLua, scriptFile, type RunResult } from "./runtime.js";
 
@@ -105,6 +107,17 @@ describe("hosted runtime: NodeMCU's ROTables on a stock Lua", () => {
 });
 
 describe("hosted runtime: errors and the command line", () => {
+  it("the script runs in its own folder, like a board's flat file system: dofile, require and io.open find its neighbours", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "wasmqtt-board-"));
+    writeFileSync(join(folder, "config.lua"), `BROKER = "192.168.1.10"\n`);
+    writeFileSync(join(folder, "helper.lua"), `return { greet = function(n) return "hello " .. n end }\n`);
+    writeFileSync(join(folder, "data.txt"), "from a file\n");
+    writeFileSync(join(folder, "init.lua"), `dofile("config.lua")\nprint(BROKER, require("helper").greet("board"), io.open("data.txt"):read("*l"))\n`);
+    const r = await runFile(ASAN, [join(folder, "init.lua")]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("192.168.1.10\thello board\tfrom a file\n");
+  });
+
   it("a missing script: exit 2 and a message naming it", async () => {
     const r = await runFile(ASAN, ["/nonexistent/script.lua"]);
     expect(r.code).toBe(2);
