@@ -65,6 +65,8 @@ void hosted_lua_set_state(lua_State *L);
 /* Sets the globals of the registered modules and runs their init functions; false when
  * no module is named `mqtt` (built before firmware/nodemcu/mqtt.c existed). */
 bool hosted_open_modules(lua_State *L);
+/* A lua_pcall message handler: the message with debug.traceback's trace. */
+int hosted_traceback(lua_State *L);
 /* Prints an error the way luaL_pcallx does ("lua: " + message). */
 void hosted_report_error(const char *message);
 

@@ -91,7 +91,7 @@ void hosted_report_error(const char *message) {
   fflush(stderr);
 }
 
-static int traceback(lua_State *L) {
+int hosted_traceback(lua_State *L) {
   if (!lua_isstring(L, 1)) return 1;
   lua_getglobal(L, "debug");
   if (lua_istable(L, -1)) {
@@ -109,7 +109,7 @@ static int traceback(lua_State *L) {
 
 int luaL_pcallx(lua_State *L, int narg, int nres) {
   int base = lua_gettop(L) - narg;
-  lua_pushcfunction(L, traceback);
+  lua_pushcfunction(L, hosted_traceback);
   lua_insert(L, base);
   int status = lua_pcall(L, narg, nres, base);
   lua_remove(L, base);

@@ -69,20 +69,6 @@ static int panic(lua_State *L) {
   exit(1);
 }
 
-static int traceback(lua_State *L) {
-  if (!lua_isstring(L, 1)) return 1;
-  lua_getglobal(L, "debug");
-  lua_getfield(L, -1, "traceback");
-  if (!lua_isfunction(L, -1)) {
-    lua_settop(L, 1);
-    return 1;
-  }
-  lua_pushvalue(L, 1);
-  lua_pushinteger(L, 2);
-  lua_call(L, 2, 1);
-  return 1;
-}
-
 static int open_modules(lua_State *L) {
   hosted_open_modules(L);
   return 0;
@@ -112,7 +98,7 @@ static int run_script(lua_State *L, const char *script) {
   int status = luaL_loadfile(L, script);
   if (status == 0) enter_script_folder(script);
   if (status == 0) {
-    lua_pushcfunction(L, traceback);
+    lua_pushcfunction(L, hosted_traceback);
     lua_insert(L, -2);
     status = lua_pcall(L, 0, 0, -2);
   }
