@@ -769,10 +769,19 @@ static int qos_arg(lua_State *L, int idx, int dflt, const char *call, const char
   return (int)q;
 }
 
+/* MQTT's strings (client id, credentials, topics, the will) have a 16-bit length. */
+static void check_length(lua_State *L, size_t len, const char *call, const char *name) {
+  if (len > MQTT_MAX_STRING)
+    luaL_error(L, "%s: %s is %d bytes; MQTT allows at most %d", call, name, (int)len,
+               (int)MQTT_MAX_STRING);
+}
+
 static const char *string_arg(lua_State *L, int idx, size_t *len, const char *call,
                               const char *name) {
   if (lua_type(L, idx) != LUA_TSTRING) luaL_error(L, "%s: %s must be a string", call, name);
-  return lua_tolstring(L, idx, len);
+  const char *s = lua_tolstring(L, idx, len);
+  check_length(L, *len, call, name);
+  return s;
 }
 
 /* A string, or nil/none for none (NULL). */
@@ -782,7 +791,9 @@ static const char *optional_string(lua_State *L, int idx, size_t *len, const cha
   if (lua_isnoneornil(L, idx)) return NULL;
   if (lua_type(L, idx) != LUA_TSTRING)
     luaL_error(L, "%s: %s must be a string (or nil for none)", call, name);
-  return lua_tolstring(L, idx, len);
+  const char *s = lua_tolstring(L, idx, len);
+  check_length(L, *len, call, name);
+  return s;
 }
 
 /* Message bytes: a string, or a number written out as Lua prints it. */
@@ -873,6 +884,7 @@ static int client_lwt(lua_State *L) {
   will.topic = string_arg(L, 2, &will.topic_len, call, "topic");
   size_t len;
   will.message = (const uint8_t *)payload_arg(L, 3, &len, call, "message");
+  check_length(L, len, call, "message");
   will.message_len = len;
   will.qos = qos_arg(L, 4, 0, call, "qos");
   will.retain = flag(L, 5, 0, call, "retain");
@@ -1027,6 +1039,7 @@ static int read_filters(lua_State *L, const char *call, int with_qos, mqtt_core_
                    (int)MQTT_MAX_FILTERS);
       mqtt_core_filter *f = &filters[(*count)++];
       f->filter = lua_tolstring(L, -2, &f->len);
+      check_length(L, f->len, call, "a topic");
       f->qos = 0;
       if (with_qos) {
         int ok;
