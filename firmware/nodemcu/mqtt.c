@@ -277,7 +277,7 @@ typedef struct {
   const mqtt_core_event *ev;
 } delivery;
 
-/* Runs protected (deliver_event): strings for the callbacks may not fit in memory. */
+/* One event to Lua, run protected by on_core_event: pushing a message may run out of memory. */
 static int deliver(lua_State *L) {
   const delivery *d = lua_touserdata(L, 1);
   client *c = d->c;
