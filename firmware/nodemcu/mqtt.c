@@ -7,6 +7,13 @@
  *
  * It compiles unchanged in a NodeMCU 3.0 tree (both Lua flavours) and in firmware/hosted.
  *
+ * Where it differs from NodeMCU's own module (as the Node client, host/client.ts, does): each
+ * per-call callback (connect, publish, subscribe, unsubscribe) fires once, for its own
+ * acknowledgement, and the on() handler fires as well; connect() and close() return booleans;
+ * keepalive 0 means no keepalive; suback callbacks get a second argument, the granted QoS of each
+ * filter (128: refused); on(event, nil) removes a handler; a broker that breaks the protocol is
+ * reported with a printed line; bad arguments raise errors that name the call and the argument.
+ *
  * Lifetimes. A client's userdata holds its core. While a session runs, or events are still to
  * be delivered, the client holds a registry reference to itself (self_ref), so a script may
  * drop its variable and still get its callbacks; the reference goes when the client is idle.
