@@ -107,6 +107,49 @@ describe("QoS 0, 1 and 2 both ways", () => {
   });
 });
 
+describe("load", () => {
+  it.each([1, 2])("2,000 QoS %i messages out and back in order; publish() says false when the queue is full, a puback makes room", async (qos) => {
+    const topic = `lua/${uniqueId()}`;
+    const r = await runLua(`
+      local N = 2000
+      local m = mqtt.Client(${lq(uniqueId("lua"))}, 30)
+      local sent, acked, got, refused = 0, 0, 0, 0
+      local function finish(c)
+        if got == N and acked == N then
+          print(string.format("sent %d acked %d got %d", sent, acked, got))
+          print("publish() refused while full: " .. tostring(refused > 0))
+          c:close()
+        end
+      end
+      local pump
+      function pump(c)
+        while sent < N do
+          local n = sent + 1
+          if not c:publish(${lq(topic)}, "message " .. n, ${qos}, 0, function(client)
+            acked = acked + 1
+            pump(client)
+            finish(client)
+          end) then
+            refused = refused + 1
+            return
+          end
+          sent = n
+        end
+      end
+      m:on("message", function(c, t, data)
+        got = got + 1
+        if data ~= "message " .. got then print("out of order: " .. data .. " as " .. got) end
+        finish(c)
+      end)
+      m:connect(${lq(HOST)}, ${broker.port}, function(c)
+        c:subscribe(${lq(topic)}, ${qos}, function() pump(c) end)
+      end)
+    `, { timeout: 30 });
+    clean(r);
+    expect(r.lines).toEqual(["sent 2000 acked 2000 got 2000", "publish() refused while full: true"]);
+  });
+});
+
 describe("subscriptions", () => {
   it("retained messages reach a later subscriber; table subscribe and unsubscribe; unsuback", async () => {
     const topic = `lua/${uniqueId()}`;
