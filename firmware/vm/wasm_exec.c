@@ -355,6 +355,14 @@ static inline void st_le(uint8_t *p, uint32_t v, unsigned n) {
   }
 #endif
 
+/* A taken branch with a wide side entry: the kept values move down over the dropped ones.
+ * Out of line: rare. */
+static __attribute__((noinline)) wasm_value *drop_values(wasm_value *sp, const wvm_side_wide *w) {
+  wasm_value *src = sp - w->keep, *dst = src - w->drop;
+  for (uint32_t k = 0; k < w->keep; k++) dst[k] = src[k];
+  return sp - w->drop;
+}
+
 wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *args, wasm_value *results,
                         uint64_t fuel, uint64_t *fuel_used) {
   wasm_result res = WASM_OK;
@@ -409,7 +417,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
           SKIP_FIRST();
           stp++;
         } else {
-          pc += stp->pc;
+          pc += stp->pc; /* if and else entries are never wide */
           stp += stp->stp;
         }
         break;
@@ -427,17 +435,19 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
           break;
         }
         /* fall through */
-      case 0x0c: {
-        const wvm_side *s = stp;
+      case 0x0c:
         TICK();
-        uint32_t keep = s->keep, drop = s->drop;
-        if (drop) {
-          wasm_value *src = sp - keep, *dst = src - drop;
-          for (uint32_t k = 0; k < keep; k++) dst[k] = src[k];
-          sp -= drop;
+      take_branch: { /* pc: the byte after the opcode; stp: the entry */
+        const wvm_side *s = stp;
+        int32_t d = s->pc, x = s->stp;
+        if (!d) {
+          const wvm_side_wide *wd = &in->wide[(uint16_t)x];
+          sp = drop_values(sp, wd);
+          d = wd->d.pc;
+          x = wd->d.stp;
         }
-        pc += s->pc;
-        stp = s + s->stp;
+        pc += d;
+        stp = s + x;
         break;
       }
       case 0x0e: {
@@ -446,16 +456,9 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         uint32_t n, i;
         U32_FIRST(n);
         i = (--sp)->i32;
-        const wvm_side *s = stp + (i < n ? i : n);
-        uint32_t keep = s->keep, drop = s->drop;
-        if (drop) {
-          wasm_value *src = sp - keep, *dst = src - drop;
-          for (uint32_t k = 0; k < keep; k++) dst[k] = src[k];
-          sp -= drop;
-        }
-        pc = base + s->pc;
-        stp = s + s->stp;
-        break;
+        stp += i < n ? i : n;
+        pc = base;
+        goto take_branch;
       }
       case 0x0f:
       do_return: {

@@ -69,7 +69,7 @@ static void layout_tail(wvm_loader *L, const wasm_vm_limits *lim) {
   vm->max_frames = lim->call_depth;
   vm->stack_bytes = sizeof(wasm_value) * lim->value_slots + sizeof(wvm_frame) * lim->call_depth;
   vm->memory_bytes = reserve;
-  vm->side_bytes = sizeof(wvm_side) * L->nside;
+  vm->side_bytes = sizeof(wvm_side) * L->nside + WVM_WIDE_BYTES(L->wide_total);
   (void)tables_bytes;
   if (m->nmems > m->imp_mems) {
     uint64_t size = (uint64_t)min_pages * WVM_PAGE;
@@ -116,6 +116,7 @@ static __attribute__((noinline)) void module_bounds(wvm_loader *L, wasm_vm_limit
       L->r.p = m->code;
       wvm_parse_code(L);
       L->nside = saved.nside;
+      L->nwide = saved.nwide;
       L->a = saved.a;
       if (L->r.err || L->bound_open) break;
       if (!L->bound_changed) {
@@ -394,7 +395,9 @@ wasm_result wasm_vm_load(wasm_vm **out, void *arena, size_t arena_size, const ui
     L.r.msg = "arena too small (use wasm_vm_measure)";
     return finish_error(&L, err);
   }
+  uint32_t wide_total = L.nwide;
   loader_init(&L, bytes, len);
+  L.wide_total = wide_total;
   L.a.base = arena;
   L.a.cap = arena_size;
   L.scratch = (uint8_t *)arena + parsed;
@@ -409,7 +412,7 @@ wasm_result wasm_vm_load(wasm_vm **out, void *arena, size_t arena_size, const ui
   vm->m = L.m;
   {
     /* a module without branches: a valid base for side indices all the same */
-    static const wvm_side no_branches = {0, 0, 0, 0};
+    static const wvm_side no_branches = {0, 0};
     vm->side = L.side ? L.side : (wvm_side *)(uintptr_t)&no_branches;
   }
   vm->nside = L.nside;

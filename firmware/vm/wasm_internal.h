@@ -46,18 +46,25 @@ static inline __attribute__((always_inline)) uint32_t wvm_rd32(const uint8_t *p)
 
 struct wasm_vm;
 
-/* Branch side table entry, built at validation in code order. Branch sites (if, else, br,
- * br_if, br_table targets) each own one; the interpreter walks the table in step with the code,
- * so no branch ever scans. Deltas: pc relative to the byte after the branch opcode, stp relative
- * to this entry. On a taken branch the top `keep` values move down over `drop` values. */
+/* Branch side table entry, 4 bytes, built at validation in code order. Branch sites (if, else,
+ * br, br_if, br_table targets) each own one; the interpreter walks the table in step with the
+ * code, so no branch ever scans. Deltas: pc relative to the byte after the branch opcode (never
+ * 0), stp relative to this entry. A branch that drops values (rare) has pc 0 and stp indexing
+ * the instance's wide entries, which hold both deltas and, for a taken branch, how many values
+ * on top to keep and how many below them to drop. */
 typedef struct {
   int16_t pc;
   int16_t stp;
+} wvm_side;
+typedef struct {
+  wvm_side d;
   uint8_t keep;
   uint8_t drop;
-} wvm_side;
+} wvm_side_wide;
 #define WVM_SIDE_SPAN 32767 /* farthest a branch may reach, in side entries and in code bytes */
 #define WVM_SIDE_VALUES 255 /* most values a taken branch may keep or drop */
+#define WVM_MAX_WIDE 65535u /* branches that drop values, in one module */
+#define WVM_WIDE_BYTES(n) ((sizeof(wvm_side_wide) * (n) + 3u) & ~(size_t)3) /* keeps the side table aligned */
 
 typedef struct {
   const uint8_t *params;   /* value type bytes, in the module */
@@ -163,6 +170,7 @@ struct wasm_vm {
   wvm_elem *elems;
   wvm_data *datas;
   wvm_side *side;
+  wvm_side_wide *wide;
   uint32_t nside;
   wasm_value *stack, *stack_end;
   wvm_frame *frames;

@@ -628,7 +628,12 @@ static void alloc_arrays(wvm_loader *L) {
   wvm_table **tables = wvm_alloc(L, sizeof(wvm_table *) * m->ntables, 8);
   wvm_table *own_tables = wvm_alloc(L, sizeof(wvm_table) * m->ntables, 8);
   wvm_elem *elems = wvm_alloc(L, sizeof(wvm_elem) * m->nelems, 8);
+  /* wide side entries before the side table: their number is known from the counting pass
+   * (which adds them after it instead: same bytes) */
+  wvm_side_wide *wide = wvm_writing(L) ? wvm_alloc(L, WVM_WIDE_BYTES(L->wide_total), 4) : NULL;
   if (!wvm_writing(L) || L->r.err) return;
+  L->wide = wide;
+  vm->wide = wide;
   vm->types = types;
   vm->funcs = funcs;
   vm->globals = globals;
@@ -696,6 +701,7 @@ void wvm_parse_module(wvm_loader *L) {
   if (!arrays) {
     alloc_arrays(L);
   }
+  if (!wvm_writing(L)) wvm_alloc(L, WVM_WIDE_BYTES(L->nwide), 4);
   if (r->err) return;
   if (m->nfuncs != m->imp_funcs && !m->code) {
     rd_fail(r, WASM_ERR_MALFORMED, "function and code section have inconsistent lengths");

@@ -27,6 +27,9 @@ typedef struct {
   uint32_t *bound;
   uint8_t bound_changed;   /* a round raised some function's figures */
   uint8_t bound_open;      /* call_indirect: no bound */
+  uint32_t nwide;          /* wide side entries so far (branches that drop values) */
+  uint32_t wide_total;     /* write mode: the counting pass's nwide, reserved before the side table */
+  wvm_side_wide *wide;     /* write mode: that reservation */
 } wvm_loader;
 
 void *wvm_alloc(wvm_loader *L, size_t n, size_t align);

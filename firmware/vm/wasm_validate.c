@@ -86,20 +86,31 @@ static void set_unreachable(V *v) {
 
 static uint32_t off(V *v, const uint8_t *p) { return (uint32_t)(p - v->L->m.base); }
 
+static void span_fail(V *v) {
+  rd_fail(v->r, WASM_ERR_UNSUPPORTED, "function too large: a branch spans more than 32 KiB or 32767 branches");
+}
+
 static wvm_side *new_side(V *v, uint32_t *idx) {
   wvm_loader *L = v->L;
   *idx = L->nside++;
-  wvm_side *s = wvm_alloc(L, sizeof(wvm_side), 2);
+  wvm_side *s = wvm_alloc(L, sizeof(wvm_side), 4);
   if (s && !L->side) L->side = s;
   return s;
 }
 
-/* Queues a forward branch for the block's end: pc holds the branch's offset and stp the
- * distance to the previous queued entry until the end patches them. */
-static void add_pending(vctrl *c, wvm_side *s, uint32_t idx, uint32_t op_off) {
-  if (s) {
-    s->pc = (int16_t)(uint16_t)op_off; /* low bits suffice: the patched span is < 32 KiB */
-    s->stp = (int16_t)(c->pending ? idx + 1 - c->pending : 0);
+/* Where the entry's deltas are: in its wide entry if it has one. */
+static wvm_side *deltas(wvm_loader *L, wvm_side *s) {
+  return s->pc == 0 ? &L->wide[(uint16_t)s->stp].d : s;
+}
+
+/* Queues a forward branch for the block's end. Until the end patches it, the entry's deltas
+ * hold the distance to the previous queued entry with the top bit set (pc is then never 0) and
+ * the branch's offset (low bits suffice: the patched span is < 32 KiB). */
+static __attribute__((noinline)) void add_pending(vctrl *c, wvm_side *t, uint32_t idx, uint32_t op_off) {
+  if (t) {
+    /* a link beyond the span fails span_ok before it is read */
+    t->pc = (int16_t)(uint16_t)(((c->pending ? idx + 1 - c->pending : 0) & 0x7fffu) | 0x8000u);
+    t->stp = (int16_t)(uint16_t)op_off;
   }
   if (!c->oldest) {
     c->oldest = idx + 1;
@@ -109,8 +120,9 @@ static void add_pending(vctrl *c, wvm_side *s, uint32_t idx, uint32_t op_off) {
 }
 
 /* Side entry for a branch to `depth` from the branch opcode ending at op_off, with the operand
- * stack at height h (branch operands still on it). */
+ * stack at height h (branch operands still on it); wide if it drops values. */
 static void emit_branch(V *v, uint32_t depth, uint32_t op_off) {
+  wvm_loader *L = v->L;
   vctrl *c = &v->ctrl[v->nctrl - 1 - depth];
   uint32_t keep = c->kind == K_LOOP ? c->bt.np : c->bt.nr;
   uint32_t drop = v->h >= c->height + keep ? v->h - c->height - keep : 0;
@@ -120,9 +132,23 @@ static void emit_branch(V *v, uint32_t depth, uint32_t op_off) {
   }
   uint32_t idx;
   wvm_side *s = new_side(v, &idx);
+  if (drop) {
+    uint32_t at = L->nwide++;
+    if (at >= WVM_MAX_WIDE) {
+      rd_fail(v->r, WASM_ERR_UNSUPPORTED, "module has more than 65535 branches that drop values");
+      return;
+    }
+    if (s && at < L->wide_total) { /* building (it never needs more than the counting pass) */
+      L->wide[at].keep = (uint8_t)keep;
+      L->wide[at].drop = (uint8_t)drop;
+      s->pc = 0;
+      s->stp = (int16_t)(uint16_t)at;
+      s = &L->wide[at].d;
+    }
+  }
   if (c->kind == K_LOOP) {
     if (idx - c->start_stp > WVM_SIDE_SPAN || op_off - c->start_off > WVM_SIDE_SPAN + 1) {
-      rd_fail(v->r, WASM_ERR_UNSUPPORTED, "function too large: a branch spans more than 32 KiB or 32767 branches");
+      span_fail(v);
       return;
     }
     if (!s) return;
@@ -131,30 +157,29 @@ static void emit_branch(V *v, uint32_t depth, uint32_t op_off) {
   } else {
     add_pending(c, s, idx, op_off);
   }
-  if (s) {
-    s->keep = (uint8_t)keep;
-    s->drop = (uint8_t)drop;
-  }
 }
 
 static int span_ok(V *v, uint32_t entry1, uint32_t from_off, uint32_t target_off) {
   if (entry1 && (v->L->nside - (entry1 - 1) > WVM_SIDE_SPAN || target_off - from_off > WVM_SIDE_SPAN)) {
-    rd_fail(v->r, WASM_ERR_UNSUPPORTED, "function too large: a branch spans more than 32 KiB or 32767 branches");
+    span_fail(v);
     return 0;
   }
   return 1;
 }
 
-static void patch(V *v, uint32_t entry1, uint32_t target_off) {
-  if (!wvm_writing(v->L)) return;
+/* Sets a queued entry's deltas now that the target is known; returns its link. */
+static uint32_t patch(V *v, uint32_t entry1, uint32_t target_off) {
+  wvm_loader *L = v->L;
   uint32_t idx = entry1 - 1;
-  wvm_side *s = &v->L->side[idx];
-  s->pc = (int16_t)(uint16_t)((uint16_t)target_off - (uint16_t)s->pc);
-  s->stp = (int16_t)(v->L->nside - idx);
+  wvm_side *t = deltas(L, &L->side[idx]);
+  uint32_t link = (uint16_t)t->pc & 0x7fffu;
+  t->pc = (int16_t)(uint16_t)((uint16_t)target_off - (uint16_t)t->stp);
+  t->stp = (int16_t)(L->nside - idx);
+  return link;
 }
 
 static void patch_if(V *v, vctrl *c, uint32_t target_off) {
-  if (span_ok(v, c->if_entry, c->if_off, target_off)) patch(v, c->if_entry, target_off);
+  if (span_ok(v, c->if_entry, c->if_off, target_off) && wvm_writing(v->L)) patch(v, c->if_entry, target_off);
   c->if_entry = 0;
 }
 
@@ -164,8 +189,7 @@ static void patch_pending(V *v, vctrl *c, uint32_t target_off) {
   if (!wvm_writing(v->L)) return;
   uint32_t e = c->pending;
   while (e) {
-    uint32_t back = (uint32_t)(uint16_t)v->L->side[e - 1].stp;
-    patch(v, e, target_off);
+    uint32_t back = patch(v, e, target_off);
     e = back ? e - back : 0;
   }
   c->pending = 0;
@@ -469,7 +493,10 @@ static int instr(V *v) {
       wvm_side *s = new_side(v, &idx);
       v->ctrl[v->nctrl - 1].if_entry = idx + 1;
       v->ctrl[v->nctrl - 1].if_off = after;
-      if (s) { s->pc = (int16_t)(uint16_t)after; s->stp = 0; s->keep = 0; s->drop = 0; } /* patched at else/end */
+      if (s) { /* queued alone (no link): patched at else/end */
+        s->pc = INT16_MIN;
+        s->stp = (int16_t)(uint16_t)after;
+      }
       break;
     }
     case 0x05: {
@@ -479,7 +506,6 @@ static int instr(V *v) {
       if (r->err) break;
       if (v->h != c->height) { fail(v, "type mismatch"); break; }
       wvm_side *s = new_side(v, &idx);
-      if (s) { s->keep = 0; s->drop = 0; }
       add_pending(c, s, idx, after);
       patch_if(v, c, after);
       c->kind = K_ELSE;
