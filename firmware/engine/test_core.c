@@ -404,6 +404,58 @@ static void test_reconnect(void)
   check(f.core == NULL && strstr(f.log, "freed") != NULL, "free from inside the offline callback");
 }
 
+/* The out records' worst moment: a reconnect resending every held publish after a CONNECT
+ * with every string (mqtt_core.c sizes MQTT_OUT_RECORD_BYTES for it). */
+static void test_resend_all(void)
+{
+  reset_capture();
+  mqtt_core_config config;
+  memset(&config, 0, sizeof config);
+  config.client_id = "full";
+  config.client_id_len = 4;
+  config.username = "user";
+  config.username_len = 4;
+  config.password = "pass";
+  config.password_len = 4;
+  config.keepalive_s = 60;
+  config.random_seed = 3;
+  f.in_flight = f.posted = 0;
+  f.timer_at = -1;
+  f.core = mqtt_core_new(&config, &platform, on_event, NULL, NULL);
+  mqtt_core_will will = {"w/t", 3, (const uint8_t *)"bye", 3, 1, 0};
+  mqtt_core_set_will(f.core, &will);
+  mqtt_core_connect(f.core, "h", 1883, 0, 1);
+  open_and_connack(CONNACK);
+  mqtt_core_transport_closed(f.core);
+  settle();
+  int taken = 0;
+  for (int i = 0; i < 20; i++) {
+    char topic[8];
+    snprintf(topic, sizeof topic, "t/%d", i);
+    if (mqtt_core_publish(f.core, topic, strlen(topic), (const uint8_t *)"payload", 7, 1 + (i & 1), 0, 300 + i) == MQTT_CORE_OK) taken++;
+  }
+  check(taken == MQTT_MAX_QUEUED_MESSAGES, "offline: the engine holds MQTT_MAX_QUEUED_MESSAGES publishes, then refuses");
+  settle();
+  advance(2000);   /* the backoff: the engine asks for a new link */
+  mqtt_core_transport_opened(f.core);
+  settle();
+  f.closes = 0;
+  f.hold_sent = 1;   /* the transport takes nothing while the whole resend is queued */
+  reset_capture();
+  broker(CONNACK_SP, 4);
+  f.hold_sent = 0;
+  settle();
+  int dups = 0;
+  for (size_t i = 0; i + 1 < f.sent_len; i++) {
+    if (i + 7 <= f.sent_len && memcmp(f.sent + i, "payload", 7) == 0) dups++;
+  }
+  check(dups == MQTT_MAX_QUEUED_MESSAGES && f.closes == 0, "all of them sent at once after CONNACK, the connection kept");
+  if (dups != MQTT_MAX_QUEUED_MESSAGES || f.closes) printf("# %d sent, %d closes\n%s", dups, f.closes, f.log);
+  mqtt_core_free(f.core);
+  f.core = NULL;
+  f.closes = 0;
+}
+
 static void test_publish_from_callback(void)
 {
   reset_capture();
@@ -479,6 +531,8 @@ int main(void)
   test_session();
   test_slices_and_overflow();
   test_reconnect();
+  f.closes = 0;
+  test_resend_all();
   test_publish_from_callback();
   test_cycles();
   printf("%s\n", failures ? "FAILED" : "PASSED");

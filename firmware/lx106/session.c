@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mqtt_core.h"
+#include "mqtt_engine.h"
 #include "mqtt_limits.h"
 #include "out.h"
 #include "platform.h"
@@ -369,6 +370,10 @@ static void run_step(const char *line, const char *end)
     out_u64(heap_live);
     out_str(" core ");
     out_u64(mqtt_core_heap_bytes(s.core));
+    out_str(" engine ");
+    out_u64(mqtt_engine_footprint());
+    out_str(" linear ");
+    out_u64(mqtt_engine_memory_bytes);
     out_str("\n");
   } else {
     out_str("unknown step\n");

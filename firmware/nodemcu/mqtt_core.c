@@ -38,7 +38,7 @@ static uint8_t *blob_bytes(blob *b) { return (uint8_t *)&b->part_at[b->parts]; }
 /* out: [own_len u16][flags u8][pad] own bytes, padded to 4, then if OUT_BLOB: a blob_ref. */
 enum { OUT_BLOB = 1, OUT_SEALED = 2 };
 typedef struct { uint16_t own_len; uint8_t flags; uint8_t pad; } out_head;
-typedef struct { blob *b; uint32_t offset; uint32_t len; } blob_ref;
+typedef struct { int32_t handle; uint32_t offset; uint32_t len; } blob_ref;   /* offset in the whole blob */
 
 /* queue: a head, then topic + data (messages) or codes (suback); no padding (heads are copied). */
 enum {
@@ -50,16 +50,19 @@ enum { MSG_DONE = 0x80 };   /* a message record whose last piece arrived */
 typedef struct {
   uint8_t type;     /* mqtt_core_event_type or Q_* */
   uint8_t flags;    /* messages: the engine's flags | MSG_DONE */
-  uint16_t topic_len;
-  int32_t value;    /* reason, token, session present, error code */
-  uint32_t len;     /* data bytes, or suback codes */
+  uint16_t n;       /* topic bytes (messages), codes (suback) */
+  union {
+    int32_t value;  /* reason, token, session present, error code */
+    uint32_t len;   /* data bytes (messages) */
+  };
 } queue_head;
 
 #define ALIGN4(n) (((n) + 3u) & ~(size_t)3u)
 enum { NO_PARTIAL = -1 };
 
 /* Bound of the queue: one message assembled across slices (head, longest topic, max length),
- * the messages wholly inside one slice (each record at most twice its packet's bytes), and the
+ * the messages wholly inside one slice (a record is its packet's topic and payload plus an
+ * 8-byte head, at most twice the packet: a PUBLISH has at least 4 bytes besides them), and the
  * events of one call (drops of every held publish, acks, state changes, suback codes). */
 static size_t queue_capacity(uint32_t max_message_length)
 {
@@ -185,6 +188,14 @@ static blob *blob_find(mqtt_core *c, int32_t handle, uint32_t *part_start, uint3
   return NULL;
 }
 
+/* The blob an out record refers to (its references keep it alive). */
+static blob *blob_of(mqtt_core *c, int32_t handle)
+{
+  blob *b = c->blobs;
+  while (b->handle != handle) b = b->next;
+  return b;
+}
+
 static blob *string_blob(mqtt_core *c, const void *bytes, size_t len)
 {
   blob *b = blob_new(c, 1, (uint32_t)len);
@@ -207,8 +218,9 @@ static void out_reset(mqtt_core *c)
       blob_ref ref;
       memcpy(&ref, c->out + next, sizeof ref);
       next += sizeof ref;
-      ref.b->refs--;
-      blob_maybe_free(c, ref.b);
+      blob *b = blob_of(c, ref.handle);
+      b->refs--;
+      blob_maybe_free(c, b);
     }
     at = next;
   }
@@ -233,10 +245,10 @@ static void link_close(mqtt_core *c)
 /* Room for `need` more bytes at the end, moving what waits to the front if that makes room. */
 static int out_room(mqtt_core *c, size_t need)
 {
-  if (c->out_len + need <= MQTT_OUT_BUFFER_BYTES) return 1;
+  if (c->out_len + need <= MQTT_OUT_RECORD_BYTES) return 1;
   if (c->out_read == 0) return 0;
   size_t keep = c->out_len - c->out_read;
-  if (keep + need > MQTT_OUT_BUFFER_BYTES) return 0;
+  if (keep + need > MQTT_OUT_RECORD_BYTES) return 0;
   memmove(c->out, c->out + c->out_read, keep);
   if (c->out_tail >= 0) c->out_tail -= (long)c->out_read;
   c->out_len = keep;
@@ -294,7 +306,7 @@ static void out_blob(mqtt_core *c, blob *b, uint32_t offset, uint32_t len)
     return;
   }
   at = ALIGN4(c->out_len);   /* out_room may have moved the records */
-  blob_ref ref = {b, offset, len};
+  blob_ref ref = {b->handle, offset, len};
   memcpy(c->out + at, &ref, sizeof ref);
   c->out_len = at + sizeof ref;
   h.flags |= OUT_BLOB;
@@ -306,10 +318,20 @@ static void out_blob(mqtt_core *c, blob *b, uint32_t offset, uint32_t len)
 /* As the Node client: publish and (un)subscribe are refused while the transport has more than
  * its buffer waiting, or while the records of one more request might not fit. */
 enum { OUT_RESERVE = 128 };
+
+/* The records at their worst moment must fit, or the connection would be dropped and the same
+ * resend fail again: a CONNACK with session present resends every held publish (two records:
+ * header + topic, packet id + payload; 4-byte head, own bytes padded to 8 and 4, a reference)
+ * after CONNECT's five records (its header padded to 20, then 2-byte lengths). */
+#define OUT_RECORD(own) (sizeof(out_head) + (own) + sizeof(blob_ref))
+_Static_assert(OUT_RECORD(20) + 4 * OUT_RECORD(4) + MQTT_MAX_QUEUED_MESSAGES * (OUT_RECORD(8) + OUT_RECORD(4))
+                   + OUT_RESERVE <= MQTT_OUT_RECORD_BYTES,
+               "MQTT_OUT_RECORD_BYTES cannot hold a resend of every held publish");
+_Static_assert(sizeof(queue_head) == 8, "queue heads are 8 bytes (the queue bound counts on it)");
 static int out_full(const mqtt_core *c)
 {
   return c->pending_bytes > MQTT_OUT_BUFFER_BYTES
-         || c->out_len - c->out_read + OUT_RESERVE > MQTT_OUT_BUFFER_BYTES;
+         || c->out_len - c->out_read + OUT_RESERVE > MQTT_OUT_RECORD_BYTES;
 }
 
 /* The head record's part went out: step to the next part. */
@@ -328,8 +350,9 @@ static void out_advance(mqtt_core *c)
     c->pending_bytes -= ref.len;
     c->out_read = own_at + ALIGN4(h.own_len) + sizeof ref;
     c->out_phase = 0;
-    ref.b->refs--;
-    blob_maybe_free(c, ref.b);
+    blob *b = blob_of(c, ref.handle);
+    b->refs--;
+    blob_maybe_free(c, b);
   }
   if (c->out_read >= c->out_len) {
     c->out_read = c->out_len = 0;
@@ -354,7 +377,7 @@ static void out_pump(mqtt_core *c)
     } else {
       blob_ref ref;
       memcpy(&ref, c->out + own_at + ALIGN4(h.own_len), sizeof ref);
-      bytes = blob_bytes(ref.b) + ref.offset;
+      bytes = blob_bytes(blob_of(c, ref.handle)) + ref.offset;
       len = ref.len;
     }
     if (len == 0) {   /* an empty part: step over it */
@@ -375,8 +398,8 @@ static void out_pump(mqtt_core *c)
 static size_t record_size(const queue_head *h)
 {
   size_t body = h->type == MQTT_CORE_MESSAGE || h->type == MQTT_CORE_OVERFLOW || h->type == Q_DEAD
-                    ? (size_t)h->topic_len + h->len
-                    : h->type == MQTT_CORE_SUBACK ? h->len : 0;
+                    ? (size_t)h->n + h->len
+                    : h->type == MQTT_CORE_SUBACK ? h->n : 0;
   return sizeof *h + body;
 }
 
@@ -387,7 +410,7 @@ static void queue_event(mqtt_core *c, int type, int32_t value, const uint8_t *co
     c->lost++;
     return;
   }
-  queue_head h = {(uint8_t)type, 0, 0, value, count};
+  queue_head h = {.type = (uint8_t)type, .n = (uint16_t)count, .value = value};
   memcpy(c->queue + c->queue_len, &h, sizeof h);
   if (count) memcpy(c->queue + c->queue_len + sizeof h, codes, count);
   c->queue_len += size;
@@ -479,7 +502,7 @@ static void on_message(void *user, const uint8_t *topic, size_t topic_len, const
   if (flags & MQTT_ENGINE_MSG_FIRST) {
     if (c->partial != NO_PARTIAL) {
       memcpy(&h, c->queue + c->partial, sizeof h);
-      if ((size_t)c->partial + sizeof h + h.topic_len + h.len == c->queue_len) {
+      if ((size_t)c->partial + sizeof h + h.n + h.len == c->queue_len) {
         c->queue_len = (size_t)c->partial;   /* at the tail: just forget it */
       } else {
         h.type = Q_DEAD;
@@ -491,14 +514,14 @@ static void on_message(void *user, const uint8_t *topic, size_t topic_len, const
       c->lost++;
       return;
     }
-    h = (queue_head){MQTT_CORE_MESSAGE, (uint8_t)(flags & 0x7f), (uint16_t)topic_len, 0, 0};
+    h = (queue_head){.type = MQTT_CORE_MESSAGE, .flags = (uint8_t)(flags & 0x7f), .n = (uint16_t)topic_len};
     c->partial = (long)c->queue_len;
     memcpy(c->queue + c->queue_len + sizeof h, topic, topic_len);
     c->queue_len += sizeof h + topic_len;
   } else {
     if (c->partial == NO_PARTIAL) return;
     memcpy(&h, c->queue + c->partial, sizeof h);
-    if ((size_t)c->partial + sizeof h + h.topic_len + h.len != c->queue_len) {
+    if ((size_t)c->partial + sizeof h + h.n + h.len != c->queue_len) {
       /* something was queued after it: it cannot grow in place */
       h.type = Q_DEAD;
       memcpy(c->queue + c->partial, &h, sizeof h);
@@ -593,8 +616,8 @@ static void deliver(mqtt_core *c, const queue_head *h, const uint8_t *body)
     case MQTT_CORE_MESSAGE:
     case MQTT_CORE_OVERFLOW:
       ev.topic = (const char *)body;
-      ev.topic_len = h->topic_len;
-      ev.data = body + h->topic_len;
+      ev.topic_len = h->n;
+      ev.data = body + h->n;
       ev.data_len = h->len;
       ev.qos = (h->flags >> MQTT_ENGINE_MSG_QOS_SHIFT) & 3;
       ev.retain = (h->flags & MQTT_ENGINE_MSG_RETAIN) != 0;
@@ -606,7 +629,7 @@ static void deliver(mqtt_core *c, const queue_head *h, const uint8_t *body)
     case MQTT_CORE_SUBACK:
       ev.token = h->value;
       ev.codes = body;
-      ev.code_count = h->len;
+      ev.code_count = h->n;
       break;
     case MQTT_CORE_PROTOCOL_ERROR:
       ev.reason = h->value;
@@ -710,7 +733,7 @@ mqtt_core *mqtt_core_new(const mqtt_core_config *config, const mqtt_core_platfor
   c->clean_session = config->clean_session != 0;
   c->seed = config->random_seed;
   c->queue_cap = queue_capacity(max_len);
-  c->out = core_alloc(c, MQTT_OUT_BUFFER_BYTES);
+  c->out = core_alloc(c, MQTT_OUT_RECORD_BYTES);
   c->queue = core_alloc(c, c->queue_cap);
   c->strings[MQTT_ENGINE_CLIENT_ID] = string_blob(c, config->client_id, config->client_id_len);
   if (config->username) c->strings[MQTT_ENGINE_USERNAME] = string_blob(c, config->username, config->username_len);

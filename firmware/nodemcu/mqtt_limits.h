@@ -17,6 +17,10 @@
 /* Bytes waiting for the transport (espconn takes one send at a time, until its sent callback).
  * publish() returns false while this is full. */
 #define MQTT_OUT_BUFFER_BYTES 1536u
+/* What the core keeps for those bytes: the engine's own (headers, acks) copied, topics and
+ * payloads referenced (never copied). Sized for the worst burst, a reconnect that resends every
+ * held publish (mqtt_core.c checks that at compile time). */
+#define MQTT_OUT_RECORD_BYTES 1024u
 /* Inbound bytes given to the engine per call; events are delivered between slices, so the
  * bytes held for undelivered messages stay bounded. */
 #define MQTT_RECEIVE_SLICE_BYTES 128u

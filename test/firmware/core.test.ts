@@ -59,6 +59,8 @@ describe("mqtt_core (ASan+UBSan, scripted broker)", () => {
     ["reconnect", "broker drop: offline"],
     ["reconnect", "session present: the PUBLISH is resent with DUP"],
     ["reconnect", "connect with session present"],
+    ["reconnect", "offline: the engine holds MQTT_MAX_QUEUED_MESSAGES publishes, then refuses"],
+    ["reconnect", "all of them sent at once after CONNACK, the connection kept"],
     ["callbacks", "close() from a message callback sends DISCONNECT"],
     ["callbacks", "then offline and the transport closes after the flush"],
     ["callbacks", "publish from inside a message callback"],
