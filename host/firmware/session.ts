@@ -290,7 +290,9 @@ export function runHost(script: string): SessionRun {
 }
 
 /** The '#' figures of a firmware transcript. */
-export function figures(transcript: string): { heapPeak: number; heapEnd: number; stackPeak: number; heapNow: number[] } {
+export function figures(transcript: string): {
+  heapPeak: number; heapEnd: number; stackPeak: number; heapNow: number[]; engineBytes: number; linearMemoryBytes: number;
+} {
   const num = (re: RegExp): number => {
     const m = re.exec(transcript);
     return m ? Number(m[1]) : NaN;
@@ -300,5 +302,7 @@ export function figures(transcript: string): { heapPeak: number; heapEnd: number
     heapEnd: num(/^# heap end (\d+)$/m),
     stackPeak: num(/^# stack peak (\d+)$/m),
     heapNow: [...transcript.matchAll(/^# heap now (\d+)/gm)].map((m) => Number(m[1])),
+    engineBytes: num(/^# heap now \d+ core \d+ engine (\d+)/m),
+    linearMemoryBytes: num(/^# heap now .* linear (\d+)/m),
   };
 }
