@@ -31,3 +31,14 @@ $(BUILD)/core-test: engine/test_core.c $(CORE_SRC) $(CORE_HDR) $(ENGINE_SRC) $(E
 	@mkdir -p $(BUILD)
 	clang $(CSTD) $(ENGINE_SAN) $(ENGINE_VM_DEFS) -DMQTT_MALLOC=test_malloc -DMQTT_FREE=test_free $(ENGINE_INC) $(CORE_INC) \
 	  -o $@ engine/test_core.c $(CORE_SRC) $(ENGINE_SRC) $(ENGINE_VM_SRC)
+
+# mqtt_engine.c against a stand-in module whose imports get bad pointers (test_bounds.wat).
+ALL += $(BUILD)/engine-bounds-test
+$(BUILD)/engine_bounds_wasm.c: engine/test_bounds.wat ../dist/host/firmware/embed.js nodemcu/mqtt_limits.h
+	@mkdir -p $(BUILD)
+	wat2wasm $< -o $(BUILD)/engine_bounds.wasm
+	node ../dist/host/firmware/embed.js $(BUILD)/engine_bounds.wasm $@ nodemcu/mqtt_limits.h
+
+$(BUILD)/engine-bounds-test: engine/test_bounds.c engine/mqtt_engine.c $(BUILD)/engine_bounds_wasm.c $(ENGINE_HDR) $(ENGINE_VM_SRC) $(ENGINE_VM_HDR) engine/build.mk
+	@mkdir -p $(BUILD)
+	clang $(CSTD) $(ENGINE_SAN) $(ENGINE_VM_DEFS) $(ENGINE_INC) -o $@ engine/test_bounds.c engine/mqtt_engine.c $(BUILD)/engine_bounds_wasm.c $(ENGINE_VM_SRC)

@@ -16,7 +16,8 @@ let run: ReturnType<typeof spawnSync>;
 
 beforeAll(() => {
   // one make for both programs: parallel makes of the same targets would race
-  execFileSync("make", ["-s", "-C", join(ROOT, "firmware"), "../build/firmware/engine-test", "../build/firmware/core-test"], {
+  execFileSync("make", ["-s", "-C", join(ROOT, "firmware"), "../build/firmware/engine-test", "../build/firmware/engine-bounds-test",
+    "../build/firmware/core-test"], {
     stdio: ["ignore", "inherit", "inherit"],
   });
   run = spawnSync(join(ROOT, "build/firmware/core-test"), { encoding: "utf8", timeout: 120_000 });
@@ -120,5 +121,16 @@ describe("mqtt_engine.c (ASan+UBSan)", () => {
     expect(run.stdout).toContain("PASSED");
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.split("\n").filter((l) => l.startsWith("ok")).length).toBeGreaterThanOrEqual(18);
+  });
+});
+
+describe("mqtt_engine.c against a module passing bad pointers (test_bounds.wat)", () => {
+  it("turns every out-of-range pointer, wrapping length and unknown blob into a trap of that call", () => {
+    const run = spawnSync(join(BUILD, "engine-bounds-test"), { encoding: "utf8", timeout: 60_000 });
+    expect(run.stderr).not.toMatch(/AddressSanitizer|runtime error/);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    const ok = run.stdout.split("\n").filter((l) => l.startsWith("ok "));
+    expect(ok.filter((l) => l.includes("the call traps and the engine is dead"))).toHaveLength(6);
+    expect(ok.some((l) => l.includes("in-range pointers reach the host"))).toBe(true);
   });
 });
