@@ -46,6 +46,7 @@ typedef struct {
   uint32_t clock;
   /* behaviours of the event callback */
   int publish_on_message, close_on_event, free_on_event, last_publish_result;
+  int burst_on_message, burst_taken, burst_refused;
 } fake;
 
 static fake f;
@@ -105,6 +106,14 @@ static void on_event(void *user, const mqtt_core_event *ev)
       if (f.publish_on_message) {
         f.publish_on_message = 0;
         f.last_publish_result = mqtt_core_publish(f.core, "echo", 4, ev->data, ev->data_len, 1, 0, 77);
+      }
+      if (f.burst_on_message) {
+        int n = f.burst_on_message;
+        f.burst_on_message = 0;
+        for (int i = 0; i < n; i++) {
+          if (mqtt_core_publish(f.core, "b", 1, (const uint8_t *)"x", 1, 0, 0, 1000 + i) == MQTT_CORE_OK) f.burst_taken++;
+          else f.burst_refused++;
+        }
       }
       break;
     case MQTT_CORE_PUBACK: logf_("puback %d\n", (int)ev->token); break;
@@ -468,6 +477,18 @@ static void test_publish_from_callback(void)
   broker(in, sizeof in);
   static const uint8_t echo[] = {0x32, 0x0a, 0, 4, 'e', 'c', 'h', 'o', 0, 1, 'h', 'i'};
   check(f.last_publish_result == MQTT_CORE_OK && sent_is(echo, sizeof echo), "publish from inside a message callback");
+
+  /* a burst of QoS 0 publishes from one callback: the ones taken all complete, the rest are
+   * refused (the queue keeps room for their pubacks), none is lost */
+  reset_capture();
+  f.burst_on_message = 200;
+  f.burst_taken = f.burst_refused = 0;
+  broker(in, sizeof in);
+  int pubacks = 0;
+  for (const char *p = strstr(f.log, "puback 1"); p; p = strstr(p + 1, "puback 1")) pubacks++;
+  printf("# burst: %d taken, %d refused, %d pubacks\n", f.burst_taken, f.burst_refused, pubacks);
+  check(f.burst_taken > 20 && f.burst_refused > 0 && pubacks == f.burst_taken,
+        "a burst of publishes from a callback: every one taken is acknowledged, the rest refused");
 
   /* output full: publish says EFULL while the transport does not take more */
   reset_capture();

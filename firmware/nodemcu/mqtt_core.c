@@ -328,10 +328,16 @@ _Static_assert(OUT_RECORD(20) + 4 * OUT_RECORD(4) + MQTT_MAX_QUEUED_MESSAGES * (
                    + OUT_RESERVE <= MQTT_OUT_RECORD_BYTES,
                "MQTT_OUT_RECORD_BYTES cannot hold a resend of every held publish");
 _Static_assert(sizeof(queue_head) == 8, "queue heads are 8 bytes (the queue bound counts on it)");
+/* Room the queue keeps for what one more call and a later session end may report (a puback or
+ * suback, then the drop of every held publish, offline, close): calls made from callbacks fill
+ * the queue while it is being delivered, and beyond this they are refused rather than lost. */
+#define QUEUE_RESERVE (sizeof(queue_head) * (MQTT_MAX_QUEUED_MESSAGES + 6) + MQTT_MAX_FILTERS)
+
 static int out_full(const mqtt_core *c)
 {
   return c->pending_bytes > MQTT_OUT_BUFFER_BYTES
-         || c->out_len - c->out_read + OUT_RESERVE > MQTT_OUT_RECORD_BYTES;
+         || c->out_len - c->out_read + OUT_RESERVE > MQTT_OUT_RECORD_BYTES
+         || c->queue_len + QUEUE_RESERVE > c->queue_cap;
 }
 
 /* The head record's part went out: step to the next part. */

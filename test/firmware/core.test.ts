@@ -65,6 +65,7 @@ describe("mqtt_core (ASan+UBSan, scripted broker)", () => {
     ["callbacks", "close() from a message callback sends DISCONNECT"],
     ["callbacks", "then offline and the transport closes after the flush"],
     ["callbacks", "publish from inside a message callback"],
+    ["callbacks", "a burst of publishes from a callback: every one taken is acknowledged, the rest refused"],
     ["callbacks", "free from inside the offline callback"],
     ["full", "publish returns EFULL once more than the output buffer waits"],
     ["full", "the three taken are sent and acknowledged"],
