@@ -46,7 +46,7 @@ typedef struct {
   uint32_t clock;
   /* behaviours of the event callback */
   int publish_on_message, close_on_event, free_on_event, last_publish_result;
-  int burst_on_message, burst_taken, burst_refused;
+  int burst_on_message, burst_taken, burst_refused, sent_inside_send;
 } fake;
 
 static fake f;
@@ -81,6 +81,10 @@ static int p_send(void *user, const uint8_t *bytes, size_t len)
   if (f.sent_len + len <= sizeof f.sent) memcpy(f.sent + f.sent_len, bytes, len);
   f.sent_len += len;
   f.in_flight = 1;
+  if (f.sent_inside_send && f.core) {   /* a platform that reports sent from inside send */
+    f.in_flight = 0;
+    mqtt_core_transport_sent(f.core);
+  }
   return 0;
 }
 
@@ -523,6 +527,26 @@ static void test_publish_from_callback(void)
   f.core = NULL;
 }
 
+/* A platform that says "sent" from inside send: everything still goes out once, in order. */
+static void test_sent_inside_send(void)
+{
+  reset_capture();
+  f.sent_inside_send = 1;
+  make("c6", 1, 0, 0);
+  mqtt_core_connect(f.core, "h", 1, 0, 0);
+  open_and_connack(CONNACK);
+  reset_capture();
+  for (int i = 0; i < 3; i++) mqtt_core_publish(f.core, "t", 1, (const uint8_t *)"ab", 2, 1, 0, 40 + i);
+  settle();
+  static const uint8_t three[] = {0x32, 0x07, 0, 1, 't', 0, 1, 'a', 'b', 0x32, 0x07, 0, 1, 't', 0, 2, 'a', 'b',
+                                  0x32, 0x07, 0, 1, 't', 0, 3, 'a', 'b'};
+  check(sent_is(three, sizeof three) && strstr(f.log, "SEND WHILE IN FLIGHT") == NULL,
+        "a platform reporting sent from inside send: every byte once, in order");
+  mqtt_core_free(f.core);
+  f.core = NULL;
+  f.sent_inside_send = 0;
+}
+
 static void test_cycles(void)
 {
   size_t start = live_bytes, start_blocks = live_blocks;
@@ -555,6 +579,7 @@ int main(void)
   f.closes = 0;
   test_resend_all();
   test_publish_from_callback();
+  test_sent_inside_send();
   test_cycles();
   printf("%s\n", failures ? "FAILED" : "PASSED");
   return failures ? 1 : 0;

@@ -101,6 +101,7 @@ struct mqtt_core {
   uint8_t close_when_flushed;
   uint8_t send_broken;         /* the platform refused a send: wait for closed */
   uint8_t in_flight;           /* a platform send not yet reported sent */
+  uint8_t pumping;             /* out_pump is running (sends may be reported from inside send) */
   uint8_t out_phase;           /* head record: 0 own bytes next, 1 its blob range next */
   uint8_t out_overflow;        /* a send did not fit: the connection is dropped after the call */
   uint8_t *out;
@@ -369,6 +370,9 @@ static void out_advance(mqtt_core *c)
 /* Start the next platform send, if none is running. */
 static void out_pump(mqtt_core *c)
 {
+  /* a platform may report sent (or closed) from inside send: the loop below goes on from there */
+  if (c->pumping) return;
+  c->pumping = 1;
   while (!c->in_flight && !c->send_broken && c->link == LINK_OPEN && c->out_read < c->out_len) {
     out_head h;
     memcpy(&h, c->out + c->out_read, sizeof h);
@@ -390,12 +394,13 @@ static void out_pump(mqtt_core *c)
       out_advance(c);
       continue;
     }
-    if (c->platform.send(c->user, bytes, len) != 0) {
-      c->send_broken = 1;
-      return;
-    }
     c->in_flight = 1;
+    if (c->platform.send(c->user, bytes, len) != 0) {
+      c->in_flight = 0;
+      c->send_broken = 1;
+    }
   }
+  c->pumping = 0;
   if (c->close_when_flushed && c->out_read >= c->out_len) link_close(c);
 }
 

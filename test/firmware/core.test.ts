@@ -68,6 +68,7 @@ describe("mqtt_core (ASan+UBSan, scripted broker)", () => {
     ["callbacks", "a burst of publishes from a callback: every one taken is acknowledged, the rest refused"],
     ["callbacks", "free from inside the offline callback"],
     ["full", "publish returns EFULL once more than the output buffer waits"],
+    ["platform", "a platform reporting sent from inside send: every byte once, in order"],
     ["full", "the three taken are sent and acknowledged"],
     ["errors", "a topic with a wildcard is refused with the engine's text"],
     ["errors", "broker breaks the protocol: error, offline"],
