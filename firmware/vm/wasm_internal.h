@@ -69,7 +69,7 @@ typedef struct {
 typedef struct {
   const uint8_t *params;   /* value type bytes, in the module */
   const uint8_t *results;
-  uint32_t np, nr;
+  uint16_t np, nr;         /* more are refused as unsupported */
 } wvm_type;
 
 /* 20 bytes on a 32-bit core: one per function, so 16-bit where the limits below allow. */

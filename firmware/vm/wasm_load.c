@@ -156,10 +156,10 @@ static void check_limits(wvm_loader *L, uint32_t min, uint32_t max, int has_max,
 
 static void skip_functype(wvm_reader *r, wvm_type *out) {
   rd_byte(r); /* 0x60 */
-  out->np = rd_u32(r);
+  out->np = (uint16_t)rd_u32(r);
   out->params = r->p;
   r->p += out->np;
-  out->nr = rd_u32(r);
+  out->nr = (uint16_t)rd_u32(r);
   out->results = r->p;
   r->p += out->nr;
 }
@@ -394,6 +394,7 @@ static void parse_types(wvm_loader *L) {
     if (rd_byte(r) != 0x60) { rd_fail(r, WASM_ERR_MALFORMED, "integer representation too long"); return; }
     for (int part = 0; part < 2 && !r->err; part++) {
       uint32_t n = rd_u32(r);
+      if (n > UINT16_MAX) rd_fail(r, WASM_ERR_UNSUPPORTED, "function type with more than 65535 params or results");
       for (uint32_t k = 0; k < n && !r->err; k++) wvm_read_valtype(r);
     }
   }

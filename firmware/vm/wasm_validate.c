@@ -8,16 +8,23 @@
 
 enum { K_BLOCK, K_LOOP, K_IF, K_ELSE, K_FUNC };
 
+/* One per nested block in the validation scratch, so 16-bit where a function's limits allow:
+ * a function whose operand height or side entries go past them is refused at its end, and a
+ * truncated figure before that can only make validation stricter. */
 typedef struct {
   wvm_type bt;
-  uint32_t height;     /* type stack height below the block's values */
-  uint32_t pending;    /* side entries waiting for this block's end (index + 1, linked) */
-  uint32_t oldest;     /* first pending entry (index + 1): the longest span to patch */
-  uint32_t oldest_off; /* and its code offset */
-  uint32_t if_off;     /* if: code offset its entry jumps from */
-  uint32_t start_off;  /* loop: code offset of the body */
-  uint32_t start_stp;  /* loop: side index at the body */
-  uint32_t if_entry;   /* if: its side entry (index + 1) until else/end patches it */
+  uint32_t oldest_off; /* code offset of the first pending entry */
+  union {              /* by kind */
+    uint32_t if_off;   /* if: code offset its entry jumps from */
+    uint32_t start_off; /* loop: code offset of the body */
+  };
+  uint16_t height;     /* type stack height below the block's values */
+  uint16_t pending;    /* side entries waiting for this block's end (index + 1, linked) */
+  uint16_t oldest;     /* first pending entry (index + 1): the longest span to patch */
+  union {
+    uint16_t if_entry; /* if: its side entry (index + 1) until else/end patches it */
+    uint16_t start_stp; /* loop: side index at the body */
+  };
   uint8_t kind;
   uint8_t unreachable;
 } vctrl;
