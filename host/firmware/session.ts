@@ -3,7 +3,8 @@
 // firmware/lx106/session.c. It mirrors the client core's transport rules (what it reports to
 // the engine and when) so the two transcripts must be equal line for line ('#' lines aside).
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createEngine, packageRoot, type EngineEvent } from "../engine/index.js";
 
@@ -237,13 +238,19 @@ export function runNode(script: string): string {
 
 // --- the firmware runs ------------------------------------------------------------------------
 
-export const LX_OUT = (): string => join(packageRoot(), "build/firmware/lx106");
+/** Where the session's programs and script blobs live. */
+export const lxOut = (): string => join(packageRoot(), "build/firmware/lx106");
 
-/** Writes the script blob where QEMU's loader and session-host read it. */
-export function writeScript(script: string, file = join(LX_OUT(), "session-script.bin")): string {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, scriptBlob(script));
-  return file;
+/** Writes the script blob where QEMU's loader and session-host read it: one file per script
+ *  (named by its hash, written whole then renamed), so runs in parallel never read another's. */
+export function writeScript(script: string, file?: string): string {
+  const blob = scriptBlob(script);
+  const target = file ?? join(lxOut(), `session-${createHash("sha1").update(blob).digest("hex").slice(0, 12)}.bin`);
+  mkdirSync(dirname(target), { recursive: true });
+  const partial = `${target}.${process.pid}.tmp`;
+  writeFileSync(partial, blob);
+  renameSync(partial, target);
+  return target;
 }
 
 /** Brings session.elf and session-host up to date. */
@@ -268,10 +275,10 @@ function symbol(elf: string, name: string): number {
 
 /** The script on the lx106 under QEMU, counting instructions between bench_begin and bench_end. */
 export function runQemu(script: string): SessionRun {
-  const elf = join(LX_OUT(), "session.elf");
+  const elf = join(lxOut(), "session.elf");
   if (!existsSync(elf)) throw new Error(`${elf} is missing; run npm run build`);
   const blob = writeScript(script);
-  const plugin = `${join(LX_OUT(), "libcount.so")},begin=0x${symbol(elf, "bench_begin").toString(16)},end=0x${symbol(elf, "bench_end").toString(16)}`;
+  const plugin = `${join(lxOut(), "libcount.so")},begin=0x${symbol(elf, "bench_begin").toString(16)},end=0x${symbol(elf, "bench_end").toString(16)}`;
   const run = spawnSync("qemu-system-xtensa", ["-M", "sim", "-cpu", "lx106", "-display", "none", "-monitor", "none",
     "-serial", "none", "-semihosting", "-device", `loader,file=${elf},cpu-num=0`,
     "-device", `loader,file=${blob},addr=0x40280000,force-raw=on`, "-plugin", plugin, "-d", "plugin"],
@@ -283,8 +290,8 @@ export function runQemu(script: string): SessionRun {
 
 /** The script on the host build (ASan/UBSan). */
 export function runHost(script: string): SessionRun {
-  const blob = writeScript(script, join(LX_OUT(), "session-script-host.bin"));
-  const run = spawnSync(join(LX_OUT(), "session-host"), [blob], { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
+  const blob = writeScript(script);
+  const run = spawnSync(join(lxOut(), "session-host"), [blob], { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
   if (run.error) throw run.error;
   return { status: run.status, transcript: run.stdout, stderr: run.stderr, regions: [] };
 }
