@@ -16,7 +16,7 @@ let run: ReturnType<typeof spawnSync>;
 
 beforeAll(() => {
   // one make for both programs: parallel makes of the same targets would race
-  execFileSync("make", ["-s", "-C", join(ROOT, "firmware"), "../build/firmware/engine-test", "../build/firmware/engine-bounds-test",
+  execFileSync("make", ["-s", "-j3", "-C", join(ROOT, "firmware"), "../build/firmware/engine-test", "../build/firmware/engine-bounds-test",
     "../build/firmware/core-test"], {
     stdio: ["ignore", "inherit", "inherit"],
   });
