@@ -9,8 +9,9 @@
   (global $io (mut i32) (i32.const 256))
   (func (export "io_ptr") (result i32) (i32.const 64))
   (func (export "io_size") (result i32) (global.get $io))
-  (func (export "set_io_size") (param i32) (result i32) (global.set $io (i32.const 256)) (i32.const 256))
-  (func (export "high_water") (result i32) (i32.const 320))
+  (func (export "set_io_size") (param i32) (result i32) (global.set $io (local.get 0)) (local.get 0))
+  ;; io is last: the host backs io_ptr + io_size bytes
+  (func (export "high_water") (result i32) (i32.add (i32.const 64) (global.get $io)))
   (func (export "configure") (param i32 i32 i32) (result i32) (i32.const 16))
   (func (export "text") (param i32 i32 i32) (result i32) (i32.const 0))
   (func (export "field") (param i32 i32 i32) (result i32) (i32.const 0))

@@ -63,13 +63,12 @@ enum { NO_PARTIAL = -1 };
 /* Bound of the queue: one message assembled across slices (head, longest topic, max length),
  * the messages wholly inside one slice (a record is its packet's topic and payload plus an
  * 8-byte head, at most twice the packet: a PUBLISH has at least 4 bytes besides them), and the
- * events of one call (drops of every held publish, acks, state changes, suback codes). */
+ * events of one call (drops of every held publish, acks, state changes). */
 static size_t queue_capacity(uint32_t max_message_length)
 {
   return sizeof(queue_head) + MQTT_MAX_TOPIC_IN + max_message_length
          + 2 * MQTT_RECEIVE_SLICE_BYTES
-         + sizeof(queue_head) * (MQTT_MAX_PENDING_EVENTS + MQTT_MAX_QUEUED_MESSAGES)
-         + MQTT_MAX_FILTERS;
+         + sizeof(queue_head) * (MQTT_MAX_PENDING_EVENTS + MQTT_MAX_QUEUED_MESSAGES);
 }
 
 enum { LINK_NONE, LINK_OPENING, LINK_OPEN };
@@ -127,22 +126,22 @@ struct mqtt_core {
   char error[ERROR_TEXT_BYTES];
 };
 
+/* Every block the core holds is counted (mqtt_core_heap_bytes); callers know their sizes. */
 static void *core_alloc(mqtt_core *c, size_t size)
 {
-  size_t *block = MQTT_MALLOC(sizeof(size_t) + size);
-  if (!block) return NULL;
-  *block = size;
-  c->heap += sizeof(size_t) + size;
-  return block + 1;
+  void *block = MQTT_MALLOC(size);
+  if (block) c->heap += size;
+  return block;
 }
 
-static void core_free(mqtt_core *c, void *p)
+static void core_free(mqtt_core *c, void *block, size_t size)
 {
-  if (!p) return;
-  size_t *block = (size_t *)p - 1;
-  c->heap -= sizeof(size_t) + *block;
+  if (!block) return;
+  c->heap -= size;
   MQTT_FREE(block);
 }
+
+static size_t blob_size(const blob *b) { return sizeof(blob) + sizeof(uint32_t) * (b->parts - 1u) + b->len; }
 
 /* --- blobs ---------------------------------------------------------------------------------- */
 
@@ -167,7 +166,7 @@ static void blob_maybe_free(mqtt_core *c, blob *b)
   for (blob **p = &c->blobs; *p; p = &(*p)->next) {
     if (*p == b) {
       *p = b->next;
-      core_free(c, b);
+      core_free(c, b, blob_size(b));
       return;
     }
   }
@@ -776,11 +775,11 @@ static void really_free(mqtt_core *c)
   while (c->blobs) {
     blob *b = c->blobs;
     c->blobs = b->next;
-    core_free(c, b);
+    core_free(c, b, blob_size(b));
   }
-  core_free(c, c->out);
-  core_free(c, c->queue);
-  core_free(c, c->host);
+  core_free(c, c->out, MQTT_OUT_RECORD_BYTES);
+  core_free(c, c->queue, c->queue_cap);
+  core_free(c, c->host, c->host ? strlen(c->host) + 1 : 0);
   MQTT_FREE(c);
 }
 
@@ -877,7 +876,7 @@ int mqtt_core_connect(mqtt_core *core, const char *host, uint16_t port, int secu
     goto out;
   }
   memcpy(copy, host, host_len + 1);
-  core_free(core, core->host);
+  core_free(core, core->host, core->host ? strlen(core->host) + 1 : 0);
   core->host = copy;
   core->port = port ? port : MQTT_DEFAULT_PORT;
   core->secure = secure != 0;

@@ -20,7 +20,7 @@
 /* What the core keeps for those bytes: the engine's own (headers, acks) copied, topics and
  * payloads referenced (never copied). Sized for the worst burst, a reconnect that resends every
  * held publish (mqtt_core.c checks that at compile time). */
-#define MQTT_OUT_RECORD_BYTES 1024u
+#define MQTT_OUT_RECORD_BYTES 960u
 /* Inbound bytes given to the engine per call; events are delivered between slices, so the
  * bytes held for undelivered messages stay bounded. */
 #define MQTT_RECEIVE_SLICE_BYTES 128u
@@ -30,9 +30,10 @@
 #define MQTT_MAX_FILTERS 16u
 /* Client id, username, password, will topic: bytes at most. */
 #define MQTT_MAX_STRING 65535u
-/* The engine's io buffer (its set_io_size): the last thing in its linear memory, so the RAM
- * backed is its static data plus this. Strings longer than it go to the engine in pieces. */
-#define MQTT_ENGINE_IO_BYTES 256u
+/* The engine's io buffer (its set_io_size, 128 at least): the last thing in its linear memory, so
+ * the RAM backed is its static data plus this. Inbound bytes come in MQTT_RECEIVE_SLICE_BYTES
+ * slices anyway; strings longer than it go to the engine in pieces. */
+#define MQTT_ENGINE_IO_BYTES 128u
 /* Default broker port, keepalive. */
 #define MQTT_DEFAULT_PORT 1883u
 
