@@ -78,7 +78,7 @@ static wasm_result extern_of(const wasm_vm *vm, uint8_t kind, uint32_t idx, wasm
     case 0: out->ptr = &vm->funcs[idx]; break;
     case 1: out->ptr = vm->tables[idx]; break;
     case 2: out->ptr = vm->mem; break;
-    default: out->ptr = vm->globals[idx]; break;
+    default: out->ptr = wvm_global_ref(vm, idx); break;
   }
   return WASM_OK;
 }

@@ -570,13 +570,13 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       case 0x23: {
         uint32_t i;
         U32_FIRST(i);
-        *sp++ = wvm_global_get(in->globals[i]);
+        *sp++ = wvm_global_get(wvm_global_ref(in, i));
         break;
       }
       case 0x24: {
         uint32_t i;
         U32_FIRST(i);
-        wvm_global_set(in->globals[i], *--sp);
+        wvm_global_set(wvm_global_ref(in, i), *--sp);
         break;
       }
       case 0x25: {

@@ -278,7 +278,8 @@ static void link_imports(wvm_loader *L, wasm_vm_resolve_fn resolve, void *ctx) {
         uint8_t type = rd_byte(&r), mut = rd_byte(&r);
         wvm_global *g = (wvm_global *)(uintptr_t)ext.ptr;
         if (ext.kind != WASM_EXTERN_GLOBAL || g->type != type || g->mut != mut) bad = "incompatible import type";
-        vm->globals[ng++] = g;
+        vm->globals[ng].u.to = g;
+        vm->globals[ng++].mut = WVM_GLOBAL_IMPORTED;
         break;
       }
     }
@@ -304,7 +305,7 @@ static wasm_value eval_const(struct wasm_vm *vm, wvm_reader *r) {
       case 0x44: v.i64 = rd_fixed64(r); break;
       case 0xd0: rd_byte(r); v.i64 = 0; v.ref = 0; break;
       case 0xd2: v.i64 = 0; v.ref = (uintptr_t)&vm->funcs[rd_u32(r)]; break;
-      case 0x23: v = wvm_global_get(vm->globals[rd_u32(r)]); break;
+      case 0x23: v = wvm_global_get(wvm_global_ref(vm, rd_u32(r))); break;
       default: return v;
     }
   }
@@ -324,11 +325,10 @@ static wasm_result init_segments(struct wasm_vm *vm) {
   wvm_module *m = &vm->m;
   wvm_reader r = {m->globals, m->end, m->base, WASM_OK, NULL, NULL};
   for (uint32_t i = m->imp_globals; i < m->nglobals; i++) {
-    wvm_global *g = &vm->own_globals[i];
+    wvm_global *g = &vm->globals[i];
     g->type = rd_byte(&r);
     g->mut = rd_byte(&r);
     wvm_global_set(g, eval_const(vm, &r));
-    vm->globals[i] = g;
   }
   /* element segments: record all, then apply the active ones in order */
   r.p = m->elems;

@@ -92,21 +92,26 @@ typedef struct wvm_func {
 #define WVM_MAX_SIDE 65534u      /* branch sites in one module */
 
 /* The value as two words: a 4-aligned 12-byte record on the lx106 instead of an 8-aligned
- * 16-byte one. Moved as the 64-bit field (no library call, same bits back). */
-typedef struct {
-  uint32_t v[2];
+ * 16-byte one. Moved as the 64-bit field (no library call, same bits back). An instance has
+ * one per global, imports first: an imported one only points at the exporter's. */
+typedef struct wvm_global {
+  union {
+    uint32_t v[2];
+    struct wvm_global *to;  /* mut == WVM_GLOBAL_IMPORTED */
+  } u;
   uint8_t type;
   uint8_t mut;
 } wvm_global;
+#define WVM_GLOBAL_IMPORTED 2u
 _Static_assert(sizeof(wasm_value) == sizeof(uint64_t), "a wasm_value is its 64-bit field");
 static inline wasm_value wvm_global_get(const wvm_global *g) {
   wasm_value v;
-  v.i64 = (uint64_t)g->v[1] << 32 | g->v[0];
+  v.i64 = (uint64_t)g->u.v[1] << 32 | g->u.v[0];
   return v;
 }
 static inline void wvm_global_set(wvm_global *g, wasm_value v) {
-  g->v[0] = (uint32_t)v.i64;
-  g->v[1] = (uint32_t)(v.i64 >> 32);
+  g->u.v[0] = (uint32_t)v.i64;
+  g->u.v[1] = (uint32_t)(v.i64 >> 32);
 }
 
 typedef struct {
@@ -161,8 +166,7 @@ struct wasm_vm {
   wvm_type *types;
   wvm_func *funcs;         /* all functions, imports first: an import from another instance is a
                               copy of that instance's record (same code, instance and type) */
-  wvm_global **globals;
-  wvm_global *own_globals;
+  wvm_global *globals;
   wvm_table **tables;
   wvm_table *own_tables;
   wvm_memory *mem;         /* NULL if none */
@@ -179,6 +183,12 @@ struct wasm_vm {
   uint8_t busy;            /* a call is running on this instance's stack */
   size_t arena_used, memory_bytes, side_bytes, stack_bytes;
 };
+
+/* Global i of the instance, followed to the exporter's if imported. */
+static inline wvm_global *wvm_global_ref(const struct wasm_vm *vm, uint32_t i) {
+  wvm_global *g = &vm->globals[i];
+  return g->mut == WVM_GLOBAL_IMPORTED ? g->u.to : g;
+}
 
 /* Loader helpers used by the interpreter for bulk ops on segments. */
 uintptr_t wvm_elem_item(struct wasm_vm *vm, const wvm_elem *e, uint32_t i);

@@ -624,8 +624,7 @@ static void alloc_arrays(wvm_loader *L) {
   struct wasm_vm *vm = L->vm;
   wvm_type *types = wvm_alloc(L, sizeof(wvm_type) * m->ntypes, 8);
   wvm_func *funcs = wvm_alloc(L, sizeof(wvm_func) * m->nfuncs, 8);
-  wvm_global **globals = wvm_alloc(L, sizeof(wvm_global *) * m->nglobals, 8);
-  wvm_global *own_globals = wvm_alloc(L, sizeof(wvm_global) * m->nglobals, 8);
+  wvm_global *globals = wvm_alloc(L, sizeof(wvm_global) * m->nglobals, 8);
   wvm_table **tables = wvm_alloc(L, sizeof(wvm_table *) * m->ntables, 8);
   wvm_table *own_tables = wvm_alloc(L, sizeof(wvm_table) * m->ntables, 8);
   wvm_elem *elems = wvm_alloc(L, sizeof(wvm_elem) * m->nelems, 8);
@@ -638,7 +637,6 @@ static void alloc_arrays(wvm_loader *L) {
   vm->types = types;
   vm->funcs = funcs;
   vm->globals = globals;
-  vm->own_globals = own_globals;
   vm->tables = tables;
   vm->own_tables = own_tables;
   vm->elems = elems;
