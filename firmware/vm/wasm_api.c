@@ -84,8 +84,8 @@ static wasm_result extern_of(const wasm_vm *vm, uint8_t kind, uint32_t idx, wasm
 }
 
 wasm_result wasm_vm_export(const wasm_vm *vm, const char *name, size_t name_len, wasm_vm_extern *out) {
-  const uint8_t *p = vm->m.exports;
-  for (uint32_t i = 0; p && i < vm->m.nexports; i++) {
+  const uint8_t *p = vm->exports;
+  for (uint32_t i = 0; p && i < vm->nexports; i++) {
     uint32_t n = leb(&p);
     int same = n == name_len;
     for (uint32_t k = 0; same && k < n; k++) same = RD8(p + k) == (uint8_t)name[k];
@@ -99,8 +99,8 @@ wasm_result wasm_vm_export(const wasm_vm *vm, const char *name, size_t name_len,
 }
 
 wasm_result wasm_vm_export_at(const wasm_vm *vm, uint32_t index, wasm_vm_extern *out) {
-  const uint8_t *p = vm->m.exports;
-  if (!p || index >= vm->m.nexports) return WASM_ERR_ARGUMENT;
+  const uint8_t *p = vm->exports;
+  if (!p || index >= vm->nexports) return WASM_ERR_ARGUMENT;
   for (uint32_t i = 0;; i++) {
     uint32_t n = leb(&p);
     p += n;

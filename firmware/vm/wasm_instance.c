@@ -312,7 +312,7 @@ static wasm_value eval_const(struct wasm_vm *vm, wvm_reader *r) {
 }
 
 uintptr_t wvm_elem_item(struct wasm_vm *vm, const wvm_elem *e, uint32_t i) {
-  wvm_reader r = {e->items, vm->m.end, vm->m.base, WASM_OK, NULL, NULL};
+  wvm_reader r = {e->items, vm->end, vm->base, WASM_OK, NULL, NULL};
   for (uint32_t k = 0; k < i; k++) {
     if (e->exprs) wvm_skip_const_expr(&r);
     else rd_u32(&r);
@@ -321,8 +321,8 @@ uintptr_t wvm_elem_item(struct wasm_vm *vm, const wvm_elem *e, uint32_t i) {
   return (uintptr_t)&vm->funcs[rd_u32(&r)];
 }
 
-static wasm_result init_segments(struct wasm_vm *vm) {
-  wvm_module *m = &vm->m;
+static wasm_result init_segments(struct wasm_vm *vm, const wvm_module *mod) {
+  const wvm_module *m = mod;
   wvm_reader r = {m->globals, m->end, m->base, WASM_OK, NULL, NULL};
   for (uint32_t i = m->imp_globals; i < m->nglobals; i++) {
     wvm_global *g = &vm->globals[i];
@@ -409,7 +409,10 @@ wasm_result wasm_vm_load(wasm_vm **out, void *arena, size_t arena_size, const ui
   wvm_parse_module(&L);
   if (!L.r.err) layout_tail(&L, &lim);
   if (L.r.err) return finish_error(&L, err);
-  vm->m = L.m;
+  vm->base = L.m.base;
+  vm->end = L.m.end;
+  vm->exports = L.m.exports;
+  vm->nexports = L.m.nexports;
   {
     /* a module without branches: a valid base for side indices all the same */
     static const wvm_side no_branches = {0, 0};
@@ -419,9 +422,9 @@ wasm_result wasm_vm_load(wasm_vm **out, void *arena, size_t arena_size, const ui
   vm->arena_used = L.a.used;
   link_imports(&L, resolve, resolve_ctx);
   if (L.r.err) return finish_error(&L, err);
-  wasm_result res = init_segments(vm);
-  if (res == WASM_OK && vm->m.start != UINT32_MAX)
-    res = wvm_execute(vm, &vm->funcs[vm->m.start], NULL, NULL, 0, NULL);
+  wasm_result res = init_segments(vm, &L.m);
+  if (res == WASM_OK && L.m.start != UINT32_MAX)
+    res = wvm_execute(vm, &vm->funcs[L.m.start], NULL, NULL, 0, NULL);
   if (res != WASM_OK) {
     if (err) {
       err->message = wasm_vm_trap_message(res);

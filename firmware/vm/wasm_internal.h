@@ -162,7 +162,9 @@ typedef struct {
 } wvm_frame;
 
 struct wasm_vm {
-  wvm_module m;
+  const uint8_t *base, *end; /* the module (the rest of its layout matters only while loading) */
+  const uint8_t *exports;  /* the export vector's contents */
+  uint32_t nexports;
   wvm_type *types;
   wvm_func *funcs;         /* all functions, imports first: an import from another instance is a
                               copy of that instance's record (same code, instance and type) */
