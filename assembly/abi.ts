@@ -148,31 +148,38 @@ export function start(keepalive: i32, flags: i32, now: u32, seed: u32): i32 {
   return Conn.start(keepalive, flags, seed);
 }
 
-export function opened(now: u32): void {
+// opened, failed, received, closed and tick return wake_delay(): one crossing fewer per call,
+// which on the ESP8266's interpreter is ~2% of an inbound publish.
+export function opened(now: u32): i32 {
   S.now = now;
   Conn.opened();
+  return Conn.wakeDelay();
 }
 
-export function failed(reason: i32, now: u32): void {
+export function failed(reason: i32, now: u32): i32 {
   S.now = now;
   Conn.failed(reason);
+  return Conn.wakeDelay();
 }
 
 /** `len` bytes from the broker are in io. */
-export function received(len: i32, now: u32): void {
+export function received(len: i32, now: u32): i32 {
   setup();
   S.now = now;
   if (fits(len)) Conn.received(io, len);
+  return Conn.wakeDelay();
 }
 
-export function closed(now: u32): void {
+export function closed(now: u32): i32 {
   S.now = now;
   Conn.closedByPeer();
+  return Conn.wakeDelay();
 }
 
-export function tick(now: u32): void {
+export function tick(now: u32): i32 {
   S.now = now;
   Conn.tick();
+  return Conn.wakeDelay();
 }
 
 /** Milliseconds after the last `now` when tick() is wanted, or -1 for never. */

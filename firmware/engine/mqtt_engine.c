@@ -20,8 +20,8 @@ static const struct {
   uint8_t params, results;
 } exports[X_COUNT] = {
   {"configure", 3, 1}, {"text", 3, 1}, {"field", 3, 1}, {"clear_fields", 0, 0}, {"active", 0, 1},
-  {"start", 4, 1}, {"opened", 1, 0}, {"failed", 2, 0}, {"received", 2, 0}, {"closed", 1, 0},
-  {"tick", 1, 0}, {"wake_delay", 0, 1}, {"publish", 6, 1}, {"subscribe", 2, 1},
+  {"start", 4, 1}, {"opened", 1, 1}, {"failed", 2, 1}, {"received", 2, 1}, {"closed", 1, 1},
+  {"tick", 1, 1}, {"wake_delay", 0, 1}, {"publish", 6, 1}, {"subscribe", 2, 1},
   {"unsubscribe", 2, 1}, {"close", 1, 1}, {"high_water", 0, 1}, {"error_text", 1, 1},
   {"io_ptr", 0, 1}, {"set_io_size", 1, 1},
 };
@@ -37,6 +37,8 @@ struct mqtt_engine {
   uint32_t io_ptr, io_size;
   uint8_t busy;   /* an export is running: callbacks must not call back in */
   uint8_t dead;   /* the interpreter trapped: every call fails */
+  uint8_t wake_fresh; /* `wake` is what wake_delay() would answer now */
+  int32_t wake;       /* returned by opened/failed/received/closed/tick: saves a crossing */
   /* Records the instance's imports point at: they must live as long as it does. */
   wasm_vm_host_func imports[IMPORT_COUNT];
   wasm_vm_extern exports[X_COUNT];
@@ -167,6 +169,7 @@ static int32_t call(mqtt_engine *e, int which, const wasm_value *args)
   if (e->dead) return MQTT_ENGINE_ETRAP;
   if (e->busy) return MQTT_ENGINE_EBUSY;
   wasm_value result = {0};
+  e->wake_fresh = 0;
   e->busy = 1;
   wasm_result r = wasm_vm_call(e->vm, &e->exports[which], args, exports[which].params, &result,
                                exports[which].results, 0, NULL);
@@ -307,14 +310,24 @@ int32_t mqtt_engine_start(mqtt_engine *e, uint32_t keepalive, uint32_t flags, ui
   return call(e, X_START, ARGS(I(keepalive), I(flags), I(now), I(seed)));
 }
 
+/* The calls that return wake_delay(): keep it for mqtt_engine_wake_delay, answer OK or an error. */
+static int32_t waking(mqtt_engine *e, int which, const wasm_value *args)
+{
+  int32_t r = call(e, which, args);
+  if (r <= MQTT_ENGINE_EBUSY) return r;
+  e->wake = r;
+  e->wake_fresh = 1;
+  return MQTT_ENGINE_OK;
+}
+
 int32_t mqtt_engine_opened(mqtt_engine *e, uint32_t now)
 {
-  return call(e, X_OPENED, ARGS(I(now)));
+  return waking(e, X_OPENED, ARGS(I(now)));
 }
 
 int32_t mqtt_engine_failed(mqtt_engine *e, int32_t reason, uint32_t now)
 {
-  return call(e, X_FAILED, ARGS(I(reason), I(now)));
+  return waking(e, X_FAILED, ARGS(I(reason), I(now)));
 }
 
 int32_t mqtt_engine_received(mqtt_engine *e, const uint8_t *bytes, size_t len, uint32_t now)
@@ -324,7 +337,7 @@ int32_t mqtt_engine_received(mqtt_engine *e, const uint8_t *bytes, size_t len, u
   for (size_t at = 0; at < len; at += e->io_size) {
     size_t piece = len - at < e->io_size ? len - at : e->io_size;
     memcpy(e->memory + e->io_ptr, bytes + at, piece);
-    r = call(e, X_RECEIVED, ARGS(I(piece), I(now)));
+    r = waking(e, X_RECEIVED, ARGS(I(piece), I(now)));
     if (r) return r;
   }
   return MQTT_ENGINE_OK;
@@ -332,16 +345,17 @@ int32_t mqtt_engine_received(mqtt_engine *e, const uint8_t *bytes, size_t len, u
 
 int32_t mqtt_engine_closed(mqtt_engine *e, uint32_t now)
 {
-  return call(e, X_CLOSED, ARGS(I(now)));
+  return waking(e, X_CLOSED, ARGS(I(now)));
 }
 
 int32_t mqtt_engine_tick(mqtt_engine *e, uint32_t now)
 {
-  return call(e, X_TICK, ARGS(I(now)));
+  return waking(e, X_TICK, ARGS(I(now)));
 }
 
 int32_t mqtt_engine_wake_delay(mqtt_engine *e)
 {
+  if (e && e->wake_fresh && !e->dead && !e->busy) return e->wake;
   return call(e, X_WAKE_DELAY, NULL);
 }
 

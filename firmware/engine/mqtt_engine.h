@@ -132,7 +132,9 @@ int32_t mqtt_engine_failed(mqtt_engine *e, int32_t reason, uint32_t now);
 int32_t mqtt_engine_received(mqtt_engine *e, const uint8_t *bytes, size_t len, uint32_t now);
 int32_t mqtt_engine_closed(mqtt_engine *e, uint32_t now);
 int32_t mqtt_engine_tick(mqtt_engine *e, uint32_t now);
-/* ms until tick is due, relative to the last `now` given; -1 = no timer. */
+/* ms until tick is due, relative to the last `now` given; -1 = no timer. opened, failed,
+ * received, closed and tick get it back from the engine and keep it, so asking right after one of
+ * them costs no crossing. */
 int32_t mqtt_engine_wake_delay(mqtt_engine *e);
 /* Blob `handle` = topic bytes then payload bytes; `topic` (topic_len bytes) is copied into io
  * (through text() when longer). Returns 2 / 1 / 0 / -err as docs/abi.md says. */

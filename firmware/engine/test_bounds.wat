@@ -19,15 +19,15 @@
   (func (export "active") (result i32) (i32.const 0))
   (func (export "start") (param i32 i32 i32 i32) (result i32) (i32.const 1))
   ;; opened: a send whose bytes run past the backed memory
-  (func (export "opened") (param i32) (call $send (i32.const 300) (i32.const 100) (i32.const 0) (i32.const 0) (i32.const 0)))
+  (func (export "opened") (param i32) (result i32) (call $send (i32.const 300) (i32.const 100) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const -1))
   ;; failed: a send whose length wraps around
-  (func (export "failed") (param i32 i32) (call $send (i32.const 8) (i32.const -4) (i32.const 0) (i32.const 0) (i32.const 0)))
+  (func (export "failed") (param i32 i32) (result i32) (call $send (i32.const 8) (i32.const -4) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const -1))
   ;; received: a message whose topic pointer is far outside
-  (func (export "received") (param i32 i32) (call $message (i32.const 0x7fff0000) (i32.const 4) (i32.const 64) (i32.const 1) (i32.const 1) (i32.const 3)))
+  (func (export "received") (param i32 i32) (result i32) (call $message (i32.const 0x7fff0000) (i32.const 4) (i32.const 64) (i32.const 1) (i32.const 1) (i32.const 3)) (i32.const -1))
   ;; closed: a message whose data runs past the end
-  (func (export "closed") (param i32) (call $message (i32.const 64) (i32.const 1) (i32.const 310) (i32.const 20) (i32.const 20) (i32.const 3)))
+  (func (export "closed") (param i32) (result i32) (call $message (i32.const 64) (i32.const 1) (i32.const 310) (i32.const 20) (i32.const 20) (i32.const 3)) (i32.const -1))
   ;; tick: a SUBACK whose codes lie outside
-  (func (export "tick") (param i32) (call $event (i32.const 8) (i32.const 1) (i32.const 400) (i32.const 2)))
+  (func (export "tick") (param i32) (result i32) (call $event (i32.const 8) (i32.const 1) (i32.const 400) (i32.const 2)) (i32.const -1))
   (func (export "wake_delay") (result i32) (i32.const -1))
   ;; publish: a send of an unknown blob
   (func (export "publish") (param i32 i32 i32 i32 i32 i32) (result i32)

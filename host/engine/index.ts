@@ -36,11 +36,11 @@ export interface EngineExports {
   clear_fields(): void;
   active(): number;
   start(keepalive: number, flags: number, now: number, seed: number): number;
-  opened(now: number): void;
-  failed(reason: number, now: number): void;
-  received(len: number, now: number): void;
-  closed(now: number): void;
-  tick(now: number): void;
+  opened(now: number): number;
+  failed(reason: number, now: number): number;
+  received(len: number, now: number): number;
+  closed(now: number): number;
+  tick(now: number): number;
   wake_delay(): number;
   publish(handle: number, topicLen: number, payloadLen: number, qosRetain: number, token: number, now: number): number;
   subscribe(token: number, now: number): number;

@@ -46,13 +46,9 @@ export function embed(wasm: Uint8Array, source: string, ioSize: number): string 
 
 #include "mqtt_engine.h"
 
-/* NodeMCU's c_types.h defines ICACHE_RODATA_ATTR (the array then stays in flash, read with
- * aligned loads); elsewhere the array is ordinary read-only data. */
-#if defined(__XTENSA__) && defined(__has_include)
-#if __has_include("c_types.h")
-#include "c_types.h"
-#endif
-#endif
+/* In a NodeMCU 3.0 build <stdint.h> is sdk-overrides/include/stdint.h, which defines
+ * ICACHE_RODATA_ATTR (the array then stays in flash, read with aligned loads; its c_types.h is an
+ * #error); elsewhere the array is ordinary read-only data. */
 #ifdef ICACHE_RODATA_ATTR
 #define MQTT_ENGINE_WASM_PLACE ICACHE_RODATA_ATTR
 #else
