@@ -105,9 +105,9 @@ export function writeErrorText(code: i32, dst: usize): i32 {
     case 42: // password given without username (MQTT 3.1.1 forbids it)
       store<u32>(dst, 0x73736170, 0); store<u32>(dst, 0x64726f77, 4); store<u32>(dst, 0x76696720, 8); store<u32>(dst, 0x77206e65, 12); store<u32>(dst, 0x6f687469, 16); store<u32>(dst, 0x75207475, 20); store<u32>(dst, 0x6e726573, 24); store<u32>(dst, 0x20656d61, 28); store<u32>(dst, 0x54514d28, 32); store<u32>(dst, 0x2e332054, 36); store<u32>(dst, 0x20312e31, 40); store<u32>(dst, 0x62726f66, 44); store<u32>(dst, 0x20736469, 48); store<u16>(dst, 0x7469, 52); store<u8>(dst, 0x29, 54);
       return 55;
-    case 43: // empty client id needs cleanSession
-      store<u32>(dst, 0x74706d65, 0); store<u32>(dst, 0x6c632079, 4); store<u32>(dst, 0x746e6569, 8); store<u32>(dst, 0x20646920, 12); store<u32>(dst, 0x6465656e, 16); store<u32>(dst, 0x6c632073, 20); store<u32>(dst, 0x536e6165, 24); store<u32>(dst, 0x69737365, 28); store<u16>(dst, 0x6e6f, 32);
-      return 34;
+    case 43: // an empty client id needs a clean session (cleansession 1)
+      store<u32>(dst, 0x65206e61, 0); store<u32>(dst, 0x7974706d, 4); store<u32>(dst, 0x696c6320, 8); store<u32>(dst, 0x20746e65, 12); store<u32>(dst, 0x6e206469, 16); store<u32>(dst, 0x73646565, 20); store<u32>(dst, 0x63206120, 24); store<u32>(dst, 0x6e61656c, 28); store<u32>(dst, 0x73657320, 32); store<u32>(dst, 0x6e6f6973, 36); store<u32>(dst, 0x6c632820, 40); store<u32>(dst, 0x736e6165, 44); store<u32>(dst, 0x69737365, 48); store<u32>(dst, 0x31206e6f, 52); store<u8>(dst, 0x29, 56);
+      return 57;
     case 44: // topic filter list must have 1 to MAX_FILTERS entries
       store<u32>(dst, 0x69706f74, 0); store<u32>(dst, 0x69662063, 4); store<u32>(dst, 0x7265746c, 8); store<u32>(dst, 0x73696c20, 12); store<u32>(dst, 0x756d2074, 16); store<u32>(dst, 0x68207473, 20); store<u32>(dst, 0x20657661, 24); store<u32>(dst, 0x6f742031, 28); store<u32>(dst, 0x58414d20, 32); store<u32>(dst, 0x4c49465f, 36); store<u32>(dst, 0x53524554, 40); store<u32>(dst, 0x746e6520, 44); store<u32>(dst, 0x73656972, 48);
       return 52;

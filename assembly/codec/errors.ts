@@ -77,7 +77,7 @@ export function errorText(code: i32): string {
     case E_ARG_QOS: return "qos must be 0, 1 or 2";
     case E_ARG_TOO_LONG: return "string longer than 65535 bytes";
     case E_ARG_PASSWORD: return "password given without username (MQTT 3.1.1 forbids it)";
-    case E_ARG_CLIENT_ID: return "empty client id needs cleanSession";
+    case E_ARG_CLIENT_ID: return "an empty client id needs a clean session (cleansession 1)";
     case E_ARG_FILTERS: return "topic filter list must have 1 to MAX_FILTERS entries";
     case E_ARG_ORDER: return "ABI misuse: string not checked with text() before use";
     case E_ARG_KEEPALIVE: return "keepalive must be 0..65535 seconds";
