@@ -16,6 +16,10 @@ export class FlashError extends Error {
   }
 }
 
+/** The port closed under us (unplugged): raised by a write that finds it gone before the close
+ *  event has been seen, so callers can report it the same way as a lost device. */
+export class PortGoneError extends FlashError {}
+
 export function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

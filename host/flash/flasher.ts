@@ -6,7 +6,7 @@ import { deflate } from "node:zlib";
 import { promisify } from "node:util";
 import { ESPLoader, Transport, UnexpectedChipMagicError } from "esptool-js";
 import { FLASH_LIMITS } from "./limits.js";
-import { FlashError, EXIT, describe } from "./errors.js";
+import { FlashError, PortGoneError, EXIT, describe } from "./errors.js";
 import { WebSerialAdapter } from "./web-serial.js";
 import type { SerialLink } from "./serial-link.js";
 import {
@@ -168,10 +168,12 @@ export async function flashDevice(link: SerialLink, options: FlashOptions, ui: F
   let wrote = false;
   let stage = "connecting";
   const fail = (err: unknown): never => {
-    if (err instanceof FlashError) throw err;
-    if (adapter.lost) {
+    if (err instanceof FlashError && !(err instanceof PortGoneError)) throw err;
+    // the close event may not have arrived yet when a write finds the port gone
+    const lost = adapter.lost ?? (err instanceof PortGoneError ? err : null);
+    if (lost) {
       throw new FlashError(
-        `the serial device went away while ${stage} (unplugged?): ${adapter.lost.message}` +
+        `the serial device went away while ${stage} (unplugged?): ${lost.message}` +
           (wrote ? "\n  the flash may now hold a partial image: reconnect the board and run flash again" : ""),
         EXIT.device);
     }

@@ -1,7 +1,7 @@
 // The byte pipe to a board: what the flasher and the Lua-prompt tools need from a serial port.
 // NodeSerialLink puts it on a `serialport` port; tests put it on a simulated chip.
 import { SerialPort } from "serialport";
-import { FlashError, EXIT } from "./errors.js";
+import { FlashError, PortGoneError, EXIT } from "./errors.js";
 
 export interface Signals {
   dtr: boolean;
@@ -119,7 +119,7 @@ export class NodeSerialLink implements SerialLink {
   }
 
   private requirePort(): SerialPort {
-    if (!this.port || !this.port.isOpen) throw new FlashError(`${this.path} is not open (was the device unplugged?)`, EXIT.device);
+    if (!this.port || !this.port.isOpen) throw new PortGoneError(`${this.path} is not open (was the device unplugged?)`, EXIT.device);
     return this.port;
   }
 }
