@@ -9,7 +9,7 @@ LX_LDFLAGS := -nostartfiles -T lx106/lx106.ld -Wl,--gc-sections -Wl,-Map=$(LX_OU
 LX_VM_SRC := $(sort $(wildcard vm/*.c))
 LX_VM_HDR := $(wildcard vm/*.h)
 LX_COMMON := lx106/harness.c lx106/script.c lx106/out.c lx106/native_workloads.c
-LX_TARGET_SRC := lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/platform_lx106.c
+LX_TARGET_SRC := lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/platform_lx106.c lx106/harness_lx106.c
 LX_HDR := $(wildcard lx106/*.h)
 
 # Spec-suite files whose modules run in the built-in script.
@@ -76,19 +76,19 @@ $(LX_OUT)/helpers-check.elf: lx106/helpers_check.c lx106/start.S lx106/semihost.
 	  lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/helpers_check.c
 
 # Same harness on the host, same switches, under ASan/UBSan: its output must equal QEMU's.
-$(LX_OUT)/harness-host: $(LX_COMMON) lx106/platform_host.c $(LX_GEN) $(LX_VM_SRC) $(LX_VM_HDR) $(LX_HDR) lx106/build.mk
+$(LX_OUT)/harness-host: $(LX_COMMON) lx106/platform_host.c lx106/harness_host.c $(LX_GEN) $(LX_VM_SRC) $(LX_VM_HDR) $(LX_HDR) lx106/build.mk
 	@mkdir -p $(LX_OUT)
 	clang $(CSTD) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-	  $(LX_VM_DEFS) -Ivm -Ilx106 -o $@ lx106/platform_host.c $(LX_COMMON) $(LX_GEN) $(LX_VM_SRC)
+	  $(LX_VM_DEFS) -Ivm -Ilx106 -o $@ lx106/platform_host.c lx106/harness_host.c $(LX_COMMON) $(LX_GEN) $(LX_VM_SRC)
 
 $(LX_OUT)/libcount.so: lx106/plugin/count.c lx106/build.mk
 	@mkdir -p $(LX_OUT)
 	cc $(CSTD) -O2 -fPIC -shared -o $@ $<
 
 # The host harness without sanitizers, for timing (host/bench/vm.ts).
-$(LX_OUT)/harness-release: $(LX_COMMON) lx106/platform_host.c $(LX_GEN) $(LX_VM_SRC) $(LX_VM_HDR) $(LX_HDR) lx106/build.mk
+$(LX_OUT)/harness-release: $(LX_COMMON) lx106/platform_host.c lx106/harness_host.c $(LX_GEN) $(LX_VM_SRC) $(LX_VM_HDR) $(LX_HDR) lx106/build.mk
 	@mkdir -p $(LX_OUT)
-	clang $(CSTD) -O2 $(LX_VM_DEFS) -Ivm -Ilx106 -o $@ lx106/platform_host.c $(LX_COMMON) $(LX_GEN) $(LX_VM_SRC)
+	clang $(CSTD) -O2 $(LX_VM_DEFS) -Ivm -Ilx106 -o $@ lx106/platform_host.c lx106/harness_host.c $(LX_COMMON) $(LX_GEN) $(LX_VM_SRC)
 
 # The client session (session.c): interpreter + engine + client core, no Lua, no espconn, run
 # from a script blob (host/firmware/session.ts writes it) under QEMU and on the host.
@@ -102,13 +102,13 @@ ALL += $(LX_SESSION)
 lx106-session: $(LX_SESSION)
 .PHONY: lx106-session
 
-$(LX_OUT)/session.elf: $(SESSION_DEPS) lx106/session_lx106.c $(LX_TARGET_SRC) lx106/lx106.ld
+$(LX_OUT)/session.elf: $(SESSION_DEPS) lx106/session_lx106.c lx106/platform_lx106.c $(LX_TARGET_SRC) lx106/lx106.ld
 	@mkdir -p $(LX_OUT)
 	$(LX_CC) $(LX_SPECS) $(CSTD) -Os -ffunction-sections -fdata-sections $(SESSION_DEFS) $(SESSION_INC) \
 	  -nostartfiles -T lx106/lx106.ld -Wl,--gc-sections -Wl,-Map=$(LX_OUT)/session.map -o $@ \
-	  lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/session_lx106.c $(SESSION_SRC) $(LX_VM_SRC)
+	  lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/platform_lx106.c lx106/session_lx106.c $(SESSION_SRC) $(LX_VM_SRC)
 
-$(LX_OUT)/session-host: $(SESSION_DEPS) lx106/session_host.c
+$(LX_OUT)/session-host: $(SESSION_DEPS) lx106/session_host.c lx106/platform_host.c
 	@mkdir -p $(LX_OUT)
 	clang $(CSTD) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-	  $(SESSION_DEFS) $(SESSION_INC) -o $@ lx106/session_host.c $(SESSION_SRC) $(LX_VM_SRC)
+	  $(SESSION_DEFS) $(SESSION_INC) -o $@ lx106/session_host.c lx106/platform_host.c $(SESSION_SRC) $(LX_VM_SRC)

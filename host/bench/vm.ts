@@ -12,7 +12,7 @@ import type { BenchRow } from "./types.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const OUT = join(ROOT, "build/firmware/lx106");
-const EXTERNAL_SCRIPT_ADDRESS = 0x40280000; // firmware/lx106/platform_lx106.c
+const EXTERNAL_SCRIPT_ADDRESS = 0x40280000; // firmware/lx106/harness_lx106.c
 
 // Goals from the project brief; wasm3 measured 25x (CRC-32) and 23x (fib) on this setup.
 const MAX_INSTRUCTION_RATIO = 25;

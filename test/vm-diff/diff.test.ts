@@ -11,7 +11,7 @@ import { build, OUT, runQemu } from "../lx106/qemu.js";
 import { compareWithNode, encodeScript, i32, i64, runInNode, runLines, type Call, type ScriptModule } from "./script.js";
 
 const PROGRAMS = join(import.meta.dirname, "programs");
-const EXTERNAL_SCRIPT_ADDRESS = 0x40280000; // platform_lx106.c
+const EXTERNAL_SCRIPT_ADDRESS = 0x40280000; // harness_lx106.c
 const c = (name: string, ...args: Call["args"]): Call => ({ name, args });
 
 // Calls per program; buffers at 1024.. stay below the harness's 16 KiB memory limit except
