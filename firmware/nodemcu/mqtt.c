@@ -59,7 +59,7 @@ struct link {
   esp_tcp tcp;
   client *owner;             /* NULL once the core has let go: only the SDK's last word is due */
   link *next_loose;          /* on the list of links the core let go of or that must close */
-  uint8_t *sending;          /* espconn_send does not copy: the bytes in flight, until sent */
+  uint8_t sending;           /* a send not yet reported sent (its bytes are the core's) */
   uint8_t phase;
   uint8_t secure;
   uint8_t loose;             /* on that list */
@@ -469,7 +469,6 @@ static void link_free(link *t) {
       }
     }
   }
-  if (t->sending) free(t->sending);
   free(t);
 }
 
@@ -549,8 +548,7 @@ static void on_received(void *arg, char *data, unsigned short len) {
 static void on_sent(void *arg) {
   link *t = link_of(arg);
   if (t == NULL) return;
-  if (t->sending) free(t->sending);
-  t->sending = NULL;
+  t->sending = 0;
   if (t->owner == NULL) return;
   client *c = t->owner;
   enter(c);
@@ -640,19 +638,17 @@ static int link_send(void *user, const uint8_t *bytes, size_t len) {
   link *t = c->link;
   if (t == NULL || t->phase != LINK_OPEN || t->doomed || t->sending || len == 0 || len > 0xffff)
     return -1;
-  /* espconn reads the bytes until its sent callback: they get a copy of their own till then */
-  t->sending = malloc(len);
-  if (t->sending) {
-    memcpy(t->sending, bytes, len);
-    int8_t r;
+  /* espconn reads the bytes until its sent callback; the core keeps them still till then */
+  uint8_t *out = (uint8_t *)bytes;
+  int8_t r;
 #ifdef CLIENT_SSL_ENABLE
-    if (t->secure) r = espconn_secure_send(&t->conn, t->sending, (uint16_t)len);
-    else
+  if (t->secure) r = espconn_secure_send(&t->conn, out, (uint16_t)len);
+  else
 #endif
-    r = espconn_send(&t->conn, t->sending, (uint16_t)len);
-    if (r == ESPCONN_OK) return 0;
-    free(t->sending);
-    t->sending = NULL;
+  r = espconn_send(&t->conn, out, (uint16_t)len);
+  if (r == ESPCONN_OK) {
+    t->sending = 1;
+    return 0;
   }
   /* the connection is broken: end it; its disconnect callback tells the core */
   link_doom(t);

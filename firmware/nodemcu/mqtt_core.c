@@ -242,17 +242,23 @@ static void link_close(mqtt_core *c)
   out_reset(c);
 }
 
-/* Room for `need` more bytes at the end, moving what waits to the front if that makes room. */
-static int out_room(mqtt_core *c, size_t need)
+/* Moves what waits to the front. Never while the head record is in flight: out_pump compacts
+ * before each send, so a record in flight sits at 0 and there is nothing to move. */
+static void out_compact(mqtt_core *c)
 {
-  if (c->out_len + need <= MQTT_OUT_RECORD_BYTES) return 1;
-  if (c->out_read == 0) return 0;
   size_t keep = c->out_len - c->out_read;
-  if (keep + need > MQTT_OUT_RECORD_BYTES) return 0;
   memmove(c->out, c->out + c->out_read, keep);
   if (c->out_tail >= 0) c->out_tail -= (long)c->out_read;
   c->out_len = keep;
   c->out_read = 0;
+}
+
+/* Room for `need` more bytes at the end, compacting if that makes room. */
+static int out_room(mqtt_core *c, size_t need)
+{
+  if (c->out_len + need <= MQTT_OUT_RECORD_BYTES) return 1;
+  if (c->out_read == 0 || c->out_len - c->out_read + need > MQTT_OUT_RECORD_BYTES) return 0;
+  out_compact(c);
   return 1;
 }
 
@@ -373,14 +379,16 @@ static void out_pump(mqtt_core *c)
   if (c->pumping) return;
   c->pumping = 1;
   while (!c->in_flight && !c->send_broken && c->link == LINK_OPEN && c->out_read < c->out_len) {
+    /* bytes in flight must not move until sent (mqtt_core.h): compact now, not while they fly */
+    if (c->out_read) out_compact(c);
     out_head h;
-    memcpy(&h, c->out + c->out_read, sizeof h);
-    size_t own_at = c->out_read + sizeof h;
+    memcpy(&h, c->out, sizeof h);
+    size_t own_at = sizeof h;
     const uint8_t *bytes;
     size_t len;
     if (c->out_phase == 0) {
       h.flags |= OUT_SEALED;   /* nothing more may join bytes already on their way */
-      memcpy(c->out + c->out_read, &h, sizeof h);
+      memcpy(c->out, &h, sizeof h);
       bytes = c->out + own_at;
       len = h.own_len;
     } else {

@@ -25,9 +25,10 @@ typedef struct {
   /* Open a TCP (secure: TLS) connection. Report the outcome later with
    * mqtt_core_transport_opened() or mqtt_core_transport_failed(). */
   void (*open)(void *user, const char *host, uint16_t port, int secure);
-  /* Write bytes (the platform copies them). 0 = taken: call mqtt_core_transport_sent() when it
-   * has gone out; nonzero = the transport is gone (the core waits for closed/failed). The core
-   * never calls send again before sent. */
+  /* Write bytes. They stay valid and unchanged until mqtt_core_transport_sent() or close(), so
+   * the platform need not copy them (espconn_send does not). 0 = taken: call
+   * mqtt_core_transport_sent() when they have gone out; nonzero = the transport is gone (the
+   * core waits for closed/failed). The core never calls send again before sent. */
   int (*send)(void *user, const uint8_t *bytes, size_t len);
   /* Close the transport; report nothing more about it. */
   void (*close)(void *user);

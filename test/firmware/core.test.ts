@@ -73,6 +73,8 @@ describe("mqtt_core (ASan+UBSan, scripted broker)", () => {
     ["errors", "a topic with a wildcard is refused with the engine's text"],
     ["errors", "broker breaks the protocol: error, offline"],
     ["heap", "1000 connect/close cycles leave the heap where it started"],
+    ["transport", "bytes in flight unchanged until sent (the platform does not copy them)"],
+    ["transport", "a send held mid-buffer while publishes fill it: its bytes stay put"],
   ];
   for (const [group, check] of checks) {
     it(`${group}: ${check}`, () => {
