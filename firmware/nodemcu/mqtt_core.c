@@ -72,6 +72,7 @@ static size_t queue_capacity(uint32_t max_message_length)
 }
 
 enum { LINK_NONE, LINK_OPENING, LINK_OPEN };
+enum { TIMER_UNKNOWN, TIMER_OFF, TIMER_DUE };
 enum { ERROR_TEXT_BYTES = 96 };
 
 struct mqtt_core {
@@ -121,6 +122,9 @@ struct mqtt_core {
   uint8_t doomed;              /* freed from inside a callback: free when the stack unwinds */
   uint8_t dead;                /* the engine trapped */
   uint8_t timer_dirty;
+  uint8_t timer_state;         /* TIMER_UNKNOWN, TIMER_OFF, or TIMER_DUE at timer_due */
+  uint32_t timer_due;
+  uint32_t clock;              /* the last `now` given to the engine */
   uint8_t posted;
   uint8_t connected;
   char error[ERROR_TEXT_BYTES];
@@ -576,7 +580,7 @@ static const mqtt_engine_host engine_host = {
 
 /* --- after each engine call ----------------------------------------------------------------- */
 
-static uint32_t now(mqtt_core *c) { return c->platform.now_ms(c->user); }
+static uint32_t now(mqtt_core *c) { return c->clock = c->platform.now_ms(c->user); }
 
 static void set_error(mqtt_core *c, int32_t code)
 {
@@ -601,10 +605,11 @@ static int32_t checked(mqtt_core *c, int32_t r)
     set_error(c, r);
     link_close(c);
     c->platform.arm_timer(c->user, -1);
+    c->timer_state = TIMER_OFF;
     queue_event(c, MQTT_CORE_PROTOCOL_ERROR, MQTT_ENGINE_ETRAP, NULL, 0);
     if (c->connected) queue_event(c, MQTT_CORE_OFFLINE, 0, NULL, 0);
   }
-  out_pump(c);
+  if (!c->in_flight && c->out_read < c->out_len) out_pump(c);
   return r;
 }
 
@@ -703,8 +708,15 @@ static void leave(mqtt_core *c)
   }
   if (c->timer_dirty && !c->dead) {
     c->timer_dirty = 0;
+    /* re-armed only when the deadline moved: most inbound packets leave it where it was, and
+     * an os_timer disarm + arm costs more than this check */
     int32_t delay = mqtt_engine_wake_delay(c->engine);
-    c->platform.arm_timer(c->user, delay < 0 ? -1 : delay);
+    uint32_t due = c->clock + (uint32_t)delay;
+    if (delay < 0 ? c->timer_state != TIMER_OFF : c->timer_state != TIMER_DUE || due != c->timer_due) {
+      c->timer_state = delay < 0 ? TIMER_OFF : TIMER_DUE;
+      c->timer_due = due;
+      c->platform.arm_timer(c->user, delay < 0 ? -1 : delay);
+    }
   }
 }
 
@@ -1098,6 +1110,7 @@ void mqtt_core_transport_closed(mqtt_core *core)
 void mqtt_core_timer(mqtt_core *core)
 {
   if (!core || core->doomed || core->dead) return;
+  core->timer_state = TIMER_UNKNOWN;   /* it fired: whatever comes next must be armed */
   enter(core);
   checked(core, mqtt_engine_tick(core->engine, now(core)));
   drain(core);
