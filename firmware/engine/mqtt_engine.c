@@ -15,15 +15,13 @@ enum {
   X_ERROR_TEXT, X_IO_PTR, X_SET_IO_SIZE, X_COUNT
 };
 
-static const struct {
-  const char *name;
-  uint8_t params, results;
-} exports[X_COUNT] = {
-  {"configure", 3, 1}, {"text", 3, 1}, {"field", 3, 1}, {"clear_fields", 0, 0}, {"active", 0, 1},
-  {"start", 4, 1}, {"opened", 1, 1}, {"failed", 2, 1}, {"received", 2, 1}, {"closed", 1, 1},
-  {"tick", 1, 1}, {"wake_delay", 0, 1}, {"publish", 6, 1}, {"subscribe", 2, 1},
-  {"unsubscribe", 2, 1}, {"close", 1, 1}, {"high_water", 0, 1}, {"error_text", 1, 1},
-  {"io_ptr", 0, 1}, {"set_io_size", 1, 1},
+/* One string of NUL-separated names (no pointer per entry), and parameters << 4 | results. */
+static const char export_names[] =
+    "configure\0text\0field\0clear_fields\0active\0start\0opened\0failed\0received\0closed\0tick\0"
+    "wake_delay\0publish\0subscribe\0unsubscribe\0close\0high_water\0error_text\0io_ptr\0set_io_size";
+static const uint8_t export_arity[X_COUNT] = {
+  0x31, 0x31, 0x31, 0x00, 0x01, 0x41, 0x11, 0x21, 0x21, 0x11, 0x11, 0x01, 0x61, 0x21, 0x21, 0x11,
+  0x01, 0x11, 0x01, 0x11,
 };
 
 enum { IMPORT_COUNT = 4 };
@@ -171,8 +169,8 @@ static int32_t call(mqtt_engine *e, int which, const wasm_value *args)
   wasm_value result = {0};
   e->wake_fresh = 0;
   e->busy = 1;
-  wasm_result r = wasm_vm_call(e->vm, &e->exports[which], args, exports[which].params, &result,
-                               exports[which].results, 0, NULL);
+  wasm_result r = wasm_vm_call(e->vm, &e->exports[which], args, export_arity[which] >> 4, &result,
+                               export_arity[which] & 15, 0, NULL);
   e->busy = 0;
   if (r != WASM_OK) {
     e->dead = 1;
@@ -187,14 +185,17 @@ static int32_t call(mqtt_engine *e, int which, const wasm_value *args)
 /* Checks that the module has the exports and signatures this file calls. */
 static int bind_exports(mqtt_engine *e)
 {
+  const char *name = export_names;
   for (int i = 0; i < X_COUNT; i++) {
     wasm_vm_functype type;
-    if (wasm_vm_export(e->vm, exports[i].name, strlen(exports[i].name), &e->exports[i]) != WASM_OK
+    size_t len = strlen(name);
+    if (wasm_vm_export(e->vm, name, len, &e->exports[i]) != WASM_OK
         || e->exports[i].kind != WASM_EXTERN_FUNC
         || wasm_vm_func_type(e->vm, &e->exports[i], &type) != WASM_OK
-        || type.param_count != exports[i].params || type.result_count != exports[i].results) {
+        || type.param_count != export_arity[i] >> 4 || type.result_count != (export_arity[i] & 15u)) {
       return 0;
     }
+    name += len + 1;
   }
   return 1;
 }
@@ -393,10 +394,10 @@ int32_t mqtt_engine_high_water(mqtt_engine *e)
 static const char *own_text(int32_t code)
 {
   switch (code) {
-    case MQTT_ENGINE_EBUSY: return "the engine was called from inside one of its own callbacks; act after the call returns";
-    case MQTT_ENGINE_ETRAP: return "the engine's interpreter trapped; free this engine and make a new one";
-    case MQTT_ENGINE_ENOMEM: return "not enough heap for an engine instance";
-    case MQTT_ENGINE_ELOAD: return "the embedded engine module did not load; rebuild build/firmware/engine_wasm.c from build/engine.wasm";
+    case MQTT_ENGINE_EBUSY: return "engine called from its own callback: call after it returns";
+    case MQTT_ENGINE_ETRAP: return "engine trapped: free it, make a new one";
+    case MQTT_ENGINE_ENOMEM: return "no heap for an engine";
+    case MQTT_ENGINE_ELOAD: return "embedded engine did not load: rebuild engine_wasm.c";
     default: return NULL;
   }
 }
@@ -416,7 +417,7 @@ const char *mqtt_engine_error_text(mqtt_engine *e, int32_t code, char *buf, size
   if (own) return copy_text(own, strlen(own), buf, size);
   int32_t n = unusable(e) ? -1 : call(e, X_ERROR_TEXT, ARGS(I(code)));
   if (n < 0 || (uint32_t)n > e->io_size) {
-    static const char unknown[] = "engine error (no text: the engine is unusable)";
+    static const char unknown[] = "engine unusable: no error text";
     return copy_text(unknown, sizeof unknown - 1, buf, size);
   }
   return copy_text((const char *)e->memory + e->io_ptr, (size_t)n, buf, size);

@@ -111,6 +111,16 @@ static int callback_traceback(lua_State *L) {
   return 1;
 }
 
+static void print_line(lua_State *L, const char *text) {
+  lua_getglobal(L, "print");
+  if (!lua_isfunction(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pushstring(L, text);
+  if (lua_pcall(L, 1, 0, 0) != 0) lua_pop(L, 1);
+}
+
 /* Calls the function below `nargs` arguments on the stack, protected: an error is printed and
  * the client goes on. Pops the function and its arguments. */
 static void invoke(lua_State *L, int nargs, const char *what) {
@@ -119,13 +129,7 @@ static void invoke(lua_State *L, int nargs, const char *what) {
   lua_insert(L, fn);
   if (lua_pcall(L, nargs, 0, fn) != 0) {
     const char *err = lua_tostring(L, -1);
-    lua_getglobal(L, "print");
-    if (lua_isfunction(L, -1)) {
-      lua_pushfstring(L, "mqtt: error in '%s' callback: %s", what, err ? err : "?");
-      if (lua_pcall(L, 1, 0, 0) != 0) lua_pop(L, 1);
-    } else {
-      lua_pop(L, 1);
-    }
+    print_line(L, lua_pushfstring(L, "mqtt: error in '%s' callback: %s", what, err ? err : "?"));
   }
   lua_settop(L, fn - 1);
 }
@@ -269,15 +273,6 @@ static void call_once(lua_State *L, client *c, const char *what, int nargs) {
   invoke(L, 1 + nargs, what);
 }
 
-static void print_line(lua_State *L, const char *text) {
-  lua_getglobal(L, "print");
-  if (!lua_isfunction(L, -1)) {
-    lua_pop(L, 1);
-    return;
-  }
-  lua_pushstring(L, text);
-  if (lua_pcall(L, 1, 0, 0) != 0) lua_pop(L, 1);
-}
 
 typedef struct {
   client *c;
@@ -299,24 +294,20 @@ static int deliver(lua_State *L) {
     return 0;
   }
   switch (ev->type) {
-  case MQTT_CORE_CONNECT: {
-    int once = c->connect_ref;
-    c->connect_ref = LUA_NOREF;
-    release(L, &c->connfail_ref);
-    if (push_function(L, once)) call_once(L, c, "connect", 0);
-    luaL_unref(L, LUA_REGISTRYINDEX, once);
-    call_handler(L, c, EV_CONNECT, 0);
-    break;
-  }
+  case MQTT_CORE_CONNECT:
   case MQTT_CORE_CONNFAIL: {
+    /* connect()'s callbacks fire once each (connfail's at the first failure) */
+    int fail = ev->type == MQTT_CORE_CONNFAIL;
     /* a session that ended forgot its unacknowledged (un)subscribe requests */
-    if (!mqtt_core_active(c->core)) forget_requests(L, c);
-    int once = c->connfail_ref;
-    c->connfail_ref = LUA_NOREF;
-    lua_pushinteger(L, ev->reason);
-    if (push_function(L, once)) call_once(L, c, "connfail", 1);
+    if (fail && !mqtt_core_active(c->core)) forget_requests(L, c);
+    int *ref = fail ? &c->connfail_ref : &c->connect_ref;
+    int once = *ref;
+    *ref = LUA_NOREF;
+    if (fail) lua_pushinteger(L, ev->reason);
+    else release(L, &c->connfail_ref);   /* connected: no failure of this connect() is due */
+    if (push_function(L, once)) call_once(L, c, event_names[fail], fail);
     luaL_unref(L, LUA_REGISTRYINDEX, once);
-    call_handler(L, c, EV_CONNFAIL, 1);
+    call_handler(L, c, fail, fail);
     break;
   }
   case MQTT_CORE_OFFLINE:
@@ -358,9 +349,8 @@ static int deliver(lua_State *L) {
     forget_token(L, c, ev->token);
     break;
   case MQTT_CORE_PROTOCOL_ERROR:
-    lua_pushfstring(L, "mqtt: the broker broke the MQTT protocol (%s, code %d); disconnecting",
-                    ev->text ? ev->text : "?", (int)ev->reason);
-    print_line(L, lua_tostring(L, -1));
+    print_line(L, lua_pushfstring(L, "mqtt: the broker broke the MQTT protocol (%s, code %d); "
+                                     "disconnecting", ev->text ? ev->text : "?", (int)ev->reason));
     break;
   }
   lua_settop(L, top);
@@ -368,8 +358,7 @@ static int deliver(lua_State *L) {
 }
 
 static int report_lost_event(lua_State *L) {
-  lua_pushfstring(L, "mqtt: an event was lost: %s", (const char *)lua_touserdata(L, 1));
-  print_line(L, lua_tostring(L, -1));
+  print_line(L, lua_pushfstring(L, "mqtt: an event was lost: %s", (const char *)lua_touserdata(L, 1)));
   return 0;
 }
 
@@ -521,19 +510,16 @@ static void on_connected(void *arg) {
 }
 
 /* An error on the connection: before it opened, nothing listens (-5); after, it broke. */
-static void on_reconnect(void *arg, int8_t err) {
-  (void)err;
+static void on_disconnected(void *arg) {
   link *t = link_of(arg);
   if (t == NULL) return;
   link_lost(t, t->phase != LINK_OPEN, -5);
   link_free(t);
 }
 
-static void on_disconnected(void *arg) {
-  link *t = link_of(arg);
-  if (t == NULL) return;
-  link_lost(t, t->phase != LINK_OPEN, -5);
-  link_free(t);
+static void on_reconnect(void *arg, int8_t err) {
+  (void)err;
+  on_disconnected(arg);
 }
 
 static void on_received(void *arg, char *data, unsigned short len) {
@@ -617,20 +603,17 @@ static void link_open(void *user, const char *host, uint16_t port, int secure) {
     err_t r = dns_gethostbyname(host, &ip, on_resolved, t);
     if (r == ERR_INPROGRESS) return;
     if (r != ERR_OK) {
-      c->link = NULL;
-      free(t);
       c->failure = -3;
-      request_service(c);
-      return;
+      goto failed;
     }
     memcpy(t->tcp.remote_ip, &ip.addr, 4);
   }
-  if (link_connect(t) != ESPCONN_OK) {
-    c->link = NULL;
-    free(t);
-    c->failure = -5;
-    request_service(c);
-  }
+  if (link_connect(t) == ESPCONN_OK) return;
+  c->failure = -5;
+failed:
+  c->link = NULL;
+  free(t);
+  request_service(c);
 }
 
 static int link_send(void *user, const uint8_t *bytes, size_t len) {
@@ -747,6 +730,15 @@ static lua_Integer whole(lua_State *L, int idx, lua_Integer lo, lua_Integer hi, 
   return i;
 }
 
+/* A whole number in [lo, hi] at idx, or an error naming it. */
+static lua_Integer ranged(lua_State *L, int idx, int lo, int hi, const char *call,
+                          const char *name) {
+  int ok;
+  lua_Integer i = whole(L, idx, lo, hi, &ok);
+  if (!ok) luaL_error(L, "%s: %s must be a whole number from %d to %d", call, name, lo, hi);
+  return i;
+}
+
 /* NodeMCU's 0/1 flags, booleans too; nil/none = dflt. */
 static int flag(lua_State *L, int idx, int dflt, const char *call, const char *name) {
   switch (lua_type(L, idx)) {
@@ -813,10 +805,18 @@ static void callback_arg(lua_State *L, int idx, const char *call) {
     luaL_error(L, "%s: the callback must be a function", call);
 }
 
-/* A core error as a Lua error, with the engine's text where there is one. */
+/* The session strings by the core's part numbers, as the API names them. */
+static const char *const string_names[] = {"clientid", "username", "password", "lwt topic",
+                                           "lwt message"};
+
+/* A core error as a Lua error, with the engine's text (naming the string it refused) where there
+ * is one. */
 static int core_error(lua_State *L, client *c, const char *call, int err) {
-  if (err == MQTT_CORE_EINVAL) return luaL_error(L, "%s: %s", call, mqtt_core_last_error(c->core));
-  return luaL_error(L, "%s: %s", call, mqtt_core_strerror(err));
+  if (err != MQTT_CORE_EINVAL) return luaL_error(L, "%s: %s", call, mqtt_core_strerror(err));
+  const char *text = mqtt_core_last_error(c->core);
+  unsigned part = (unsigned)mqtt_core_refused_part(c->core);
+  if (part < 5) return luaL_error(L, "%s: %s: %s", call, string_names[part], text);
+  return luaL_error(L, "%s: %s", call, text);
 }
 
 /* ---------- the API ---------- */
@@ -841,24 +841,17 @@ static int mqtt_client_new(lua_State *L) {
   mqtt_core_config cfg;
   memset(&cfg, 0, sizeof cfg);
   cfg.client_id = string_arg(L, 1, &cfg.client_id_len, call, "clientid");
-  if (lua_type(L, 2) != LUA_TNUMBER)
-    return luaL_error(L, "%s: keepalive must be a number (seconds, 0 to 65535)", call);
   int ok;
   lua_Integer keepalive = whole(L, 2, 0, 65535, &ok);
-  if (!ok)
-    return luaL_error(L, "%s: keepalive must be a whole number of seconds from 0 to 65535", call);
+  if (!ok) return luaL_error(L, "%s: keepalive must be a number: whole seconds, 0 to 65535", call);
   cfg.keepalive_s = (uint16_t)keepalive;
   cfg.username = optional_string(L, 3, &cfg.username_len, call, "username");
   cfg.password = optional_string(L, 4, &cfg.password_len, call, "password");
   cfg.clean_session = flag(L, 5, 1, call, "cleansession");
   cfg.max_message_length = MQTT_DEFAULT_MAX_MESSAGE_LENGTH;
-  if (!lua_isnoneornil(L, 6)) {
-    lua_Integer max = whole(L, 6, 1, MQTT_MAX_MESSAGE_LENGTH_LIMIT, &ok);
-    if (!ok)
-      return luaL_error(L, "%s: max_message_length must be a whole number from 1 to %d", call,
-                        (int)MQTT_MAX_MESSAGE_LENGTH_LIMIT);
-    cfg.max_message_length = (uint32_t)max;
-  }
+  if (!lua_isnoneornil(L, 6))
+    cfg.max_message_length =
+        (uint32_t)ranged(L, 6, 1, MQTT_MAX_MESSAGE_LENGTH_LIMIT, call, "max_message_length");
 
   client *c = lua_newuserdata(L, sizeof *c);
   memset(c, 0, sizeof *c);
@@ -926,28 +919,21 @@ static int client_connect(lua_State *L) {
   size_t host_len = 0;
   const char *host = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &host_len) : NULL;
   if (host_len == 0)
-    return luaL_error(L, "%s: host must be a non-empty string (a name or an IP address)", call);
+    return luaL_error(L, "%s: host must be a non-empty string", call);
   int first_fn = 3;
   while (first_fn <= top && first_fn < 6 && !lua_isfunction(L, first_fn)) first_fn++;
   int extra = top - first_fn + 1;
   if (extra > 2 || (extra >= 1 && !lua_isnoneornil(L, first_fn) && !lua_isfunction(L, first_fn)) ||
       (extra == 2 && !lua_isnoneornil(L, first_fn + 1) && !lua_isfunction(L, first_fn + 1)))
-    return luaL_error(L, "%s: arguments are host[, port[, secure[, autoreconnect]]][, "
-                         "function(client)[, function(client, reason)]]; callbacks must be "
-                         "functions", call);
+    return luaL_error(L, "%s: expects host[, port, secure, autoreconnect][, fn(client)[, "
+                         "fn(client, reason)]]", call);
   uint16_t port = MQTT_DEFAULT_PORT;
-  if (first_fn > 3 && !lua_isnil(L, 3)) {
-    int ok;
-    lua_Integer p = whole(L, 3, 1, 65535, &ok);
-    if (!ok) return luaL_error(L, "%s: port must be a whole number from 1 to 65535", call);
-    port = (uint16_t)p;
-  }
+  if (first_fn > 3 && !lua_isnil(L, 3)) port = (uint16_t)ranged(L, 3, 1, 65535, call, "port");
   int secure = first_fn > 4 ? flag(L, 4, 0, call, "secure") : 0;
   int autoreconnect = first_fn > 5 ? flag(L, 5, 0, call, "autoreconnect") : 0;
 #ifndef CLIENT_SSL_ENABLE
   if (secure)
-    return luaL_error(L, "%s: secure connections need a firmware built with TLS "
-                         "(CLIENT_SSL_ENABLE); this build has none", call);
+    return luaL_error(L, "%s: secure needs a firmware built with TLS (CLIENT_SSL_ENABLE)", call);
 #endif
   int err = mqtt_core_connect(c->core, host, port, secure, autoreconnect);
   if (err == MQTT_CORE_EBUSY) {
@@ -993,8 +979,8 @@ static int client_publish(lua_State *L) {
   /* QoS 1/2 messages are held until acknowledged: one that can never be held is a mistake, not
    * a full queue (false would just invite retrying forever) */
   if (qos > 0 && topic_len + len > MQTT_MAX_QUEUED_BYTES)
-    return luaL_error(L, "%s: topic + payload is %d bytes, over the %d a QoS 1 or 2 message may "
-                         "take (MQTT_MAX_QUEUED_BYTES); send it at QoS 0 or in parts",
+    return luaL_error(L, "%s: topic + payload is %d bytes; QoS 1 and 2 take at most %d (send at "
+                         "QoS 0 or in parts)",
                       call, (int)(topic_len + len), (int)MQTT_MAX_QUEUED_BYTES);
   int32_t token = lua_isfunction(L, 6) ? keep_callback(L, c, 6, 0) : 0;
   int err = mqtt_core_publish(c->core, topic, topic_len, (const uint8_t *)payload, len, qos, retain,
@@ -1003,28 +989,14 @@ static int client_publish(lua_State *L) {
   return push_result(L, c, call, err);
 }
 
-/* "filters[2]: ..." from the engine names the filter by its text instead. */
+/* A refused filter is named by its text. */
 static int filter_error(lua_State *L, client *c, const char *call, int err,
                         const mqtt_core_filter *filters, size_t count) {
   if (err != MQTT_CORE_EINVAL) return push_result(L, c, call, err);
-  const char *text = mqtt_core_last_error(c->core);
-  if (strncmp(text, "filters[", 8) == 0) {
-    const char *end = text + 8;
-    size_t i = 0;
-    while (*end >= '0' && *end <= '9' && i <= MQTT_MAX_FILTERS) i = i * 10 + (size_t)(*end++ - '0');
-    if (end > text + 8 && *end == ']' && i < count) {
-      end++;
-      if (*end == ':') end++;
-      while (*end == ' ') end++;
-      lua_pushlstring(L, filters[i].filter, filters[i].len);
-      return luaL_error(L, "%s: topic '%s': %s", call, lua_tostring(L, -1), end);
-    }
-  }
-  if (count == 1) {
-    lua_pushlstring(L, filters[0].filter, filters[0].len);
-    return luaL_error(L, "%s: topic '%s': %s", call, lua_tostring(L, -1), text);
-  }
-  return luaL_error(L, "%s: %s", call, text);
+  size_t i = (size_t)(mqtt_core_refused_part(c->core) - MQTT_CORE_PART_FILTER);
+  if (i >= count) return core_error(L, c, call, err);
+  lua_pushlstring(L, filters[i].filter, filters[i].len);
+  return luaL_error(L, "%s: topic '%s': %s", call, lua_tostring(L, -1), mqtt_core_last_error(c->core));
 }
 
 /* Reads subscribe's/unsubscribe's topics: one string at 2, or a table {topic = qos, ...}.
@@ -1047,7 +1019,8 @@ static int read_filters(lua_State *L, const char *call, int with_qos, mqtt_core_
       if (with_qos) {
         int ok;
         lua_Integer q = whole(L, -1, 0, 2, &ok);
-        if (!ok) luaL_error(L, "%s: qos of '%s' must be 0, 1 or 2", call, f->filter);
+        if (!ok) luaL_error(L, "%s: %s must be 0, 1 or 2", call,
+                            lua_pushfstring(L, "qos of '%s'", f->filter));
         f->qos = (int)q;
       }
       lua_pop(L, 1);
@@ -1065,33 +1038,23 @@ static int read_filters(lua_State *L, const char *call, int with_qos, mqtt_core_
 }
 
 /* client:subscribe(topic, qos[, fn]) or client:subscribe({topic = qos, ...}[, fn]) -> boolean;
- * fn(client, granted) fires for this request's SUBACK. */
-static int client_subscribe(lua_State *L) {
-  static const char call[] = "mqtt: subscribe";
-  client *c = self(L, "subscribe");
+ * fn(client, granted) fires for this request's SUBACK.
+ * client:unsubscribe(topic[, fn]) or client:unsubscribe({topic = anything, ...}[, fn]) */
+static int request(lua_State *L, int sub) {
+  const char *call = sub ? "mqtt: subscribe" : "mqtt: unsubscribe";
+  client *c = self(L, call + 6);
   mqtt_core_filter filters[MQTT_MAX_FILTERS];
   size_t count;
-  int fn = read_filters(L, call, 1, filters, &count);
+  int fn = read_filters(L, call, sub, filters, &count);
   callback_arg(L, fn, call);
   int32_t token = lua_isfunction(L, fn) ? keep_callback(L, c, fn, 1) : 0;
-  int err = mqtt_core_subscribe(c->core, filters, count, token);
+  int err = (sub ? mqtt_core_subscribe : mqtt_core_unsubscribe)(c->core, filters, count, token);
   if (err != MQTT_CORE_OK) forget_token(L, c, token);
   return filter_error(L, c, call, err, filters, count);
 }
 
-/* client:unsubscribe(topic[, fn]) or client:unsubscribe({topic = anything, ...}[, fn]) */
-static int client_unsubscribe(lua_State *L) {
-  static const char call[] = "mqtt: unsubscribe";
-  client *c = self(L, "unsubscribe");
-  mqtt_core_filter filters[MQTT_MAX_FILTERS];
-  size_t count;
-  int fn = read_filters(L, call, 0, filters, &count);
-  callback_arg(L, fn, call);
-  int32_t token = lua_isfunction(L, fn) ? keep_callback(L, c, fn, 1) : 0;
-  int err = mqtt_core_unsubscribe(c->core, filters, count, token);
-  if (err != MQTT_CORE_OK) forget_token(L, c, token);
-  return filter_error(L, c, call, err, filters, count);
-}
+static int client_subscribe(lua_State *L) { return request(L, 1); }
+static int client_unsubscribe(lua_State *L) { return request(L, 0); }
 
 /* client:close() -> true when a session was ended (DISCONNECT sent when connected). */
 static int client_close(lua_State *L) {

@@ -114,7 +114,6 @@ struct mqtt_core {
   size_t queue_len, queue_cap;
   long partial;                /* the message record still receiving pieces */
   uint32_t max_message_length;
-  uint32_t lost;               /* records that did not fit (never expected) */
 
   /* re-entrancy */
   uint8_t depth;               /* core frames on the C stack */
@@ -127,6 +126,7 @@ struct mqtt_core {
   uint32_t clock;              /* the last `now` given to the engine */
   uint8_t posted;
   uint8_t connected;
+  int8_t refused_part;         /* mqtt_core_refused_part() */
   char error[ERROR_TEXT_BYTES];
 };
 
@@ -274,42 +274,39 @@ static out_head *open_tail(mqtt_core *c, out_head *h)
   return h->flags & (OUT_BLOB | OUT_SEALED) ? NULL : h;
 }
 
+/* Starts a record for `len` own bytes (which the caller writes after its head). */
+static int out_new_record(mqtt_core *c, out_head *h, size_t len)
+{
+  c->out_len = ALIGN4(c->out_len);
+  if (len > 0xffff || !out_room(c, sizeof *h + len)) {
+    c->out_overflow = 1;
+    return 0;
+  }
+  *h = (out_head){(uint16_t)len, 0, 0};
+  c->out_tail = (long)c->out_len;
+  memcpy(c->out + c->out_len, h, sizeof *h);
+  c->out_len += sizeof *h;
+  return 1;
+}
+
 static void out_own(mqtt_core *c, const uint8_t *bytes, size_t len)
 {
   out_head h;
   if (open_tail(c, &h) && h.own_len + len <= 0xffff && out_room(c, len)) {
-    memcpy(c->out + c->out_len, bytes, len);
-    c->out_len += len;
     h.own_len = (uint16_t)(h.own_len + len);
     memcpy(c->out + c->out_tail, &h, sizeof h);
-  } else {
-    c->out_len = ALIGN4(c->out_len);
-    if (len > 0xffff || !out_room(c, sizeof h + len)) {
-      c->out_overflow = 1;
-      return;
-    }
-    h = (out_head){(uint16_t)len, 0, 0};
-    c->out_tail = (long)c->out_len;
-    memcpy(c->out + c->out_len, &h, sizeof h);
-    memcpy(c->out + c->out_len + sizeof h, bytes, len);
-    c->out_len += sizeof h + len;
+  } else if (!out_new_record(c, &h, len)) {
+    return;
   }
+  memcpy(c->out + c->out_len, bytes, len);
+  c->out_len += len;
   c->pending_bytes += len;
 }
 
 static void out_blob(mqtt_core *c, blob *b, uint32_t offset, uint32_t len)
 {
   out_head h;
-  if (!open_tail(c, &h)) {
-    c->out_len = ALIGN4(c->out_len);
-    if (!out_room(c, sizeof h)) {
-      c->out_overflow = 1;
-      return;
-    }
-    h = (out_head){0, 0, 0};
-    c->out_tail = (long)c->out_len;
-    c->out_len += sizeof h;
-  }
+  if (!open_tail(c, &h) && !out_new_record(c, &h, 0)) return;
   size_t at = ALIGN4(c->out_len);
   if (!out_room(c, at - c->out_len + sizeof(blob_ref))) {
     c->out_overflow = 1;
@@ -429,8 +426,7 @@ static void queue_event(mqtt_core *c, int type, int32_t value, const uint8_t *co
 {
   size_t size = sizeof(queue_head) + count;
   if (c->queue_len + size > c->queue_cap) {
-    c->lost++;
-    return;
+    return;   /* never expected: the bounds above hold what one call reports */
   }
   queue_head h = {.type = (uint8_t)type, .n = (uint16_t)count, .value = value};
   memcpy(c->queue + c->queue_len, &h, sizeof h);
@@ -533,7 +529,6 @@ static void on_message(void *user, const uint8_t *topic, size_t topic_len, const
       c->partial = NO_PARTIAL;
     }
     if (topic_len > MQTT_MAX_TOPIC_IN || c->queue_len + sizeof h + topic_len > c->queue_cap) {
-      c->lost++;
       return;
     }
     h = (queue_head){.type = MQTT_CORE_MESSAGE, .flags = (uint8_t)(flags & 0x7f), .n = (uint16_t)topic_len};
@@ -548,7 +543,6 @@ static void on_message(void *user, const uint8_t *topic, size_t topic_len, const
       h.type = Q_DEAD;
       memcpy(c->queue + c->partial, &h, sizeof h);
       c->partial = NO_PARTIAL;
-      c->lost++;
       return;
     }
   }
@@ -558,7 +552,6 @@ static void on_message(void *user, const uint8_t *topic, size_t topic_len, const
     h.type = Q_DEAD;
     memcpy(c->queue + c->partial, &h, sizeof h);
     c->partial = NO_PARTIAL;
-    c->lost++;
     return;
   }
   memcpy(c->queue + c->queue_len, data, len);
@@ -758,6 +751,7 @@ mqtt_core *mqtt_core_new(const mqtt_core_config *config, const mqtt_core_platfor
   c->user = user;
   c->partial = NO_PARTIAL;
   c->out_tail = -1;
+  c->refused_part = -1;
   c->max_message_length = max_len;
   c->keepalive = config->keepalive_s;
   c->clean_session = config->clean_session != 0;
@@ -852,6 +846,7 @@ int mqtt_core_set_will(mqtt_core *core, const mqtt_core_will *will)
 /* The engine's verdict on an API call: its error text for refusals, EENGINE for a trap. */
 static int refused(mqtt_core *c, int32_t r)
 {
+  c->refused_part = -1;
   if (r == MQTT_ENGINE_ETRAP || c->dead) {
     set_error(c, MQTT_ENGINE_ETRAP);
     return MQTT_CORE_EENGINE;
@@ -871,7 +866,9 @@ static int give_strings(mqtt_core *c)
     int32_t r = checked(c, mqtt_engine_field(c->engine, kind, 0, b->handle, blob_bytes(b), b->len));
     if (r != 0) {
       b->engine_owned = 0;
-      return refused(c, r);
+      int result = refused(c, r);
+      c->refused_part = (int8_t)kind;
+      return result;
     }
     c->given |= (uint8_t)(1u << kind);
   }
@@ -931,6 +928,7 @@ int mqtt_core_publish(mqtt_core *core, const char *topic, size_t topic_len, cons
   if (topic_len > MQTT_MAX_STRING || payload_len > 0x0fffffffu - topic_len) {
     static const char text[] = "topic or payload too long for one MQTT packet";
     memcpy(core->error, text, sizeof text);
+    core->refused_part = -1;
     return MQTT_CORE_EINVAL;
   }
   if (out_full(core)) return MQTT_CORE_EFULL;
@@ -962,6 +960,7 @@ static int request(mqtt_core *c, const mqtt_core_filter *filters, size_t count, 
   if (count == 0 || count > MQTT_MAX_FILTERS) {
     static const char text[] = "give 1 to 16 topic filters per call";
     memcpy(c->error, text, sizeof text);
+    c->refused_part = -1;
     return MQTT_CORE_EINVAL;
   }
   size_t total = 0;
@@ -982,15 +981,18 @@ static int request(mqtt_core *c, const mqtt_core_filter *filters, size_t count, 
   int result = MQTT_CORE_OK;
   b->engine_owned = 1;   /* staged: the engine's until the request call returns */
   int32_t r = 0;
-  for (size_t i = 0; i < count && r == 0; i++) {
+  size_t i = 0;
+  for (; i < count; i++) {
     int qos = sub ? filters[i].qos : 0;
     if (qos < 0 || qos > 2) qos = 3;   /* the engine names the error */
     r = checked(c, mqtt_engine_field(c->engine, MQTT_ENGINE_FILTER, qos, b->handle + (int32_t)i,
                                      blob_bytes(b) + b->part_at[i], filters[i].len));
+    if (r != 0) break;
   }
   if (r != 0) {
     checked(c, mqtt_engine_clear_fields(c->engine));
     result = refused(c, r);
+    c->refused_part = (int8_t)(MQTT_CORE_PART_FILTER + i);
   } else {
     r = checked(c, sub ? mqtt_engine_subscribe(c->engine, token, now(c))
                        : mqtt_engine_unsubscribe(c->engine, token, now(c)));
@@ -1057,16 +1059,26 @@ void mqtt_core_transport_opened(mqtt_core *core)
   leave(core);
 }
 
+/* The transport is gone: failed before it opened (reason), or closed (reason 0). */
+static void link_gone(mqtt_core *c, int reason)
+{
+  if (!c || c->link == LINK_NONE) return;
+  /* closed while opening counts as refused (docs/abi.md) */
+  if (c->link == LINK_OPENING && reason == 0) reason = -5;
+  c->link = LINK_NONE;
+  c->close_when_flushed = 0;
+  c->send_broken = 0;
+  out_reset(c);
+  if (!link_live(c)) return;
+  enter(c);
+  checked(c, reason ? mqtt_engine_failed(c->engine, reason, now(c)) : mqtt_engine_closed(c->engine, now(c)));
+  drain(c);
+  leave(c);
+}
+
 void mqtt_core_transport_failed(mqtt_core *core, int reason)
 {
-  if (!core || core->link == LINK_NONE) return;
-  core->link = LINK_NONE;
-  out_reset(core);
-  if (!link_live(core)) return;
-  enter(core);
-  checked(core, mqtt_engine_failed(core->engine, reason, now(core)));
-  drain(core);
-  leave(core);
+  link_gone(core, reason ? reason : -5);
 }
 
 void mqtt_core_transport_received(mqtt_core *core, const uint8_t *bytes, size_t len)
@@ -1092,19 +1104,7 @@ void mqtt_core_transport_sent(mqtt_core *core)
 
 void mqtt_core_transport_closed(mqtt_core *core)
 {
-  if (!core || core->link == LINK_NONE) return;
-  int was_opening = core->link == LINK_OPENING;
-  core->link = LINK_NONE;
-  core->close_when_flushed = 0;
-  core->send_broken = 0;
-  out_reset(core);
-  if (!link_live(core)) return;
-  enter(core);
-  /* closed while opening counts as refused (docs/abi.md) */
-  if (was_opening) checked(core, mqtt_engine_failed(core->engine, -5, now(core)));
-  else checked(core, mqtt_engine_closed(core->engine, now(core)));
-  drain(core);
-  leave(core);
+  link_gone(core, 0);
 }
 
 void mqtt_core_timer(mqtt_core *core)
@@ -1129,12 +1129,12 @@ const char *mqtt_core_strerror(int error)
 {
   switch (error) {
     case MQTT_CORE_OK: return "no error";
-    case MQTT_CORE_ENOMEM: return "out of memory: free other clients or buffers and try again";
-    case MQTT_CORE_EBUSY: return "a session is already running: close() it before connecting again";
-    case MQTT_CORE_ENOTCONN: return "not connected: connect first and wait for the connect callback";
-    case MQTT_CORE_EFULL: return "the send queue is full: retry after a puback or after going offline";
+    case MQTT_CORE_ENOMEM: return "out of memory";
+    case MQTT_CORE_EBUSY: return "already connecting or connected: close() first";
+    case MQTT_CORE_ENOTCONN: return "not connected: wait for the connect callback";
+    case MQTT_CORE_EFULL: return "send queue full: retry after a puback";
     case MQTT_CORE_EINVAL: return "invalid argument";
-    case MQTT_CORE_EENGINE: return "the MQTT engine failed: close this client and create a new one";
+    case MQTT_CORE_EENGINE: return "the MQTT engine failed: make a new client";
     default: return "unknown error";
   }
 }
@@ -1142,6 +1142,11 @@ const char *mqtt_core_strerror(int error)
 const char *mqtt_core_last_error(const mqtt_core *core)
 {
   return core ? core->error : "";
+}
+
+int mqtt_core_refused_part(const mqtt_core *core)
+{
+  return core ? core->refused_part : -1;
 }
 
 size_t mqtt_core_heap_bytes(const mqtt_core *core)

@@ -134,6 +134,11 @@ void mqtt_core_service(mqtt_core *core);
 const char *mqtt_core_strerror(int error);
 /* The engine's text for the last MQTT_CORE_EINVAL / EENGINE of this core. */
 const char *mqtt_core_last_error(const mqtt_core *core);
+/* What that refusal was about: a session string the engine refused at connect (its kind in
+ * mqtt_engine.h: 0 client id, 1 username, 2 password, 3 will topic, 4 will message), filter i of
+ * a subscribe/unsubscribe call (MQTT_CORE_PART_FILTER + i), or -1 (nothing in particular). */
+enum { MQTT_CORE_PART_FILTER = 16 };
+int mqtt_core_refused_part(const mqtt_core *core);
 
 /* Heap bytes this core holds now (core, engine, blobs, buffers): for node.heap-style checks and
  * the lx106 budget report. */
