@@ -44,7 +44,20 @@ export class TextCheck {
     let lo = this.lo;
     let hi = this.hi;
     const end = ptr + <usize>len;
-    for (let p = ptr; p < end; p++) {
+    let p = ptr;
+    if (mode == TEXT_TOPIC && need == 0) {
+      // Inbound topics are mostly ASCII: skip four bytes at a time while none is >= 0x80, NUL,
+      // '+' or '#' (those need the byte loop). A third of an inbound publish's cost otherwise.
+      while (p + 4 <= end) {
+        const w = load<u32>(p);
+        const plus = w ^ 0x2b2b2b2b;
+        const hash = w ^ 0x23232323;
+        const special = w | ((w - 0x01010101) & ~w) | ((plus - 0x01010101) & ~plus) | ((hash - 0x01010101) & ~hash);
+        if ((special & 0x80808080) != 0) break;
+        p += 4;
+      }
+    }
+    for (; p < end; p++) {
       const b = <u32>load<u8>(p);
       if (need > 0) {
         if (b < lo || b > hi) return this.fail(E_UTF8);
