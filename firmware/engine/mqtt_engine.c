@@ -414,13 +414,14 @@ static const char *copy_text(const char *text, size_t len, char *buf, size_t siz
 const char *mqtt_engine_error_text(mqtt_engine *e, int32_t code, char *buf, size_t size)
 {
   const char *own = own_text(code);
-  if (own) return copy_text(own, strlen(own), buf, size);
-  int32_t n = unusable(e) ? -1 : call(e, X_ERROR_TEXT, ARGS(I(code)));
-  if (n < 0 || (uint32_t)n > e->io_size) {
-    static const char unknown[] = "engine unusable: no error text";
-    return copy_text(unknown, sizeof unknown - 1, buf, size);
+  if (!own) {
+    int32_t n = unusable(e);
+    if (n == 0) n = call(e, X_ERROR_TEXT, ARGS(I(code)));
+    if (n >= 0 && (uint32_t)n <= e->io_size) return copy_text((const char *)e->memory + e->io_ptr, (size_t)n, buf, size);
+    /* no text from the engine: why (busy, or dead) */
+    own = own_text(n == MQTT_ENGINE_EBUSY ? n : MQTT_ENGINE_ETRAP);
   }
-  return copy_text((const char *)e->memory + e->io_ptr, (size_t)n, buf, size);
+  return copy_text(own, strlen(own), buf, size);
 }
 
 void mqtt_engine_get_stats(const mqtt_engine *e, mqtt_engine_stats *out)

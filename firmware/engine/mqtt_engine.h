@@ -88,7 +88,8 @@ typedef struct {
   /* Bytes for the transport, in order; copy them before returning. */
   void (*send)(void *user, const uint8_t *bytes, size_t len);
   /* Bytes [offset, offset + len) of the host's blob `handle`, contiguous; NULL if the handle or
-   * range is unknown (the engine call then fails with MQTT_ENGINE_ETRAP). */
+   * range is unknown (the engine call then fails with MQTT_ENGINE_ETRAP). Used only to send
+   * them: may be NULL when send_blob is given. */
   const uint8_t *(*blob)(void *user, int32_t handle, uint32_t offset, uint32_t len);
   /* The engine is done with a string blob (publish blobs come back through events 6 and 10). */
   void (*release)(void *user, int32_t handle);

@@ -42,7 +42,7 @@
  * re-arms itself when woken early. */
 #define TIMER_MAX_DELAY_MS 3600000
 
-/* on() events, in NodeMCU's order. */
+/* on() events, in NodeMCU's order: each is its mqtt_core event type minus one. */
 enum { EV_CONNECT, EV_CONNFAIL, EV_OFFLINE, EV_MESSAGE, EV_OVERFLOW, EV_PUBACK, EV_SUBACK,
        EV_UNSUBACK, EV_COUNT };
 static const char *const event_names[EV_COUNT + 1] = {
@@ -327,24 +327,22 @@ static int deliver(lua_State *L) {
     break;
   }
   case MQTT_CORE_PUBACK:
-    if (take_callback(L, c, ev->token)) call_once(L, c, "puback", 0);
-    call_handler(L, c, EV_PUBACK, 0);
-    break;
-  case MQTT_CORE_SUBACK: {
-    /* an extension: the granted QoS (or 128, refused) of each filter, in the request's order */
-    lua_createtable(L, (int)ev->code_count, 0);
-    for (size_t i = 0; i < ev->code_count; i++) {
-      lua_pushinteger(L, ev->codes[i]);
-      lua_rawseti(L, -2, (int)i + 1);
+  case MQTT_CORE_SUBACK:
+  case MQTT_CORE_UNSUBACK: {
+    int n = ev->type == MQTT_CORE_SUBACK;
+    if (n) {
+      /* an extension: the granted QoS (or 128, refused) of each filter, in the request's order */
+      lua_createtable(L, (int)ev->code_count, 0);
+      for (size_t i = 0; i < ev->code_count; i++) {
+        lua_pushinteger(L, ev->codes[i]);
+        lua_rawseti(L, -2, (int)i + 1);
+      }
     }
-    if (take_callback(L, c, ev->token)) call_once(L, c, "suback", 1);
-    call_handler(L, c, EV_SUBACK, 1);
+    int which = (int)ev->type - 1;   /* the core's event numbers are the on() events' plus one */
+    if (take_callback(L, c, ev->token)) call_once(L, c, event_names[which], n);
+    call_handler(L, c, which, n);
     break;
   }
-  case MQTT_CORE_UNSUBACK:
-    if (take_callback(L, c, ev->token)) call_once(L, c, "unsuback", 0);
-    call_handler(L, c, EV_UNSUBACK, 0);
-    break;
   case MQTT_CORE_DROPPED:
     forget_token(L, c, ev->token);
     break;

@@ -444,21 +444,11 @@ static void on_send(void *user, const uint8_t *bytes, size_t len)
 
 static int on_send_blob(void *user, int32_t handle, uint32_t offset, uint32_t len)
 {
-  mqtt_core *c = user;
   uint32_t start, part_len;
-  blob *b = blob_find(c, handle, &start, &part_len);
+  blob *b = blob_find(user, handle, &start, &part_len);
   if (!b || offset > part_len || len > part_len - offset) return -1;
-  out_blob(c, b, start + offset, len);
+  out_blob(user, b, start + offset, len);
   return 0;
-}
-
-static const uint8_t *on_blob(void *user, int32_t handle, uint32_t offset, uint32_t len)
-{
-  mqtt_core *c = user;
-  uint32_t start, part_len;
-  blob *b = blob_find(c, handle, &start, &part_len);
-  if (!b || offset > part_len || len > part_len - offset) return NULL;
-  return blob_bytes(b) + start + offset;
 }
 
 static void engine_released(mqtt_core *c, int32_t handle)
@@ -568,7 +558,7 @@ static void on_message(void *user, const uint8_t *topic, size_t topic_len, const
 }
 
 static const mqtt_engine_host engine_host = {
-  on_send, on_blob, on_release, on_engine_event, on_message, on_send_blob,
+  on_send, NULL, on_release, on_engine_event, on_message, on_send_blob,   /* blobs by reference */
 };
 
 /* --- after each engine call ----------------------------------------------------------------- */
@@ -926,7 +916,7 @@ int mqtt_core_publish(mqtt_core *core, const char *topic, size_t topic_len, cons
   }
   if (core->dead) return MQTT_CORE_EENGINE;
   if (topic_len > MQTT_MAX_STRING || payload_len > 0x0fffffffu - topic_len) {
-    static const char text[] = "topic or payload too long for one MQTT packet";
+    static const char text[] = "topic + payload too long for one packet";
     memcpy(core->error, text, sizeof text);
     core->refused_part = -1;
     return MQTT_CORE_EINVAL;
@@ -958,7 +948,7 @@ static int request(mqtt_core *c, const mqtt_core_filter *filters, size_t count, 
   if (!c || c->doomed || (!filters && count)) return MQTT_CORE_EINVAL;
   if (c->dead) return MQTT_CORE_EENGINE;
   if (count == 0 || count > MQTT_MAX_FILTERS) {
-    static const char text[] = "give 1 to 16 topic filters per call";
+    static const char text[] = "1 to 16 filters per call";
     memcpy(c->error, text, sizeof text);
     c->refused_part = -1;
     return MQTT_CORE_EINVAL;
