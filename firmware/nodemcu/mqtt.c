@@ -1006,9 +1006,9 @@ static int read_filters(lua_State *L, const char *call, int with_qos, mqtt_core_
     lua_pushnil(L);
     while (lua_next(L, 2) != 0) {
       if (lua_type(L, -2) != LUA_TSTRING)
-        luaL_error(L, "%s: the table's keys must be topic strings", call);
+        luaL_error(L, "%s: table keys must be topic strings", call);
       if (*count == MQTT_MAX_FILTERS)
-        luaL_error(L, "%s: at most %d topics per call; split the table", call,
+        luaL_error(L, "%s: at most %d topics per call", call,
                    (int)MQTT_MAX_FILTERS);
       mqtt_core_filter *f = &filters[(*count)++];
       f->filter = lua_tolstring(L, -2, &f->len);
@@ -1023,7 +1023,7 @@ static int read_filters(lua_State *L, const char *call, int with_qos, mqtt_core_
       }
       lua_pop(L, 1);
     }
-    if (*count == 0) luaL_error(L, "%s: the table must name at least one topic", call);
+    if (*count == 0) luaL_error(L, "%s: the table has no topics", call);
     return 3;
   }
   mqtt_core_filter *f = &filters[0];
