@@ -3,15 +3,13 @@
 // and that the ASan/UBSan build of the same tool runs the same calls clean.
 // Modules are written in the text format here and assembled with wabt's wat2wasm.
 import { beforeAll, describe, expect, it } from "vitest";
+import { compileModules, vmRun } from "./cli-run.js";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const CLI = join(ROOT, "dist/host/cli/main.js");
 const NOFLOAT = join(ROOT, "build/firmware/wasm-vm-nofloat");
-const dir = mkdtempSync(join(tmpdir(), "wasmqtt-vm-"));
 
 const MODULES: Record<string, string> = {
   calc: `(module
@@ -99,19 +97,10 @@ const MODULES: Record<string, string> = {
     (func (export "a") (param i32) (result i32) (i32.add (call $b (local.get 0)) (call $c (local.get 0)))))`,
 };
 
-function run(args: string[]) {
-  const r = spawnSync("node", [CLI, "vm", "run", ...args], { encoding: "utf8" });
-  return { code: r.status, out: r.stdout.trim().split("\n").filter(Boolean), err: r.stderr };
-}
-const file = (name: string) => join(dir, `${name}.wasm`);
-
+const { file, compile } = compileModules("wasmqtt-vm-", MODULES, ["--no-check"]);
+const run = vmRun;
 beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run build' first`);
-  for (const [name, wat] of Object.entries(MODULES)) {
-    writeFileSync(join(dir, `${name}.wat`), wat);
-    const r = spawnSync("wat2wasm", ["--no-check", join(dir, `${name}.wat`), "-o", file(name)], { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`wat2wasm ${name}: ${r.stderr}`);
-  }
+  compile();
   writeFileSync(file("garbage"), Buffer.from("not a wasm module at all"));
   // a valid header followed by a type section that claims more bytes than the file has
   writeFileSync(file("truncated"), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 0x20, 1, 0x60]));

@@ -5,14 +5,9 @@
 // `--stats`. Modules are assembled with wabt's wat2wasm; expected values are what the
 // WebAssembly semantics give (checked against Node's engine below).
 import { beforeAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { compileModules, vmRun } from "./cli-run.js";
+import { readFileSync } from "node:fs";
 
-const ROOT = resolve(import.meta.dirname, "../..");
-const CLI = join(ROOT, "dist/host/cli/main.js");
-const dir = mkdtempSync(join(tmpdir(), "wasmqtt-side-"));
 
 const SITES = 1000;
 const MODULES: Record<string, string> = {
@@ -46,20 +41,9 @@ const CALLS: [string, string, number][] = [
   ["br_table_drop", "1", 5], ["br_table_drop", "9", 5], ["loop_drop", "4", 10], ["loop_drop", "1", 1],
 ];
 
-function run(args: string[]) {
-  const r = spawnSync("node", [CLI, "vm", "run", ...args], { encoding: "utf8" });
-  return { code: r.status, out: r.stdout.trim().split("\n").filter(Boolean), err: r.stderr };
-}
-const file = (name: string) => join(dir, `${name}.wasm`);
-
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run build' first`);
-  for (const [name, wat] of Object.entries(MODULES)) {
-    writeFileSync(join(dir, `${name}.wat`), wat);
-    const r = spawnSync("wat2wasm", [join(dir, `${name}.wat`), "-o", file(name)], { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`wat2wasm ${name}: ${r.stderr}`);
-  }
-});
+const { file, compile } = compileModules("wasmqtt-side-", MODULES);
+const run = vmRun;
+beforeAll(compile);
 
 describe("vm side table: branches that keep values and drop others", () => {
   it("the expected values are the WebAssembly semantics (Node agrees)", () => {
