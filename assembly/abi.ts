@@ -247,7 +247,8 @@ export function error_text(code: i32): i32 {
  *  Returns 0, or the error code that stopped parsing (call codec_reset to start over). */
 export function codec_parse(len: i32): i32 {
   setup();
-  return fits(len) ? Codec.parse(io, len) : E.E_ARG_IO;
+  if (ioSize != IO_MAX) return E.E_ARG_CODEC_IO;
+  return fits(len) ? Codec.parse(io, len, io + <usize>IO_MAX) : E.E_ARG_IO;
 }
 
 export function codec_reset(): void {

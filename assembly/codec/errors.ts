@@ -41,6 +41,7 @@ export const E_ARG_FILTERS: i32 = 44;
 export const E_ARG_ORDER: i32 = 45;
 export const E_ARG_KEEPALIVE: i32 = 46;
 export const E_ARG_IO: i32 = 47;
+export const E_ARG_CODEC_IO: i32 = 48;
 
 export function errorText(code: i32): string {
   switch (code) {
@@ -82,6 +83,7 @@ export function errorText(code: i32): string {
     case E_ARG_ORDER: return "ABI misuse: string not checked with text() before use";
     case E_ARG_KEEPALIVE: return "keepalive must be 0..65535 seconds";
     case E_ARG_IO: return "ABI misuse: length beyond the io buffer";
+    case E_ARG_CODEC_IO: return "codec mode needs the whole io buffer (set_io_size 2048)";
   }
   return "unknown error";
 }

@@ -53,9 +53,20 @@ describe("io buffer size (set_io_size)", () => {
     expect(events).toContain(3);
   });
 
+  it("keeps codec mode to the whole io buffer (its records live after it)", () => {
+    const { x } = raw();
+    x.set_io_size(256);
+    expect(x.codec_parse(4)).toBe(48);
+    const n = x.error_text(48);
+    expect(Buffer.from(new Uint8Array(x.memory.buffer, x.io_ptr(), n)).toString()).toMatch(/codec mode needs the whole io buffer/);
+    x.set_io_size(2048);
+    new Uint8Array(x.memory.buffer, x.io_ptr(), 2).set([0xd0, 0]); // PINGRESP
+    expect(x.codec_parse(2)).toBe(0);
+  });
+
   it("fits the longest error text in the smallest io", () => {
     const { x } = raw();
     x.set_io_size(128);
-    for (let code = 1; code < 48; code++) expect(x.error_text(code)).toBeLessThanOrEqual(128);
+    for (let code = 1; code <= 48; code++) expect(x.error_text(code)).toBeLessThanOrEqual(128);
   });
 });
