@@ -5,15 +5,8 @@
 // The io size comes from firmware/nodemcu/mqtt_limits.h (MQTT_ENGINE_IO_BYTES).
 // Usage: node dist/host/firmware/embed.js build/engine.wasm build/firmware/engine_wasm.c [mqtt_limits.h]
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-/** The firmware's io buffer size, from its bounds header (MQTT_ENGINE_IO_BYTES). */
-export function ioBytes(limitsHeader: string): number {
-  const m = /#define\s+MQTT_ENGINE_IO_BYTES\s+(\d+)u?/.exec(readFileSync(limitsHeader, "utf8"));
-  if (!m) throw new Error(`${limitsHeader} defines no MQTT_ENGINE_IO_BYTES`);
-  return Number(m[1]);
-}
+import { dirname } from "node:path";
+import { firmwareLimit, limitsHeader } from "./limits.js";
 
 /** Bytes of linear memory the module uses with io set to ioSize: its own high_water(), with inert
  *  imports. */
@@ -70,7 +63,7 @@ export function main(argv: string[]): number {
     return 2;
   }
   const [input, output] = argv;
-  const limits = argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), "../../../firmware/nodemcu/mqtt_limits.h");
+  const limits = argv[2] ?? limitsHeader();
   let wasm: Uint8Array;
   try {
     wasm = readFileSync(input);
@@ -79,7 +72,7 @@ export function main(argv: string[]): number {
     return 1;
   }
   try {
-    const text = embed(wasm, input, ioBytes(limits));
+    const text = embed(wasm, input, firmwareLimit("MQTT_ENGINE_IO_BYTES", limits));
     mkdirSync(dirname(output), { recursive: true });
     // written whole, then renamed: a make running in parallel never compiles half a file
     const partial = `${output}.${process.pid}.tmp`;

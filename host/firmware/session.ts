@@ -7,11 +7,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createEngine, packageRoot, type EngineEvent } from "../engine/index.js";
+import { firmwareLimit } from "./limits.js";
 
-/** The firmware's bounds the twin needs (firmware/nodemcu/mqtt_limits.h). */
-const MAX_QUEUED_MESSAGES = 16;
-const MAX_QUEUED_BYTES = 4096;
-const DEFAULT_MAX_MESSAGE_LENGTH = 1024;
 
 /** A 64-byte payload: the inbound QoS 0 PUBLISH whose cost the budget counts. */
 const PAYLOAD_64 = Buffer.alloc(64, 0).map((_, i) => 0x41 + (i % 26));
@@ -170,9 +167,10 @@ export function runNode(script: string): string {
       if (a.length >= 7 && a[5] !== "-") config.username = a[5];
       if (a.length >= 7 && a[6] !== "-") config.password = Buffer.from(a[6], "utf8");
       seed = Number(a[4]);
-      const max = Number(a[3]) || DEFAULT_MAX_MESSAGE_LENGTH;
+      const max = Number(a[3]) || firmwareLimit("MQTT_DEFAULT_MAX_MESSAGE_LENGTH");
       engine = createEngine({ send: (b) => { out.push(...b); }, event: onEvent },
-        { maxMessageLength: max, maxQueuedMessages: MAX_QUEUED_MESSAGES, maxQueuedBytes: MAX_QUEUED_BYTES });
+        { maxMessageLength: max, maxQueuedMessages: firmwareLimit("MQTT_MAX_QUEUED_MESSAGES"),
+          maxQueuedBytes: firmwareLimit("MQTT_MAX_QUEUED_BYTES") });
     } else if (!engine || !config) {
       lines.push("no client");
     } else if (cmd === "will") {
