@@ -769,12 +769,18 @@ static void check_length(lua_State *L, size_t len, const char *call, const char 
                (int)MQTT_MAX_STRING);
 }
 
-static const char *string_arg(lua_State *L, int idx, size_t *len, const char *call,
-                              const char *name) {
-  if (lua_type(L, idx) != LUA_TSTRING) luaL_error(L, "%s: %s must be a string", call, name);
+/* A string argument; `or_else` completes the error ("" or " (or nil for none)"). */
+static const char *string_or(lua_State *L, int idx, size_t *len, const char *call,
+                             const char *name, const char *or_else) {
+  if (lua_type(L, idx) != LUA_TSTRING) luaL_error(L, "%s: %s must be a string%s", call, name, or_else);
   const char *s = lua_tolstring(L, idx, len);
   check_length(L, *len, call, name);
   return s;
+}
+
+static const char *string_arg(lua_State *L, int idx, size_t *len, const char *call,
+                              const char *name) {
+  return string_or(L, idx, len, call, name, "");
 }
 
 /* A string, or nil/none for none (NULL). */
@@ -782,11 +788,7 @@ static const char *optional_string(lua_State *L, int idx, size_t *len, const cha
                                    const char *name) {
   *len = 0;
   if (lua_isnoneornil(L, idx)) return NULL;
-  if (lua_type(L, idx) != LUA_TSTRING)
-    luaL_error(L, "%s: %s must be a string (or nil for none)", call, name);
-  const char *s = lua_tolstring(L, idx, len);
-  check_length(L, *len, call, name);
-  return s;
+  return string_or(L, idx, len, call, name, " (or nil for none)");
 }
 
 /* Message bytes: a string, or a number written out as Lua prints it. */
