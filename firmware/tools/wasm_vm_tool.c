@@ -1,6 +1,6 @@
 /* Host tool over the interpreter.
  *   wasm-vm run FILE.wasm EXPORT [ARGS...] [--memory-limit BYTES] [--fuel N] [--stats]
- *           [--value-slots N] [--call-depth N]
+ *           [--value-slots N] [--call-depth N]   (defaults: 2^20 slots, 2^16 frames; the chip: 256, 32)
  *   wasm-vm spec      line protocol on stdin for the spec-suite driver (see spec_main)
  * Exit codes (run): 0 ok, 1 usage/IO, 2 invalid module or link error, 3 trap. */
 #include <errno.h>
@@ -176,12 +176,35 @@ static void print_value(FILE *out, wasm_valtype t, wasm_value v) {
   }
 }
 
+/* `run` is a tool on a PC: its stacks are generous (8 MiB of values, 64 Ki frames), not the
+ * chip's budgets (wasm_vm.h's defaults: 256 slots, 32 frames), which --value-slots and
+ * --call-depth restore. */
+#define RUN_VALUE_SLOTS (1u << 20)
+#define RUN_CALL_DEPTH (1u << 16)
+
+/* A module refused at load: a valid one using a feature this build lacks is not "invalid". */
+static void module_error(wasm_result r, const wasm_vm_error *err) {
+  fprintf(stderr, "%s module: %s (%s at byte %" PRIu32 ")\n", r == WASM_ERR_UNSUPPORTED ? "unsupported" : "invalid",
+          err->message, wasm_vm_result_name(r), err->offset);
+}
+
+/* Which budget a stack-exhausted trap ran out of, and the flag that raises it. */
+static void explain_exhaustion(const wasm_vm *vm, const wasm_vm_limits *lim) {
+  wasm_vm_stats s;
+  wasm_vm_get_stats(vm, &s);
+  if (s.peak_call_depth >= lim->call_depth)
+    fprintf(stderr, "  the call depth ran out (%" PRIu32 " frames): raise it with --call-depth N\n", lim->call_depth);
+  else
+    fprintf(stderr, "  the value stack ran out (%" PRIu32 " slots of 8 bytes): raise it with --value-slots N"
+                    " (or the call depth with --call-depth N)\n", lim->value_slots);
+}
+
 static int run_main(int argc, char **argv) {
   const char *file = NULL, *export = NULL;
   const char *args[64];
   int nargs = 0, stats = 0, stub_imports = 0;
   uint64_t fuel = 0, u;
-  wasm_vm_limits lim = {1u << 20, 0, 0, 65536}; /* stacks: the library's defaults */
+  wasm_vm_limits lim = {1u << 20, RUN_VALUE_SLOTS, RUN_CALL_DEPTH, 65536};
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--stats")) { stats = 1; continue; }
@@ -218,7 +241,7 @@ static int run_main(int argc, char **argv) {
   size_t need = 0;
   wasm_result r = wasm_vm_measure(bytes, len, &lim, scratch, sizeof scratch, &need, &err);
   if (r != WASM_OK) {
-    fprintf(stderr, "invalid module: %s (%s at byte %" PRIu32 ")\n", err.message, wasm_vm_result_name(r), err.offset);
+    module_error(r, &err);
     free(bytes);
     return 2;
   }
@@ -233,10 +256,12 @@ static int run_main(int argc, char **argv) {
     if (r == WASM_ERR_LINK)
       fprintf(stderr, "link error: %s: %s\n  (run offers env.add_i32, env.print_i32, env.print_i64, env.fail;"
                       " --stub-imports answers any other function import with zeros)\n", rr.last, err.message);
-    else if (r >= WASM_TRAP_UNREACHABLE)
+    else if (r >= WASM_TRAP_UNREACHABLE) {
       fprintf(stderr, "trap: %s (%s) during instantiation\n", wasm_vm_result_name(r), wasm_vm_trap_message(r));
-    else
-      fprintf(stderr, "invalid module: %s (%s at byte %" PRIu32 ")\n", err.message, wasm_vm_result_name(r), err.offset);
+      if (r == WASM_TRAP_STACK_EXHAUSTED)
+        fprintf(stderr, "  raise the call depth with --call-depth N or the value stack with --value-slots N\n");
+    } else
+      module_error(r, &err);
     code = r >= WASM_TRAP_UNREACHABLE ? 3 : 2;
     goto out;
   }
@@ -269,6 +294,7 @@ static int run_main(int argc, char **argv) {
   if (r != WASM_OK) {
     fprintf(stdout, "trap: %s\n", wasm_vm_result_name(r));
     fprintf(stderr, "trap: %s (%s)\n", wasm_vm_result_name(r), wasm_vm_trap_message(r));
+    if (r == WASM_TRAP_STACK_EXHAUSTED) explain_exhaustion(vm, &lim);
     code = 3;
   } else {
     for (uint32_t i = 0; i < ft.result_count; i++) print_value(stdout, wasm_vm_functype_result(&ft, i), res[i]);

@@ -43,6 +43,7 @@ static inline __attribute__((always_inline)) uint32_t wvm_rd32(const uint8_t *p)
 #endif
 
 #define WVM_PAGE 65536u
+#define WVM_V128 0x7b /* SIMD's value type: recognised only to be reported as unsupported */
 
 struct wasm_vm;
 

@@ -76,7 +76,8 @@ uint8_t wvm_read_valtype(wvm_reader *r) {
 #endif
     default:
       if (!r->err) r->p--;
-      rd_fail(r, WASM_ERR_MALFORMED, "malformed value type");
+      if (t == WVM_V128) rd_fail(r, WASM_ERR_UNSUPPORTED, "SIMD (v128) is not supported");
+      else rd_fail(r, WASM_ERR_MALFORMED, "malformed value type");
       return 0;
   }
 }

@@ -236,7 +236,8 @@ static void read_blocktype(V *v, wvm_type *bt) {
   if (r->p >= r->end) { rd_fail(r, WASM_ERR_MALFORMED, "unexpected end"); return; }
   uint8_t b = RD8(r->p);
   if (b == 0x40) { r->p++; return; }
-  if (b == WASM_I32 || b == WASM_I64 || b == WASM_F32 || b == WASM_F64 || b == WASM_FUNCREF || b == WASM_EXTERNREF) {
+  /* 0x7b..0x7f: v128 and the numeric types (wvm_read_valtype rejects v128 as unsupported) */
+  if ((b >= WVM_V128 && b <= WASM_I32) || b == WASM_FUNCREF || b == WASM_EXTERNREF) {
     bt->nr = 1;
     bt->results = r->p;
     wvm_read_valtype(r);
@@ -742,7 +743,13 @@ static int instr(V *v) {
         break;
       }
       r->p = op_at;
-      rd_fail(r, WASM_ERR_MALFORMED, "illegal opcode");
+      /* 0xfb GC, 0xfd SIMD, 0xfe threads; below 0x20: exceptions (0x06-0x0a, 0x18, 0x19) and
+       * tail calls (0x12, 0x13). A valid module this build cannot run, not a broken one. */
+      {
+        int lacking = op >= 0xfb || (op < 32 && (0x030C07C0u >> op & 1));
+        rd_fail(r, lacking ? WASM_ERR_UNSUPPORTED : WASM_ERR_MALFORMED,
+                lacking ? "SIMD, threads, exceptions, tail calls and GC are not supported" : "illegal opcode");
+      }
   }
   return !r->err;
 }

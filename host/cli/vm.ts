@@ -18,7 +18,9 @@ const FILE_TIMEOUT_MS = 90_000;
 const USAGE = `usage: wasmqtt vm run FILE.wasm EXPORT [ARGS...] [--memory-limit BYTES] [--fuel N]
                    [--aligned-reads] [--stats] [--sanitized] [--value-slots N] [--call-depth N]
                    [--stub-imports]
-       wasmqtt vm spec [--only NAME[,NAME...]] [--jobs N] [--verbose]`;
+       wasmqtt vm spec [--only NAME[,NAME...]] [--jobs N] [--verbose]
+  run's stacks default to 1,048,576 value slots and 65,536 frames (a PC's budget); the chip's
+  are --value-slots 256 --call-depth 32.`;
 
 function toolPath(aligned: boolean, sanitized: boolean): string {
   return join(TOOL_DIR, `wasm-vm${sanitized ? "-asan" : ""}${aligned ? "-aligned" : ""}`);
