@@ -2,7 +2,7 @@
 // This file knows sockets, timers and the API; only the engine knows MQTT packets.
 import { createEngine } from "./engine/index.js";
 import { ConnFail, type Engine, type EngineEvent, type EngineLimits, type SessionConfig, type Will } from "./engine/types.js";
-import { DEFAULT_CLIENT_SETTINGS, type ClientSettings } from "./net/settings.js";
+import { DEFAULT_CLIENT_SETTINGS, clientSettings, type ClientSettings } from "./net/settings.js";
 import { Transport, type TlsSettings } from "./net/transport.js";
 
 /** NodeMCU's reason constants (mqtt.CONN_FAIL_* and mqtt.CONNACK_*), same names and values. */
@@ -123,18 +123,20 @@ const TOKEN_LIMIT = 0x7fffffff;
 const PERMANENT_REFUSALS = new Set([1, 2, 4, 5]);
 
 export class Client {
-  private readonly config: Omit<SessionConfig, "autoReconnect" | "will">;
-  private will: Will | undefined;
+  // Real private (#) fields: the session settings (username, password), the engine (which holds
+  // them), the target and transport (TLS keys) never show in util.inspect, console.log or JSON.
+  readonly #config: Omit<SessionConfig, "autoReconnect" | "will">;
+  #will: Will | undefined;
   private readonly binary: boolean;
   private readonly settings: ClientSettings;
-  private readonly engine: Engine;
+  readonly #engine: Engine;
   private readonly handlers: { [K in ClientEvent]?: ClientEvents[K] } = {};
   private readonly pubCallbacks: Pending<ClientCallback> = new Map();
   private readonly subCallbacks: Pending<SubackCallback> = new Map();
   private readonly unsubCallbacks: Pending<ClientCallback> = new Map();
   private nextToken = 1;
-  private target: { host: string; port: number; tls: TlsSettings | null } | null = null;
-  private transport: Transport | null = null;
+  #target: { host: string; port: number; tls: TlsSettings | null } | null = null;
+  #transport: Transport | null = null;
   private onConnect: ClientCallback | undefined;
   private onFail: FailCallback | undefined;
   private lastError: Error | undefined;
@@ -168,17 +170,17 @@ export class Client {
     }
     const maxLen = o.maxMessageLength ?? o.settings?.maxMessageLength ?? DEFAULT_CLIENT_SETTINGS.maxMessageLength;
     if (!Number.isInteger(maxLen) || maxLen < 1) throw new RangeError("Client: max_message_length must be a positive whole number");
-    this.settings = { ...DEFAULT_CLIENT_SETTINGS, ...o.settings, maxMessageLength: maxLen };
+    this.settings = clientSettings({ ...o.settings, maxMessageLength: maxLen });
     this.binary = o.binary === true;
-    this.config = {
+    this.#config = {
       clientId: o.clientid,
       keepaliveSeconds: o.keepalive,
       cleanSession: flag("Client: cleansession", o.cleansession, true),
       ...(o.username != null ? { username: o.username } : {}),
       ...(o.password != null ? { password: bytesOf("Client: password", o.password) } : {}),
     };
-    this.engine = createEngine(
-      { send: (bytes) => this.transport?.write(bytes), event: (ev) => { this.events.push(ev); } },
+    this.#engine = createEngine(
+      { send: (bytes) => this.#transport?.write(bytes), event: (ev) => { this.events.push(ev); } },
       { ...o.limits, maxMessageLength: maxLen },
     );
   }
@@ -190,7 +192,7 @@ export class Client {
 
   /** lwt(topic, message[, qos[, retain]]): the will for the next connect(). */
   lwt(topic: string, message: Payload, qos?: number, retain?: boolean | number): void {
-    this.will = {
+    this.#will = {
       topic: topicOf("lwt: topic", topic),
       message: bytesOf("lwt: message", message),
       qos: qosOf("lwt: qos", qos, 0),
@@ -236,18 +238,18 @@ export class Client {
     const onConnect = callbackOf<ClientCallback>("connect: onConnect", fns[0]);
     const onFail = callbackOf<FailCallback>("connect: onFail", fns[1]);
 
-    const config: SessionConfig = { ...this.config, autoReconnect, ...(this.will ? { will: this.will } : {}) };
-    const previous = this.target;
-    this.target = { host, port, tls };
+    const config: SessionConfig = { ...this.#config, autoReconnect, ...(this.#will ? { will: this.#will } : {}) };
+    const previous = this.#target;
+    this.#target = { host, port, tls };
     let started: boolean;
     try {
-      started = this.engine.start(config, this.now(), Math.floor(Math.random() * TOKEN_LIMIT));
+      started = this.#engine.start(config, this.now(), Math.floor(Math.random() * TOKEN_LIMIT));
     } catch (err) {
-      this.target = previous;
+      this.#target = previous;
       throw named("connect", err);
     }
     if (!started) {
-      this.target = previous;
+      this.#target = previous;
       return false;
     }
     this.onConnect = onConnect;
@@ -264,11 +266,11 @@ export class Client {
     const q = qosOf("publish: qos", qos);
     const r = flag("publish: retain", retain, false);
     const cb = callbackOf<ClientCallback>("publish: callback", fn);
-    if (this.transport && this.transport.buffered > this.settings.maxSocketBufferBytes) return false;
+    if (this.#transport && this.#transport.buffered > this.settings.maxSocketBufferBytes) return false;
     const token = this.token();
     let ok: boolean;
     try {
-      ok = this.engine.publish(t, bytes, q, r, token, this.now());
+      ok = this.#engine.publish(t, bytes, q, r, token, this.now());
     } catch (err) {
       throw named("publish", err);
     }
@@ -293,7 +295,7 @@ export class Client {
     const token = this.token();
     let ok: boolean;
     try {
-      ok = this.engine.subscribe(filters, token, this.now());
+      ok = this.#engine.subscribe(filters, token, this.now());
     } catch (err) {
       throw named("subscribe", err, filters.map(([t]) => t));
     }
@@ -315,7 +317,7 @@ export class Client {
     const token = this.token();
     let ok: boolean;
     try {
-      ok = this.engine.unsubscribe(filters, token, this.now());
+      ok = this.#engine.unsubscribe(filters, token, this.now());
     } catch (err) {
       throw named("unsubscribe", err, filters);
     }
@@ -326,11 +328,22 @@ export class Client {
 
   /** close() -> boolean: DISCONNECT, no reconnect; the process may exit afterwards. */
   close(): boolean {
-    const ok = this.engine.close(this.now());
+    const ok = this.#engine.close(this.now());
     // The engine forgets pending (un)subscribes; publishes it drops come back as "dropped" events.
     this.forgetRequests();
     this.schedule();
     return ok;
+  }
+
+  /** Not in NodeMCU: bytes handed to the connection and not yet written to it (0 when offline).
+   *  Above settings.pauseReadingBytes the client stops reading until half of them have left. */
+  get bufferedBytes(): number {
+    return this.#transport?.buffered ?? 0;
+  }
+
+  /** JSON.stringify(client): what is safe to log. */
+  toJSON(): { clientid: string; connected: boolean; settings: ClientSettings } {
+    return { clientid: this.#config.clientId, connected: this.isConnected, settings: this.settings };
   }
 
   /** Why the broker was dropped last, when it broke the protocol. */
@@ -388,7 +401,7 @@ export class Client {
   }
 
   private arm(): void {
-    const at = this.engine.nextWakeup();
+    const at = this.#engine.nextWakeup();
     if (at === null) {
       if (this.timer) { clearTimeout(this.timer); this.timer = null; this.timerAt = Infinity; }
       return;
@@ -399,7 +412,7 @@ export class Client {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.timerAt = Infinity;
-      this.engine.tick(this.now());
+      this.#engine.tick(this.now());
       this.pump();
     }, Math.max(0, at - this.now()));
   }
@@ -416,8 +429,8 @@ export class Client {
         break;
       case "close":
         this.isConnected = false;
-        this.transport?.end(this.settings.closeGraceMs);
-        this.transport = null;
+        this.#transport?.end(this.settings.closeGraceMs);
+        this.#transport = null;
         break;
       case "connect": {
         this.isConnected = true;
@@ -483,38 +496,39 @@ export class Client {
   }
 
   private openTransport(): void {
-    this.transport?.destroy();
+    this.#transport?.destroy();
     this.lastError = undefined;
-    const target = this.target!;
+    const target = this.#target!;
     const transport: Transport = new Transport(
       target,
       {
         opened: () => {
-          if (this.transport !== transport) return;
-          this.engine.transportOpened(this.now());
+          if (this.#transport !== transport) return;
+          this.#engine.transportOpened(this.now());
           this.pump();
         },
         failed: (reason, error) => {
-          if (this.transport !== transport) return;
-          this.transport = null;
+          if (this.#transport !== transport) return;
+          this.#transport = null;
           this.lastError = error;
-          this.engine.transportFailed(reason, this.now());
+          this.#engine.transportFailed(reason, this.now());
           this.pump();
         },
         data: (bytes) => {
-          if (this.transport !== transport) return;
-          this.engine.received(bytes, this.now());
+          if (this.#transport !== transport) return;
+          this.#engine.received(bytes, this.now());
           this.pump();
         },
         closed: (error) => {
-          if (this.transport !== transport) return;
-          this.transport = null;
+          if (this.#transport !== transport) return;
+          this.#transport = null;
           if (error) this.lastError = error;
-          this.engine.transportClosed(this.now());
+          this.#engine.transportClosed(this.now());
           this.pump();
         },
       },
+      this.settings,
     );
-    this.transport = transport;
+    this.#transport = transport;
   }
 }

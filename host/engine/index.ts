@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inspect } from "node:util";
 import type { Engine, EngineEvent, EngineHost, EngineLimits, SessionConfig } from "./types.js";
 
 export * from "./types.js";
@@ -104,6 +105,8 @@ const decoder = new TextDecoder();
 interface Blob { head: Uint8Array | null; headLen: number; tail: Uint8Array | null; size: number; live: boolean }
 /** Output bytes go into slabs handed out as views (never overwritten), like Node's Buffer pool. */
 const SLAB = 16384;
+/** An inbound payload's first buffer, before it grows with the bytes that arrive. */
+const FIRST_MESSAGE_ROOM = 4096;
 /** Output in order: events, and numbers = "send outBuf up to here" (from the previous number). */
 type Output = EngineEvent | number;
 
@@ -142,6 +145,8 @@ class WasmEngine implements Engine, ImportSink {
   private outLen = 0;
   private msg: Uint8Array | null = null;
   private msgLen = 0;
+  /** Most bytes the message being assembled can deliver: its length, cut at maxMessageLength. */
+  private msgCap = 0;
 
   constructor(private readonly host: EngineHost, limits: Partial<EngineLimits> = {}) {
     const merged = { ...DEFAULT_LIMITS, ...limits };
@@ -279,12 +284,20 @@ class WasmEngine implements Engine, ImportSink {
         this.pushMessage(topicPtr, topicLen, new Uint8Array(input.buffer, input.byteOffset + from, len), flags);
         return;
       }
-      msg = this.msg = pooled(Math.min(total, this.limits.maxMessageLength));
+      // room for what has arrived, not for what the header announces (up to 256 MB)
+      this.msgCap = Math.min(total, this.limits.maxMessageLength);
+      msg = this.msg = pooled(Math.min(this.msgCap, Math.max(len, FIRST_MESSAGE_ROOM)));
       this.msgLen = 0;
     }
     if (!msg) return; // a last piece without a first: nothing to deliver
     if (len > 0) {
-      const n = Math.min(len, msg.length - this.msgLen);
+      const n = Math.min(len, this.msgCap - this.msgLen);
+      if (this.msgLen + n > msg.length) {
+        // doubling: copies stay linear in the bytes delivered
+        const bigger = pooled(Math.min(this.msgCap, Math.max(msg.length * 2, this.msgLen + n)));
+        bigger.set(msg.subarray(0, this.msgLen));
+        msg = this.msg = bigger;
+      }
       msg.set(this.bytes(ptr, n), this.msgLen);
       this.msgLen += n;
     }
@@ -618,6 +631,16 @@ class WasmEngine implements Engine, ImportSink {
 
   memoryHighWater(): number {
     return this.x.high_water();
+  }
+
+  // Linear memory, blobs and output slabs hold the username, password and the CONNECT packet:
+  // inspect, console.log and JSON show the limits only.
+  [inspect.custom](): string {
+    return `WasmEngine { limits: ${inspect(this.limits)} }`;
+  }
+
+  toJSON(): { limits: EngineLimits } {
+    return { limits: this.limits };
   }
 }
 

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { connect as tcpConnect, type Socket } from "node:net";
 import type { ConnectionOptions } from "node:tls";
 import { ConnFail } from "../engine/types.js";
+import type { ClientSettings } from "./settings.js";
 
 /** TLS settings accepted by connect(): `secure` may be 1/true (system CAs) or this object. */
 export interface TlsSettings {
@@ -37,8 +38,7 @@ function tls(): typeof import("node:tls") {
   return (tlsModule ??= load("node:tls") as typeof import("node:tls"));
 }
 
-/** Bytes staged per tick before a write is forced; flushes below STAGE_COPY_LIMIT are copied out. */
-const STAGE_BYTES = 64 * 1024;
+/** Flushes below this size are copied out of the staging buffer (from Node's buffer pool). */
 const STAGE_COPY_LIMIT = 4 * 1024;
 
 const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "EAI_NODATA"]);
@@ -51,107 +51,178 @@ export function failureReason(err: NodeJS.ErrnoException): number {
   return ConnFail.SERVER_NOT_FOUND;
 }
 
-export class Transport {
-  private readonly socket: Socket;
-  private opened = false;
-  private done = false;
-  private stage: Buffer = Buffer.allocUnsafe(STAGE_BYTES);
-  private stagedLength = 0;
-  private flushPending = false;
-  private ending = false;
+/** The transport's share of the client settings (host/net/settings.ts). */
+export type TransportBounds = Pick<ClientSettings, "writeStageBytes" | "pauseReadingBytes" | "writeStallMs">;
 
-  constructor(target: TransportTarget, private readonly handlers: TransportHandlers) {
+/**
+ * One connection. Writes made in one tick go out as one socket write. Backpressure: while more
+ * than `pauseReadingBytes` wait to be written the socket is not read (the broker's packets, and
+ * the acks they would cause, wait in the kernel and at the broker), and reading resumes once
+ * half of them have left. Nothing is dropped. If the broker takes none of the backlog for
+ * `writeStallMs`, the connection is closed with an error saying so.
+ * Fields are private (#): the socket and target carry TLS keys, the staged bytes a password.
+ */
+export class Transport {
+  readonly #socket: Socket;
+  readonly #handlers: TransportHandlers;
+  readonly #bounds: TransportBounds;
+  #opened = false;
+  #done = false;
+  #stage: Buffer;
+  #stagedLength = 0;
+  #flushPending = false;
+  #ending = false;
+  #paused = false;
+  /** When the socket last finished a write (ms, monotonic). */
+  #lastProgress = 0;
+  #stallTimer: NodeJS.Timeout | null = null;
+
+  constructor(target: TransportTarget, handlers: TransportHandlers, bounds: TransportBounds) {
+    this.#handlers = handlers;
+    this.#bounds = bounds;
+    this.#stage = Buffer.allocUnsafe(bounds.writeStageBytes);
     const onOpen = () => {
-      if (this.done) return;
-      this.opened = true;
-      this.socket.setNoDelay(true);
+      if (this.#done) return;
+      this.#opened = true;
+      this.#socket.setNoDelay(true);
       handlers.opened();
     };
     if (target.tls) {
       const opts: ConnectionOptions = { host: target.host, port: target.port, ...target.tls };
       if (opts.servername === undefined && !/^[\d.]+$|:/.test(target.host)) opts.servername = target.host;
-      this.socket = tls().connect(opts, onOpen);
+      this.#socket = tls().connect(opts, onOpen);
     } else {
-      this.socket = tcpConnect({ host: target.host, port: target.port }, onOpen);
+      this.#socket = tcpConnect({ host: target.host, port: target.port }, onOpen);
     }
-    this.socket.on("data", (d: Buffer) => { if (!this.done) handlers.data(d); });
-    this.socket.on("error", (err) => this.fail(err));
-    this.socket.on("close", () => this.fail(null));
+    this.#socket.on("data", (d: Buffer) => { if (!this.#done) handlers.data(d); });
+    this.#socket.on("error", (err) => this.#fail(err));
+    this.#socket.on("close", () => this.#fail(null));
   }
 
-  private fail(err: Error | null): void {
-    if (this.done) return;
-    this.done = true;
-    this.socket.destroy();
-    if (this.opened) {
-      this.handlers.closed(err);
+  #fail(err: Error | null): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#stopWatch();
+    this.#socket.destroy();
+    if (this.#opened) {
+      this.#handlers.closed(err);
     } else {
       const e = (err ?? Object.assign(new Error("connection closed before it opened"), { code: "ECONNRESET" })) as NodeJS.ErrnoException;
-      this.handlers.failed(failureReason(e), e);
+      this.#handlers.failed(failureReason(e), e);
     }
   }
 
   /** Bytes not yet handed to the kernel (staged here or in the socket's buffer). */
   get buffered(): number {
-    return this.socket.writableLength + this.stagedLength;
+    return this.#socket.writableLength + this.#stagedLength;
   }
 
   get isOpen(): boolean {
-    return this.opened && !this.done;
+    return this.#opened && !this.#done;
   }
 
   /** Copy bytes into the staging buffer; what is staged in one tick goes out in one socket write. */
   write(bytes: Uint8Array): void {
-    if (this.done) return;
+    if (this.#done) return;
     const n = bytes.length;
-    if (this.stagedLength + n > this.stage.length) {
-      this.flush();
-      if (n > this.stage.length) { this.socket.write(Buffer.from(bytes)); return; }
+    if (this.#stagedLength + n > this.#stage.length) {
+      this.#flush();
+      if (n > this.#stage.length) {
+        this.#socket.write(Buffer.from(bytes), this.#written);
+        this.#checkBacklog();
+        return;
+      }
     }
-    this.stage.set(bytes, this.stagedLength);
-    this.stagedLength += n;
-    if (!this.flushPending) {
-      this.flushPending = true;
-      process.nextTick(this.flushLater);
+    this.#stage.set(bytes, this.#stagedLength);
+    this.#stagedLength += n;
+    if (!this.#flushPending) {
+      this.#flushPending = true;
+      process.nextTick(this.#flushLater);
     }
   }
 
-  private readonly flushLater = () => {
-    this.flushPending = false;
-    this.flush();
+  readonly #flushLater = () => {
+    this.#flushPending = false;
+    this.#flush();
   };
 
-  private flush(): void {
-    const n = this.stagedLength;
-    if (n === 0 || this.done && !this.ending) return;
-    this.stagedLength = 0;
+  #flush(): void {
+    const n = this.#stagedLength;
+    if (n === 0 || this.#done && !this.#ending) return;
+    this.#stagedLength = 0;
     // The socket keeps what it is given until written: small flushes are copied out (from
     // Node's buffer pool), big ones hand over the staging buffer and a new one is made.
     if (n < STAGE_COPY_LIMIT) {
-      this.socket.write(Buffer.from(this.stage.subarray(0, n)));
+      this.#socket.write(Buffer.from(this.#stage.subarray(0, n)), this.#written);
     } else {
-      this.socket.write(this.stage.subarray(0, n));
-      this.stage = Buffer.allocUnsafe(STAGE_BYTES);
+      this.#socket.write(this.#stage.subarray(0, n), this.#written);
+      this.#stage = Buffer.allocUnsafe(this.#bounds.writeStageBytes);
     }
+    this.#checkBacklog();
+  }
+
+  /** Over the bound: stop reading until the broker takes the backlog, and watch that it does. */
+  #checkBacklog(): void {
+    if (this.#paused || this.#done || this.#socket.writableLength <= this.#bounds.pauseReadingBytes) return;
+    this.#paused = true;
+    this.#socket.pause();
+    this.#lastProgress = nowMs();
+    this.#watch(this.#bounds.writeStallMs);
+  }
+
+  /** A socket write finished: progress; below half the bound, read again. */
+  readonly #written = (err?: Error | null) => {
+    if (err || !this.#paused) return;
+    this.#lastProgress = nowMs();
+    if (this.#done || this.#socket.writableLength > this.#bounds.pauseReadingBytes / 2) return;
+    this.#paused = false;
+    this.#stopWatch();
+    this.#socket.resume();
+  };
+
+  #watch(delayMs: number): void {
+    this.#stallTimer = setTimeout(() => {
+      this.#stallTimer = null;
+      if (!this.#paused || this.#done) return;
+      const idle = nowMs() - this.#lastProgress;
+      const stall = this.#bounds.writeStallMs;
+      if (idle < stall) { this.#watch(stall - idle); return; }
+      const e = Object.assign(new Error(
+        `the broker stopped reading: ${this.buffered} bytes waited ${stall} ms without any being taken ` +
+        `(settings.writeStallMs); the connection was closed`), { code: "ESTALLED" });
+      this.#fail(e);
+    }, delayMs);
+    this.#stallTimer.unref();
+  }
+
+  #stopWatch(): void {
+    if (this.#stallTimer) clearTimeout(this.#stallTimer);
+    this.#stallTimer = null;
   }
 
   /** Flush what is queued, then close; destroy if that takes longer than graceMs. No more callbacks. */
   end(graceMs: number): void {
-    if (this.done) return;
-    this.done = true;
-    if (!this.opened) { this.socket.destroy(); return; }
-    this.ending = true;
-    this.flush();
-    this.ending = false;
-    const t = setTimeout(() => this.socket.destroy(), graceMs);
+    if (this.#done) return;
+    this.#done = true;
+    this.#stopWatch();
+    if (!this.#opened) { this.#socket.destroy(); return; }
+    this.#ending = true;
+    this.#flush();
+    this.#ending = false;
+    const t = setTimeout(() => this.#socket.destroy(), graceMs);
     t.unref();
-    this.socket.end(() => { clearTimeout(t); this.socket.destroy(); });
+    this.#socket.end(() => { clearTimeout(t); this.#socket.destroy(); });
   }
 
   /** Drop the connection at once, as if the network died. No more callbacks. */
   destroy(): void {
-    if (this.done) return;
-    this.done = true;
-    this.socket.destroy();
+    if (this.#done) return;
+    this.#done = true;
+    this.#stopWatch();
+    this.#socket.destroy();
   }
+}
+
+function nowMs(): number {
+  return process.uptime() * 1000;
 }
