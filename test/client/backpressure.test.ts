@@ -20,7 +20,7 @@ const KB = 1024;
  *  broker that stopped reading left 15 MB there. */
 const BACKLOG_BOUND = 384 * KB;
 /** Peak RSS growth over the client's RSS at CONNACK, generously: any flood at full speed grows
- *  V8's young generation and leaves 64 KiB socket reads for the GC (measured +24 to +78 MB,
+ *  V8's young generation and leaves 64 KiB socket reads for the GC (measured +24 to +85 MB,
  *  the same with a broker that reads; docs/client.md). The backlog bound is the tight check. */
 const RSS_BOUND = 128 * MB;
 
