@@ -76,9 +76,9 @@ export function rewrite(c: string, h: string, memory: number, io: number): { c: 
     `#include "${MODULE}_native.h"\n/* Rewritten by host/firmware/native.ts: 32-bit memory accesses checked inline. */\n#include "native_access.h"\n`,
     "the include of the generated header", 1);
   // i32_load(&instance->w2c_memory, (u64)(w2c_i0) + 8) -> w32_i32_load(&instance->w2c_memory, w2c_i0, 8u)
-  out = out.replace(/\b(i(?:32|64)_(?:load|store)\w*)\(&instance->w2c_memory, \(u64\)\((w2c_\w+)\)(?: \+ (\d+)u?(?:ll)?)?/g,
-    (_m, name: string, address: string, offset?: string) => `w32_${name}(&instance->w2c_memory, ${address}, ${offset ?? 0}u`);
-  if (/\(&instance->w2c_memory, \(u64\)/.test(out)) throw new Error("a memory access of a form this rewrite does not know is left in the wasm2c output");
+  out = out.replace(/\b(i(?:32|64)_(?:load|store)\w*)\(&instance->(w2c_\w+), \(u64\)\((w2c_\w+)\)(?: \+ (\d+)u?(?:ll)?)?/g,
+    (_m, name: string, memory: string, address: string, offset?: string) => `w32_${name}(&instance->${memory}, ${address}, ${offset ?? 0}u`);
+  if (/\(&instance->w2c_\w+, \(u64\)/.test(out)) throw new Error("a memory access of a form this rewrite does not know is left in the wasm2c output");
   out = replaceChecked(out, "if (UNLIKELY(offset + (uint64_t)len > mem->size))",
     "if (UNLIKELY((len) > mem->size || (offset) > mem->size - (len)))", "RANGE_CHECK", 1);
   // asserts of the stock runtime's initialisation: ours has none to check, and no assert helper
