@@ -53,6 +53,11 @@ static void expect_trap(const char *what, int which, uint32_t code)
     case 4: r = mqtt_engine_tick(e, 1); break;
     case 5: r = mqtt_engine_publish(e, 7, (const uint8_t *)"t", 1, 3, 1, 0, 1, 1); break;
     case 6: r = mqtt_engine_unsubscribe(e, 0, 1); break;
+    case 7: {
+      static const uint8_t longer_than_io[300];
+      r = mqtt_engine_field(e, MQTT_ENGINE_CLIENT_ID, 0, 1, longer_than_io, sizeof longer_than_io);
+      break;
+    }
   }
   mqtt_engine_stats stats;
   mqtt_engine_get_stats(e, &stats);
@@ -123,6 +128,7 @@ int main(void)
   mqtt_engine *e = mqtt_engine_new(&host, NULL, &error);
   check(e != NULL, "the stand-in module loads with memory limited to its high water mark");
   check(e && mqtt_engine_subscribe(e, 5, 1) == 1 && subacks == 1, "in-range pointers reach the host");
+  check(e && mqtt_engine_active(e) == 0, "unaligned 32- and 16-bit stores and loads round-trip");
   mqtt_engine_free(e);
   expect_trap("send past the backed memory", 0, WASM_TRAP_HOST);
   expect_trap("send with a wrapping length", 1, WASM_TRAP_HOST);
@@ -131,6 +137,7 @@ int main(void)
   expect_trap("suback codes outside", 4, WASM_TRAP_HOST);
   expect_trap("send of an unknown blob", 5, WASM_TRAP_HOST);
   expect_trap("a load inside the page but past the high-water mark", 6, WASM_TRAP_OUT_OF_BOUNDS);
+  expect_trap("a store inside the page but past the high-water mark", 7, WASM_TRAP_OUT_OF_BOUNDS);
   core_trap(0);
   core_trap(1);
   printf("%s\n", failures ? "FAILED" : "PASSED");

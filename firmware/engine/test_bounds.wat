@@ -15,10 +15,16 @@
   ;; io is last: the host backs io_ptr + io_size bytes
   (func (export "high_water") (result i32) (i32.add (i32.const 64) (global.get $io)))
   (func (export "configure") (param i32 i32 i32) (result i32) (i32.const 16))
-  (func (export "text") (param i32 i32 i32) (result i32) (i32.const 0))
+;; text: a store past the backed memory (out of bounds, like unsubscribe's load)
+  (func (export "text") (param i32 i32 i32) (result i32)
+    (i32.store offset=0x7000 (local.get 0) (i32.const 1)) (i32.const 0))
   (func (export "field") (param i32 i32 i32) (result i32) (i32.const 0))
   (func (export "clear_fields"))
-  (func (export "active") (result i32) (i32.const 0))
+;; active: unaligned stores and a load (legal in wasm): 0 when the bytes round-trip
+  (func (export "active") (result i32)
+    (i32.store offset=1 (i32.const 64) (i32.const 0x11223344))
+    (i32.store16 offset=3 (i32.const 64) (i32.const 0x5566))
+    (i32.sub (i32.load offset=1 (i32.const 64)) (i32.const 0x55663344)))
 ;; start: asks the host to open the transport (event 1), as the engine does
   (func (export "start") (param i32 i32 i32 i32) (result i32)
     (call $event (i32.const 1) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const 1))

@@ -143,8 +143,13 @@ describe.each(ENGINES)("mqtt_engine.c and the core over the %s engine against a 
     expect(ok.some((l) => l.includes("in-range pointers reach the host"))).toBe(true);
   });
 
-  it("traps out of bounds (the interpreter's code 8) on a load past the backed memory inside the declared page", () => {
+  it("traps out of bounds (the interpreter's code 8) on a load or store past the backed memory inside the declared page", () => {
     expect(verdict(runs[engine].bounds, "a load inside the page but past the high-water mark: the call traps (trap 8)")).toBe("ok");
+    expect(verdict(runs[engine].bounds, "a store inside the page but past the high-water mark: the call traps (trap 8)")).toBe("ok");
+  });
+
+  it("runs unaligned loads and stores (legal in wasm; the lx106 faults on them in hardware)", () => {
+    expect(verdict(runs[engine].bounds, "unaligned 32- and 16-bit stores and loads round-trip")).toBe("ok");
   });
 
   it("the core reports the trap, closes the connection and refuses further calls", () => {
