@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { callGraph, findCycle, rewrite } from "../../host/firmware/native.js";
+import { callGraph, exportsCalled, findCycle, rewrite } from "../../host/firmware/native.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const NATIVE = join(ROOT, "build/firmware/native");
@@ -54,6 +54,20 @@ describe("the rewrite of wasm2c's output", () => {
     expect(memory).toBeLessThan(65536);
     expect(memory % 8).toBe(0);
     expect(h).toMatch(/#define W2C_IO_BYTES \d+u/);
+  });
+
+  it("keeps exactly the exports the firmware's backend calls (the codec's test exports cost no flash)", () => {
+    const called = exportsCalled(readFileSync(join(ROOT, "firmware/native/native_engine.c"), "utf8"));
+    expect(called).toContain("received");
+    const kept = [...generated.matchAll(/^\/\* export: '(\w+)' \*\//gm)].map((m) => m[1]);
+    expect(kept.sort()).toEqual([...called].sort());
+    expect(generated).not.toContain("Z_engineZ_codec_parse(");
+  });
+
+  it("refuses a module without an export the firmware calls", () => {
+    const { c, h } = wasm2c(`(module (memory 1) (func (export "tick") (param i32) (result i32) (i32.const 0)))`);
+    expect(rewrite(c, h, 64, 16, new Set(["tick"])).c).toContain("Z_engineZ_tick(");
+    expect(() => rewrite(c, h, 64, 16, new Set(["tick", "received"]))).toThrow(/lacks the export\(s\) the firmware calls: received/);
   });
 
   it("refuses a module that recurses, naming the cycle", () => {
