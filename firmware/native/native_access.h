@@ -19,7 +19,7 @@ __attribute__((cold)) u32 w32_load_slow(const wasm_rt_memory_t *mem, u32 addr, u
 __attribute__((cold)) void w32_store_slow(wasm_rt_memory_t *mem, u32 addr, u32 offset, u32 size, u32 value);
 
 /* addr + offset + size <= W2C_MEMORY_BYTES without overflow (offset is a constant) */
-#define W32_FITS(addr, offset, size) \
+#define W32_FITS(addr, offset, size)                                                               \
   ((uint64_t)(offset) + (size) <= W2C_MEMORY_BYTES && (addr) <= W2C_MEMORY_BYTES - (uint32_t)(offset) - (size))
 /* in range and naturally aligned: the fast path */
 #define W32_PLAIN(addr, offset, size) (W32_FITS(addr, offset, size) && (((addr) + (offset)) & ((size) - 1)) == 0)
@@ -27,45 +27,45 @@ __attribute__((cold)) void w32_store_slow(wasm_rt_memory_t *mem, u32 addr, u32 o
 typedef u16 __attribute__((may_alias)) w32_u16;
 typedef u32 __attribute__((may_alias)) w32_u32;
 
-/* 1, 2 and 4 bytes: t1 the stored type, t2 its extension, t3 the result; `word` the may_alias
- * type of its size. */
-#define W32_LOAD(name, t1, t2, t3, word)                                                          \
-  static inline __attribute__((always_inline)) t3 w32_##name(wasm_rt_memory_t *mem, u32 addr,     \
-                                                              u32 offset)                         \
-  {                                                                                               \
-    if (UNLIKELY(!W32_PLAIN(addr, offset, sizeof(t1))))                                           \
-      return (t3)(t2)(t1)w32_load_slow(mem, addr, offset, sizeof(t1));                            \
-    return (t3)(t2)(t1) * (const word *)(const void *)(mem->data + addr + offset);                \
+/* 1, 2 and 4 bytes (loads inlined, stores out of line: see above): t1 the stored type, t2 its
+ * extension, t3 the result; `word` the may_alias type of its size. */
+#define W32_LOAD(name, t1, t2, t3, word)                                                           \
+  static inline __attribute__((always_inline)) t3 w32_##name(wasm_rt_memory_t *mem, u32 addr,      \
+                                                              u32 offset)                          \
+  {                                                                                                \
+    if (UNLIKELY(!W32_PLAIN(addr, offset, sizeof(t1))))                                            \
+      return (t3)(t2)(t1)w32_load_slow(mem, addr, offset, sizeof(t1));                             \
+    return (t3)(t2)(t1) * (const word *)(const void *)(mem->data + addr + offset);                 \
   }
 
-#define W32_STORE(name, t1, t2, word)                                                             \
-  static __attribute__((noinline, unused)) void w32_##name(wasm_rt_memory_t *mem, u32 addr,   \
-                                                                u32 offset, t2 value)             \
-  {                                                                                               \
-    if (UNLIKELY(!W32_PLAIN(addr, offset, sizeof(t1))))                                           \
-      w32_store_slow(mem, addr, offset, sizeof(t1), (u32)(t1)value);                              \
-    else                                                                                          \
-      *(word *)(void *)(mem->data + addr + offset) = (t1)value;                                   \
+#define W32_STORE(name, t1, t2, word)                                                              \
+  static __attribute__((noinline, unused)) void w32_##name(wasm_rt_memory_t *mem, u32 addr,        \
+                                                                u32 offset, t2 value)              \
+  {                                                                                                \
+    if (UNLIKELY(!W32_PLAIN(addr, offset, sizeof(t1))))                                            \
+      w32_store_slow(mem, addr, offset, sizeof(t1), (u32)(t1)value);                               \
+    else                                                                                           \
+      *(word *)(void *)(mem->data + addr + offset) = (t1)value;                                    \
   }
 
 /* 8 bytes (the engine has no i64; kept whole for other modules): checked, then copied. */
-#define W32_LOAD64(name, t1, t2, t3)                                                              \
-  static inline __attribute__((always_inline)) t3 w32_##name(wasm_rt_memory_t *mem, u32 addr,     \
-                                                              u32 offset)                         \
-  {                                                                                               \
-    if (UNLIKELY(!W32_FITS(addr, offset, sizeof(t1)))) w32_out_of_bounds();                       \
-    t1 result;                                                                                    \
-    wasm_rt_memcpy(&result, mem->data + addr + offset, sizeof(t1));                               \
-    return (t3)(t2)result;                                                                        \
+#define W32_LOAD64(name, t1, t2, t3)                                                               \
+  static inline __attribute__((always_inline)) t3 w32_##name(wasm_rt_memory_t *mem, u32 addr,      \
+                                                              u32 offset)                          \
+  {                                                                                                \
+    if (UNLIKELY(!W32_FITS(addr, offset, sizeof(t1)))) w32_out_of_bounds();                        \
+    t1 result;                                                                                     \
+    wasm_rt_memcpy(&result, mem->data + addr + offset, sizeof(t1));                                \
+    return (t3)(t2)result;                                                                         \
   }
 
-#define W32_STORE64(name, t1, t2)                                                                 \
-  static __attribute__((noinline, unused)) void w32_##name(wasm_rt_memory_t *mem, u32 addr,   \
-                                                                u32 offset, t2 value)             \
-  {                                                                                               \
-    if (UNLIKELY(!W32_FITS(addr, offset, sizeof(t1)))) w32_out_of_bounds();                       \
-    t1 wrapped = (t1)value;                                                                       \
-    wasm_rt_memcpy(mem->data + addr + offset, &wrapped, sizeof(t1));                              \
+#define W32_STORE64(name, t1, t2)                                                                  \
+  static __attribute__((noinline, unused)) void w32_##name(wasm_rt_memory_t *mem, u32 addr,        \
+                                                                u32 offset, t2 value)              \
+  {                                                                                                \
+    if (UNLIKELY(!W32_FITS(addr, offset, sizeof(t1)))) w32_out_of_bounds();                        \
+    t1 wrapped = (t1)value;                                                                        \
+    wasm_rt_memcpy(mem->data + addr + offset, &wrapped, sizeof(t1));                               \
   }
 
 W32_LOAD(i32_load, u32, u32, u32, w32_u32)
