@@ -102,4 +102,12 @@ describe("client session on the lx106 under QEMU", () => {
     expect(qemu.narrowFlashLoads).toEqual([0, 0, 0, 0]);
     console.log(`lx106 session: heap peak ${f.heapPeak} B (connected, 4 subscriptions: ${f.heapNow[0]} B), stack peak ${f.stackPeak} B, ${qemu.regions[0]} instructions and ${qemu.narrowFlashLoads[0]} narrow flash loads per inbound 64-byte QoS 0 PUBLISH`);
   });
+
+  it("the native engine's inbound publish makes no narrow load from flash either", () => {
+    build("session-native.elf");
+    const native = runQemu(DEFAULT_SESSION, "native");
+    expect(native.status, native.transcript.slice(-1000)).toBe(0);
+    expect(native.regions).toHaveLength(4);
+    expect(native.narrowFlashLoads).toEqual([0, 0, 0, 0]);
+  });
 });
