@@ -1,6 +1,7 @@
 // The interpreter's benchmarks. On the lx106 (QEMU + the instruction-count plugin): guest
 // instructions for CRC-32 over 1 KiB, recursive fib(20) and a varint decode over 64 bytes,
-// interpreted vs the same C compiled for the lx106 (-Os) in the same run; peak C stack
+// interpreted vs the same C compiled for the lx106 (-Os) in the same run, and the same
+// AssemblyScript compiled ahead of time through wasm2c (aot-bench.elf) vs that C; peak C stack
 // (painted); arena bytes; code size. On the host: time per call vs Node and vs wabt's
 // interpreter (spectest-interp) on the same module.
 import { execFileSync, spawnSync } from "node:child_process";
