@@ -27,7 +27,7 @@ LX_ENGINE := $(wildcard ../build/engine.wasm)
 LX_GEN := $(LX_OUT)/builtin_script.c $(LX_OUT)/bench_module.c $(LX_OUT)/engine_module.c
 
 LX_HARNESS := $(LX_OUT)/harness.elf $(LX_OUT)/harness-host $(LX_OUT)/harness-release $(LX_OUT)/vm-size.txt
-ALL += $(LX_OUT)/helpers-check.elf $(LX_OUT)/libcount.so $(LX_HARNESS)
+ALL += $(LX_OUT)/helpers-check.elf $(LX_OUT)/flash-loads.elf $(LX_OUT)/libcount.so $(LX_HARNESS)
 lx106-harness: $(LX_HARNESS)
 .PHONY: lx106-harness
 
@@ -75,6 +75,36 @@ $(LX_OUT)/helpers-check.elf: lx106/helpers_check.c lx106/start.S lx106/semihost.
 	  -nostartfiles -T lx106/lx106.ld -Wl,--gc-sections -o $@ \
 	  lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/helpers_check.c
 
+# The bench workloads compiled ahead of time: bench.wasm -> C (Debian's wasm2c, wabt 1.0.32) ->
+# lx106 -Os, against the native C workloads (host/bench/vm.ts). The stack-depth counter is off:
+# only fib recurses, 20 deep. wasm-rt.h is linked into a folder of its own so the cross compiler
+# sees no other host header.
+AOT_OUT := $(LX_OUT)/aot
+ALL += $(LX_OUT)/aot-bench.elf
+
+$(AOT_OUT)/bench_aot.c: $(LX_OUT)/bench.wasm lx106/build.mk
+	@mkdir -p $(AOT_OUT)/include
+	ln -sf /usr/include/wasm-rt.h $(AOT_OUT)/include/wasm-rt.h
+	wasm2c $< -n bench -o $@
+
+# Generated code gets a narrower warning set: wasm2c's TRAP() comma expressions and its unused
+# float helpers would fail -Wextra -Werror. NDEBUG: its asserts would pull in stdio and signals.
+AOT_CFLAGS := $(CSTD) -Os -ffunction-sections -fdata-sections -DNDEBUG -DWASM_RT_USE_STACK_DEPTH_COUNT=0 -I$(AOT_OUT) -I$(AOT_OUT)/include
+$(AOT_OUT)/bench_aot.o: $(AOT_OUT)/bench_aot.c
+	$(LX_CC) $(LX_SPECS) $(AOT_CFLAGS) -Wno-unused-value -Wno-unused-function -c -o $@ $<
+
+$(LX_OUT)/aot-bench.elf: $(AOT_OUT)/bench_aot.o lx106/aot_bench.c lx106/aot_runtime.c lx106/native_workloads.c lx106/out.c \
+  lx106/platform_lx106.c lx106/start.S lx106/semihost.c lx106/runtime_helpers.c $(LX_HDR) lx106/lx106.ld lx106/build.mk
+	$(LX_CC) $(LX_SPECS) $(AOT_CFLAGS) -Ilx106 -nostartfiles -T lx106/lx106.ld -Wl,--gc-sections -o $@ \
+	  lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/platform_lx106.c lx106/out.c \
+	  lx106/native_workloads.c lx106/aot_runtime.c lx106/aot_bench.c $(AOT_OUT)/bench_aot.o
+
+# Known narrow and wide loads from flash and DRAM, for the plugin's narrow_flash_loads.
+$(LX_OUT)/flash-loads.elf: lx106/flash_loads.c lx106/start.S lx106/semihost.c lx106/semihost.h lx106/lx106.ld lx106/build.mk
+	@mkdir -p $(LX_OUT)
+	$(LX_CC) $(LX_SPECS) $(CSTD) -Os -ffunction-sections -fdata-sections -Ilx106 \
+	  -nostartfiles -T lx106/lx106.ld -Wl,--gc-sections -o $@ lx106/start.S lx106/semihost.c lx106/flash_loads.c
+
 # Same harness on the host, same switches, under ASan/UBSan: its output must equal QEMU's.
 $(LX_OUT)/harness-host: $(LX_COMMON) lx106/platform_host.c lx106/harness_host.c $(LX_GEN) $(LX_VM_SRC) $(LX_VM_HDR) $(LX_HDR) lx106/build.mk
 	@mkdir -p $(LX_OUT)
@@ -94,9 +124,9 @@ $(LX_OUT)/harness-release: $(LX_COMMON) lx106/platform_host.c lx106/harness_host
 # from a script blob (host/firmware/session.ts writes it) under QEMU and on the host.
 SESSION_DEFS := $(LX_VM_DEFS) -DMQTT_MALLOC=session_malloc -DMQTT_FREE=session_free
 SESSION_INC := -Ivm -Ilx106 -Iengine -Inodemcu
-SESSION_SRC := lx106/session.c lx106/out.c nodemcu/mqtt_core.c engine/mqtt_engine.c $(ENGINE_WASM_C)
+SESSION_SRC := lx106/session.c lx106/out.c nodemcu/mqtt_core.c $(ENGINE_SRC)
 SESSION_DEPS := $(SESSION_SRC) lx106/session.h lx106/out.h lx106/platform.h nodemcu/mqtt_core.h \
-  nodemcu/mqtt_limits.h engine/mqtt_engine.h engine/mqtt_alloc.h $(LX_VM_SRC) $(LX_VM_HDR) lx106/build.mk
+  nodemcu/mqtt_limits.h $(ENGINE_HDR) $(LX_VM_SRC) $(LX_VM_HDR) lx106/build.mk
 LX_SESSION := $(LX_OUT)/session.elf $(LX_OUT)/session-host
 ALL += $(LX_SESSION)
 lx106-session: $(LX_SESSION)
@@ -112,3 +142,24 @@ $(LX_OUT)/session-host: $(SESSION_DEPS) lx106/session_host.c lx106/platform_host
 	@mkdir -p $(LX_OUT)
 	clang $(CSTD) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	  $(SESSION_DEFS) $(SESSION_INC) -o $@ lx106/session_host.c lx106/platform_host.c $(SESSION_SRC) $(LX_VM_SRC)
+
+# The same session over the native engine (engine/build.mk): session-native.elf (+ .map) under
+# QEMU and session-native-host (ASan/UBSan); their transcripts must equal the interpreter's.
+SESSION_NATIVE_DEFS := -DMQTT_MALLOC=session_malloc -DMQTT_FREE=session_free
+SESSION_NATIVE_INC := -Ilx106 -Inodemcu $(ENGINE_NATIVE_INC)
+SESSION_NATIVE_SRC := lx106/session.c lx106/out.c nodemcu/mqtt_core.c $(ENGINE_NATIVE_OWN)
+SESSION_NATIVE_DEPS := $(SESSION_NATIVE_SRC) lx106/session.h lx106/out.h lx106/platform.h nodemcu/mqtt_core.h \
+  nodemcu/mqtt_limits.h $(ENGINE_NATIVE_HDR) lx106/build.mk
+LX_SESSION_NATIVE := $(LX_OUT)/session-native.elf $(LX_OUT)/session-native-host
+ALL += $(LX_SESSION_NATIVE)
+lx106-session: $(LX_SESSION_NATIVE)
+
+$(LX_OUT)/session-native.elf: $(SESSION_NATIVE_DEPS) $(NATIVE_OBJ_LX106) lx106/session_lx106.c lx106/platform_lx106.c $(LX_TARGET_SRC) lx106/lx106.ld
+	@mkdir -p $(LX_OUT)
+	$(LX_CC) $(LX_SPECS) $(CSTD) -Os -ffunction-sections -fdata-sections $(SESSION_NATIVE_DEFS) $(SESSION_NATIVE_INC) \
+	  -nostartfiles -T lx106/lx106.ld -Wl,--gc-sections -Wl,-Map=$(LX_OUT)/session-native.map -o $@ \
+	  lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/platform_lx106.c lx106/session_lx106.c $(SESSION_NATIVE_SRC) $(NATIVE_OBJ_LX106)
+
+$(LX_OUT)/session-native-host: $(SESSION_NATIVE_DEPS) $(NATIVE_OBJ_SAN) lx106/session_host.c lx106/platform_host.c
+	@mkdir -p $(LX_OUT)
+	clang $(CSTD) $(ENGINE_SAN) $(SESSION_NATIVE_DEFS) $(SESSION_NATIVE_INC) -o $@ lx106/session_host.c lx106/platform_host.c $(SESSION_NATIVE_SRC) $(NATIVE_OBJ_SAN)

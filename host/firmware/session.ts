@@ -251,7 +251,12 @@ export function writeScript(script: string, file?: string): string {
   return target;
 }
 
-/** Brings session.elf and session-host up to date. */
+/** The engine a firmware program runs: the interpreter (session.elf, session-host) or the native
+ *  engine (session-native.elf, session-native-host); see docs/firmware.md. */
+export type FirmwareEngine = "wasm" | "native";
+const suffix = (engine: FirmwareEngine): string => (engine === "native" ? "-native" : "");
+
+/** Brings session.elf, session-host and their native twins up to date. */
 export function buildSession(): void {
   execFileSync("make", ["-s", "-C", join(packageRoot(), "firmware"), "lx106-session"], { stdio: ["ignore", "inherit", "inherit"] });
 }
@@ -262,6 +267,14 @@ export interface SessionRun {
   stderr: string;
   /** Instructions of each measured step (QEMU only). */
   regions: number[];
+  /** Loads narrower than 32 bits from the flash window in each measured step (QEMU only). */
+  narrowFlashLoads: number[];
+}
+
+/** The counting plugin's "region N: COUNT narrow_flash_loads M" lines, in order. */
+export function regionLines(stderr: string): { regions: number[]; narrowFlashLoads: number[] } {
+  const lines = [...stderr.matchAll(/^region \d+: (\d+) narrow_flash_loads (\d+)$/gm)];
+  return { regions: lines.map((m) => Number(m[1])), narrowFlashLoads: lines.map((m) => Number(m[2])) };
 }
 
 function symbol(elf: string, name: string): number {
@@ -272,8 +285,8 @@ function symbol(elf: string, name: string): number {
 }
 
 /** The script on the lx106 under QEMU, counting instructions between bench_begin and bench_end. */
-export function runQemu(script: string): SessionRun {
-  const elf = join(lxOut(), "session.elf");
+export function runQemu(script: string, engine: FirmwareEngine = "wasm"): SessionRun {
+  const elf = join(lxOut(), `session${suffix(engine)}.elf`);
   if (!existsSync(elf)) throw new Error(`${elf} is missing; run npm run build`);
   const blob = writeScript(script);
   const plugin = `${join(lxOut(), "libcount.so")},begin=0x${symbol(elf, "bench_begin").toString(16)},end=0x${symbol(elf, "bench_end").toString(16)}`;
@@ -282,16 +295,15 @@ export function runQemu(script: string): SessionRun {
     "-device", `loader,file=${blob},addr=0x40280000,force-raw=on`, "-plugin", plugin, "-d", "plugin"],
   { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
   if (run.error) throw run.error;
-  const regions = [...run.stderr.matchAll(/^region (\d+): (\d+)$/gm)].map((m) => Number(m[2]));
-  return { status: run.status, transcript: run.stdout, stderr: run.stderr, regions };
+  return { status: run.status, transcript: run.stdout, stderr: run.stderr, ...regionLines(run.stderr) };
 }
 
 /** The script on the host build (ASan/UBSan). */
-export function runHost(script: string): SessionRun {
+export function runHost(script: string, engine: FirmwareEngine = "wasm"): SessionRun {
   const blob = writeScript(script);
-  const run = spawnSync(join(lxOut(), "session-host"), [blob], { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
+  const run = spawnSync(join(lxOut(), `session${suffix(engine)}-host`), [blob], { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
   if (run.error) throw run.error;
-  return { status: run.status, transcript: run.stdout, stderr: run.stderr, regions: [] };
+  return { status: run.status, transcript: run.stdout, stderr: run.stderr, regions: [], narrowFlashLoads: [] };
 }
 
 /** The '#' figures of a firmware transcript. */
