@@ -23,7 +23,8 @@
 typedef struct blob {
   struct blob *next;
   int32_t handle;
-  uint16_t parts;
+  uint8_t parts;          /* at most MQTT_MAX_FILTERS */
+  uint8_t publish;        /* a publish's topic + payload: counted in the core's held_* */
   uint8_t engine_owned;
   uint8_t core_owned;
   uint32_t refs;   /* out records that will send from it */
@@ -94,6 +95,10 @@ struct mqtt_core {
 
   blob *blobs;
   int32_t next_handle;
+  /* publishes accepted and not yet done with (queued, in flight, or waiting for the transport),
+   * and their topic + payload bytes: the documented queue bound is checked against these */
+  uint16_t held_count;
+  uint32_t held_bytes;
 
   /* transport */
   uint8_t link;
@@ -154,7 +159,7 @@ static blob *blob_new(mqtt_core *c, uint16_t parts, uint32_t len)
   blob *b = core_alloc(c, sizeof(blob) + sizeof(uint32_t) * (parts - 1u) + len);
   if (!b) return NULL;
   memset(b, 0, sizeof *b);
-  b->parts = parts;
+  b->parts = (uint8_t)parts;
   b->len = len;
   if (c->next_handle <= 0 || c->next_handle > 0x7fff0000 - (int32_t)parts) c->next_handle = 1;
   b->handle = c->next_handle;
@@ -170,6 +175,10 @@ static void blob_maybe_free(mqtt_core *c, blob *b)
   for (blob **p = &c->blobs; *p; p = &(*p)->next) {
     if (*p == b) {
       *p = b->next;
+      if (b->publish) {
+        c->held_count--;
+        c->held_bytes -= b->len;
+      }
       core_free(c, b, blob_size(b));
       return;
     }
@@ -340,11 +349,18 @@ _Static_assert(sizeof(queue_head) == 8, "queue heads are 8 bytes (the queue boun
  * the queue while it is being delivered, and beyond this they are refused rather than lost. */
 #define QUEUE_RESERVE (sizeof(queue_head) * (MQTT_MAX_QUEUED_MESSAGES + 6) + MQTT_MAX_FILTERS)
 
+/* No room for the records and reports of one more call. */
+static int out_cramped(const mqtt_core *c)
+{
+  return c->out_len - c->out_read + OUT_RESERVE > MQTT_OUT_RECORD_BYTES
+         || c->queue_len + QUEUE_RESERVE > c->queue_cap;
+}
+
+/* Requests also wait while the transport has more than its buffer waiting. Publishes do not:
+ * their bytes are counted by the queue bound (held_*), which must be the one a script meets. */
 static int out_full(const mqtt_core *c)
 {
-  return c->pending_bytes > MQTT_OUT_BUFFER_BYTES
-         || c->out_len - c->out_read + OUT_RESERVE > MQTT_OUT_RECORD_BYTES
-         || c->queue_len + QUEUE_RESERVE > c->queue_cap;
+  return c->pending_bytes > MQTT_OUT_BUFFER_BYTES || out_cramped(c);
 }
 
 /* The head record's part went out: step to the next part. */
@@ -921,9 +937,14 @@ int mqtt_core_publish(mqtt_core *core, const char *topic, size_t topic_len, cons
     core->refused_part = -1;
     return MQTT_CORE_EINVAL;
   }
-  if (out_full(core)) return MQTT_CORE_EFULL;
+  if (core->held_count >= MQTT_MAX_QUEUED_MESSAGES) return MQTT_CORE_EQUEUED;
+  if (core->held_bytes + topic_len + payload_len > MQTT_MAX_QUEUED_BYTES) return MQTT_CORE_EQUEUEDBYTES;
+  if (out_cramped(core)) return MQTT_CORE_EFULL;
   blob *b = blob_new(core, 1, (uint32_t)(topic_len + payload_len));
   if (!b) return MQTT_CORE_ENOMEM;
+  b->publish = 1;
+  core->held_count++;
+  core->held_bytes += b->len;
   if (topic_len) memcpy(blob_bytes(b), topic, topic_len);
   if (payload_len) memcpy(blob_bytes(b) + topic_len, payload, payload_len);
   enter(core);
@@ -986,7 +1007,7 @@ static int request(mqtt_core *c, const mqtt_core_filter *filters, size_t count, 
   } else {
     r = checked(c, sub ? mqtt_engine_subscribe(c->engine, token, now(c))
                        : mqtt_engine_unsubscribe(c->engine, token, now(c)));
-    if (r == 0) result = c->connected ? MQTT_CORE_EFULL : MQTT_CORE_ENOTCONN;
+    if (r == 0) result = c->connected ? MQTT_CORE_EREQUESTS : MQTT_CORE_ENOTCONN;
     else if (r < 0) result = refused(c, r);
     checked(c, mqtt_engine_clear_fields(c->engine));
   }
@@ -1122,7 +1143,12 @@ const char *mqtt_core_strerror(int error)
     case MQTT_CORE_ENOMEM: return "out of memory";
     case MQTT_CORE_EBUSY: return "already connecting or connected: close() first";
     case MQTT_CORE_ENOTCONN: return "not connected: wait for the connect callback";
-    case MQTT_CORE_EFULL: return "send queue full: retry after a puback";
+    case MQTT_CORE_EFULL: return "send buffer full: retry after a puback";
+    case MQTT_CORE_EQUEUED: return "queue full: MQTT_MAX_QUEUED_MESSAGES messages held; retry after a puback";
+    case MQTT_CORE_EQUEUEDBYTES:
+      return "queue full: the held messages would pass MQTT_MAX_QUEUED_BYTES; retry after a puback";
+    case MQTT_CORE_EREQUESTS:
+      return "MQTT_MAX_PENDING_REQUESTS requests await their acknowledgement; retry after a suback";
     case MQTT_CORE_EINVAL: return "invalid argument";
     case MQTT_CORE_EENGINE: return "the MQTT engine failed: make a new client";
     default: return "unknown error";

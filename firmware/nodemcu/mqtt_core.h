@@ -94,9 +94,12 @@ enum {
   MQTT_CORE_ENOMEM = -1,       /* heap exhausted */
   MQTT_CORE_EBUSY = -2,        /* a session already runs (connect twice) */
   MQTT_CORE_ENOTCONN = -3,     /* no session: connect first */
-  MQTT_CORE_EFULL = -4,        /* queue or output buffer full: retry after puback/offline */
+  MQTT_CORE_EFULL = -4,        /* output buffer full: retry after puback/offline */
   MQTT_CORE_EINVAL = -5,       /* a string the engine refuses (text in mqtt_core_last_error) */
-  MQTT_CORE_EENGINE = -6       /* the engine failed (trap): the client must be closed */
+  MQTT_CORE_EENGINE = -6,      /* the engine failed (trap): the client must be closed */
+  MQTT_CORE_EQUEUED = -7,      /* MQTT_MAX_QUEUED_MESSAGES publishes held */
+  MQTT_CORE_EQUEUEDBYTES = -8, /* MQTT_MAX_QUEUED_BYTES would be passed */
+  MQTT_CORE_EREQUESTS = -9     /* MQTT_MAX_PENDING_REQUESTS requests await acknowledgement */
 };
 
 mqtt_core *mqtt_core_new(const mqtt_core_config *config, const mqtt_core_platform *platform,
