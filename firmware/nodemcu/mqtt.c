@@ -903,6 +903,10 @@ static void push_reason(lua_State *L, int err) {
     lua_pushfstring(L, "queue full: the held messages would pass %d bytes (topic + payload); "
                        "retry after a puback", (int)MQTT_MAX_QUEUED_BYTES);
     break;
+  case MQTT_CORE_EFULL:
+    lua_pushstring(L, "send buffer full: retry once the broker has acknowledged what waits (a "
+                      "puback, suback or unsuback)");
+    break;
   case MQTT_CORE_EREQUESTS:
     lua_pushfstring(L, "%d subscribe/unsubscribe calls await their acknowledgement; retry after "
                        "a suback or unsuback", (int)MQTT_MAX_PENDING_REQUESTS);

@@ -99,6 +99,10 @@ struct mqtt_core {
    * and their topic + payload bytes: the documented queue bound is checked against these */
   uint16_t held_count;
   uint32_t held_bytes;
+  /* publishes accepted while the out records had no room for them: handed to the engine, in
+   * order, as the transport takes what waits (their topic was checked when they were accepted) */
+  struct { blob *b; int32_t token; } deferred[MQTT_MAX_QUEUED_MESSAGES];
+  uint8_t deferred_head, deferred_count;
 
   /* transport */
   uint8_t link;
@@ -924,6 +928,51 @@ out:
   return result;
 }
 
+/* The engine's verdict on a publish topic without publishing: field() checks it as a topic and
+ * then refuses the kind with E_ARG_ORDER, there being no session slot for it. */
+enum { ENGINE_E_ARG_ORDER = 45 };
+
+static int32_t topic_verdict(mqtt_core *c, const char *topic, size_t len)
+{
+  int32_t r = checked(c, mqtt_engine_field(c->engine, MQTT_ENGINE_TOPIC, 0, 0, (const uint8_t *)topic, len));
+  return r == ENGINE_E_ARG_ORDER ? 0 : r == 0 ? ENGINE_E_ARG_ORDER : r;
+}
+
+/* A publish blob keeps topic length, QoS and retain in its unused part_at[0]. */
+#define PUBLISH_META(topic_len, qos, retain) ((uint32_t)(topic_len) | (uint32_t)(qos) << 16 | (uint32_t)(retain) << 18)
+
+/* Hands publish blob `b` to the engine: MQTT_CORE_OK, or why not (the blob is gone then). */
+static int hand_over(mqtt_core *c, blob *b, int32_t token)
+{
+  uint32_t meta = b->part_at[0], topic_len = meta & 0xffff;
+  int qos = (int)(meta >> 16 & 3), retain = (int)(meta >> 18 & 1);
+  b->engine_owned = 1;
+  int32_t r = checked(c, mqtt_engine_publish(c->engine, b->handle, blob_bytes(b), topic_len,
+                                             b->len - topic_len, qos, retain, token, now(c)));
+  if (r == 1) return MQTT_CORE_OK;
+  b->engine_owned = 0;
+  blob_maybe_free(c, b);
+  if (r == 2) {
+    queue_event(c, MQTT_CORE_PUBACK, token, NULL, 0);   /* sent and complete */
+    return MQTT_CORE_OK;
+  }
+  if (r == 0) return mqtt_engine_active(c->engine) == 1 ? MQTT_CORE_EFULL : MQTT_CORE_ENOTCONN;
+  return refused(c, r);
+}
+
+/* Deferred publishes to the engine while the records have room; a session that ended first
+ * drops them (a DROPPED event each, as for the engine's own). */
+static void hand_over_deferred(mqtt_core *c)
+{
+  while (c->deferred_count && !c->dead && (!out_cramped(c) || !c->connected)) {
+    blob *b = c->deferred[c->deferred_head].b;
+    int32_t token = c->deferred[c->deferred_head].token;
+    c->deferred_head = (uint8_t)((c->deferred_head + 1) % MQTT_MAX_QUEUED_MESSAGES);
+    c->deferred_count--;
+    if (hand_over(c, b, token) != MQTT_CORE_OK) queue_event(c, MQTT_CORE_DROPPED, token, NULL, 0);
+  }
+}
+
 int mqtt_core_publish(mqtt_core *core, const char *topic, size_t topic_len, const uint8_t *payload,
                       size_t payload_len, int qos, int retain, int32_t token)
 {
@@ -939,25 +988,33 @@ int mqtt_core_publish(mqtt_core *core, const char *topic, size_t topic_len, cons
   }
   if (core->held_count >= MQTT_MAX_QUEUED_MESSAGES) return MQTT_CORE_EQUEUED;
   if (core->held_bytes + topic_len + payload_len > MQTT_MAX_QUEUED_BYTES) return MQTT_CORE_EQUEUEDBYTES;
-  if (out_cramped(core)) return MQTT_CORE_EFULL;
-  blob *b = blob_new(core, 1, (uint32_t)(topic_len + payload_len));
-  if (!b) return MQTT_CORE_ENOMEM;
-  b->publish = 1;
-  core->held_count++;
-  core->held_bytes += b->len;
-  if (topic_len) memcpy(blob_bytes(b), topic, topic_len);
-  if (payload_len) memcpy(blob_bytes(b) + topic_len, payload, payload_len);
+  /* the out records may be full (a burst after a dozen subscriptions): the publish waits in
+   * the core, counted by the queue bound, so that bound is the only one a script meets */
+  int defer = core->connected && (core->deferred_count || out_cramped(core));
+  if (defer && core->queue_len + QUEUE_RESERVE > core->queue_cap) return MQTT_CORE_EFULL;
   enter(core);
-  b->engine_owned = 1;
-  int32_t r = checked(core, mqtt_engine_publish(core->engine, b->handle, blob_bytes(b), topic_len,
-                                                (uint32_t)payload_len, qos, retain, token, now(core)));
   int result = MQTT_CORE_OK;
-  if (r != 1) {
-    b->engine_owned = 0;
-    blob_maybe_free(core, b);
-    if (r == 2) queue_event(core, MQTT_CORE_PUBACK, token, NULL, 0);   /* sent and complete */
-    else if (r == 0) result = mqtt_engine_active(core->engine) == 1 ? MQTT_CORE_EFULL : MQTT_CORE_ENOTCONN;
-    else result = refused(core, r);
+  int32_t verdict = defer ? topic_verdict(core, topic, topic_len) : 0;
+  blob *b = verdict ? NULL : blob_new(core, 1, (uint32_t)(topic_len + payload_len));
+  if (verdict) {
+    result = refused(core, verdict);
+  } else if (!b) {
+    result = MQTT_CORE_ENOMEM;
+  } else {
+    b->publish = 1;
+    core->held_count++;
+    core->held_bytes += b->len;
+    b->part_at[0] = PUBLISH_META(topic_len, qos, retain);
+    if (topic_len) memcpy(blob_bytes(b), topic, topic_len);
+    if (payload_len) memcpy(blob_bytes(b) + topic_len, payload, payload_len);
+    if (defer) {
+      unsigned at = (core->deferred_head + core->deferred_count) % MQTT_MAX_QUEUED_MESSAGES;
+      core->deferred[at].b = b;
+      core->deferred[at].token = token;
+      core->deferred_count++;
+    } else {
+      result = hand_over(core, b, token);
+    }
   }
   post(core);
   leave(core);
@@ -979,7 +1036,11 @@ static int request(mqtt_core *c, const mqtt_core_filter *filters, size_t count, 
     if ((!filters[i].filter && filters[i].len) || filters[i].len > MQTT_MAX_STRING) return MQTT_CORE_EINVAL;
     total += filters[i].len;
   }
-  if (out_full(c)) return MQTT_CORE_EFULL;
+  /* the records of this call: a header (fixed header, packet id, first length), then a length
+   * and the previous QoS byte beside each filter's reference, then the last QoS byte */
+  if (out_full(c) || c->out_len - c->out_read + OUT_RECORD(12) + count * OUT_RECORD(4) + OUT_RECORD(0)
+                         + OUT_RESERVE > MQTT_OUT_RECORD_BYTES)
+    return MQTT_CORE_EFULL;
   blob *b = blob_new(c, (uint16_t)count, (uint32_t)total);
   if (!b) return MQTT_CORE_ENOMEM;
   uint32_t at = 0;
@@ -1035,6 +1096,14 @@ int mqtt_core_close(mqtt_core *core)
   enter(core);
   int32_t r = checked(core, mqtt_engine_close(core->engine, now(core)));
   int result = r == 1 ? MQTT_CORE_OK : r == 0 ? MQTT_CORE_ENOTCONN : refused(core, r);
+  /* close() drops every held publish: the deferred ones after the engine's, in call order */
+  while (core->deferred_count) {
+    blob *b = core->deferred[core->deferred_head].b;
+    queue_event(core, MQTT_CORE_DROPPED, core->deferred[core->deferred_head].token, NULL, 0);
+    core->deferred_head = (uint8_t)((core->deferred_head + 1) % MQTT_MAX_QUEUED_MESSAGES);
+    core->deferred_count--;
+    blob_maybe_free(core, b);
+  }
   post(core);
   leave(core);
   return result;
@@ -1083,6 +1152,7 @@ static void link_gone(mqtt_core *c, int reason)
   if (!link_live(c)) return;
   enter(c);
   checked(c, reason ? mqtt_engine_failed(c->engine, reason, now(c)) : mqtt_engine_closed(c->engine, now(c)));
+  hand_over_deferred(c);
   drain(c);
   leave(c);
 }
@@ -1111,6 +1181,12 @@ void mqtt_core_transport_sent(mqtt_core *core)
   core->in_flight = 0;
   out_advance(core);
   out_pump(core);
+  if (core->deferred_count) {
+    enter(core);
+    hand_over_deferred(core);
+    post(core);
+    leave(core);
+  }
 }
 
 void mqtt_core_transport_closed(mqtt_core *core)
