@@ -84,6 +84,7 @@ struct client {
   int depth;                 /* platform calls into the core in progress */
   uint8_t service_due;       /* the core asked for mqtt_core_service() */
   uint8_t closing;           /* close() was called: the drops till the next CONNECT are its own */
+  uint8_t opening;           /* connect() started a session whose connection is not asked for yet */
 };
 
 static client *live_clients;
@@ -633,6 +634,7 @@ static void on_resolved(const char *name, ip_addr_t *ip, void *arg) {
 static void link_open(void *user, const char *host, uint16_t port, int secure) {
   client *c = user;
   c->failure = 0;
+  c->opening = 0;
   link *t = calloc(1, sizeof *t);
   if (t == NULL) {
     c->failure = -5;
@@ -975,10 +977,8 @@ static int mqtt_client_new(lua_State *L) {
   mqtt_core_config cfg;
   memset(&cfg, 0, sizeof cfg);
   int i = 1, at;
-  if (next_fits(L, &i, NIL_HOLDS | FITS_STRING, &at))
-    cfg.client_id = string_arg(L, at, &cfg.client_id_len, call, "clientid");
-  else
-    cfg.client_id = default_client_id(L, &cfg.client_id_len);
+  int has_id = next_fits(L, &i, NIL_HOLDS | FITS_STRING, &at);
+  if (has_id) cfg.client_id = string_arg(L, at, &cfg.client_id_len, call, "clientid");
   cfg.keepalive_s = MQTT_DEFAULT_KEEPALIVE_S;
   if (next_fits(L, &i, NIL_HOLDS | FITS_NUMBER, &at)) {
     int ok;
@@ -999,6 +999,7 @@ static int mqtt_client_new(lua_State *L) {
     cfg.max_message_length =
         (uint32_t)ranged(L, at, 1, MQTT_MAX_MESSAGE_LENGTH_LIMIT, call, "max_message_length");
   no_more(L, i, 0, call, client_form);
+  if (!has_id) cfg.client_id = default_client_id(L, &cfg.client_id_len);
 
   client *c = lua_newuserdata(L, sizeof *c);
   memset(c, 0, sizeof *c);
@@ -1088,6 +1089,7 @@ static int client_connect(lua_State *L) {
   int err = mqtt_core_connect(c->core, host, port, secure, autoreconnect);
   if (err == MQTT_CORE_EBUSY) return push_result(L, c, call, err);
   if (err != MQTT_CORE_OK) return core_error(L, c, call, err);
+  c->opening = 1;
   if (lua_isfunction(L, i)) set_handler(L, c, EV_CONNECT, i);
   if (lua_isfunction(L, i + 1)) set_handler(L, c, EV_CONNFAIL, i + 1);
   if (c->self_ref == LUA_NOREF) {
@@ -1192,6 +1194,12 @@ static int client_unsubscribe(lua_State *L) { return request(L, 0); }
 /* client:close() -> true when a session was ended (DISCONNECT sent when connected). */
 static int client_close(lua_State *L) {
   client *c = self(L, "close");
+  /* as NodeMCU, which acts only on a connected socket: while the TCP connection is still being
+   * opened, close() does nothing (its docs' example calls it right after connect()) */
+  if (c->opening || (c->link && c->link->phase != LINK_OPEN)) {
+    lua_pushboolean(L, 0);
+    return 1;
+  }
   c->closing = 1;
   int err = mqtt_core_close(c->core);
   /* the session is over: no acknowledgement will come for its (un)subscribe requests */
