@@ -12,11 +12,12 @@
  * on("connfail") handlers, one slot each, as there. Where it differs (docs/firmware.md lists every
  * difference): a function given to publish/subscribe/unsubscribe fires once, for that call's
  * acknowledgement, in place of the puback/suback/unsuback handler (in NodeMCU it replaces the
- * handler, so the last one given fires for every later acknowledgement); refused calls return
- * false and the reason; connect() and close() return booleans;
- * suback callbacks get the granted QoS of each filter; on(event, nil) removes a handler; a broker
- * that breaks the protocol, and a held publish a clean session drops, are reported with a printed
- * line; arguments NodeMCU would misread raise errors that name the call and the argument.
+ * handler, so the last one given fires for every later acknowledgement); acknowledgements fire
+ * in call order, as NodeMCU's one send queue makes them; refused calls return false and the
+ * reason; connect() and close() return booleans; suback callbacks get the granted QoS of each
+ * filter; on(event, nil) removes a handler; a broker that breaks the protocol, and a held
+ * publish a clean session drops, are reported with a printed line; arguments NodeMCU would
+ * misread raise errors that name the call and the argument.
  *
  * Lifetimes. A client's userdata holds its core. While a session runs, or events are still to
  * be delivered, the client holds a registry reference to itself (self_ref), so a script may
@@ -272,9 +273,13 @@ static void call_once(lua_State *L, client *c, const char *what, int nargs) {
 }
 
 
-/* The oldest call awaiting acknowledgement: pushes its entry and returns its token (0: none). */
+/* The oldest call awaiting acknowledgement: pushes its entry and returns its token (0: none,
+ * and nil pushed). */
 static int32_t push_oldest(lua_State *L, client *c) {
-  if (!push_pending(L, c, 0)) return 0;
+  if (!push_pending(L, c, 0)) {
+    lua_pushnil(L);
+    return 0;
+  }
   int32_t oldest = 0;
   lua_pushnil(L);
   while (lua_next(L, -2) != 0) {
