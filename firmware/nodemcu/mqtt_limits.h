@@ -17,6 +17,9 @@
 /* Subscribe/unsubscribe calls awaiting their acknowledgement (a table is one call): the
  * engine's MAX_PENDING_REQUESTS (assembly/limits.ts). The next call returns false. */
 #define MQTT_MAX_PENDING_REQUESTS 32u
+/* Filter bytes of subscribe/unsubscribe calls waiting for room in the out records (a burst of
+ * them on connect): beyond, the call returns false ("send buffer full") until they went out. */
+#define MQTT_MAX_DEFERRED_FILTER_BYTES 2048u
 /* Bytes waiting for the transport (espconn takes one send at a time, until its sent callback).
  * subscribe()/unsubscribe() return false while this is full; publishes are bounded above. */
 #define MQTT_OUT_BUFFER_BYTES 1536u
