@@ -6,6 +6,9 @@
  *   queue  what the engine reported during a call, as records in order: events, and inbound
  *          messages assembled in place. Delivered after the call returns, never inside it.
  *   blobs  one MQTT_MALLOC block per publish (topic + payload), per string, per (un)subscribe.
+ *          A call the out records cannot take now is accepted all the same (within the queue and
+ *          request bounds, which are then the only ones a script meets): its blob waits, marked
+ *          deferred, and goes to the engine in call order as the transport takes what waits.
  * Callbacks may call back into the core (publish, close, even free): every loop re-checks. */
 #include "mqtt_core.h"
 
