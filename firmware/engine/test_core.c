@@ -499,8 +499,8 @@ static void test_publish_from_callback(void)
   static const uint8_t echo[] = {0x32, 0x0a, 0, 4, 'e', 'c', 'h', 'o', 0, 1, 'h', 'i'};
   check(f.last_publish_result == MQTT_CORE_OK && sent_is(echo, sizeof echo), "publish from inside a message callback");
 
-  /* a burst of QoS 0 publishes from one callback: the ones taken all complete, the rest are
-   * refused (the queue keeps room for their pubacks), none is lost */
+  /* a burst of QoS 0 publishes from one callback: the documented queue bound takes them (those
+   * waiting for the transport count), the rest are refused, every one taken completes */
   reset_capture();
   f.burst_on_message = 200;
   f.burst_taken = f.burst_refused = 0;
@@ -508,21 +508,26 @@ static void test_publish_from_callback(void)
   int pubacks = 0;
   for (const char *p = strstr(f.log, "puback 1"); p; p = strstr(p + 1, "puback 1")) pubacks++;
   printf("# burst: %d taken, %d refused, %d pubacks\n", f.burst_taken, f.burst_refused, pubacks);
-  check(f.burst_taken > 20 && f.burst_refused > 0 && pubacks == f.burst_taken,
+  /* (the message's echo, published just before, may still be held: one less) */
+  check(f.burst_taken >= (int)MQTT_MAX_QUEUED_MESSAGES - 1 && f.burst_taken <= (int)MQTT_MAX_QUEUED_MESSAGES
+        && f.burst_refused > 0 && pubacks == f.burst_taken,
         "a burst of publishes from a callback: every one taken is acknowledged, the rest refused");
 
-  /* output full: publish says EFULL while the transport does not take more */
+  /* while the transport takes nothing, the held bytes bound refuses: never the output buffer */
   reset_capture();
   f.hold_sent = 1;
   static uint8_t payload[600];
   memset(payload, 'x', sizeof payload);
   int results[8];
   for (int i = 0; i < 8; i++) results[i] = mqtt_core_publish(f.core, "t", 1, payload, sizeof payload, 0, 0, 100 + i);
-  check(results[0] == MQTT_CORE_OK && results[1] == MQTT_CORE_OK && results[2] == MQTT_CORE_OK
-        && results[3] == MQTT_CORE_EFULL, "publish returns EFULL once more than the output buffer waits");
+  int taken = 0;
+  while (taken < 8 && results[taken] == MQTT_CORE_OK) taken++;
+  check(taken == (int)(MQTT_MAX_QUEUED_BYTES / (1 + sizeof payload)) && results[taken] == MQTT_CORE_EQUEUEDBYTES,
+        "publish returns EQUEUEDBYTES once the held topic + payload bytes would pass the bound");
   f.hold_sent = 0;
   settle();
-  check(strstr(f.log, "puback 100\npuback 101\npuback 102\n") != NULL, "the three taken are sent and acknowledged");
+  check(strstr(f.log, "puback 100\npuback 101\npuback 102\npuback 103\npuback 104\npuback 105\n") != NULL,
+        "the six taken are sent and acknowledged, in order");
   check(mqtt_core_publish(f.core, "t", 1, payload, sizeof payload, 0, 0, 200) == MQTT_CORE_OK, "and publish works again");
 
   /* bad arguments say what was wrong */
@@ -577,12 +582,13 @@ static void test_in_flight_still(void)
   for (int i = 0; i < 10; i++) mqtt_core_publish(f.core, "t/x", 3, (const uint8_t *)"payload", 7, 0, 0, 0);
   for (int i = 0; i < 18; i++) report_sent();   /* nine whole publishes: the tenth's header flies */
   for (int i = 0; i < 100; i++) {
-    /* lengths vary, so no two headers are alike: a record moved over another shows */
-    if (mqtt_core_publish(f.core, "t/y", 3, (const uint8_t *)"payload", 1 + i % 7, 0, 0, 0) == MQTT_CORE_OK) taken++;
+    /* lengths vary, so no two headers are alike: a record moved over another shows (QoS 1:
+     * two records each, so the held messages fill the buffer past its compaction point) */
+    if (mqtt_core_publish(f.core, "t/y", 3, (const uint8_t *)"payload", 1 + i % 7, 1, 0, 0) == MQTT_CORE_OK) taken++;
   }
   f.hold_sent = 0;
   settle();
-  check(taken > 30 && f.moved == moved && strstr(f.log, "SEND WHILE IN FLIGHT") == NULL,
+  check(taken == (int)MQTT_MAX_QUEUED_MESSAGES - 1 && f.moved == moved && strstr(f.log, "SEND WHILE IN FLIGHT") == NULL,
         "a send held mid-buffer while publishes fill it: its bytes stay put");
   if (f.moved != moved) printf("# %d taken, %d sends changed in flight\n", taken, f.moved - moved);
   mqtt_core_free(f.core);

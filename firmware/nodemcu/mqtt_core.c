@@ -6,6 +6,9 @@
  *   queue  what the engine reported during a call, as records in order: events, and inbound
  *          messages assembled in place. Delivered after the call returns, never inside it.
  *   blobs  one MQTT_MALLOC block per publish (topic + payload), per string, per (un)subscribe.
+ *          A call the out records cannot take now is accepted all the same (within the queue and
+ *          request bounds, which are then the only ones a script meets): its blob waits, marked
+ *          deferred, and goes to the engine in call order as the transport takes what waits.
  * Callbacks may call back into the core (publish, close, even free): every loop re-checks. */
 #include "mqtt_core.h"
 
@@ -23,13 +26,22 @@
 typedef struct blob {
   struct blob *next;
   int32_t handle;
-  uint16_t parts;
+  uint8_t parts;          /* at most MQTT_MAX_FILTERS */
+  uint8_t kind;           /* BLOB_* */
   uint8_t engine_owned;
   uint8_t core_owned;
-  uint32_t refs;   /* out records that will send from it */
+  union {
+    uint32_t refs;        /* out records that will send from it */
+    int32_t token;        /* while BLOB_DEFERRED: no record refers to it yet */
+  };
   uint32_t len;
-  uint32_t part_at[1];
+  uint32_t part_at[1];    /* a publish: its PUBLISH_META; a deferred request: QoS in the top bits */
 } blob;
+
+/* A publish (counted in the core's held_*); a call accepted while the out records had no room,
+ * handed to the engine when they have (the core holds it); a subscribe/unsubscribe. */
+enum { BLOB_PUBLISH = 1, BLOB_DEFERRED = 2, BLOB_REQUEST = 4, BLOB_SUBSCRIBE = 8 };
+enum { PART_QOS_SHIFT = 28, PART_AT = 0x0fffffff };
 
 static uint8_t *blob_bytes(blob *b) { return (uint8_t *)&b->part_at[b->parts]; }
 
@@ -94,6 +106,16 @@ struct mqtt_core {
 
   blob *blobs;
   int32_t next_handle;
+  /* publishes accepted and not yet done with (queued, in flight, or waiting for the transport),
+   * and their topic + payload bytes: the documented queue bound is checked against these */
+  uint16_t held_count;
+  uint32_t held_bytes;
+  /* calls accepted while the out records had no room for them (BLOB_DEFERRED): handed to the
+   * engine in call order as the transport takes what waits (the engine checked their topics
+   * when they were accepted) */
+  uint8_t deferred_count;
+  uint8_t requests_open;       /* subscribe/unsubscribe calls accepted and not yet acknowledged */
+  uint32_t deferred_filter_bytes;
 
   /* transport */
   uint8_t link;
@@ -154,7 +176,7 @@ static blob *blob_new(mqtt_core *c, uint16_t parts, uint32_t len)
   blob *b = core_alloc(c, sizeof(blob) + sizeof(uint32_t) * (parts - 1u) + len);
   if (!b) return NULL;
   memset(b, 0, sizeof *b);
-  b->parts = parts;
+  b->parts = (uint8_t)parts;
   b->len = len;
   if (c->next_handle <= 0 || c->next_handle > 0x7fff0000 - (int32_t)parts) c->next_handle = 1;
   b->handle = c->next_handle;
@@ -166,10 +188,14 @@ static blob *blob_new(mqtt_core *c, uint16_t parts, uint32_t len)
 
 static void blob_maybe_free(mqtt_core *c, blob *b)
 {
-  if (!b || b->engine_owned || b->core_owned || b->refs) return;
+  if (!b || b->engine_owned || b->core_owned || (b->kind & BLOB_DEFERRED) || b->refs) return;
   for (blob **p = &c->blobs; *p; p = &(*p)->next) {
     if (*p == b) {
       *p = b->next;
+      if (b->kind & BLOB_PUBLISH) {
+        c->held_count--;
+        c->held_bytes -= b->len;
+      }
       core_free(c, b, blob_size(b));
       return;
     }
@@ -182,8 +208,8 @@ static blob *blob_find(mqtt_core *c, int32_t handle, uint32_t *part_start, uint3
   for (blob *b = c->blobs; b; b = b->next) {
     if (handle >= b->handle && handle - b->handle < (int32_t)b->parts) {
       uint32_t i = (uint32_t)(handle - b->handle);
-      uint32_t start = b->parts > 1 ? b->part_at[i] : 0;
-      uint32_t end = b->parts > 1 && i + 1 < b->parts ? b->part_at[i + 1] : b->len;
+      uint32_t start = b->parts > 1 ? b->part_at[i] & PART_AT : 0;
+      uint32_t end = b->parts > 1 && i + 1 < b->parts ? b->part_at[i + 1] & PART_AT : b->len;
       *part_start = start;
       *part_len = end - start;
       return b;
@@ -340,11 +366,18 @@ _Static_assert(sizeof(queue_head) == 8, "queue heads are 8 bytes (the queue boun
  * the queue while it is being delivered, and beyond this they are refused rather than lost. */
 #define QUEUE_RESERVE (sizeof(queue_head) * (MQTT_MAX_QUEUED_MESSAGES + 6) + MQTT_MAX_FILTERS)
 
+/* No room for the records and reports of one more call. */
+static int out_cramped(const mqtt_core *c)
+{
+  return c->out_len - c->out_read + OUT_RESERVE > MQTT_OUT_RECORD_BYTES
+         || c->queue_len + QUEUE_RESERVE > c->queue_cap;
+}
+
+/* Requests also wait while the transport has more than its buffer waiting. Publishes do not:
+ * their bytes are counted by the queue bound (held_*), which must be the one a script meets. */
 static int out_full(const mqtt_core *c)
 {
-  return c->pending_bytes > MQTT_OUT_BUFFER_BYTES
-         || c->out_len - c->out_read + OUT_RESERVE > MQTT_OUT_RECORD_BYTES
-         || c->queue_len + QUEUE_RESERVE > c->queue_cap;
+  return c->pending_bytes > MQTT_OUT_BUFFER_BYTES || out_cramped(c);
 }
 
 /* The head record's part went out: step to the next part. */
@@ -480,16 +513,26 @@ static void on_engine_event(void *user, int kind, int32_t a, int32_t b, int32_t 
       queue_event(c, Q_CLOSE, 0, NULL, 0);
       break;
     case MQTT_ENGINE_EV_CONNECT: queue_event(c, MQTT_CORE_CONNECT, a, NULL, 0); break;
-    case MQTT_ENGINE_EV_CONNFAIL: queue_event(c, MQTT_CORE_CONNFAIL, a, NULL, 0); break;
-    case MQTT_ENGINE_EV_OFFLINE: queue_event(c, MQTT_CORE_OFFLINE, 0, NULL, 0); break;
+    case MQTT_ENGINE_EV_CONNFAIL:
+      c->requests_open = 0;   /* the session's requests are forgotten */
+      queue_event(c, MQTT_CORE_CONNFAIL, a, NULL, 0);
+      break;
+    case MQTT_ENGINE_EV_OFFLINE:
+      c->requests_open = 0;
+      queue_event(c, MQTT_CORE_OFFLINE, 0, NULL, 0);
+      break;
     case MQTT_ENGINE_EV_PUBACK:
       engine_released(c, b);
       queue_event(c, MQTT_CORE_PUBACK, a, NULL, 0);
       break;
     case MQTT_ENGINE_EV_SUBACK:
+      if (c->requests_open) c->requests_open--;
       queue_event(c, MQTT_CORE_SUBACK, a, codes, count > (int32_t)MQTT_MAX_FILTERS ? MQTT_MAX_FILTERS : (uint32_t)count);
       break;
-    case MQTT_ENGINE_EV_UNSUBACK: queue_event(c, MQTT_CORE_UNSUBACK, a, NULL, 0); break;
+    case MQTT_ENGINE_EV_UNSUBACK:
+      if (c->requests_open) c->requests_open--;
+      queue_event(c, MQTT_CORE_UNSUBACK, a, NULL, 0);
+      break;
     case MQTT_ENGINE_EV_DROPPED:
       engine_released(c, b);
       queue_event(c, MQTT_CORE_DROPPED, a, NULL, 0);
@@ -649,6 +692,9 @@ static void deliver(mqtt_core *c, const queue_head *h, const uint8_t *body)
 
 /* Deliver every finished record in order, including those callbacks add; keep the one message
  * still receiving pieces, moved to the front. */
+static void hand_over_deferred(mqtt_core *c);
+static void post(mqtt_core *c);
+
 static void drain(mqtt_core *c)
 {
   if (c->draining || c->doomed) return;
@@ -674,6 +720,11 @@ static void drain(mqtt_core *c)
     }
   }
   c->draining = 0;
+  /* calls deferred while the event queue was short of room may go now */
+  if (c->deferred_count && !c->doomed) {
+    hand_over_deferred(c);
+    post(c);
+  }
 }
 
 static void really_free(mqtt_core *c);
@@ -908,6 +959,131 @@ out:
   return result;
 }
 
+/* The engine's verdict on a publish topic without publishing: field() checks it as a topic and
+ * then refuses the kind with E_ARG_ORDER, there being no session slot for it. */
+enum { ENGINE_E_ARG_ORDER = 45 };
+
+static int32_t topic_verdict(mqtt_core *c, const char *topic, size_t len)
+{
+  int32_t r = checked(c, mqtt_engine_field(c->engine, MQTT_ENGINE_TOPIC, 0, 0, (const uint8_t *)topic, len));
+  return r == ENGINE_E_ARG_ORDER ? 0 : r == 0 ? ENGINE_E_ARG_ORDER : r;
+}
+
+/* A publish blob keeps topic length, QoS and retain in its part_at[0]. */
+#define PUBLISH_META(topic_len, qos, retain) ((uint32_t)(topic_len) | (uint32_t)(qos) << 16 | (uint32_t)(retain) << 18)
+
+/* Hands publish blob `b` to the engine: MQTT_CORE_OK, or why not (the blob is gone then). */
+static int hand_over(mqtt_core *c, blob *b, int32_t token)
+{
+  uint32_t meta = b->part_at[0], topic_len = meta & 0xffff;
+  int qos = (int)(meta >> 16 & 3), retain = (int)(meta >> 18 & 1);
+  b->engine_owned = 1;
+  int32_t r = checked(c, mqtt_engine_publish(c->engine, b->handle, blob_bytes(b), topic_len,
+                                             b->len - topic_len, qos, retain, token, now(c)));
+  if (r == 1) return MQTT_CORE_OK;
+  b->engine_owned = 0;
+  blob_maybe_free(c, b);
+  if (r == 2) {
+    queue_event(c, MQTT_CORE_PUBACK, token, NULL, 0);   /* sent and complete */
+    return MQTT_CORE_OK;
+  }
+  if (r == 0) return mqtt_engine_active(c->engine) == 1 ? MQTT_CORE_EFULL : MQTT_CORE_ENOTCONN;
+  return refused(c, r);
+}
+
+/* Stages request blob `b`'s filters (QoS in part_at's top bits) and, when `send`, sends them.
+ * 0 = staged (and sent); > 0 the engine refused filter *bad; -1 not sent (not connected, or the
+ * engine's requests are all pending); < -1 the engine failed. The blob is the core's again. */
+static int32_t stage_request(mqtt_core *c, blob *b, int send, int32_t token, size_t *bad)
+{
+  int32_t r = 0;
+  b->engine_owned = 1;   /* staged: the engine's until the request call returns */
+  for (size_t i = 0; i < b->parts && r == 0; i++) {
+    uint32_t at = b->part_at[i] & PART_AT;
+    uint32_t end = i + 1 < b->parts ? b->part_at[i + 1] & PART_AT : b->len;
+    r = checked(c, mqtt_engine_field(c->engine, MQTT_ENGINE_FILTER, (int)(b->part_at[i] >> PART_QOS_SHIFT),
+                                     b->handle + (int32_t)i, blob_bytes(b) + at, end - at));
+    *bad = i;
+  }
+  if (r == 0 && send) {
+    r = checked(c, b->kind & BLOB_SUBSCRIBE ? mqtt_engine_subscribe(c->engine, token, now(c))
+                                            : mqtt_engine_unsubscribe(c->engine, token, now(c)));
+    r = r == 1 ? 0 : r == 0 ? -1 : r;
+  }
+  checked(c, mqtt_engine_clear_fields(c->engine));
+  b->engine_owned = 0;
+  return r;
+}
+
+/* No room in the out records for a request of `count` filters: a header (fixed header, packet
+ * id, first length), a length and the previous QoS byte beside each filter's reference, the
+ * last QoS byte; nor while the transport has more than its buffer waiting. */
+static int request_cramped(const mqtt_core *c, size_t count)
+{
+  return out_full(c) || c->out_len - c->out_read + OUT_RECORD(12) + count * OUT_RECORD(4) + OUT_RECORD(0)
+                                + OUT_RESERVE > MQTT_OUT_RECORD_BYTES;
+}
+
+/* The deferred call accepted first (handles grow with each blob; they restart at 1 only after
+ * two billion). */
+static blob *oldest_deferred(mqtt_core *c)
+{
+  blob *oldest = NULL;
+  for (blob *b = c->blobs; b; b = b->next)
+    if ((b->kind & BLOB_DEFERRED) && (!oldest || b->handle < oldest->handle)) oldest = b;
+  return oldest;
+}
+
+/* Takes `b` off the deferred calls: its token. */
+static int32_t undefer(mqtt_core *c, blob *b)
+{
+  int32_t token = b->token;
+  b->refs = 0;
+  b->kind &= (uint8_t)~BLOB_DEFERRED;
+  c->deferred_count--;
+  if (b->kind & BLOB_REQUEST) c->deferred_filter_bytes -= b->len;
+  return token;
+}
+
+/* A deferred call that will not be made: a publish reports DROPPED, a request is forgotten (as
+ * the engine forgets pending ones when a session ends). */
+static void drop_deferred(mqtt_core *c, blob *b)
+{
+  int32_t token = undefer(c, b);
+  if (b->kind & BLOB_PUBLISH) queue_event(c, MQTT_CORE_DROPPED, token, NULL, 0);
+  else if (c->requests_open) c->requests_open--;
+  blob_maybe_free(c, b);
+}
+
+/* Deferred calls to the engine, in call order, while the records have room; after a session
+ * ended they go too (the engine queues publishes for the next session or drops them). */
+static void hand_over_deferred(mqtt_core *c)
+{
+  blob *b;
+  while (!c->dead && (b = oldest_deferred(c)) != NULL) {
+    int request = b->kind & BLOB_REQUEST;
+    if (c->connected && (request ? request_cramped(c, b->parts) : out_cramped(c))) return;
+    int32_t token = undefer(c, b);   /* first: the sends below count references in its place */
+    if (!request) {
+      if (hand_over(c, b, token) != MQTT_CORE_OK) queue_event(c, MQTT_CORE_DROPPED, token, NULL, 0);
+      continue;
+    }
+    size_t bad;
+    if (stage_request(c, b, 1, token, &bad) != 0 && c->requests_open) c->requests_open--;
+    for (size_t i = 0; i < b->parts; i++) b->part_at[i] &= PART_AT;
+    blob_maybe_free(c, b);
+  }
+}
+
+/* Marks `b` deferred with `token`. */
+static void defer_call(mqtt_core *c, blob *b, int32_t token)
+{
+  b->kind |= BLOB_DEFERRED;
+  b->token = token;
+  c->deferred_count++;
+  if (b->kind & BLOB_REQUEST) c->deferred_filter_bytes += b->len;
+}
+
 int mqtt_core_publish(mqtt_core *core, const char *topic, size_t topic_len, const uint8_t *payload,
                       size_t payload_len, int qos, int retain, int32_t token)
 {
@@ -921,22 +1097,29 @@ int mqtt_core_publish(mqtt_core *core, const char *topic, size_t topic_len, cons
     core->refused_part = -1;
     return MQTT_CORE_EINVAL;
   }
-  if (out_full(core)) return MQTT_CORE_EFULL;
-  blob *b = blob_new(core, 1, (uint32_t)(topic_len + payload_len));
-  if (!b) return MQTT_CORE_ENOMEM;
-  if (topic_len) memcpy(blob_bytes(b), topic, topic_len);
-  if (payload_len) memcpy(blob_bytes(b) + topic_len, payload, payload_len);
+  if (core->held_count >= MQTT_MAX_QUEUED_MESSAGES) return MQTT_CORE_EQUEUED;
+  if (core->held_bytes + topic_len + payload_len > MQTT_MAX_QUEUED_BYTES) return MQTT_CORE_EQUEUEDBYTES;
+  /* the out records may be full (a burst after a dozen subscriptions): the publish waits in
+   * the core, counted by the queue bound, so that bound is the only one a script meets */
+  int defer = core->connected && (core->deferred_count || out_cramped(core));
+  if (defer && core->queue_len + QUEUE_RESERVE > core->queue_cap) return MQTT_CORE_EFULL;
   enter(core);
-  b->engine_owned = 1;
-  int32_t r = checked(core, mqtt_engine_publish(core->engine, b->handle, blob_bytes(b), topic_len,
-                                                (uint32_t)payload_len, qos, retain, token, now(core)));
   int result = MQTT_CORE_OK;
-  if (r != 1) {
-    b->engine_owned = 0;
-    blob_maybe_free(core, b);
-    if (r == 2) queue_event(core, MQTT_CORE_PUBACK, token, NULL, 0);   /* sent and complete */
-    else if (r == 0) result = mqtt_engine_active(core->engine) == 1 ? MQTT_CORE_EFULL : MQTT_CORE_ENOTCONN;
-    else result = refused(core, r);
+  int32_t verdict = defer ? topic_verdict(core, topic, topic_len) : 0;
+  blob *b = verdict ? NULL : blob_new(core, 1, (uint32_t)(topic_len + payload_len));
+  if (verdict) {
+    result = refused(core, verdict);
+  } else if (!b) {
+    result = MQTT_CORE_ENOMEM;
+  } else {
+    b->kind = BLOB_PUBLISH;
+    core->held_count++;
+    core->held_bytes += b->len;
+    b->part_at[0] = PUBLISH_META(topic_len, qos, retain);
+    if (topic_len) memcpy(blob_bytes(b), topic, topic_len);
+    if (payload_len) memcpy(blob_bytes(b) + topic_len, payload, payload_len);
+    if (defer) defer_call(core, b, token);
+    else result = hand_over(core, b, token);
   }
   post(core);
   leave(core);
@@ -958,39 +1141,39 @@ static int request(mqtt_core *c, const mqtt_core_filter *filters, size_t count, 
     if ((!filters[i].filter && filters[i].len) || filters[i].len > MQTT_MAX_STRING) return MQTT_CORE_EINVAL;
     total += filters[i].len;
   }
-  if (out_full(c)) return MQTT_CORE_EFULL;
+  if (c->connected && c->requests_open >= MQTT_MAX_PENDING_REQUESTS) return MQTT_CORE_EREQUESTS;
+  /* as publishes: a request the out records cannot take now waits in the core */
+  int defer = c->connected && (c->deferred_count || request_cramped(c, count));
+  if (defer && (c->queue_len + QUEUE_RESERVE > c->queue_cap
+                || c->deferred_filter_bytes + total > MQTT_MAX_DEFERRED_FILTER_BYTES))
+    return MQTT_CORE_EFULL;
   blob *b = blob_new(c, (uint16_t)count, (uint32_t)total);
   if (!b) return MQTT_CORE_ENOMEM;
+  b->kind = (uint8_t)(BLOB_REQUEST | (sub ? BLOB_SUBSCRIBE : 0));
   uint32_t at = 0;
   for (size_t i = 0; i < count; i++) {
-    b->part_at[i] = at;
+    int qos = sub ? filters[i].qos : 0;
+    if (qos < 0 || qos > 2) qos = 3;   /* the engine names the error */
+    b->part_at[i] = at | (uint32_t)qos << PART_QOS_SHIFT;
     if (filters[i].len) memcpy(blob_bytes(b) + at, filters[i].filter, filters[i].len);
     at += (uint32_t)filters[i].len;
   }
   enter(c);
   int result = MQTT_CORE_OK;
-  b->engine_owned = 1;   /* staged: the engine's until the request call returns */
-  int32_t r = 0;
-  size_t i = 0;
-  for (; i < count; i++) {
-    int qos = sub ? filters[i].qos : 0;
-    if (qos < 0 || qos > 2) qos = 3;   /* the engine names the error */
-    r = checked(c, mqtt_engine_field(c->engine, MQTT_ENGINE_FILTER, qos, b->handle + (int32_t)i,
-                                     blob_bytes(b) + b->part_at[i], filters[i].len));
-    if (r != 0) break;
-  }
-  if (r != 0) {
-    checked(c, mqtt_engine_clear_fields(c->engine));
+  size_t bad = 0;
+  int32_t r = stage_request(c, b, !defer, token, &bad);
+  if (r > 0) {
     result = refused(c, r);
-    c->refused_part = (int8_t)(MQTT_CORE_PART_FILTER + i);
+    c->refused_part = (int8_t)(MQTT_CORE_PART_FILTER + bad);
+  } else if (r == -1) {
+    result = c->connected ? MQTT_CORE_EREQUESTS : MQTT_CORE_ENOTCONN;
+  } else if (r < 0) {
+    result = refused(c, r);
   } else {
-    r = checked(c, sub ? mqtt_engine_subscribe(c->engine, token, now(c))
-                       : mqtt_engine_unsubscribe(c->engine, token, now(c)));
-    if (r == 0) result = c->connected ? MQTT_CORE_EFULL : MQTT_CORE_ENOTCONN;
-    else if (r < 0) result = refused(c, r);
-    checked(c, mqtt_engine_clear_fields(c->engine));
+    c->requests_open++;
+    if (defer) defer_call(c, b, token);
+    else for (size_t i = 0; i < count; i++) b->part_at[i] &= PART_AT;
   }
-  b->engine_owned = 0;
   blob_maybe_free(c, b);
   post(c);
   leave(c);
@@ -1014,6 +1197,9 @@ int mqtt_core_close(mqtt_core *core)
   enter(core);
   int32_t r = checked(core, mqtt_engine_close(core->engine, now(core)));
   int result = r == 1 ? MQTT_CORE_OK : r == 0 ? MQTT_CORE_ENOTCONN : refused(core, r);
+  /* close() drops every held publish: the deferred ones after the engine's, in call order */
+  for (blob *b; (b = oldest_deferred(core)) != NULL;) drop_deferred(core, b);
+  core->requests_open = 0;
   post(core);
   leave(core);
   return result;
@@ -1062,6 +1248,7 @@ static void link_gone(mqtt_core *c, int reason)
   if (!link_live(c)) return;
   enter(c);
   checked(c, reason ? mqtt_engine_failed(c->engine, reason, now(c)) : mqtt_engine_closed(c->engine, now(c)));
+  hand_over_deferred(c);
   drain(c);
   leave(c);
 }
@@ -1090,6 +1277,12 @@ void mqtt_core_transport_sent(mqtt_core *core)
   core->in_flight = 0;
   out_advance(core);
   out_pump(core);
+  if (core->deferred_count) {
+    enter(core);
+    hand_over_deferred(core);
+    post(core);
+    leave(core);
+  }
 }
 
 void mqtt_core_transport_closed(mqtt_core *core)
@@ -1122,11 +1315,23 @@ const char *mqtt_core_strerror(int error)
     case MQTT_CORE_ENOMEM: return "out of memory";
     case MQTT_CORE_EBUSY: return "already connecting or connected: close() first";
     case MQTT_CORE_ENOTCONN: return "not connected: wait for the connect callback";
-    case MQTT_CORE_EFULL: return "send queue full: retry after a puback";
+    case MQTT_CORE_EFULL:
+      return "send buffer full: retry once the broker has acknowledged what waits (a puback, suback or unsuback)";
+    case MQTT_CORE_EQUEUED: return "queue full: %d messages held; retry after a puback";
+    case MQTT_CORE_EQUEUEDBYTES:
+      return "queue full: the held messages would pass %d bytes (topic + payload); retry after a puback";
+    case MQTT_CORE_EREQUESTS:
+      return "%d subscribe/unsubscribe calls await their acknowledgement; retry after a suback or unsuback";
     case MQTT_CORE_EINVAL: return "invalid argument";
     case MQTT_CORE_EENGINE: return "the MQTT engine failed: make a new client";
     default: return "unknown error";
   }
+}
+
+int mqtt_core_error_bound(int error)
+{
+  return (int)(error == MQTT_CORE_EQUEUED ? MQTT_MAX_QUEUED_MESSAGES
+               : error == MQTT_CORE_EQUEUEDBYTES ? MQTT_MAX_QUEUED_BYTES : MQTT_MAX_PENDING_REQUESTS);
 }
 
 const char *mqtt_core_last_error(const mqtt_core *core)

@@ -94,9 +94,12 @@ enum {
   MQTT_CORE_ENOMEM = -1,       /* heap exhausted */
   MQTT_CORE_EBUSY = -2,        /* a session already runs (connect twice) */
   MQTT_CORE_ENOTCONN = -3,     /* no session: connect first */
-  MQTT_CORE_EFULL = -4,        /* queue or output buffer full: retry after puback/offline */
+  MQTT_CORE_EFULL = -4,        /* output buffer full: retry after puback/offline */
   MQTT_CORE_EINVAL = -5,       /* a string the engine refuses (text in mqtt_core_last_error) */
-  MQTT_CORE_EENGINE = -6       /* the engine failed (trap): the client must be closed */
+  MQTT_CORE_EENGINE = -6,      /* the engine failed (trap): the client must be closed */
+  MQTT_CORE_EQUEUED = -7,      /* MQTT_MAX_QUEUED_MESSAGES publishes held */
+  MQTT_CORE_EQUEUEDBYTES = -8, /* MQTT_MAX_QUEUED_BYTES would be passed */
+  MQTT_CORE_EREQUESTS = -9     /* MQTT_MAX_PENDING_REQUESTS requests await acknowledgement */
 };
 
 mqtt_core *mqtt_core_new(const mqtt_core_config *config, const mqtt_core_platform *platform,
@@ -131,7 +134,9 @@ void mqtt_core_transport_closed(mqtt_core *core);
 void mqtt_core_timer(mqtt_core *core);
 void mqtt_core_service(mqtt_core *core);
 
+/* The texts of EQUEUED, EQUEUEDBYTES and EREQUESTS have a %d: mqtt_core_error_bound() fills it. */
 const char *mqtt_core_strerror(int error);
+int mqtt_core_error_bound(int error);
 /* The engine's text for the last MQTT_CORE_EINVAL / EENGINE of this core. */
 const char *mqtt_core_last_error(const mqtt_core *core);
 /* What that refusal was about: a session string the engine refused at connect (its kind in
