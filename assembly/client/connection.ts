@@ -286,6 +286,21 @@ export function received(ptr: usize, len: i32): void {
 
 function handle(item: i32): i32 {
   const p = parser;
+  const field = p.field;
+  // Most frequent first: an inbound PUBLISH is two strings of pieces.
+  if (item == ITEM_PIECE) {
+    if (field == C.F_TOPIC) In.topicPiece(p.ptr, p.len);
+    else In.payloadPiece(p.ptr, p.len, p.left == 0);
+    return 0;
+  }
+  if (item == ITEM_STRING) {
+    if (field == C.F_TOPIC) return In.topicStart(p.len);
+    return In.payloadStart(p.len);
+  }
+  if (item == ITEM_STRING_END) {
+    if (field == C.F_PAYLOAD) In.payloadEnd();
+    return 0;
+  }
   if (item == ITEM_PACKET) {
     const type = p.value;
     ptype = type;
@@ -300,7 +315,6 @@ function handle(item: i32): i32 {
     return 0;
   }
   if (item == ITEM_ERROR) return p.value;
-  const field = p.field;
   if (item == ITEM_BYTE) {
     const v = p.value;
     if (field == C.F_CONNACK_FLAGS) sessionPresent = v;
@@ -319,19 +333,6 @@ function handle(item: i32): i32 {
       requestMatched = Req.settle(C.SUBSCRIBE, word);
       codeCount = 0;
     }
-    return 0;
-  }
-  if (item == ITEM_STRING) {
-    if (field == C.F_TOPIC) return In.topicStart(p.len);
-    return In.payloadStart(p.len);
-  }
-  if (item == ITEM_PIECE) {
-    if (field == C.F_TOPIC) In.topicPiece(p.ptr, p.len);
-    else In.payloadPiece(p.ptr, p.len, p.left == 0);
-    return 0;
-  }
-  if (item == ITEM_STRING_END) {
-    if (field == C.F_PAYLOAD) In.payloadEnd();
     return 0;
   }
   // ITEM_END
