@@ -96,11 +96,11 @@ export class Parser {
         this.pos = p + <usize>n;
         this.left = left - n;
         this.remaining -= n;
-        if (this.textMode != C.TEXT_BINARY) {
+        if (this.textMode != C.TEXT_BINARY) { // the protocol name is text: payloads skip both checks
           const err = this.check.piece(p, <i32>n);
           if (err != 0) return this.fail(err);
+          if (this.field == C.F_PROTOCOL_NAME && !this.protocolName(p, n)) return this.fail(E.E_PROTOCOL_NAME);
         }
-        if (this.field == C.F_PROTOCOL_NAME && !this.protocolName(p, n)) return this.fail(E.E_PROTOCOL_NAME);
         this.ptr = p;
         this.len = n;
         return ITEM_PIECE;
