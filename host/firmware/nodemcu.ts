@@ -13,16 +13,23 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { imageDelta, memberName, moduleCost, NODEMCU_REGIONS, parseMap, type Cost } from "./mapfile.js";
+import { cleanOtherFlavour, flavourOf, plannedFetches } from "./nodemcu-tree.js";
+import { BUDGETS } from "./report.js";
 
-export const USAGE = `usage: wasmqtt firmware --nodemcu DIR [--no-make] [-- MAKE_ARGS...]
+export const USAGE = `usage: wasmqtt firmware --nodemcu DIR [--no-make] [--no-baseline] [-- MAKE_ARGS...]
   Puts wasmqtt's mqtt module into the NodeMCU checkout at DIR (ESP8266 firmware, release branch):
   app/wasmqtt/ with our sources, NodeMCU's own mqtt module off and ours on in
   app/include/user_modules.h, app/Makefile taught to build app/wasmqtt; then runs make in DIR and
-  copies bin/0x00000.bin and bin/0x10000.bin to build/nodemcu/ (what 'wasmqtt flash' writes).
+  copies bin/0x00000.bin and bin/0x10000.bin to build/nodemcu/ (what 'wasmqtt flash' writes), and
+  says what the module costs in the image (from app/mapfile) and how much the image grew against
+  the same tree with NodeMCU's own mqtt (built first, once per configuration).
   --no-make        change the tree only
-  -- MAKE_ARGS     passed to make, e.g. -- LUA=53 (NodeMCU's Lua 5.3 flavour)`;
+  --no-baseline    skip the build with NodeMCU's own mqtt (no image delta)
+  -- MAKE_ARGS     passed to make, e.g. -- LUA=53 (NodeMCU's Lua 5.3 flavour; objects built for
+                   the other flavour are removed first)`;
 
 /** Exit codes: bad arguments or DIR is not a NodeMCU tree; our own sources could not be built;
  *  NodeMCU's make failed. */
@@ -54,12 +61,14 @@ function packageRoot(): string {
 interface Options {
   dir: string;
   make: boolean;
+  baseline: boolean;
   makeArgs: string[];
 }
 
 function parseArgs(argv: string[]): Options | string {
   let dir: string | undefined;
   let make = true;
+  let baseline = true;
   const makeArgs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -75,12 +84,14 @@ function parseArgs(argv: string[]): Options | string {
       if (!dir) return "--nodemcu needs the NodeMCU checkout's folder";
     } else if (a === "--no-make") {
       make = false;
+    } else if (a === "--no-baseline") {
+      baseline = false;
     } else {
       return `unknown argument '${a}'`;
     }
   }
   if (!dir) return "--nodemcu DIR is required";
-  return { dir: resolve(dir), make, makeArgs };
+  return { dir: resolve(dir), make, baseline, makeArgs };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -143,6 +154,15 @@ export function editUserModules(text: string): string {
   }
   lines.splice(at, 0, ours);
   return lines.join(eol);
+}
+
+/** user_modules.h and app/Makefile as NodeMCU had them: every line this command wrote undone. */
+export function stockUserModules(text: string): string {
+  return unmarkUserModules(text.split(/\r?\n/)).join(text.includes("\r\n") ? "\r\n" : "\n");
+}
+
+export function stockAppMakefile(text: string): string {
+  return text.split(/\r?\n/).filter((l) => !l.includes(`# ${MARK}`)).join(text.includes("\r\n") ? "\r\n" : "\n");
 }
 
 function unmarkUserModules(lines: string[]): string[] {
@@ -331,43 +351,69 @@ export interface Failure {
   step: string | null;
   errors: string[];
   makeError: string | null;
+  /** Files the compiler's messages of the failing step cite (errors, notes, "In file included from"). */
+  cited: string[];
 }
 
+/** A compiler message's file: "path:line[:col]: error|note|warning" or an include chain's "path:line". */
+const CITED = /^(?:In file included from |\s*from )?([^\s:]+):\d+(?::\d+)?[:,]/;
+
 /** Where a failed build stopped: the last step announced before make's first "***" line, the
- *  compiler's error lines, and that line. */
+ *  compiler's error lines and the files its messages cite, and that line. */
 export function findFailure(lines: string[]): Failure {
   let step: string | null = null;
   const errors: string[] = [];
+  const cited = new Set<string>();
   let makeError: string | null = null;
   for (const line of lines) {
     const m = STEP.exec(line.trim());
     if (m && !makeError) {
       step = `${m[1]} ${m[2]}`;
       errors.length = 0;
+      cited.clear();
       continue;
     }
     if (/\*\*\*/.test(line) && /make(\[\d+\])?:/.test(line)) {
       makeError ??= line.trim();
       continue;
     }
-    if (!makeError && ERROR_LINE.test(line)) errors.push(line.trim());
+    if (makeError) continue;
+    if (ERROR_LINE.test(line)) errors.push(line.trim());
+    const file = CITED.exec(line);
+    if (file && !/^(make|collect2|cc1|ld)$/.test(file[1])) cited.add(file[1]);
   }
-  return { step, errors: errors.slice(0, 12), makeError };
+  return { step, errors: errors.slice(0, 12), makeError, cited: [...cited] };
 }
 
-/** What to do about a failed step. */
-function adviceFor(failure: Failure, output: string): string {
+/** Who is to blame for a failed step, and what to do about it. `dir` is the tree; `stock` says
+ *  the failing build was the tree without wasmqtt (the baseline). */
+export function adviceFor(failure: Failure, output: string, dir: string, stock = false): string {
   const step = failure.step ?? "";
   if (/xtensa-lx106-elf-[\w+-]+: (command )?not found|make(\[\d+\])?: xtensa-lx106-elf-[\w+-]+: No such file or directory/.test(output)) {
     return "NodeMCU's make cannot find the ESP8266 compiler (xtensa-lx106-elf-gcc): put its bin folder on PATH or set TOOLCHAIN_ROOT (see docs/firmware.md)";
   }
   if (/^WGET|^UNZIP|^EXTRACT/.test(step) || /unable to resolve host|Could not resolve|wget: /.test(output)) {
-    return "NodeMCU's make downloads the ESP8266 SDK, esptool and a toolchain on its first run: this needs the network (or those files placed as docs/firmware.md says)";
+    const target = /\[[^\]]*: (\S+)\] Error/.exec(failure.makeError ?? "")?.[1];
+    const file = target ? relative(dir, target) : "the SDK, esptool or toolchain archive";
+    return `NodeMCU's make tried to download ${file} (it downloads the ESP8266 SDK, esptool and a toolchain when their ` +
+      "files in cache/ are missing): connect to the network, or put the files in cache/ as docs/firmware.md's offline recipe says";
   }
-  if (step.includes(`app/${COMPONENT}/`) || failure.errors.some((e) => e.includes(`${COMPONENT}/`))) {
+  // A header outside the tree (the compiler's own include folders) in the failing messages: the
+  // toolchain's C library disagrees with NodeMCU's headers, whoever's file was being compiled.
+  const toolchainHeaders = failure.cited.filter((f) => isAbsolute(f) && !resolve(f).startsWith(dir + "/") && /\/include\//.test(f));
+  if (toolchainHeaders.length) {
+    return `the compiler's own headers (${toolchainHeaders.slice(0, 2).join(", ")}) clash with NodeMCU's: NodeMCU 3.0 is built with ` +
+      "its own toolchain (gcc 8 with newlib, which its make downloads when TOOLCHAIN_ROOT is unset); with another " +
+      "toolchain, fix or silence that clash (NodeMCU's -Werror: make EXTRA_CCFLAGS=-Wno-error) — it is not wasmqtt's code";
+  }
+  if (!stock && (step.includes(`app/${COMPONENT}/`) || failure.errors.some((e) => e.includes(`${COMPONENT}/`)))) {
     return `the failing step is wasmqtt's code (app/${COMPONENT}): please report it with the lines above and NodeMCU's commit (git -C DIR log -1)`;
   }
-  return "the failing step is in NodeMCU's own build: check that the same checkout builds without wasmqtt (git stash; make), and that its submodules are there (git submodule update --init)";
+  const where = stock ? "NodeMCU's tree does not build even with its own mqtt module (wasmqtt's lines undone)"
+    : "the failing step is in NodeMCU's own sources, which wasmqtt does not change";
+  return `${where}: check its submodules (git submodule update --init) and its configuration (app/include/user_config.h); ` +
+    "if you build with another toolchain than NodeMCU's (TOOLCHAIN_ROOT), NodeMCU's own files may need it (e.g. make EXTRA_CCFLAGS=-Wno-error); " +
+    `to build it without wasmqtt, undo the lines marked '${MARK}' as app/${COMPONENT}/${MARKER_FILE} says`;
 }
 
 /** Runs make in dir, streaming its output; resolves with its exit status and output lines. */
@@ -408,43 +454,49 @@ function runMake(dir: string, args: string[]): Promise<{ status: number | null; 
 // ---------------------------------------------------------------------------------------------
 // The image
 
-export interface Share {
-  /** Bytes of ours in the image by where they live. */
-  flash: number;
-  iram: number;
-  dram: number;
-  bss: number;
+/** Our library's files in NodeMCU's link, and those of NodeMCU's own mqtt module (app/modules/mqtt.c
+ *  and its app/mqtt component). */
+const isOurs = (file: string): boolean => file.includes(`lib${COMPONENT}.a(`);
+const isStockMqtt = (file: string): boolean => /libmodules\.a\(mqtt\.o\)$|\/libmqtt\.a\(/.test(file);
+
+export interface ImageReport {
+  ours: Cost;
+  /** With a map of the same tree built with NodeMCU's own mqtt: that module's cost and how the
+   *  image changed. */
+  baseline?: { stock: Cost; delta: Cost };
 }
 
-/** Our objects' share of the linked image, from the linker's map file (app/mapfile): input sections
- *  of lib<component>.a, by output section. Sections dropped by --gc-sections are not counted. */
-export function imageShare(map: string, component = COMPONENT): Share {
-  const share: Share = { flash: 0, iram: 0, dram: 0, bss: 0 };
-  const start = map.indexOf("Linker script and memory map");
-  if (start < 0) return share;
-  const lines = map.slice(start).split("\n");
-  const archive = `lib${component}.a(`;
-  let output = "";
-  let pendingInput = false;
-  for (const line of lines) {
-    const head = /^(\.\S+)(\s+0x[0-9a-f]+\s+0x[0-9a-f]+)?/.exec(line);
-    if (head) {
-      output = head[1];
-      continue;
-    }
-    // An input section: " .name 0xADDR 0xSIZE file", or its name alone with the rest on the next line.
-    const full = /^ (\S+)\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line);
-    const cont = pendingInput ? /^\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line) : null;
-    pendingInput = /^ \S+$/.test(line);
-    const size = full ? parseInt(full[2], 16) : cont ? parseInt(cont[1], 16) : 0;
-    const file = full ? full[3] : cont ? cont[2] : "";
-    if (!size || !file.includes(archive)) continue;
-    if (output === ".irom0.text") share.flash += size;
-    else if (output === ".text") share.iram += size;
-    else if (output === ".data" || output === ".rodata") share.dram += size;
-    else if (output === ".bss") share.bss += size;
+/** What the module costs in the image NodeMCU linked (its map), and against the baseline's map. */
+export function imageReport(map: string, baselineMap?: string): ImageReport {
+  const after = parseMap(map);
+  if (baselineMap === undefined) return { ours: moduleCost(after, isOurs, NODEMCU_REGIONS) };
+  const before = parseMap(baselineMap);
+  return {
+    ours: moduleCost(after, isOurs, NODEMCU_REGIONS, before),
+    baseline: { stock: moduleCost(before, isStockMqtt, NODEMCU_REGIONS, after), delta: imageDelta(before, after, NODEMCU_REGIONS) },
+  };
+}
+
+const fmt = (n: number): string => n.toLocaleString("en-US");
+
+export function renderImageReport(r: ImageReport): string[] {
+  const o = r.ours;
+  const lines = [`the module in the image: ${fmt(o.image)} B stored in flash (code and constants ${fmt(o.flash)} B, ` +
+    `IRAM ${fmt(o.iram)} B, initialised RAM ${fmt(o.dram)} B), ${fmt(o.ram)} B bss; ` +
+    `flash budget ${fmt(BUDGETS.flash_bytes)} B: ${o.image <= BUDGETS.flash_bytes ? "OK" : "OVER"}`];
+  // libgcc's members are the helpers its code calls; other SDK members only moved (alignment).
+  const helpers = o.helpers.filter((h) => /\/libgcc\.a\(/.test(h.member));
+  const moved = o.helpers.filter((h) => !helpers.includes(h)).reduce((sum, h) => sum + h.bytes, 0);
+  if (helpers.length) lines.push(`  of which libgcc helpers only it pulls in: ${helpers.map((h) => `${memberName(h.member)} ${fmt(h.bytes)}`).join(", ")}`);
+  if (moved) lines.push(`  and ${fmt(moved)} B of alignment where the SDK's own members moved`);
+  if (r.baseline) {
+    const { stock, delta } = r.baseline;
+    const expected = o.image - stock.image;
+    const off = delta.image === 0 ? 0 : Math.abs(expected - delta.image) / Math.abs(delta.image);
+    lines.push(`against the same tree with NodeMCU's own mqtt (${fmt(stock.image)} B): the image grew by ${fmt(delta.image)} B ` +
+      `(ours - NodeMCU's = ${fmt(expected)} B, ${(off * 100).toFixed(1)}% off the delta)`);
   }
-  return share;
+  return lines;
 }
 
 function copyImages(dir: string, out: string): string[] {
@@ -459,6 +511,43 @@ function copyImages(dir: string, out: string): string[] {
 
 // ---------------------------------------------------------------------------------------------
 
+/** The baseline's map of this configuration: the tree as NodeMCU had it (our lines undone),
+ *  its user_config.h and the make arguments. A change to any of them means another baseline. */
+function baselineFile(dir: string, makeArgs: string[]): string {
+  const read = (p: string) => (existsSync(join(dir, p)) ? readFileSync(join(dir, p), "utf8") : "");
+  const key = sha([stockUserModules(read("app/include/user_modules.h")), stockAppMakefile(read("app/Makefile")),
+    read("app/include/user_config.h"), makeArgs.join("\0"), `LUA=${flavourOf(makeArgs)}`].join("\0\0"));
+  return join(dir, "app", COMPONENT, `baseline-${key}.map`);
+}
+
+/** Puts NodeMCU's own user_modules.h and app/Makefile back (the lines marked by us undone). */
+function restoreStock(dir: string): void {
+  const userModules = join(dir, "app/include/user_modules.h");
+  writeIfChanged(userModules, stockUserModules(readFileSync(userModules, "utf8")));
+  const appMakefile = join(dir, "app/Makefile");
+  writeIfChanged(appMakefile, stockAppMakefile(readFileSync(appMakefile, "utf8")));
+}
+
+/** Runs make and, when it fails, says where and whose fault it is; true when it succeeded. */
+async function make(dir: string, args: string[], stock: boolean): Promise<boolean> {
+  console.log(`wasmqtt firmware: make ${args.join(" ")} (in ${dir}${stock ? ", with NodeMCU's own mqtt" : ""})`.replace(/ +\(/, " ("));
+  const run = await runMake(dir, args);
+  if (run.spawnError) {
+    const missing = (run.spawnError as NodeJS.ErrnoException).code === "ENOENT";
+    console.error(`wasmqtt firmware: could not run make: ${missing ? "make is not installed (Debian: apt-get install make)" : run.spawnError.message}`);
+    return false;
+  }
+  if (run.status === 0) return true;
+  const failure = findFailure(run.lines);
+  const parts = [`wasmqtt firmware: NodeMCU's build${stock ? " with its own mqtt (the baseline)" : ""} failed (make exited with ${run.status ?? "a signal"})` +
+    (failure.step ? ` at step: ${failure.step}` : "")];
+  if (failure.errors.length) parts.push("  " + failure.errors.join("\n  "));
+  if (failure.makeError) parts.push(`  ${failure.makeError}`);
+  parts.push(`What to do: ${adviceFor(failure, run.lines.join("\n"), dir, stock)}.`);
+  console.error(parts.join("\n"));
+  return false;
+}
+
 /** `imagesDir`: where the images go ('wasmqtt flash' reads build/nodemcu of the current folder). */
 export async function main(argv: string[], imagesDir = resolve("build/nodemcu")): Promise<number> {
   if (argv.includes("-h") || argv.includes("--help")) {
@@ -470,12 +559,57 @@ export async function main(argv: string[], imagesDir = resolve("build/nodemcu"))
     console.error(`wasmqtt firmware: ${options}\n\n${USAGE}`);
     return EXIT.badTree;
   }
-  const { dir } = options;
-  let result: InstallResult;
+  const { dir, makeArgs } = options;
+  let root: string;
   try {
     checkTree(dir);
-    const root = packageRoot();
+    root = packageRoot();
     buildEngineArray(root);
+    ourSources(root);
+  } catch (err) {
+    if (err instanceof TreeError) {
+      console.error(`wasmqtt firmware: ${err.message}`);
+      return err.code;
+    }
+    throw err;
+  }
+
+  let baseline: string | undefined;
+  if (options.make) {
+    const flavour = flavourOf(makeArgs);
+    const cleaned = cleanOtherFlavour(dir, flavour);
+    if (cleaned.removed.length) {
+      const folders = [...new Set(cleaned.removed.map((r) => r.split("/").slice(0, 2).join("/")))];
+      console.log(`wasmqtt firmware: LUA=${flavour}: removed ${cleaned.removed.length} objects compiled against the other Lua ` +
+        `flavour's headers (in ${folders.join(", ")}); make rebuilds them. sdk/ and the caches are untouched.`);
+    }
+    const planned = plannedFetches(dir, makeArgs);
+    if (planned?.downloads.length) {
+      console.log(`wasmqtt firmware: NodeMCU's make is going to download ${planned.downloads.join(", ")} (not in cache/): ` +
+        "offline, put them there first (docs/firmware.md, building offline)");
+    }
+    if (planned?.unpacks.length) {
+      console.log(`wasmqtt firmware: NodeMCU's make is going to unpack ${planned.unpacks.join(", ")} again, replacing what was ` +
+        "unpacked before (the cache file is newer): to keep what is unpacked, make the cache file older (touch -d @0 FILE)");
+    }
+    const file = baselineFile(dir, makeArgs);
+    if (options.baseline && existsSync(file)) {
+      baseline = readFileSync(file, "utf8");
+    } else if (options.baseline) {
+      console.log("wasmqtt firmware: first the same tree with NodeMCU's own mqtt, once per configuration, for the image delta (--no-baseline skips it)");
+      restoreStock(dir);
+      if (!(await make(dir, makeArgs, true))) return EXIT.make;
+      const map = join(dir, "app/mapfile");
+      if (existsSync(map)) {
+        baseline = readFileSync(map, "utf8");
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, baseline);
+      }
+    }
+  }
+
+  let result: InstallResult;
+  try {
     result = install(dir, root);
   } catch (err) {
     if (err instanceof TreeError) {
@@ -490,26 +624,7 @@ export async function main(argv: string[], imagesDir = resolve("build/nodemcu"))
     console.log(`wasmqtt firmware: --no-make: build it with 'make' in ${dir}`);
     return EXIT.ok;
   }
-
-  const makeArgs = options.makeArgs;
-  console.log(`wasmqtt firmware: make ${makeArgs.join(" ")} (in ${dir})`.replace(/ +\(/, " ("));
-  const run = await runMake(dir, makeArgs);
-  if (run.spawnError) {
-    const missing = (run.spawnError as NodeJS.ErrnoException).code === "ENOENT";
-    console.error(`wasmqtt firmware: could not run make: ${missing ? "make is not installed (Debian: apt-get install make)" : run.spawnError.message}`);
-    return EXIT.make;
-  }
-  if (run.status !== 0) {
-    const failure = findFailure(run.lines);
-    const text = run.lines.join("\n");
-    const parts = [`wasmqtt firmware: NodeMCU's build failed (make exited with ${run.status ?? "a signal"})` +
-      (failure.step ? ` at step: ${failure.step}` : "")];
-    if (failure.errors.length) parts.push("  " + failure.errors.join("\n  "));
-    if (failure.makeError) parts.push(`  ${failure.makeError}`);
-    parts.push(`What to do: ${adviceFor(failure, text)}.`);
-    console.error(parts.join("\n"));
-    return EXIT.make;
-  }
+  if (!(await make(dir, makeArgs, false))) return EXIT.make;
 
   const images = copyImages(dir, imagesDir);
   if (images.length === 0) {
@@ -519,8 +634,7 @@ export async function main(argv: string[], imagesDir = resolve("build/nodemcu"))
   }
   const mapfile = join(dir, "app/mapfile");
   if (existsSync(mapfile)) {
-    const s = imageShare(readFileSync(mapfile, "utf8"));
-    console.log(`wasmqtt firmware: the module in the image: ${s.flash} B flash, ${s.iram} B IRAM, ${s.dram} B data/rodata RAM, ${s.bss} B bss`);
+    for (const line of renderImageReport(imageReport(readFileSync(mapfile, "utf8"), baseline))) console.log(`wasmqtt firmware: ${line}`);
   }
   for (const image of images) console.log(`wasmqtt firmware: ${relative(process.cwd(), image) || image} (${statSync(image).size} B)`);
   console.log("wasmqtt firmware: flash it with 'npm run flash' (docs/flashing.md)");
