@@ -14,20 +14,22 @@ export const Q_WAIT_PUBACK: i32 = 2;
 export const Q_WAIT_PUBREC: i32 = 3;
 export const Q_WAIT_PUBCOMP: i32 = 4; // PUBREL sent
 
+// Words first, then the narrow fields: 24 bytes an entry, not 36 (the table is the largest thing
+// in linear memory). A topic is at most 65535 bytes (checked before it gets here).
 @unmanaged
 class Entry {
-  state: i32;
-  qos: i32;
-  retain: i32;
-  pid: i32;
   blob: i32;
-  topicLen: u32;
   payloadLen: u32;
   token: i32;
   seq: u32;
+  topicLen: u16;
+  pid: u16;
+  state: u8;
+  qos: u8;
+  retain: u8;
 }
 
-const ENTRY_SIZE: usize = offsetof<Entry>();
+const ENTRY_SIZE: usize = (offsetof<Entry>() + 3) & ~3;
 const table: usize = memory.data(<i32>ENTRY_SIZE * MAX_OUTBOUND);
 /** Packet ids of SUBSCRIBE/UNSUBSCRIBE in flight (kept here so ids are allocated in one place). */
 export const requestIds: usize = memory.data(MAX_PENDING_REQUESTS * 2);
@@ -68,8 +70,8 @@ export function allocatePid(): i32 {
 }
 
 function sendPublish(e: Entry, dup: bool): void {
-  const qos = e.qos;
-  const tl = e.topicLen;
+  const qos: i32 = e.qos;
+  const tl: u32 = e.topicLen;
   const rl = 2 + tl + (qos != 0 ? 2 : 0) + e.payloadLen;
   const first = 0x30 | (dup ? 8 : 0) | (qos << 1) | e.retain;
   const p = putWord(putHeader(out, first, rl), <i32>tl);
@@ -89,10 +91,10 @@ export function publishSize(topicLen: u32, payloadLen: u32, qos: i32): u32 {
 
 /** Done (puback) or abandoned (dropped): the event also hands the blob back (one crossing). */
 function complete(e: Entry, kind: i32): void {
-  e.state = Q_FREE;
+  e.state = <u8>Q_FREE;
   e.pid = 0;
   used--;
-  usedBytes -= e.topicLen + e.payloadLen;
+  usedBytes -= <u32>e.topicLen + e.payloadLen;
   hostEvent(kind, e.token, e.blob, 0);
 }
 
@@ -103,9 +105,9 @@ function transmit(e: Entry, dup: bool): void {
     complete(e, EV_PUBACK);
     return;
   }
-  if (e.pid == 0) e.pid = allocatePid();
+  if (e.pid == 0) e.pid = <u16>allocatePid();
   sendPublish(e, dup);
-  e.state = e.qos == 1 ? Q_WAIT_PUBACK : Q_WAIT_PUBREC;
+  e.state = <u8>(e.qos == 1 ? Q_WAIT_PUBACK : Q_WAIT_PUBREC);
 }
 
 export const PUBLISH_REFUSED: i32 = 0;
@@ -125,12 +127,12 @@ export function publish(blob: i32, topicLen: u32, payloadLen: u32, qos: i32, ret
   for (let i = 0; i < MAX_OUTBOUND; i++) {
     const e = at(i);
     if (e.state != Q_FREE) continue;
-    e.state = Q_QUEUED;
-    e.qos = qos;
-    e.retain = retain;
+    e.state = <u8>Q_QUEUED;
+    e.qos = <u8>qos;
+    e.retain = <u8>retain;
     e.pid = 0;
     e.blob = blob;
-    e.topicLen = topicLen;
+    e.topicLen = <u16>topicLen;
     e.payloadLen = payloadLen;
     e.token = token;
     e.seq = ++nextSeq;
@@ -186,7 +188,7 @@ export function acknowledge(type: i32, pid: i32): void {
       if (e.state == Q_WAIT_PUBACK) complete(e, EV_PUBACK);
     } else if (type == PUBREC) {
       if (e.state == Q_WAIT_PUBREC || e.state == Q_WAIT_PUBCOMP) {
-        e.state = Q_WAIT_PUBCOMP;
+        e.state = <u8>Q_WAIT_PUBCOMP;
         sendAck(0x62, pid);
       }
     } else if (type == PUBCOMP) {

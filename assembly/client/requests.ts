@@ -6,16 +6,18 @@ import { putHeader, putWord, putByte } from "../codec/generator";
 import { out, flush, flushWith } from "./output";
 import { allocatePid, requestIds } from "./outbound";
 
-const staged: usize = memory.data(MAX_FILTERS * 12); // blob, len, qos
+// blob i32, len u16 (a filter is at most 65535 bytes: checked before staging), qos u8
+const STAGED_SIZE: usize = 8;
+const staged: usize = memory.data(MAX_FILTERS * <i32>STAGED_SIZE);
 let stagedCount: i32 = 0;
 const tokens: usize = memory.data(MAX_PENDING_REQUESTS * 8); // token, kind | filter count << 8
 
 export function stage(blob: i32, len: u32, qos: i32): bool {
   if (stagedCount >= MAX_FILTERS) return false;
-  const p = staged + <usize>stagedCount * 12;
+  const p = staged + <usize>stagedCount * STAGED_SIZE;
   store<i32>(p, blob);
-  store<u32>(p, len, 4);
-  store<i32>(p, qos, 8);
+  store<u16>(p, len, 4);
+  store<u8>(p, qos, 6);
   stagedCount++;
   return true;
 }
@@ -47,19 +49,19 @@ export function request(type: i32, tok: i32): bool {
   }
   const sub = type == SUBSCRIBE;
   let rl: u32 = 2;
-  for (let i = 0; i < stagedCount; i++) rl += 2 + load<u32>(staged + <usize>i * 12, 4) + (sub ? 1 : 0);
+  for (let i = 0; i < stagedCount; i++) rl += 2 + <u32>load<u16>(staged + <usize>i * STAGED_SIZE, 4) + (sub ? 1 : 0);
   const pid = allocatePid();
   store<u16>(requestIds + (<usize>slot << 1), <u16>pid);
   store<i32>(tokens + <usize>slot * 8, tok);
   store<i32>(tokens + <usize>slot * 8, type | (stagedCount << 8), 4);
   let p = putWord(putHeader(out, (type << 4) | 2, rl), pid);
   for (let i = 0; i < stagedCount; i++) {
-    const e = staged + <usize>i * 12;
-    const len = load<u32>(e, 4);
+    const e = staged + <usize>i * STAGED_SIZE;
+    const len = <u32>load<u16>(e, 4);
     // the previous filter's QoS byte and this filter's length go with this filter's bytes
     flushWith(putWord(p, <i32>len), load<i32>(e), 0, len);
     p = out;
-    if (sub) p = putByte(p, load<i32>(e, 8));
+    if (sub) p = putByte(p, <i32>load<u8>(e, 6));
   }
   if (p != out) flush(p);
   unstage();

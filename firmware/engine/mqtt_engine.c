@@ -15,14 +15,26 @@ enum {
   X_ERROR_TEXT, X_IO_PTR, X_SET_IO_SIZE, X_COUNT
 };
 
-/* One string of NUL-separated names (no pointer per entry), and parameters << 4 | results. */
+/* One string of NUL-separated names (no pointer per entry), read only at load. */
 static const char export_names[] =
     "configure\0text\0field\0clear_fields\0active\0start\0opened\0failed\0received\0closed\0tick\0"
     "wake_delay\0publish\0subscribe\0unsubscribe\0close\0high_water\0error_text\0io_ptr\0set_io_size";
-static const uint8_t export_arity[X_COUNT] = {
-  0x31, 0x31, 0x31, 0x00, 0x01, 0x41, 0x11, 0x21, 0x21, 0x11, 0x11, 0x01, 0x61, 0x21, 0x21, 0x11,
-  0x01, 0x11, 0x01, 0x11,
+
+/* Parameters << 1 | results (0 or 1), one nibble per export, eight to a word: every call reads
+ * it, and .rodata lives in flash, where the chip faults on loads narrower than 32 bits. */
+#define ARITY(params, results) ((uint32_t)(params) << 1 | (results))
+#define WORD8(a, b, c, d, e, f, g, h) \
+  ((a) | (b) << 4 | (c) << 8 | (d) << 12 | (e) << 16 | (f) << 20 | (g) << 24 | (h) << 28)
+static const uint32_t export_arity[(X_COUNT + 7) / 8] = {
+  WORD8(ARITY(3, 1), ARITY(3, 1), ARITY(3, 1), ARITY(0, 0), ARITY(0, 1), ARITY(4, 1), ARITY(1, 1), ARITY(2, 1)),
+  WORD8(ARITY(2, 1), ARITY(1, 1), ARITY(1, 1), ARITY(0, 1), ARITY(6, 1), ARITY(2, 1), ARITY(2, 1), ARITY(1, 1)),
+  WORD8(ARITY(0, 1), ARITY(1, 1), ARITY(0, 1), ARITY(1, 1), 0, 0, 0, 0),
 };
+
+static uint32_t arity_of(int which)
+{
+  return export_arity[which / 8] >> (which % 8 * 4) & 15u;
+}
 
 enum { IMPORT_COUNT = 4 };
 
@@ -169,8 +181,8 @@ static int32_t call(mqtt_engine *e, int which, const wasm_value *args)
   wasm_value result = {0};
   e->wake_fresh = 0;
   e->busy = 1;
-  wasm_result r = wasm_vm_call(e->vm, &e->exports[which], args, export_arity[which] >> 4, &result,
-                               export_arity[which] & 15, 0, NULL);
+  uint32_t arity = arity_of(which);
+  wasm_result r = wasm_vm_call(e->vm, &e->exports[which], args, arity >> 1, &result, arity & 1u, 0, NULL);
   e->busy = 0;
   if (r != WASM_OK) {
     e->dead = 1;
@@ -192,7 +204,7 @@ static int bind_exports(mqtt_engine *e)
     if (wasm_vm_export(e->vm, name, len, &e->exports[i]) != WASM_OK
         || e->exports[i].kind != WASM_EXTERN_FUNC
         || wasm_vm_func_type(e->vm, &e->exports[i], &type) != WASM_OK
-        || type.param_count != export_arity[i] >> 4 || type.result_count != (export_arity[i] & 15u)) {
+        || type.param_count != arity_of(i) >> 1 || type.result_count != (arity_of(i) & 1u)) {
       return 0;
     }
     name += len + 1;

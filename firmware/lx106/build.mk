@@ -27,7 +27,7 @@ LX_ENGINE := $(wildcard ../build/engine.wasm)
 LX_GEN := $(LX_OUT)/builtin_script.c $(LX_OUT)/bench_module.c $(LX_OUT)/engine_module.c
 
 LX_HARNESS := $(LX_OUT)/harness.elf $(LX_OUT)/harness-host $(LX_OUT)/harness-release $(LX_OUT)/vm-size.txt
-ALL += $(LX_OUT)/helpers-check.elf $(LX_OUT)/libcount.so $(LX_HARNESS)
+ALL += $(LX_OUT)/helpers-check.elf $(LX_OUT)/flash-loads.elf $(LX_OUT)/libcount.so $(LX_HARNESS)
 lx106-harness: $(LX_HARNESS)
 .PHONY: lx106-harness
 
@@ -74,6 +74,12 @@ $(LX_OUT)/helpers-check.elf: lx106/helpers_check.c lx106/start.S lx106/semihost.
 	$(LX_CC) $(LX_SPECS) $(CSTD) -Os -ffunction-sections -fdata-sections -Ilx106 \
 	  -nostartfiles -T lx106/lx106.ld -Wl,--gc-sections -o $@ \
 	  lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/helpers_check.c
+
+# Known narrow and wide loads from flash and DRAM, for the plugin's narrow_flash_loads.
+$(LX_OUT)/flash-loads.elf: lx106/flash_loads.c lx106/start.S lx106/semihost.c lx106/semihost.h lx106/lx106.ld lx106/build.mk
+	@mkdir -p $(LX_OUT)
+	$(LX_CC) $(LX_SPECS) $(CSTD) -Os -ffunction-sections -fdata-sections -Ilx106 \
+	  -nostartfiles -T lx106/lx106.ld -Wl,--gc-sections -o $@ lx106/start.S lx106/semihost.c lx106/flash_loads.c
 
 # Same harness on the host, same switches, under ASan/UBSan: its output must equal QEMU's.
 $(LX_OUT)/harness-host: $(LX_COMMON) lx106/platform_host.c lx106/harness_host.c $(LX_GEN) $(LX_VM_SRC) $(LX_VM_HDR) $(LX_HDR) lx106/build.mk

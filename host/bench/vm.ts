@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync } fr
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { regionLines } from "../firmware/session.js";
 import type { BenchRow } from "./types.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -54,7 +55,7 @@ function lx106Run(): { stdout: string; regions: number[] } {
     "-serial", "none", "-semihosting", "-device", `loader,file=${elf},cpu-num=0`, "-plugin", plugin, "-d", "plugin"],
   { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
   if (run.status !== 0) throw new Error(`harness.elf under QEMU exited ${run.status}: ${run.stdout.slice(-500)}${run.stderr.slice(-500)}`);
-  return { stdout: run.stdout, regions: [...run.stderr.matchAll(/^region \d+: (\d+)$/gm)].map((m) => Number(m[1])) };
+  return { stdout: run.stdout, regions: regionLines(run.stderr).regions };
 }
 
 function measured(stdout: string, pattern: RegExp): number {

@@ -262,6 +262,14 @@ export interface SessionRun {
   stderr: string;
   /** Instructions of each measured step (QEMU only). */
   regions: number[];
+  /** Loads narrower than 32 bits from the flash window in each measured step (QEMU only). */
+  narrowFlashLoads: number[];
+}
+
+/** The counting plugin's "region N: COUNT narrow_flash_loads M" lines, in order. */
+export function regionLines(stderr: string): { regions: number[]; narrowFlashLoads: number[] } {
+  const lines = [...stderr.matchAll(/^region \d+: (\d+) narrow_flash_loads (\d+)$/gm)];
+  return { regions: lines.map((m) => Number(m[1])), narrowFlashLoads: lines.map((m) => Number(m[2])) };
 }
 
 function symbol(elf: string, name: string): number {
@@ -282,8 +290,7 @@ export function runQemu(script: string): SessionRun {
     "-device", `loader,file=${blob},addr=0x40280000,force-raw=on`, "-plugin", plugin, "-d", "plugin"],
   { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
   if (run.error) throw run.error;
-  const regions = [...run.stderr.matchAll(/^region (\d+): (\d+)$/gm)].map((m) => Number(m[2]));
-  return { status: run.status, transcript: run.stdout, stderr: run.stderr, regions };
+  return { status: run.status, transcript: run.stdout, stderr: run.stderr, ...regionLines(run.stderr) };
 }
 
 /** The script on the host build (ASan/UBSan). */
@@ -291,7 +298,7 @@ export function runHost(script: string): SessionRun {
   const blob = writeScript(script);
   const run = spawnSync(join(lxOut(), "session-host"), [blob], { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
   if (run.error) throw run.error;
-  return { status: run.status, transcript: run.stdout, stderr: run.stderr, regions: [] };
+  return { status: run.status, transcript: run.stdout, stderr: run.stderr, regions: [], narrowFlashLoads: [] };
 }
 
 /** The '#' figures of a firmware transcript. */

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build, OUT, regions, ROOT, runQemu, symbol } from "./qemu.js";
+import { build, narrowFlashLoads, OUT, regions, ROOT, runQemu, symbol } from "./qemu.js";
 
 const M32 = (1n << 32n) - 1n;
 const M64 = (1n << 64n) - 1n;
@@ -89,5 +89,16 @@ describe("lx106 runtime helpers under QEMU", () => {
     expect(names).toContain("put_hex");
     expect(names).toContain("udivmod64");
     expect(report).toContain(`${total}  total`);
+  });
+});
+
+describe("the plugin's narrow flash loads", () => {
+  it("counts byte and half-word loads from flash, not word loads from flash nor byte loads from DRAM", () => {
+    build("flash-loads.elf", "libcount.so");
+    const run = runQemu(join(OUT, "flash-loads.elf"), { markers: { begin: "bench_begin", end: "bench_end" } });
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    // Region 0: 16 bytes + 8 half-words from flash (and words from flash, bytes from DRAM); region 1: only the latter.
+    expect(narrowFlashLoads(run.stderr)).toEqual([24, 0]);
+    expect(run.stderr).toMatch(/^total narrow_flash_loads: 24$/m);
   });
 });

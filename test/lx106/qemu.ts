@@ -3,6 +3,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { regionLines } from "../../host/firmware/session.js";
 
 export const ROOT = join(import.meta.dirname, "../..");
 export const OUT = join(ROOT, "build/firmware/lx106");
@@ -17,7 +18,7 @@ export function build(...targets: string[]): void {
 export interface QemuRun {
   status: number | null;
   stdout: string;
-  /** The plugin's lines ("region N: COUNT", "total: COUNT") and QEMU's own complaints. */
+  /** The plugin's lines ("region N: COUNT narrow_flash_loads M", "total: COUNT") and QEMU's own complaints. */
   stderr: string;
 }
 
@@ -61,5 +62,10 @@ export function runQemu(elf: string, options: QemuOptions = {}): QemuRun {
 
 /** The plugin's per-region counts, in order. */
 export function regions(stderr: string): number[] {
-  return [...stderr.matchAll(/^region (\d+): (\d+)$/gm)].map((m) => Number(m[2]));
+  return regionLines(stderr).regions;
+}
+
+/** The plugin's per-region loads narrower than 32 bits from the flash window, in order. */
+export function narrowFlashLoads(stderr: string): number[] {
+  return regionLines(stderr).narrowFlashLoads;
 }
