@@ -279,9 +279,9 @@ function symbol(elf: string, name: string): number {
   return parseInt(line.split(" ")[0], 16);
 }
 
-/** The script on the lx106 under QEMU, counting instructions between bench_begin and bench_end. */
-export function runQemu(script: string): SessionRun {
-  const elf = join(lxOut(), "session.elf");
+/** The script on the lx106 under QEMU, counting instructions between bench_begin and bench_end;
+ *  `elf` picks the session build (the interpreter's by default). */
+export function runQemu(script: string, elf = join(lxOut(), "session.elf")): SessionRun {
   if (!existsSync(elf)) throw new Error(`${elf} is missing; run npm run build`);
   const blob = writeScript(script);
   const plugin = `${join(lxOut(), "libcount.so")},begin=0x${symbol(elf, "bench_begin").toString(16)},end=0x${symbol(elf, "bench_end").toString(16)}`;
