@@ -1,12 +1,32 @@
-# The engine's C side: the generated array (host/firmware/embed.ts, run on the tsc output) and
-# mqtt_engine.c. Other parts compile $(ENGINE_SRC) with $(ENGINE_INC); their own interpreter
-# sources come from vm/. The host test programs run under ASan+UBSan (test/firmware/).
+# The engine's C side: mqtt_engine.c (the ABI) over one of two engines, picked by the source set a
+# program links (callers, mqtt_core.c and mqtt.c, are the same for both):
+#   interpreter (wasm, the default): $(ENGINE_SRC) + $(ENGINE_VM_SRC), with $(ENGINE_INC) and
+#     $(ENGINE_VM_DEFS); the array from host/firmware/embed.ts (run on the tsc output).
+#   native: $(ENGINE_NATIVE_SRC) with $(ENGINE_NATIVE_INC); build/engine.wasm through wasm2c
+#     (firmware/native/build.mk), its generated file compiled with $(NATIVE_GEN_CFLAGS).
+# The host test programs run under ASan+UBSan (test/firmware/), each once per engine.
 ENGINE_WASM_C := $(BUILD)/engine_wasm.c
-ENGINE_SRC := engine/mqtt_engine.c $(ENGINE_WASM_C)
-ENGINE_HDR := engine/mqtt_engine.h engine/mqtt_alloc.h
+ENGINE_SRC := engine/mqtt_engine.c engine/engine_vm.c $(ENGINE_WASM_C)
+ENGINE_HDR := engine/mqtt_engine.h engine/mqtt_alloc.h engine/mqtt_engine_backend.h
 ENGINE_INC := -Iengine -Ivm
 ENGINE_VM_SRC := $(sort $(wildcard vm/*.c))
 ENGINE_VM_HDR := $(wildcard vm/*.h)
+# The native engine's C sources, in one list (helper i14's `firmware size` per engine and
+# `wasmqtt firmware --engine native` take it from here): ours, then the one wasm2c writes.
+NATIVE_OUT := $(BUILD)/native
+NATIVE_GEN := $(NATIVE_OUT)/engine_native.c
+ENGINE_NATIVE_OWN := engine/mqtt_engine.c native/native_engine.c native/native_rt.c
+ENGINE_NATIVE_SRC := $(ENGINE_NATIVE_OWN) $(NATIVE_GEN)
+ENGINE_NATIVE_HDR := $(ENGINE_HDR) native/native_rt.h native/native_access.h $(NATIVE_OUT)/engine_native.h
+# wasm_vm.h only for the trap codes both engines report
+ENGINE_NATIVE_INC := -Iengine -Inative -Ivm -I$(NATIVE_OUT)
+# wasm2c's output, and only it, gets a narrower warning set: it defines helpers for every wasm
+# feature whether the module uses them or not (unused functions and parameters), and its trap
+# macro is a comma expression whose value is dropped. Everything else: $(CSTD).
+NATIVE_GEN_CFLAGS := $(CSTD) -Wno-unused-function -Wno-unused-parameter -Wno-unused-value
+# The generated file as an object, per build flavour (the rules are in native/build.mk).
+NATIVE_OBJ_SAN := $(NATIVE_OUT)/san/engine_native.o
+NATIVE_OBJ_LX106 := $(NATIVE_OUT)/lx106/engine_native.o
 ENGINE_SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # As on the lx106: no floats, module bytes read with aligned words.
 ENGINE_VM_DEFS := -DWASM_VM_FLOAT=0 -DWASM_VM_ALIGNED_READS=1
@@ -34,11 +54,28 @@ $(BUILD)/core-test: engine/test_core.c $(CORE_SRC) $(CORE_HDR) $(ENGINE_SRC) $(E
 
 # mqtt_engine.c against a stand-in module whose imports get bad pointers (test_bounds.wat).
 ALL += $(BUILD)/engine-bounds-test
-$(BUILD)/engine_bounds_wasm.c: engine/test_bounds.wat ../dist/host/firmware/embed.js nodemcu/mqtt_limits.h
+$(BUILD)/engine_bounds.wasm: engine/test_bounds.wat
 	@mkdir -p $(BUILD)
-	wat2wasm $< -o $(BUILD)/engine_bounds.wasm
-	node ../dist/host/firmware/embed.js $(BUILD)/engine_bounds.wasm $@ nodemcu/mqtt_limits.h
+	wat2wasm $< -o $@
 
-$(BUILD)/engine-bounds-test: engine/test_bounds.c engine/mqtt_engine.c $(BUILD)/engine_bounds_wasm.c $(ENGINE_HDR) $(ENGINE_VM_SRC) $(ENGINE_VM_HDR) engine/build.mk
+$(BUILD)/engine_bounds_wasm.c: $(BUILD)/engine_bounds.wasm ../dist/host/firmware/embed.js nodemcu/mqtt_limits.h
+	node ../dist/host/firmware/embed.js $< $@ nodemcu/mqtt_limits.h
+
+$(BUILD)/engine-bounds-test: engine/test_bounds.c engine/mqtt_engine.c engine/engine_vm.c $(BUILD)/engine_bounds_wasm.c $(ENGINE_HDR) $(ENGINE_VM_SRC) $(ENGINE_VM_HDR) engine/build.mk
 	@mkdir -p $(BUILD)
-	clang $(CSTD) $(ENGINE_SAN) $(ENGINE_VM_DEFS) $(ENGINE_INC) -o $@ engine/test_bounds.c engine/mqtt_engine.c $(BUILD)/engine_bounds_wasm.c $(ENGINE_VM_SRC)
+	clang $(CSTD) $(ENGINE_SAN) $(ENGINE_VM_DEFS) $(ENGINE_INC) -o $@ engine/test_bounds.c engine/mqtt_engine.c engine/engine_vm.c $(BUILD)/engine_bounds_wasm.c $(ENGINE_VM_SRC)
+
+# The same three programs over the native engine: their output must be the interpreter's.
+ALL += $(BUILD)/engine-native-test $(BUILD)/core-native-test $(BUILD)/engine-bounds-native-test
+
+$(BUILD)/engine-native-test: engine/test_engine.c $(ENGINE_NATIVE_OWN) $(ENGINE_NATIVE_HDR) $(NATIVE_OBJ_SAN) engine/build.mk
+	clang $(CSTD) $(ENGINE_SAN) $(ENGINE_NATIVE_INC) -o $@ engine/test_engine.c $(ENGINE_NATIVE_OWN) $(NATIVE_OBJ_SAN)
+
+$(BUILD)/core-native-test: engine/test_core.c $(CORE_SRC) $(CORE_HDR) $(ENGINE_NATIVE_OWN) $(ENGINE_NATIVE_HDR) $(NATIVE_OBJ_SAN) engine/build.mk
+	clang $(CSTD) $(ENGINE_SAN) -DMQTT_MALLOC=test_malloc -DMQTT_FREE=test_free $(ENGINE_NATIVE_INC) $(CORE_INC) \
+	  -o $@ engine/test_core.c $(CORE_SRC) $(ENGINE_NATIVE_OWN) $(NATIVE_OBJ_SAN)
+
+# The stand-in module through wasm2c: its own generated C, header and runtime build.
+NATIVE_BOUNDS := $(NATIVE_OUT)/bounds
+$(BUILD)/engine-bounds-native-test: engine/test_bounds.c $(ENGINE_NATIVE_OWN) $(ENGINE_HDR) native/native_rt.h native/native_access.h $(NATIVE_BOUNDS)/san/engine_native.o engine/build.mk
+	clang $(CSTD) $(ENGINE_SAN) $(subst -I$(NATIVE_OUT),-I$(NATIVE_BOUNDS),$(ENGINE_NATIVE_INC)) -o $@ engine/test_bounds.c $(ENGINE_NATIVE_OWN) $(NATIVE_BOUNDS)/san/engine_native.o

@@ -1,104 +1,20 @@
-/* mqtt_engine — the engine ABI (docs/abi.md) over firmware/vm: one allocation per engine (this
- * struct, then the interpreter's arena), the four imports bound to the host's callbacks, each
- * export looked up once at load and called through a typed wrapper. */
+/* mqtt_engine — the engine ABI (docs/abi.md) over whichever engine the build links (the
+ * interpreter, engine_vm.c, or the native engine, firmware/native): one allocation per engine
+ * (this layer's head, then the backend's state), the busy and dead guards, io staging, the
+ * imports checked against linear memory and handed to the host's callbacks, typed exports. */
 #include "mqtt_engine.h"
 
 #include <string.h>
 
 #include "mqtt_alloc.h"
-#include "wasm_vm.h"
+#include "mqtt_engine_backend.h"
 
-/* The exports this layer calls, in one table: name, parameter count, result count. */
-enum {
-  X_CONFIGURE, X_TEXT, X_FIELD, X_CLEAR_FIELDS, X_ACTIVE, X_START, X_OPENED, X_FAILED, X_RECEIVED,
-  X_CLOSED, X_TICK, X_WAKE_DELAY, X_PUBLISH, X_SUBSCRIBE, X_UNSUBSCRIBE, X_CLOSE, X_HIGH_WATER,
-  X_ERROR_TEXT, X_IO_PTR, X_SET_IO_SIZE, X_COUNT
-};
-
-/* One string of NUL-separated names (no pointer per entry), read only at load. */
-static const char export_names[] =
-    "configure\0text\0field\0clear_fields\0active\0start\0opened\0failed\0received\0closed\0tick\0"
-    "wake_delay\0publish\0subscribe\0unsubscribe\0close\0high_water\0error_text\0io_ptr\0set_io_size";
-
-/* Parameters << 1 | results (0 or 1), one nibble per export, eight to a word: every call reads
- * it, and .rodata lives in flash, where the chip faults on loads narrower than 32 bits. */
-#define ARITY(params, results) ((uint32_t)(params) << 1 | (results))
-#define WORD8(a, b, c, d, e, f, g, h) \
-  ((a) | (b) << 4 | (c) << 8 | (d) << 12 | (e) << 16 | (f) << 20 | (g) << 24 | (h) << 28)
-static const uint32_t export_arity[(X_COUNT + 7) / 8] = {
-  WORD8(ARITY(3, 1), ARITY(3, 1), ARITY(3, 1), ARITY(0, 0), ARITY(0, 1), ARITY(4, 1), ARITY(1, 1), ARITY(2, 1)),
-  WORD8(ARITY(2, 1), ARITY(1, 1), ARITY(1, 1), ARITY(0, 1), ARITY(6, 1), ARITY(2, 1), ARITY(2, 1), ARITY(1, 1)),
-  WORD8(ARITY(0, 1), ARITY(1, 1), ARITY(0, 1), ARITY(1, 1), 0, 0, 0, 0),
-};
-
-static uint32_t arity_of(int which)
-{
-  return export_arity[which / 8] >> (which % 8 * 4) & 15u;
-}
-
-enum { IMPORT_COUNT = 4 };
-
-struct mqtt_engine {
-  wasm_vm *vm;
-  const mqtt_engine_host *host;
-  void *user;
-  uint8_t *memory;
-  uint32_t memory_size;
-  uint32_t io_ptr, io_size;
-  uint8_t busy;   /* an export is running: callbacks must not call back in */
-  uint8_t dead;   /* the interpreter trapped: every call fails */
-  uint8_t wake_fresh; /* `wake` is what wake_delay() would answer now */
-  int32_t wake;       /* returned by opened/failed/received/closed/tick: saves a crossing */
-  /* Records the instance's imports point at: they must live as long as it does. */
-  wasm_vm_host_func imports[IMPORT_COUNT];
-  wasm_vm_extern exports[X_COUNT];
-};
-
-/* The arena follows the struct, 8-byte aligned as wasm_vm_load wants. */
-#define ARENA_OFFSET ((sizeof(struct mqtt_engine) + 7u) & ~(size_t)7u)
-
-static size_t cached_arena;     /* arena bytes, once measured */
-static uint8_t measure_failed;  /* the embedded module did not validate: ELOAD for good */
-
-static const wasm_vm_limits *engine_limits(void)
-{
-  static wasm_vm_limits limits;
-  limits.memory_limit = mqtt_engine_memory_bytes;
-  limits.value_slots = WASM_VM_FROM_MODULE;
-  limits.call_depth = WASM_VM_FROM_MODULE;
-  return &limits;
-}
-
-/* Measures once. The validation scratch is borrowed from the heap for that moment only (it is
- * larger than the C stack budget), doubled while the module's deepest function needs more (on a
- * 64-bit host it does: its records are wider than the lx106's). */
-enum { SCRATCH_LIMIT = 8 * WASM_VM_SCRATCH_BYTES };
-
-static size_t arena_bytes(void)
-{
-  if (cached_arena || measure_failed) return cached_arena;
-  for (size_t size = WASM_VM_SCRATCH_BYTES; size <= SCRATCH_LIMIT; size *= 2) {
-    void *scratch = MQTT_MALLOC(size);
-    if (!scratch) return 0;
-    size_t bytes = 0;
-    wasm_vm_error error = {0, 0};
-    wasm_result r = wasm_vm_measure(mqtt_engine_wasm, mqtt_engine_wasm_length, engine_limits(),
-                                    scratch, size, &bytes, &error);
-    MQTT_FREE(scratch);
-    if (r == WASM_OK) {
-      cached_arena = bytes;
-      return bytes;
-    }
-    if (r != WASM_ERR_ARENA) break;
-  }
-  measure_failed = 1;
-  return 0;
-}
+enum { TRAP_HOST_FAILED = 1 };
 
 size_t mqtt_engine_footprint(void)
 {
-  size_t arena = arena_bytes();
-  return arena ? ARENA_OFFSET + arena : 0;
+  size_t bytes = 0;
+  return engine_backend_bytes(&bytes) == MQTT_ENGINE_OK ? ENGINE_HEAD + bytes : 0;
 }
 
 /* --- imports: pointers from the engine are offsets into linear memory, checked here -------- */
@@ -108,67 +24,44 @@ static int in_memory(const mqtt_engine *e, uint32_t ptr, uint32_t len)
   return ptr <= e->memory_size && len <= e->memory_size - ptr;
 }
 
-static wasm_result import_send(void *user, const wasm_value *args, wasm_value *results)
+int engine_import_send(mqtt_engine *e, uint32_t ptr, uint32_t len, int32_t blob, uint32_t offset,
+                       uint32_t blob_len)
 {
-  (void)results;
-  mqtt_engine *e = user;
-  uint32_t ptr = args[0].i32, len = args[1].i32, offset = args[3].i32, blob_len = args[4].i32;
-  if (!in_memory(e, ptr, len)) return WASM_TRAP_HOST;
+  if (!in_memory(e, ptr, len)) return TRAP_HOST_FAILED;
   if (len) e->host->send(e->user, e->memory + ptr, len);
   if (blob_len && e->host->send_blob) {
-    if (e->host->send_blob(e->user, (int32_t)args[2].i32, offset, blob_len) != 0) return WASM_TRAP_HOST;
+    if (e->host->send_blob(e->user, blob, offset, blob_len) != 0) return TRAP_HOST_FAILED;
   } else if (blob_len) {
-    const uint8_t *bytes = e->host->blob(e->user, (int32_t)args[2].i32, offset, blob_len);
-    if (!bytes) return WASM_TRAP_HOST;
+    const uint8_t *bytes = e->host->blob(e->user, blob, offset, blob_len);
+    if (!bytes) return TRAP_HOST_FAILED;
     e->host->send(e->user, bytes, blob_len);
   }
-  return WASM_OK;
+  return 0;
 }
 
-static wasm_result import_release(void *user, const wasm_value *args, wasm_value *results)
+void engine_import_release(mqtt_engine *e, int32_t handle)
 {
-  (void)results;
-  mqtt_engine *e = user;
-  e->host->release(e->user, (int32_t)args[0].i32);
-  return WASM_OK;
+  e->host->release(e->user, handle);
 }
 
-static wasm_result import_event(void *user, const wasm_value *args, wasm_value *results)
+int engine_import_event(mqtt_engine *e, int kind, int32_t a, int32_t b, int32_t c)
 {
-  (void)results;
-  mqtt_engine *e = user;
-  int kind = (int)args[0].i32;
-  int32_t a = (int32_t)args[1].i32, b = (int32_t)args[2].i32, c = (int32_t)args[3].i32;
   const uint8_t *codes = NULL;
   if (kind == MQTT_ENGINE_EV_SUBACK) {
-    if (c < 0 || !in_memory(e, (uint32_t)b, (uint32_t)c)) return WASM_TRAP_HOST;
+    if (c < 0 || !in_memory(e, (uint32_t)b, (uint32_t)c)) return TRAP_HOST_FAILED;
     codes = e->memory + (uint32_t)b;
   }
   e->host->event(e->user, kind, a, b, c, codes);
-  return WASM_OK;
+  return 0;
 }
 
-static wasm_result import_message(void *user, const wasm_value *args, wasm_value *results)
+int engine_import_message(mqtt_engine *e, uint32_t topic, uint32_t topic_len, uint32_t ptr,
+                          uint32_t len, uint32_t total, int flags)
 {
-  (void)results;
-  mqtt_engine *e = user;
-  uint32_t topic = args[0].i32, topic_len = args[1].i32, ptr = args[2].i32, len = args[3].i32;
-  if (!in_memory(e, topic, topic_len) || !in_memory(e, ptr, len)) return WASM_TRAP_HOST;
-  e->host->message(e->user, e->memory + topic, topic_len, e->memory + ptr, len, args[4].i32,
-                   (int)args[5].i32);
-  return WASM_OK;
+  if (!in_memory(e, topic, topic_len) || !in_memory(e, ptr, len)) return TRAP_HOST_FAILED;
+  e->host->message(e->user, e->memory + topic, topic_len, e->memory + ptr, len, total, flags);
+  return 0;
 }
-
-static const struct {
-  const char *name;
-  const char *sig;
-  wasm_vm_host_fn fn;
-} import_table[IMPORT_COUNT] = {
-  {"send", "iiiii:", import_send},
-  {"release", "i:", import_release},
-  {"event", "iiii:", import_event},
-  {"message", "iiiiii:", import_message},
-};
 
 /* --- calls ---------------------------------------------------------------------------------- */
 
@@ -178,50 +71,33 @@ static int32_t call(mqtt_engine *e, int which, const wasm_value *args)
   if (!e) return MQTT_ENGINE_ETRAP;
   if (e->dead) return MQTT_ENGINE_ETRAP;
   if (e->busy) return MQTT_ENGINE_EBUSY;
-  wasm_value result = {0};
+  int32_t result = 0;
   e->wake_fresh = 0;
   e->busy = 1;
-  uint32_t arity = arity_of(which);
-  wasm_result r = wasm_vm_call(e->vm, &e->exports[which], args, arity >> 1, &result, arity & 1u, 0, NULL);
+  int trap = engine_backend_call(e, which, args, &result);
   e->busy = 0;
-  if (r != WASM_OK) {
+  if (trap) {
     e->dead = 1;
+    e->trap = (uint8_t)trap;
     return MQTT_ENGINE_ETRAP;
   }
-  return (int32_t)result.i32;
+  return result;
 }
 
 #define ARGS(...) ((const wasm_value[]){__VA_ARGS__})
 #define I(v) {.i32 = (uint32_t)(v)}
 
-/* Checks that the module has the exports and signatures this file calls. */
-static int bind_exports(mqtt_engine *e)
-{
-  const char *name = export_names;
-  for (int i = 0; i < X_COUNT; i++) {
-    wasm_vm_functype type;
-    size_t len = strlen(name);
-    if (wasm_vm_export(e->vm, name, len, &e->exports[i]) != WASM_OK
-        || e->exports[i].kind != WASM_EXTERN_FUNC
-        || wasm_vm_func_type(e->vm, &e->exports[i], &type) != WASM_OK
-        || type.param_count != arity_of(i) >> 1 || type.result_count != (arity_of(i) & 1u)) {
-      return 0;
-    }
-    name += len + 1;
-  }
-  return 1;
-}
-
 mqtt_engine *mqtt_engine_new(const mqtt_engine_host *host, void *user, int *error)
 {
   int ignored;
   if (!error) error = &ignored;
-  size_t arena = arena_bytes();
-  if (!arena) {
-    *error = measure_failed ? MQTT_ENGINE_ELOAD : MQTT_ENGINE_ENOMEM;
+  size_t bytes = 0;
+  int r = engine_backend_bytes(&bytes);
+  if (r != MQTT_ENGINE_OK) {
+    *error = r;
     return NULL;
   }
-  mqtt_engine *e = MQTT_MALLOC(ARENA_OFFSET + arena);
+  mqtt_engine *e = MQTT_MALLOC(ENGINE_HEAD + bytes);
   if (!e) {
     *error = MQTT_ENGINE_ENOMEM;
     return NULL;
@@ -229,21 +105,11 @@ mqtt_engine *mqtt_engine_new(const mqtt_engine_host *host, void *user, int *erro
   memset(e, 0, sizeof *e);
   e->host = host;
   e->user = user;
-  for (int i = 0; i < IMPORT_COUNT; i++) {
-    e->imports[i] = (wasm_vm_host_func){"env", import_table[i].name, import_table[i].sig,
-                                        import_table[i].fn, e};
-  }
-  wasm_vm_host_funcs funcs = {e->imports, IMPORT_COUNT};
-  wasm_vm_error detail = {0, 0};
-  if (wasm_vm_load(&e->vm, (uint8_t *)e + ARENA_OFFSET, arena, mqtt_engine_wasm,
-                   mqtt_engine_wasm_length, engine_limits(), wasm_vm_resolve_host_funcs, &funcs,
-                   &detail) != WASM_OK
-      || !bind_exports(e)) {
+  if (engine_backend_load(e) != MQTT_ENGINE_OK) {
     MQTT_FREE(e);
     *error = MQTT_ENGINE_ELOAD;
     return NULL;
   }
-  e->memory = wasm_vm_memory(e->vm, &e->memory_size);
   /* io is last in linear memory: sized so that it ends where the backed memory ends */
   int32_t io_size = call(e, X_SET_IO_SIZE, ARGS(I(mqtt_engine_io_bytes)));
   int32_t io_ptr = call(e, X_IO_PTR, NULL);
@@ -440,11 +306,6 @@ void mqtt_engine_get_stats(const mqtt_engine *e, mqtt_engine_stats *out)
 {
   memset(out, 0, sizeof *out);
   if (!e) return;
-  wasm_vm_stats s;
-  wasm_vm_get_stats(e->vm, &s);
-  out->footprint_bytes = ARENA_OFFSET + cached_arena;
-  out->arena_bytes = s.arena_bytes;
-  out->memory_bytes = s.memory_bytes;
-  out->peak_value_slots = s.peak_value_slots;
-  out->peak_call_depth = s.peak_call_depth;
+  engine_backend_stats(e, out);
+  out->trap = e->trap;
 }

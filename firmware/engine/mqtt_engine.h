@@ -1,6 +1,8 @@
-/* mqtt_engine — the C side of the engine ABI (docs/abi.md): runs build/engine.wasm, embedded as
- * a constant array, in firmware/vm; binds the four imports to a host callback table and wraps
- * each export in a typed call. It knows the ABI and nothing of MQTT, Lua or sockets.
+/* mqtt_engine — the C side of the engine ABI (docs/abi.md): runs build/engine.wasm, either
+ * embedded as a constant array in firmware/vm (the interpreter, engine_vm.c) or compiled ahead of
+ * time to C (firmware/native); the build picks one (docs/firmware.md), callers cannot tell. Binds
+ * the four imports to a host callback table and wraps each export in a typed call. It knows the
+ * ABI and nothing of MQTT, Lua or sockets.
  *
  * Callbacks run during an engine call, in the order the engine produces them. They must not call
  * back into the same engine (that returns MQTT_ENGINE_EBUSY): a host that wants to act on an
@@ -16,8 +18,8 @@
 extern "C" {
 #endif
 
-/* The embedded module (generated from build/engine.wasm by host/firmware/embed.ts into
- * build/firmware/engine_wasm.c). On the ESP8266 it lives in flash and is read only with aligned
+/* The embedded module of the interpreter build (generated from build/engine.wasm by
+ * host/firmware/embed.ts into build/firmware/engine_wasm.c; the native build has no array). On the ESP8266 it lives in flash and is read only with aligned
  * 32-bit loads (the interpreter is built with WASM_VM_ALIGNED_READS=1 there). */
 extern const uint8_t mqtt_engine_wasm[];
 extern const uint32_t mqtt_engine_wasm_length;
@@ -79,7 +81,7 @@ enum {
 enum {
   MQTT_ENGINE_OK = 0,
   MQTT_ENGINE_EBUSY = -100,   /* called from inside one of this engine's callbacks */
-  MQTT_ENGINE_ETRAP = -101,   /* the interpreter trapped: the engine is dead, free it */
+  MQTT_ENGINE_ETRAP = -101,   /* the engine trapped: it is dead, free it (stats give the trap) */
   MQTT_ENGINE_ENOMEM = -102,  /* no memory for the instance */
   MQTT_ENGINE_ELOAD = -103    /* the embedded module did not load (build mismatch) */
 };
@@ -149,13 +151,17 @@ int32_t mqtt_engine_high_water(mqtt_engine *e);
  * layer (MQTT_ENGINE_E*) get this layer's texts. */
 const char *mqtt_engine_error_text(mqtt_engine *e, int32_t code, char *buf, size_t size);
 
-/* Figures for budgets: interpreter arena bytes, linear memory bytes backed, peak operand slots. */
+/* Figures for budgets: interpreter arena bytes (native: the instance's globals), linear memory
+ * bytes backed, peak operand slots and call depth (interpreter only), and the trap that killed
+ * the engine (0 = none; both engines report the interpreter's wasm_result codes of
+ * firmware/vm/wasm_vm.h, e.g. WASM_TRAP_OUT_OF_BOUNDS, WASM_TRAP_HOST). */
 typedef struct {
   size_t footprint_bytes;
   size_t arena_bytes;
   size_t memory_bytes;
   uint32_t peak_value_slots;
   uint32_t peak_call_depth;
+  uint32_t trap;
 } mqtt_engine_stats;
 void mqtt_engine_get_stats(const mqtt_engine *e, mqtt_engine_stats *out);
 

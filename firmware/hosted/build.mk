@@ -3,6 +3,7 @@
 # posting (hosted/include holds the NodeMCU/SDK headers of the platform contract).
 #   wasmqtt-lua       -O2, for `wasmqtt run`
 #   wasmqtt-lua-asan  ASan+UBSan, for the tests
+#   wasmqtt-lua-native-asan  the same over the native engine (engine/build.mk), for the same tests
 #   wasmqtt-lua-probe ASan+UBSan with the test-only netprobe module (hosted/probe), for the tests
 #                     of espconn, DNS and tasks as a module sees them
 #   mqtt-lua53.o      nodemcu/mqtt.c compiled (only) against Lua 5.3's headers
@@ -20,6 +21,8 @@ ifneq ($(HOSTED_MQTT),)
 HOSTED_MQTT_SRC := $(sort $(wildcard nodemcu/*.c)) $(ENGINE_SRC) $(sort $(wildcard vm/*.c))
 HOSTED_MQTT_DEP := $(HOSTED_MQTT_SRC) $(wildcard nodemcu/*.h) $(ENGINE_HDR) $(wildcard vm/*.h)
 HOSTED_MQTT_FLAGS := -Inodemcu $(ENGINE_INC) $(ENGINE_VM_DEFS)
+HOSTED_NATIVE_SRC := $(sort $(wildcard nodemcu/*.c)) $(ENGINE_NATIVE_OWN)
+ALL += $(HOSTED_OUT)/wasmqtt-lua-native-asan
 endif
 ifneq ($(wildcard nodemcu/mqtt.c),)
 ALL += $(HOSTED_OUT)/mqtt-lua53.o
@@ -44,3 +47,7 @@ $(HOSTED_OUT)/wasmqtt-lua-probe: $(HOSTED_SRC) $(HOSTED_HDR) hosted/probe/netpro
 $(HOSTED_OUT)/mqtt-lua53.o: nodemcu/mqtt.c $(HOSTED_HDR) $(wildcard nodemcu/*.h) hosted/build.mk
 	@mkdir -p $(HOSTED_OUT)
 	$(HOSTED_CC) $(HOSTED_BASE) -I/usr/include/lua5.3 -Inodemcu $(ENGINE_INC) -c -o $@ nodemcu/mqtt.c
+
+$(HOSTED_OUT)/wasmqtt-lua-native-asan: $(HOSTED_SRC) $(HOSTED_HDR) $(HOSTED_NATIVE_SRC) $(wildcard nodemcu/*.h) $(ENGINE_NATIVE_HDR) $(NATIVE_OBJ_SAN) hosted/build.mk
+	@mkdir -p $(HOSTED_OUT)
+	$(HOSTED_CC) $(HOSTED_BASE) -I/usr/include/lua5.1 -Inodemcu $(ENGINE_NATIVE_INC) $(HOSTED_SAN) -o $@ $(HOSTED_SRC) $(HOSTED_NATIVE_SRC) $(NATIVE_OBJ_SAN) $(HOSTED_LIBS)

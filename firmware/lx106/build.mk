@@ -100,9 +100,9 @@ $(LX_OUT)/harness-release: $(LX_COMMON) lx106/platform_host.c lx106/harness_host
 # from a script blob (host/firmware/session.ts writes it) under QEMU and on the host.
 SESSION_DEFS := $(LX_VM_DEFS) -DMQTT_MALLOC=session_malloc -DMQTT_FREE=session_free
 SESSION_INC := -Ivm -Ilx106 -Iengine -Inodemcu
-SESSION_SRC := lx106/session.c lx106/out.c nodemcu/mqtt_core.c engine/mqtt_engine.c $(ENGINE_WASM_C)
+SESSION_SRC := lx106/session.c lx106/out.c nodemcu/mqtt_core.c $(ENGINE_SRC)
 SESSION_DEPS := $(SESSION_SRC) lx106/session.h lx106/out.h lx106/platform.h nodemcu/mqtt_core.h \
-  nodemcu/mqtt_limits.h engine/mqtt_engine.h engine/mqtt_alloc.h $(LX_VM_SRC) $(LX_VM_HDR) lx106/build.mk
+  nodemcu/mqtt_limits.h $(ENGINE_HDR) $(LX_VM_SRC) $(LX_VM_HDR) lx106/build.mk
 LX_SESSION := $(LX_OUT)/session.elf $(LX_OUT)/session-host
 ALL += $(LX_SESSION)
 lx106-session: $(LX_SESSION)
@@ -118,3 +118,24 @@ $(LX_OUT)/session-host: $(SESSION_DEPS) lx106/session_host.c lx106/platform_host
 	@mkdir -p $(LX_OUT)
 	clang $(CSTD) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	  $(SESSION_DEFS) $(SESSION_INC) -o $@ lx106/session_host.c lx106/platform_host.c $(SESSION_SRC) $(LX_VM_SRC)
+
+# The same session over the native engine (engine/build.mk): session-native.elf (+ .map) under
+# QEMU and session-native-host (ASan/UBSan); their transcripts must equal the interpreter's.
+SESSION_NATIVE_DEFS := -DMQTT_MALLOC=session_malloc -DMQTT_FREE=session_free
+SESSION_NATIVE_INC := -Ilx106 -Inodemcu $(ENGINE_NATIVE_INC)
+SESSION_NATIVE_SRC := lx106/session.c lx106/out.c nodemcu/mqtt_core.c $(ENGINE_NATIVE_OWN)
+SESSION_NATIVE_DEPS := $(SESSION_NATIVE_SRC) lx106/session.h lx106/out.h lx106/platform.h nodemcu/mqtt_core.h \
+  nodemcu/mqtt_limits.h $(ENGINE_NATIVE_HDR) lx106/build.mk
+LX_SESSION_NATIVE := $(LX_OUT)/session-native.elf $(LX_OUT)/session-native-host
+ALL += $(LX_SESSION_NATIVE)
+lx106-session: $(LX_SESSION_NATIVE)
+
+$(LX_OUT)/session-native.elf: $(SESSION_NATIVE_DEPS) $(NATIVE_OBJ_LX106) lx106/session_lx106.c lx106/platform_lx106.c $(LX_TARGET_SRC) lx106/lx106.ld
+	@mkdir -p $(LX_OUT)
+	$(LX_CC) $(LX_SPECS) $(CSTD) -Os -ffunction-sections -fdata-sections $(SESSION_NATIVE_DEFS) $(SESSION_NATIVE_INC) \
+	  -nostartfiles -T lx106/lx106.ld -Wl,--gc-sections -Wl,-Map=$(LX_OUT)/session-native.map -o $@ \
+	  lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/platform_lx106.c lx106/session_lx106.c $(SESSION_NATIVE_SRC) $(NATIVE_OBJ_LX106)
+
+$(LX_OUT)/session-native-host: $(SESSION_NATIVE_DEPS) $(NATIVE_OBJ_SAN) lx106/session_host.c lx106/platform_host.c
+	@mkdir -p $(LX_OUT)
+	clang $(CSTD) $(ENGINE_SAN) $(SESSION_NATIVE_DEFS) $(SESSION_NATIVE_INC) -o $@ lx106/session_host.c lx106/platform_host.c $(SESSION_NATIVE_SRC) $(NATIVE_OBJ_SAN)

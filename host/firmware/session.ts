@@ -251,7 +251,12 @@ export function writeScript(script: string, file?: string): string {
   return target;
 }
 
-/** Brings session.elf and session-host up to date. */
+/** The engine a firmware program runs: the interpreter (session.elf, session-host) or the native
+ *  engine (session-native.elf, session-native-host); see docs/firmware.md. */
+export type FirmwareEngine = "wasm" | "native";
+const suffix = (engine: FirmwareEngine): string => (engine === "native" ? "-native" : "");
+
+/** Brings session.elf, session-host and their native twins up to date. */
 export function buildSession(): void {
   execFileSync("make", ["-s", "-C", join(packageRoot(), "firmware"), "lx106-session"], { stdio: ["ignore", "inherit", "inherit"] });
 }
@@ -279,9 +284,9 @@ function symbol(elf: string, name: string): number {
   return parseInt(line.split(" ")[0], 16);
 }
 
-/** The script on the lx106 under QEMU, counting instructions between bench_begin and bench_end;
- *  `elf` picks the session build (the interpreter's by default). */
-export function runQemu(script: string, elf = join(lxOut(), "session.elf")): SessionRun {
+/** The script on the lx106 under QEMU, counting instructions between bench_begin and bench_end. */
+export function runQemu(script: string, engine: FirmwareEngine = "wasm"): SessionRun {
+  const elf = join(lxOut(), `session${suffix(engine)}.elf`);
   if (!existsSync(elf)) throw new Error(`${elf} is missing; run npm run build`);
   const blob = writeScript(script);
   const plugin = `${join(lxOut(), "libcount.so")},begin=0x${symbol(elf, "bench_begin").toString(16)},end=0x${symbol(elf, "bench_end").toString(16)}`;
@@ -294,9 +299,9 @@ export function runQemu(script: string, elf = join(lxOut(), "session.elf")): Ses
 }
 
 /** The script on the host build (ASan/UBSan). */
-export function runHost(script: string): SessionRun {
+export function runHost(script: string, engine: FirmwareEngine = "wasm"): SessionRun {
   const blob = writeScript(script);
-  const run = spawnSync(join(lxOut(), "session-host"), [blob], { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
+  const run = spawnSync(join(lxOut(), `session${suffix(engine)}-host`), [blob], { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
   if (run.error) throw run.error;
   return { status: run.status, transcript: run.stdout, stderr: run.stderr, regions: [], narrowFlashLoads: [] };
 }
