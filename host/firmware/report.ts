@@ -112,10 +112,10 @@ export interface LinkedSize {
  *  beside them and reads the module's cost from the map. Nothing else of a firmware is in that
  *  image, so every libgcc member in it is one the module alone pulls in; libc (memcpy, strlen,
  *  malloc) is the firmware's, in NodeMCU's ROM or libc, and left unresolved here. */
-export function measureLinked(parts: Array<{ name: string; sources: string[]; include: string[] }>, out: string, root = packageRoot()): LinkedSize {
+export function measureLinked(parts: ModulePart[], out: string, root = packageRoot()): LinkedSize {
   const objects: Array<{ part: string; object: string }> = [];
   for (const p of parts) {
-    for (const object of compile(p.sources, join(out, p.name), p.include, NODEMCU_CODEGEN)) objects.push({ part: p.name, object });
+    for (const object of compile(p.sources, join(out, p.name), p.include, [...NODEMCU_CODEGEN, ...(p.flags ?? [])])) objects.push({ part: p.name, object });
   }
   const map = join(out, "module.map");
   // The module's entry points: every global the Lua binding (or, without it, the core) defines.
@@ -142,7 +142,9 @@ export const flashOf = (p: SectionSizes): number => p.text + p.rodata + p.data;
 
 /** The module's parts and how each compiles: the interpreter, the engine (array + ABI), the
  *  binding (client core and, when it exists, the Lua module against the hosted NodeMCU headers). */
-export function moduleParts(root = packageRoot()): Array<{ name: string; sources: string[]; include: string[]; note?: string }> {
+export interface ModulePart { name: string; sources: string[]; include: string[]; flags?: string[]; note?: string }
+
+export function moduleParts(root = packageRoot()): ModulePart[] {
   const fw = join(root, "firmware");
   const include = [join(fw, "vm"), join(fw, "engine"), join(fw, "nodemcu")];
   const vm = readdirSync(join(fw, "vm")).filter((f) => f.endsWith(".c")).sort().map((f) => join(fw, "vm", f));
@@ -164,7 +166,7 @@ export function moduleParts(root = packageRoot()): Array<{ name: string; sources
   }
   return [
     { name: "interpreter", sources: vm, include },
-    { name: "engine", sources: [engineArray, join(fw, "engine/mqtt_engine.c")], include },
+    { name: "engine", sources: firmwareMakeVars(root, ["ENGINE_SRC"]).ENGINE_SRC.map((f) => join(fw, f)), include },
     binding,
   ];
 }
@@ -200,19 +202,35 @@ export interface FirmwareReport extends EngineFigures {
 
 const average = (values: number[]): number => Math.round(values.reduce((a, b) => a + b, 0) / values.length);
 
-/** The make variable listing the native engine's C sources (relative to firmware/), or null when
- *  this build has none. */
-function nativeSources(root: string): string[] | null {
+/** Variables of firmware/Makefile (the engines' source lists live there, once), each split into
+ *  words; paths in them are relative to firmware/. */
+export function firmwareMakeVars(root: string, names: string[]): Record<string, string[]> {
+  const recipe = names.map((n) => `echo "$(${n})"`).join("; ");
   const run = spawnSync("make", ["-s", "--no-print-directory", "-C", join(root, "firmware"), "--eval",
-    "wasmqtt-print-native: ; @echo $(ENGINE_NATIVE_SRC)", "wasmqtt-print-native"], { encoding: "utf8" });
-  const files = run.status === 0 ? run.stdout.trim().split(/\s+/).filter(Boolean) : [];
-  return files.length ? files.map((f) => join(root, "firmware", f)) : null;
+    `wasmqtt-print-vars: ; @${recipe}`, "wasmqtt-print-vars"], { encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`make -C firmware could not print ${names.join(", ")}: ${(run.stderr || "").trim()}`);
+  const lines = run.stdout.split("\n");
+  return Object.fromEntries(names.map((n, i) => [n, (lines[i] ?? "").trim().split(/\s+/).filter(Boolean)]));
+}
+
+/** The native engine as a part: its sources, include folders and the generated file's narrower
+ *  warnings (engine/build.mk), or null when this build has none. */
+function nativePart(root: string): ModulePart | null {
+  const v = firmwareMakeVars(root, ["ENGINE_NATIVE_SRC", "ENGINE_NATIVE_INC", "NATIVE_GEN_CFLAGS"]);
+  if (!v.ENGINE_NATIVE_SRC.length) return null;
+  const fw = join(root, "firmware");
+  return {
+    name: "engine",
+    sources: v.ENGINE_NATIVE_SRC.map((f) => join(fw, f)),
+    include: [...v.ENGINE_NATIVE_INC.map((i) => join(fw, i.slice(2))), join(fw, "nodemcu")],
+    flags: v.NATIVE_GEN_CFLAGS.filter((f) => f.startsWith("-Wno-")),
+  };
 }
 
 /** One engine's figures: its parts linked, its session under QEMU. */
-function measureEngine(name: EngineName, parts: ReturnType<typeof moduleParts>, elf: string, root: string): EngineReport & { transcript: string } {
+function measureEngine(name: EngineName, parts: ReturnType<typeof moduleParts>, root: string): EngineReport & { transcript: string } {
   const linked = measureLinked(parts, join(root, "build/firmware/size", `linked-${name}`), root);
-  const run = runQemu(DEFAULT_SESSION, elf);
+  const run = runQemu(DEFAULT_SESSION, name);
   if (run.status !== 0) {
     throw new Error(`the lx106 session (${name}) failed under QEMU (status ${run.status}):\n${run.transcript.slice(-1500)}${run.stderr.slice(-800)}`);
   }
@@ -238,17 +256,17 @@ export function measure(root = packageRoot()): FirmwareReport {
   const parts = measureSizes(root);
   buildSession();
   const modules = moduleParts(root);
-  const { transcript, ...wasm } = measureEngine("wasm", modules, join(lxOut(), "session.elf"), root);
+  const { transcript, ...wasm } = measureEngine("wasm", modules, root);
   const engines: FirmwareReport["engines"] = { wasm };
   const notes: string[] = [];
-  const native = nativeSources(root);
+  const native = nativePart(root);
   const nativeElf = join(lxOut(), "session-native.elf");
   if (!native) notes.push("native: this build has no native engine (no ENGINE_NATIVE_SRC in firmware/)");
   else if (!existsSync(nativeElf)) notes.push(`native: ${nativeElf} is missing (npm run build)`);
   else {
     // The native engine replaces the interpreter and the engine array; the binding is the same.
-    const nativeParts = [{ name: "engine", sources: native, include: modules[1].include }, modules[2]];
-    const { transcript: _t, ...n } = measureEngine("native", nativeParts, nativeElf, root);
+    const nativeParts = [native, modules[2]];
+    const { transcript: _t, ...n } = measureEngine("native", nativeParts, root);
     engines.native = n;
   }
   const f = figures(transcript);
@@ -278,6 +296,12 @@ export function render(r: FirmwareReport): string {
   }
   if (r.linked.helpers.length) {
     lines.push(`  libgcc helpers only the module pulls in (in "linked"): ${r.linked.helpers.map((h) => `${h.member.replace(/^libgcc\.a\((.*)\.o\)$/, "$1")} ${fmt(h.bytes)}`).join(", ")}`);
+  }
+  const native = r.engines.native;
+  if (native) {
+    const engine = native.linked.parts.find((p) => p.name === "engine");
+    lines.push(`  native engine (wasm2c, replaces interpreter + engine), linked: ${fmt(engine?.image ?? NaN)} B` +
+      (native.linked.helpers.length ? `; libgcc helpers: ${native.linked.helpers.map((h) => `${h.member.replace(/^libgcc\.a\((.*)\.o\)$/, "$1")} ${fmt(h.bytes)}`).join(", ")}` : ""));
   }
   lines.push("");
   lines.push("budgets per engine (lx106; heap, stack, instructions and narrow loads from the QEMU session of host/firmware/session.ts):");
