@@ -12,6 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { basename, join } from "node:path";
 import { packageRoot } from "../engine/index.js";
 import { LX106_REGIONS, memberName, moduleCost, parseMap, type Cost } from "./mapfile.js";
+import { firmwareMakeVars } from "./sources.js";
 import { buildSession, DEFAULT_SESSION, figures, lxOut, runQemu } from "./session.js";
 
 /** The figures measured for each engine, and their budgets. */
@@ -201,17 +202,6 @@ export interface FirmwareReport extends EngineFigures {
 }
 
 const average = (values: number[]): number => Math.round(values.reduce((a, b) => a + b, 0) / values.length);
-
-/** Variables of firmware/Makefile (the engines' source lists live there, once), each split into
- *  words; paths in them are relative to firmware/. */
-export function firmwareMakeVars(root: string, names: string[]): Record<string, string[]> {
-  const recipe = names.map((n) => `echo "$(${n})"`).join("; ");
-  const run = spawnSync("make", ["-s", "--no-print-directory", "-C", join(root, "firmware"), "--eval",
-    `wasmqtt-print-vars: ; @${recipe}`, "wasmqtt-print-vars"], { encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`make -C firmware could not print ${names.join(", ")}: ${(run.stderr || "").trim()}`);
-  const lines = run.stdout.split("\n");
-  return Object.fromEntries(names.map((n, i) => [n, (lines[i] ?? "").trim().split(/\s+/).filter(Boolean)]));
-}
 
 /** The native engine as a part: its sources, include folders and the generated file's narrower
  *  warnings (engine/build.mk), or null when this build has none. */
