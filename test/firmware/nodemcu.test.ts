@@ -232,6 +232,36 @@ describe("wasmqtt firmware --nodemcu: the tree it leaves", () => {
     expect(existsSync(join(tree, "app/wasmqtt/gone_in_this_version.c"))).toBe(false);
   });
 
+  it("puts the native engine in with --engine native, and takes the interpreter's files out", async () => {
+    const tree = fakeTree("engines");
+    expect((await run(["--nodemcu", tree, "--no-make"])).code).toBe(0);
+    const component = join(tree, "app/wasmqtt");
+    expect(existsSync(join(component, "wasm_exec.c"))).toBe(true);
+    const r = await run(["--nodemcu", tree, "--engine", "native", "--no-make"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    for (const name of ["engine_native.c", "engine_native.h", "wasm-rt.h", "native_rt.c", "native_engine.c", "mqtt_engine.c", "wasm_vm.h", "mqtt.c", "mqtt_core.c"]) {
+      expect(existsSync(join(component, name)), name).toBe(true);
+    }
+    expect(readFileSync(join(component, "engine_native.c")).equals(readFileSync(join(ROOT, "build/firmware/native/engine_native.c")))).toBe(true);
+    for (const name of ["wasm_exec.c", "engine_vm.c", "engine_wasm.c"]) {
+      expect(existsSync(join(component, name)), name).toBe(false);
+      expect(r.out).toContain(`app/wasmqtt/${name} (removed)`);
+    }
+    expect(readFileSync(join(component, "Makefile"), "utf8")).toMatch(/--engine native/);
+    expect(readFileSync(join(component, "WASMQTT.txt"), "utf8")).toMatch(/--engine native/);
+    // And back.
+    expect((await run(["--nodemcu=" + tree, "--engine=wasm", "--no-make"])).code).toBe(0);
+    expect(existsSync(join(component, "wasm_exec.c"))).toBe(true);
+    expect(existsSync(join(component, "engine_native.c"))).toBe(false);
+  });
+
+  it("refuses an engine it does not have", async () => {
+    const r = await run(["--nodemcu", tmp, "--engine", "jit"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--engine takes wasm \(the interpreter, the default\) or native/);
+  });
+
   it("keeps a tree whose stock module was already off, and adds ours once", async () => {
     const tree = fakeTree("stock-off");
     const path = join(tree, "app/include/user_modules.h");
@@ -300,7 +330,7 @@ describe("wasmqtt firmware --nodemcu: make", () => {
     expect(readFileSync(join(tree, "builds.log"), "utf8")).toBe("stock\nours\n");
     // Ours: 0xfd0 of flash code, strings 0x30 (merged into the next: 0x20 counted) and 0x10,
     // libgcc's _moddi3 (0x3c0) that only our wasm_exec.o pulled in; 0x40 IRAM, 0x10 data, 8 bss.
-    expect(r.out).toMatch(/the module in the image: 5,136 B stored in flash \(code and constants 5,056 B, IRAM 64 B, initialised RAM 16 B\), 8 B bss; flash budget 65,536 B: OK/);
+    expect(r.out).toMatch(/the module \(wasm engine\) in the image: 5,136 B stored in flash \(code and constants 5,056 B, IRAM 64 B, initialised RAM 16 B\), 8 B bss; flash budget 65,536 B: OK/);
     expect(r.out).toMatch(/libgcc helpers only it pulls in: libgcc\.a\(_moddi3\.o\) 960\n/);
     // Stock: NodeMCU's mqtt 0x400 + 0x100; the image grew by 5,136 - 1,280.
     expect(r.out).toMatch(/against the same tree with NodeMCU's own mqtt \(1,280 B\): the image grew by 3,856 B \(ours - NodeMCU's = 3,856 B, 0\.0% off the delta\)/);
