@@ -226,7 +226,10 @@ STD_CFLAGS = -std=gnu11 -Wimplicit -Os -fjump-tables
 # The interpreter without floats (the engine has none) and reading the module's bytes with aligned
 # 32-bit loads: the embedded engine lives in flash, which allows no other reads.
 DEFINES += -DWASM_VM_FLOAT=0 -DWASM_VM_ALIGNED_READS=1
-
+${engine === "native" ? `# wasm2c's output tests WABT_BIG_ENDIAN with #if; NodeMCU's -Wundef -Werror wants it defined
+# (the lx106 is little-endian).
+DEFINES += -DWABT_BIG_ENDIAN=0
+` : ""}
 PDIR := ../$(PDIR)
 sinclude $(PDIR)Makefile
 `;
