@@ -345,15 +345,25 @@ export function install(dir: string, root: string, engine: Engine = "wasm"): Ins
 
   // Sources a previous version put here and this one no longer has.
   const marker = join(componentDir, MARKER_FILE);
+  let removed = false;
   for (const old of previousSources(marker)) {
     const path = join(componentDir, old);
     if (!contents.has(old) && existsSync(path)) {
       unlinkSync(path);
       changed.push(relative(dir, path) + " (removed)");
+      removed = true;
     }
   }
+  // NodeMCU's make only adds to a library (ar ru), so a removed source's object would stay in
+  // libwasmqtt.a and could be linked (the other engine's backend): our build output goes, make
+  // builds app/wasmqtt again. The same when our Makefile (the flags) changes.
+  const makefileChanged = writeIfChanged(join(componentDir, "Makefile"), componentMakefile(engine));
+  note(makefileChanged, join(componentDir, "Makefile"));
+  if ((removed || makefileChanged) && existsSync(join(componentDir, ".output"))) {
+    rmSync(join(componentDir, ".output"), { recursive: true, force: true });
+    changed.push(`app/${COMPONENT}/.output (removed: built again)`);
+  }
   for (const [name, data] of contents) note(writeIfChanged(join(componentDir, name), data), join(componentDir, name));
-  note(writeIfChanged(join(componentDir, "Makefile"), componentMakefile(engine)), join(componentDir, "Makefile"));
 
   const userModules = join(dir, "app/include/user_modules.h");
   note(writeIfChanged(userModules, editUserModules(readFileSync(userModules, "utf8"))), userModules);

@@ -237,6 +237,10 @@ describe("wasmqtt firmware --nodemcu: the tree it leaves", () => {
     expect((await run(["--nodemcu", tree, "--no-make"])).code).toBe(0);
     const component = join(tree, "app/wasmqtt");
     expect(existsSync(join(component, "wasm_exec.c"))).toBe(true);
+    // What NodeMCU's make built of the interpreter: its library keeps members make never removes.
+    const library = join(component, ".output/eagle/debug/lib/libwasmqtt.a");
+    mkdirSync(join(library, ".."), { recursive: true });
+    writeFileSync(library, "engine_vm.o wasm_exec.o");
     const r = await run(["--nodemcu", tree, "--engine", "native", "--no-make"]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
@@ -249,6 +253,8 @@ describe("wasmqtt firmware --nodemcu: the tree it leaves", () => {
       expect(r.out).toContain(`app/wasmqtt/${name} (removed)`);
     }
     expect(readFileSync(join(component, "Makefile"), "utf8")).toMatch(/--engine native[\s\S]*-DWABT_BIG_ENDIAN=0/);
+    expect(existsSync(library)).toBe(false);
+    expect(r.out).toContain("app/wasmqtt/.output (removed: built again)");
     expect(readFileSync(join(component, "WASMQTT.txt"), "utf8")).toMatch(/--engine native/);
     // And back.
     expect((await run(["--nodemcu=" + tree, "--engine=wasm", "--no-make"])).code).toBe(0);
