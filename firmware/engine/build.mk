@@ -52,7 +52,7 @@ $(BUILD)/core-test: engine/test_core.c $(CORE_SRC) $(CORE_HDR) $(ENGINE_SRC) $(E
 	clang $(CSTD) $(ENGINE_SAN) $(ENGINE_VM_DEFS) -DMQTT_MALLOC=test_malloc -DMQTT_FREE=test_free $(ENGINE_INC) $(CORE_INC) \
 	  -o $@ engine/test_core.c $(CORE_SRC) $(ENGINE_SRC) $(ENGINE_VM_SRC)
 
-# mqtt_engine.c against a stand-in module whose imports get bad pointers (test_bounds.wat).
+# mqtt_engine.c and the core against a stand-in module that traps (test_bounds.wat).
 ALL += $(BUILD)/engine-bounds-test
 $(BUILD)/engine_bounds.wasm: engine/test_bounds.wat
 	@mkdir -p $(BUILD)
@@ -61,9 +61,9 @@ $(BUILD)/engine_bounds.wasm: engine/test_bounds.wat
 $(BUILD)/engine_bounds_wasm.c: $(BUILD)/engine_bounds.wasm ../dist/host/firmware/embed.js nodemcu/mqtt_limits.h
 	node ../dist/host/firmware/embed.js $< $@ nodemcu/mqtt_limits.h
 
-$(BUILD)/engine-bounds-test: engine/test_bounds.c engine/mqtt_engine.c engine/engine_vm.c $(BUILD)/engine_bounds_wasm.c $(ENGINE_HDR) $(ENGINE_VM_SRC) $(ENGINE_VM_HDR) engine/build.mk
+$(BUILD)/engine-bounds-test: engine/test_bounds.c engine/mqtt_engine.c engine/engine_vm.c $(BUILD)/engine_bounds_wasm.c $(ENGINE_HDR) $(ENGINE_VM_SRC) $(ENGINE_VM_HDR) $(CORE_SRC) $(CORE_HDR) engine/build.mk
 	@mkdir -p $(BUILD)
-	clang $(CSTD) $(ENGINE_SAN) $(ENGINE_VM_DEFS) $(ENGINE_INC) -o $@ engine/test_bounds.c engine/mqtt_engine.c engine/engine_vm.c $(BUILD)/engine_bounds_wasm.c $(ENGINE_VM_SRC)
+	clang $(CSTD) $(ENGINE_SAN) $(ENGINE_VM_DEFS) $(ENGINE_INC) $(CORE_INC) -o $@ engine/test_bounds.c $(CORE_SRC) engine/mqtt_engine.c engine/engine_vm.c $(BUILD)/engine_bounds_wasm.c $(ENGINE_VM_SRC)
 
 # The same three programs over the native engine: their output must be the interpreter's.
 ALL += $(BUILD)/engine-native-test $(BUILD)/core-native-test $(BUILD)/engine-bounds-native-test
@@ -77,5 +77,5 @@ $(BUILD)/core-native-test: engine/test_core.c $(CORE_SRC) $(CORE_HDR) $(ENGINE_N
 
 # The stand-in module through wasm2c: its own generated C, header and runtime build.
 NATIVE_BOUNDS := $(NATIVE_OUT)/bounds
-$(BUILD)/engine-bounds-native-test: engine/test_bounds.c $(ENGINE_NATIVE_OWN) $(ENGINE_HDR) native/native_rt.h native/native_access.h $(NATIVE_BOUNDS)/san/engine_native.o engine/build.mk
-	clang $(CSTD) $(ENGINE_SAN) $(subst -I$(NATIVE_OUT),-I$(NATIVE_BOUNDS),$(ENGINE_NATIVE_INC)) -o $@ engine/test_bounds.c $(ENGINE_NATIVE_OWN) $(NATIVE_BOUNDS)/san/engine_native.o
+$(BUILD)/engine-bounds-native-test: engine/test_bounds.c $(ENGINE_NATIVE_OWN) $(ENGINE_HDR) native/native_rt.h native/native_access.h $(NATIVE_BOUNDS)/san/engine_native.o $(CORE_SRC) $(CORE_HDR) engine/build.mk
+	clang $(CSTD) $(ENGINE_SAN) $(subst -I$(NATIVE_OUT),-I$(NATIVE_BOUNDS),$(ENGINE_NATIVE_INC)) $(CORE_INC) -o $@ engine/test_bounds.c $(CORE_SRC) $(ENGINE_NATIVE_OWN) $(NATIVE_BOUNDS)/san/engine_native.o

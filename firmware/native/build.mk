@@ -5,8 +5,9 @@ NATIVE_LX_CC := xtensa-lx106-elf-gcc --specs=/usr/lib/xtensa-lx106-elf/picolibc.
 NATIVE_LX_CFLAGS := -Os -ffunction-sections -fdata-sections
 
 # One rule writes the .c, its header and wasm-rt.h: the header follows the .c.
-$(NATIVE_GEN): ../build/engine.wasm ../dist/host/firmware/native.js nodemcu/mqtt_limits.h
-	node ../dist/host/firmware/native.js $< $(NATIVE_OUT) nodemcu/mqtt_limits.h
+# Only the exports native_engine.c calls are kept.
+$(NATIVE_GEN): ../build/engine.wasm ../dist/host/firmware/native.js nodemcu/mqtt_limits.h native/native_engine.c
+	node ../dist/host/firmware/native.js $< $(NATIVE_OUT) nodemcu/mqtt_limits.h native/native_engine.c
 $(NATIVE_OUT)/engine_native.h: $(NATIVE_GEN)
 
 $(NATIVE_OBJ_SAN): $(NATIVE_GEN) native/native_access.h native/build.mk
@@ -18,8 +19,8 @@ $(NATIVE_OBJ_LX106): $(NATIVE_GEN) native/native_access.h native/build.mk
 	$(NATIVE_LX_CC) $(NATIVE_GEN_CFLAGS) $(NATIVE_LX_CFLAGS) $(ENGINE_NATIVE_INC) -c -o $@ $<
 
 # The stand-in module of the bounds test (engine/test_bounds.wat), the same way.
-$(NATIVE_OUT)/bounds/engine_native.c: $(BUILD)/engine_bounds.wasm ../dist/host/firmware/native.js nodemcu/mqtt_limits.h
-	node ../dist/host/firmware/native.js $< $(@D) nodemcu/mqtt_limits.h
+$(NATIVE_OUT)/bounds/engine_native.c: $(BUILD)/engine_bounds.wasm ../dist/host/firmware/native.js nodemcu/mqtt_limits.h native/native_engine.c
+	node ../dist/host/firmware/native.js $< $(@D) nodemcu/mqtt_limits.h native/native_engine.c
 
 $(NATIVE_OUT)/bounds/san/engine_native.o: $(NATIVE_OUT)/bounds/engine_native.c native/native_access.h native/build.mk
 	@mkdir -p $(@D)

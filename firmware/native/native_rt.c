@@ -22,7 +22,8 @@ void native_rt_give_memory(uint8_t *data, uint32_t size)
 void wasm_rt_allocate_memory(wasm_rt_memory_t *mem, uint32_t initial_pages, uint32_t max_pages)
 {
   (void)initial_pages, (void)max_pages;
-  if (!given_memory || given_size != W2C_MEMORY_BYTES) native_rt_trap(WASM_ERR_ARENA);
+  /* 4-aligned: native_access.h's fast path judges alignment by the address alone */
+  if (!given_memory || given_size != W2C_MEMORY_BYTES || ((uintptr_t)given_memory & 3u)) native_rt_trap(WASM_ERR_ARENA);
   memset(given_memory, 0, given_size);
   mem->data = given_memory;
   mem->size = given_size;
@@ -57,6 +58,23 @@ void native_rt_trap(int code)
 void w32_out_of_bounds(void)
 {
   native_rt_trap(WASM_TRAP_OUT_OF_BOUNDS);
+}
+
+/* Out of range (trap) or unaligned (byte by byte, little-endian as wasm): native_access.h. */
+u32 w32_load_slow(const wasm_rt_memory_t *mem, u32 addr, u32 offset, u32 size)
+{
+  if (!W32_FITS(addr, offset, size)) w32_out_of_bounds();
+  const u8 *p = mem->data + addr + offset;
+  u32 value = 0;
+  for (u32 i = size; i-- > 0;) value = value << 8 | p[i];
+  return value;
+}
+
+void w32_store_slow(wasm_rt_memory_t *mem, u32 addr, u32 offset, u32 size, u32 value)
+{
+  if (!W32_FITS(addr, offset, size)) w32_out_of_bounds();
+  u8 *p = mem->data + addr + offset;
+  for (u32 i = 0; i < size; i++, value >>= 8) p[i] = (u8)value;
 }
 
 void wasm_rt_trap(wasm_rt_trap_t trap)

@@ -6,9 +6,11 @@
 //     mark with io): the u64 form cost about 1,000 lx106 instructions per publish and 3.9 KB;
 //   - no stack-depth counter (WASM_RT_USE_STACK_DEPTH_COUNT 0): safe only because the call graph
 //     has no cycle and no indirect call, which this file proves before writing anything;
-//   - no signal handler checks (WASM_RT_MEMCHECK_SIGNAL_HANDLER 0) and no asserts.
+//   - no signal handler checks (WASM_RT_MEMCHECK_SIGNAL_HANDLER 0) and no asserts;
+//   - only the exports the firmware calls stay (those firmware/native/native_engine.c names):
+//     the others (the codec's test exports) would cost flash for code nothing runs.
 // The runtime header wasm-rt.h is copied beside them so a cross-compiler finds it.
-// Usage: node dist/host/firmware/native.js ENGINE.wasm OUT_DIR [mqtt_limits.h]
+// Usage: node dist/host/firmware/native.js ENGINE.wasm OUT_DIR [mqtt_limits.h [native_engine.c]]
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -67,8 +69,14 @@ function replaceChecked(text: string, from: string | RegExp, to: string, what: s
   return text.replace(pattern, to);
 }
 
-/** The rewrite of wasm2c's output (see the top of this file). */
-export function rewrite(c: string, h: string, memory: number, io: number): { c: string; h: string } {
+/** The exports a C file calls (Z_engineZ_name). */
+export function exportsCalled(source: string): Set<string> {
+  return new Set([...source.matchAll(/\bZ_engineZ_(\w+)\(/g)].map((m) => m[1]));
+}
+
+/** The rewrite of wasm2c's output (see the top of this file); `keep`: the exports to keep (all
+ *  when absent). */
+export function rewrite(c: string, h: string, memory: number, io: number, keep?: Set<string>): { c: string; h: string } {
   const cycle = findCycle(callGraph(c));
   if (cycle) throw new Error(`the module's call graph has a cycle (${cycle.join(" -> ")}): the native engine runs without a stack-depth counter and needs none`);
   if (/\bCALL_INDIRECT\(instance/.test(c)) throw new Error("the module makes indirect calls: the native engine supports none");
@@ -76,13 +84,21 @@ export function rewrite(c: string, h: string, memory: number, io: number): { c: 
     `#include "${MODULE}_native.h"\n/* Rewritten by host/firmware/native.ts: 32-bit memory accesses checked inline. */\n#include "native_access.h"\n`,
     "the include of the generated header", 1);
   // i32_load(&instance->w2c_memory, (u64)(w2c_i0) + 8) -> w32_i32_load(&instance->w2c_memory, w2c_i0, 8u)
-  out = out.replace(/\b(i(?:32|64)_(?:load|store)\w*)\(&instance->w2c_memory, \(u64\)\((w2c_\w+)\)(?: \+ (\d+)u?(?:ll)?)?/g,
-    (_m, name: string, address: string, offset?: string) => `w32_${name}(&instance->w2c_memory, ${address}, ${offset ?? 0}u`);
-  if (/\(&instance->w2c_memory, \(u64\)/.test(out)) throw new Error("a memory access of a form this rewrite does not know is left in the wasm2c output");
+  out = out.replace(/\b(i(?:32|64)_(?:load|store)\w*)\(&instance->(w2c_\w+), \(u64\)\((w2c_\w+)\)(?: \+ (\d+)u?(?:ll)?)?/g,
+    (_m, name: string, memory: string, address: string, offset?: string) => `w32_${name}(&instance->${memory}, ${address}, ${offset ?? 0}u`);
+  if (/\(&instance->w2c_\w+, \(u64\)/.test(out)) throw new Error("a memory access of a form this rewrite does not know is left in the wasm2c output");
   out = replaceChecked(out, "if (UNLIKELY(offset + (uint64_t)len > mem->size))",
     "if (UNLIKELY((len) > mem->size || (offset) > mem->size - (len)))", "RANGE_CHECK", 1);
   // asserts of the stock runtime's initialisation: ours has none to check, and no assert helper
   out = out.replace(/^\s*assert\(.*\);\n/gm, "");
+  if (keep) {
+    const exported = [...out.matchAll(/^\/\* export: '(\w+)' \*\/\n\S.* Z_engineZ_\w+\(/gm)].map((m) => m[1]);
+    const missing = [...keep].filter((name) => !exported.includes(name));
+    if (missing.length) throw new Error(`the module lacks the export(s) the firmware calls: ${missing.join(", ")}`);
+    // an unused export's wrapper goes; its static body then goes with it (unused)
+    out = out.replace(/^\/\* export: '(\w+)' \*\/\n\S.* Z_engineZ_\w+\([^)]*\) \{\n[\s\S]*?^\}\n/gm,
+      (whole, name: string) => (keep.has(name) ? whole : ""));
+  }
   const hOut = replaceChecked(h, '#include "wasm-rt.h"\n', `/* For the native engine (host/firmware/native.ts): bounds checked by code, no stack-depth
  * counter (the call graph has no cycle), the linear memory's fixed size and io size. */
 #define WASM_RT_MEMCHECK_SIGNAL_HANDLER 0
@@ -95,13 +111,13 @@ export function rewrite(c: string, h: string, memory: number, io: number): { c: 
 }
 
 /** wasm2c + rewrite into outDir: engine_native.c, engine_native.h, wasm-rt.h. */
-export function generate(wasmFile: string, outDir: string, io: number): void {
+export function generate(wasmFile: string, outDir: string, io: number, keep?: Set<string>): void {
   const wasm = readFileSync(wasmFile);
   const memory = memoryBytes(wasm, io);
   const tmp = mkdtempSync(join(tmpdir(), "wasmqtt-native-"));
   try {
     execFileSync("wasm2c", [wasmFile, "-n", MODULE, "-o", join(tmp, `${MODULE}_native.c`)], { stdio: ["ignore", "ignore", "pipe"] });
-    const { c, h } = rewrite(readFileSync(join(tmp, `${MODULE}_native.c`), "utf8"), readFileSync(join(tmp, `${MODULE}_native.h`), "utf8"), memory, io);
+    const { c, h } = rewrite(readFileSync(join(tmp, `${MODULE}_native.c`), "utf8"), readFileSync(join(tmp, `${MODULE}_native.h`), "utf8"), memory, io, keep);
     mkdirSync(outDir, { recursive: true });
     // each written whole, then renamed: a make running in parallel never compiles half a file
     for (const [name, text] of [["wasm-rt.h", readFileSync(WASM_RT_HEADER, "utf8")], [`${MODULE}_native.h`, h], [`${MODULE}_native.c`, c]]) {
@@ -115,12 +131,14 @@ export function generate(wasmFile: string, outDir: string, io: number): void {
 }
 
 export function main(argv: string[]): number {
-  if (argv.length !== 2 && argv.length !== 3) {
-    console.error("usage: native ENGINE.wasm OUT_DIR [mqtt_limits.h] (writes the engine as C for firmware/native)");
+  if (argv.length < 2 || argv.length > 4) {
+    console.error("usage: native ENGINE.wasm OUT_DIR [mqtt_limits.h [native_engine.c]] (writes the engine as C for firmware/native; " +
+      "with native_engine.c, only the exports it calls)");
     return 2;
   }
   try {
-    generate(argv[0], argv[1], firmwareLimit("MQTT_ENGINE_IO_BYTES", argv[2] ?? limitsHeader()));
+    const keep = argv[3] ? exportsCalled(readFileSync(argv[3], "utf8")) : undefined;
+    generate(argv[0], argv[1], firmwareLimit("MQTT_ENGINE_IO_BYTES", argv[2] ?? limitsHeader()), keep);
   } catch (err) {
     const e = err as Error & { stderr?: Buffer };
     console.error(`native: ${argv[0]}: ${e.stderr?.length ? e.stderr.toString().trim() : e.message}`);

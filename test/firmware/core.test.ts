@@ -1,7 +1,8 @@
 // The firmware's engine layer and client core on the host: the C array host/firmware/embed.ts
 // makes from build/engine.wasm; firmware/engine/mqtt_engine.c (firmware/engine/test_engine.c);
 // firmware/nodemcu/mqtt_core.c driven by a fake platform and scripted broker bytes
-// (firmware/engine/test_core.c). Both programs run under ASan+UBSan.
+// (firmware/engine/test_core.c). Every program runs under ASan+UBSan, once per engine: the
+// interpreter ("wasm") and the native engine (wasm2c, firmware/native), with the same output.
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,31 +11,35 @@ import { embed, memoryBytes } from "../../host/firmware/embed.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const BUILD = join(ROOT, "build/firmware");
+const ENGINES = [["wasm", ""], ["native", "-native"]] as const;
 
-let lines: string[] = [];
-let run: ReturnType<typeof spawnSync>;
+type Run = ReturnType<typeof spawnSync>;
+const runs: Record<string, { core: Run; engine: Run; bounds: Run }> = {};
 
 beforeAll(() => {
-  // one make for both programs: parallel makes of the same targets would race
-  execFileSync("make", ["-s", "-j3", "-C", join(ROOT, "firmware"), "../build/firmware/engine-test", "../build/firmware/engine-bounds-test",
-    "../build/firmware/core-test"], {
+  // one make for every program: parallel makes of the same targets would race
+  execFileSync("make", ["-s", "-j3", "-C", join(ROOT, "firmware"),
+    ...ENGINES.flatMap(([, s]) => [`../build/firmware/engine${s}-test`, `../build/firmware/engine-bounds${s}-test`, `../build/firmware/core${s}-test`])], {
     stdio: ["ignore", "inherit", "inherit"],
   });
-  run = spawnSync(join(ROOT, "build/firmware/core-test"), { encoding: "utf8", timeout: 120_000 });
-  lines = String(run.stdout).split("\n");
-}, 180_000);
+  for (const [name, s] of ENGINES) {
+    const run = (program: string) => spawnSync(join(BUILD, program), { encoding: "utf8", timeout: 120_000 });
+    runs[name] = { core: run(`core${s}-test`), engine: run(`engine${s}-test`), bounds: run(`engine-bounds${s}-test`) };
+  }
+}, 240_000);
 
-/** The program's verdict on one check, by the start of its text. */
-function verdict(prefix: string): string {
-  const line = lines.find((l) => l.replace(/^(ok|FAIL) /, "").startsWith(prefix));
+/** A program's verdict on one check, by the start of its text. */
+function verdict(run: Run, prefix: string): string {
+  const line = String(run.stdout).split("\n").find((l) => l.replace(/^(ok|FAIL) /, "").startsWith(prefix));
   return line ? line.split(" ")[0] : `missing check: ${prefix}`;
 }
 
-describe("mqtt_core (ASan+UBSan, scripted broker)", () => {
+describe.each(ENGINES)("mqtt_core over the %s engine (ASan+UBSan, scripted broker)", (engine) => {
   it("runs clean under the sanitizers", () => {
+    const run = runs[engine].core;
     expect(String(run.stderr)).not.toMatch(/AddressSanitizer|runtime error|LeakSanitizer/);
     expect(run.status, String(run.stdout) + String(run.stderr)).toBe(0);
-    expect(lines.filter((l) => l.startsWith("FAIL"))).toEqual([]);
+    expect(String(run.stdout).split("\n").filter((l) => l.startsWith("FAIL"))).toEqual([]);
   });
 
   const checks: Array<[string, string]> = [
@@ -78,12 +83,12 @@ describe("mqtt_core (ASan+UBSan, scripted broker)", () => {
   ];
   for (const [group, check] of checks) {
     it(`${group}: ${check}`, () => {
-      expect(verdict(check)).toBe("ok");
+      expect(verdict(runs[engine].core, check)).toBe("ok");
     });
   }
 
   it("reports the heap figures of the cycles", () => {
-    const m = /heap after 1000 cycles: (\d+) bytes in (\d+) blocks \(start (\d+) in (\d+)\), peak (\d+)/.exec(String(run.stdout));
+    const m = /heap after 1000 cycles: (\d+) bytes in (\d+) blocks \(start (\d+) in (\d+)\), peak (\d+)/.exec(String(runs[engine].core.stdout));
     expect(m).not.toBeNull();
     expect(Number(m![1])).toBe(Number(m![3]));
     expect(Number(m![5])).toBeGreaterThan(0);
@@ -117,24 +122,59 @@ describe("engine array (embed.ts)", () => {
   });
 });
 
-describe("mqtt_engine.c (ASan+UBSan)", () => {
+describe.each(ENGINES)("mqtt_engine.c over the %s engine (ASan+UBSan)", (engine) => {
   it("drives a session and keeps its guards: busy, trap, bounds, long strings", () => {
-    const run = spawnSync(join(BUILD, "engine-test"), { encoding: "utf8", timeout: 60_000 });
-    const failed = run.stdout.split("\n").filter((l) => l.startsWith("FAIL"));
-    expect(failed, run.stdout + run.stderr).toEqual([]);
-    expect(run.stdout).toContain("PASSED");
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout.split("\n").filter((l) => l.startsWith("ok")).length).toBeGreaterThanOrEqual(18);
+    const run = runs[engine].engine;
+    const failed = String(run.stdout).split("\n").filter((l) => l.startsWith("FAIL"));
+    expect(failed, String(run.stdout) + String(run.stderr)).toEqual([]);
+    expect(String(run.stdout)).toContain("PASSED");
+    expect(run.status, String(run.stderr)).toBe(0);
+    expect(String(run.stdout).split("\n").filter((l) => l.startsWith("ok")).length).toBeGreaterThanOrEqual(18);
   });
 });
 
-describe("mqtt_engine.c against a module passing bad pointers (test_bounds.wat)", () => {
-  it("turns every out-of-range pointer, wrapping length and unknown blob into a trap of that call", () => {
-    const run = spawnSync(join(BUILD, "engine-bounds-test"), { encoding: "utf8", timeout: 60_000 });
-    expect(run.stderr).not.toMatch(/AddressSanitizer|runtime error/);
-    expect(run.status, run.stdout + run.stderr).toBe(0);
-    const ok = run.stdout.split("\n").filter((l) => l.startsWith("ok "));
-    expect(ok.filter((l) => l.includes("the call traps and the engine is dead"))).toHaveLength(6);
+describe.each(ENGINES)("mqtt_engine.c and the core over the %s engine against a module that traps (test_bounds.wat)", (engine) => {
+  it("turns every out-of-range pointer, wrapping length and unknown blob into a host trap of that call", () => {
+    const run = runs[engine].bounds;
+    expect(String(run.stderr)).not.toMatch(/AddressSanitizer|runtime error/);
+    expect(run.status, String(run.stdout) + String(run.stderr)).toBe(0);
+    const ok = String(run.stdout).split("\n").filter((l) => l.startsWith("ok "));
+    expect(ok.filter((l) => l.includes("the call traps (trap 17) and the engine is dead"))).toHaveLength(6);
     expect(ok.some((l) => l.includes("in-range pointers reach the host"))).toBe(true);
+  });
+
+  it("traps out of bounds (the interpreter's code 8) on a load or store past the backed memory inside the declared page", () => {
+    expect(verdict(runs[engine].bounds, "a load inside the page but past the high-water mark: the call traps (trap 8)")).toBe("ok");
+    expect(verdict(runs[engine].bounds, "a store inside the page but past the high-water mark: the call traps (trap 8)")).toBe("ok");
+  });
+
+  it("runs unaligned loads and stores (legal in wasm; the lx106 faults on them in hardware)", () => {
+    expect(verdict(runs[engine].bounds, "unaligned 32- and 16-bit stores and loads round-trip")).toBe("ok");
+  });
+
+  it("the core reports the trap, closes the connection and refuses further calls", () => {
+    const core = String(runs[engine].bounds.stdout).split("\n").filter((l) => l.startsWith("core: ")).join("\n");
+    const trapped = "core: close\n(core: unsubscribe -6\n)?core: event error -101 engine trapped: free it, make a new one\n" +
+      "core: active 0, last error: engine trapped: free it, make a new one\ncore: publish after the trap -6";
+    expect(core).toMatch(new RegExp(`^core: connect 0\ncore: open broker:1883\n${trapped}\ncore: connect 0\ncore: open broker:1883\n${trapped}$`));
+  });
+});
+
+describe("the two engines", () => {
+  /** Output lines that describe behaviour (not the engines' own sizes). */
+  const behaviour = (run: Run) => String(run.stdout).split("\n").filter((l) => !/^# (footprint|heap after)/.test(l));
+
+  it("print the same lines in every program: the native engine behaves as the interpreter", () => {
+    for (const program of ["core", "engine", "bounds"] as const) {
+      expect(behaviour(runs.native[program]), program).toEqual(behaviour(runs.wasm[program]));
+    }
+  });
+
+  it("the native engine takes less heap than the interpreter for the same linear memory", () => {
+    const footprint = (run: Run) => /# footprint (\d+) arena \d+ memory (\d+)/.exec(String(run.stdout))!.slice(1).map(Number);
+    const [wasmBytes, wasmMemory] = footprint(runs.wasm.engine), [nativeBytes, nativeMemory] = footprint(runs.native.engine);
+    expect(nativeMemory).toBe(wasmMemory);
+    expect(nativeBytes).toBeLessThan(wasmBytes);
+    expect(nativeBytes).toBeLessThan(nativeMemory + 512);
   });
 });

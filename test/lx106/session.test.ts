@@ -1,10 +1,13 @@
-// The client session on the lx106: interpreter + engine + client core cross-built for the lx106
+// The client session on the lx106: engine + client core cross-built for the lx106
 // (firmware/lx106/session.c) runs a whole session against scripted broker bytes under QEMU; the
 // same program on the host (ASan/UBSan) and the Node twin over host/engine (the same engine.wasm)
-// must print the same transcript.
+// must print the same transcript. Every firmware run happens once per engine: the interpreter
+// (session.elf, session-host) and the native engine (session-native.elf, session-native-host).
 import { beforeAll, describe, expect, it } from "vitest";
 import { build } from "./qemu.js";
-import { comparable, DEFAULT_SESSION, figures, runHost, runNode, runQemu, type SessionRun } from "../../host/firmware/session.js";
+import { comparable, DEFAULT_SESSION, figures, runHost, runNode, runQemu, type FirmwareEngine, type SessionRun } from "../../host/firmware/session.js";
+
+const ENGINES: FirmwareEngine[] = ["wasm", "native"];
 
 /** Edges the default session does not reach: refusal, broken broker bytes, overflow at a small
  *  max_message_length, a client id longer than the engine's io buffer, credentials, a DNS failure. */
@@ -34,32 +37,40 @@ const EDGE_SESSION = [
 describe("client session on the lx106 under QEMU", () => {
   const runs: Record<string, { qemu: SessionRun; host: SessionRun; node: string }> = {};
   beforeAll(() => {
-    build("session.elf", "session-host", "libcount.so");
+    build("session.elf", "session-host", "session-native.elf", "session-native-host", "libcount.so");
     for (const [name, script] of [["default", DEFAULT_SESSION], ["edges", EDGE_SESSION]]) {
-      runs[name] = { qemu: runQemu(script), host: runHost(script), node: runNode(script) };
+      const node = runNode(script);
+      for (const engine of ENGINES) runs[`${name} ${engine}`] = { qemu: runQemu(script, engine), host: runHost(script, engine), node };
     }
-  }, 180_000);
+  }, 240_000);
 
   for (const name of ["default", "edges"]) {
-    it(`${name}: exits 0 on both builds with the heap back to zero, no sanitizer report`, () => {
-      const { qemu, host } = runs[name];
-      expect(qemu.status, qemu.transcript.slice(-2000) + qemu.stderr.slice(-2000)).toBe(0);
-      expect(host.status, host.stderr.slice(-3000)).toBe(0);
-      expect(host.stderr).not.toMatch(/AddressSanitizer|runtime error/);
-      expect(qemu.transcript).toContain("# platform lx106");
-      expect(figures(qemu.transcript).heapEnd).toBe(0);
-      expect(figures(host.transcript).heapEnd).toBe(0);
-    });
+    for (const engine of ENGINES) {
+      const key = `${name} ${engine}`;
+      it(`${key}: exits 0 on both builds with the heap back to zero, no sanitizer report`, () => {
+        const { qemu, host } = runs[key];
+        expect(qemu.status, qemu.transcript.slice(-2000) + qemu.stderr.slice(-2000)).toBe(0);
+        expect(host.status, host.stderr.slice(-3000)).toBe(0);
+        expect(host.stderr).not.toMatch(/AddressSanitizer|runtime error/);
+        expect(qemu.transcript).toContain("# platform lx106");
+        expect(figures(qemu.transcript).heapEnd).toBe(0);
+        expect(figures(host.transcript).heapEnd).toBe(0);
+      });
 
-    it(`${name}: QEMU transcript == host transcript == Node transcript`, () => {
-      const { qemu, host, node } = runs[name];
-      expect(comparable(qemu.transcript)).toEqual(comparable(host.transcript));
-      expect(comparable(host.transcript)).toEqual(comparable(node));
+      it(`${key}: QEMU transcript == host transcript == Node transcript`, () => {
+        const { qemu, host, node } = runs[key];
+        expect(comparable(qemu.transcript)).toEqual(comparable(host.transcript));
+        expect(comparable(host.transcript)).toEqual(comparable(node));
+      });
+    }
+
+    it(`${name}: the interpreter's and the native engine's QEMU transcripts are identical`, () => {
+      expect(comparable(runs[`${name} native`].qemu.transcript)).toEqual(comparable(runs[`${name} wasm`].qemu.transcript));
     });
   }
 
   it("the default session covers the whole client: connect, subscribe, QoS 0/1/2 both ways, ping, drop, session present", () => {
-    const t = comparable(runs.default.qemu.transcript);
+    const t = comparable(runs["default wasm"].qemu.transcript);
     expect(t).toMatch(/^> opened\nout 10/m);                       // CONNECT
     expect(t).toContain("ev connect sp=0");
     expect(t).toContain("ev suback 1 0 1 2 0");                    // four filters
@@ -81,7 +92,7 @@ describe("client session on the lx106 under QEMU", () => {
   });
 
   it("the edge session reaches refusals, errors and overflow", () => {
-    const t = comparable(runs.edges.qemu.transcript);
+    const t = comparable(runs["edges wasm"].qemu.transcript);
     expect(t).toContain("> failed -3\nev connfail -3");
     expect(t).toContain("ev connfail 5");
     expect(t).toContain("ev suback 9 128");
@@ -90,8 +101,8 @@ describe("client session on the lx106 under QEMU", () => {
     expect(t).toMatch(/ev error 13 topic name contains a wildcard/);
   });
 
-  it("measures the lx106 figures: heap, stack, instructions per inbound 64-byte QoS 0 PUBLISH", () => {
-    const { qemu } = runs.default;
+  it.each(ENGINES)("measures the lx106 figures of the %s engine: heap, stack, instructions per inbound 64-byte QoS 0 PUBLISH", (engine) => {
+    const { qemu } = runs[`default ${engine}`];
     const f = figures(qemu.transcript);
     expect(f.heapPeak).toBeGreaterThan(f.heapNow[0]);
     expect(f.stackPeak).toBeGreaterThan(256);
@@ -100,6 +111,12 @@ describe("client session on the lx106 under QEMU", () => {
     expect(qemu.regions[0]).toBeGreaterThan(1000);
     // The chip faults on loads narrower than 32 bits from flash; none may happen per publish.
     expect(qemu.narrowFlashLoads).toEqual([0, 0, 0, 0]);
-    console.log(`lx106 session: heap peak ${f.heapPeak} B (connected, 4 subscriptions: ${f.heapNow[0]} B), stack peak ${f.stackPeak} B, ${qemu.regions[0]} instructions and ${qemu.narrowFlashLoads[0]} narrow flash loads per inbound 64-byte QoS 0 PUBLISH`);
+    console.log(`lx106 session (${engine}): heap peak ${f.heapPeak} B (connected, 4 subscriptions: ${f.heapNow[0]} B), stack peak ${f.stackPeak} B, ${qemu.regions[0]} instructions and ${qemu.narrowFlashLoads[0]} narrow flash loads per inbound 64-byte QoS 0 PUBLISH`);
+  });
+
+  it("the native engine spends a fraction of the interpreter's instructions and heap per publish", () => {
+    const wasm = runs["default wasm"].qemu, native = runs["default native"].qemu;
+    expect(native.regions[0] * 5).toBeLessThan(wasm.regions[0]);
+    expect(figures(native.transcript).heapPeak).toBeLessThan(figures(wasm.transcript).heapPeak);
   });
 });
