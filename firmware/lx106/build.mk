@@ -75,6 +75,30 @@ $(LX_OUT)/helpers-check.elf: lx106/helpers_check.c lx106/start.S lx106/semihost.
 	  -nostartfiles -T lx106/lx106.ld -Wl,--gc-sections -o $@ \
 	  lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/helpers_check.c
 
+# The bench workloads compiled ahead of time: bench.wasm -> C (Debian's wasm2c, wabt 1.0.32) ->
+# lx106 -Os, against the native C workloads (host/bench/vm.ts). The stack-depth counter is off:
+# only fib recurses, 20 deep. wasm-rt.h is linked into a folder of its own so the cross compiler
+# sees no other host header.
+AOT_OUT := $(LX_OUT)/aot
+ALL += $(LX_OUT)/aot-bench.elf
+
+$(AOT_OUT)/bench_aot.c: $(LX_OUT)/bench.wasm lx106/build.mk
+	@mkdir -p $(AOT_OUT)/include
+	ln -sf /usr/include/wasm-rt.h $(AOT_OUT)/include/wasm-rt.h
+	wasm2c $< -n bench -o $@
+
+# Generated code gets a narrower warning set: wasm2c's TRAP() comma expressions and its unused
+# float helpers would fail -Wextra -Werror. NDEBUG: its asserts would pull in stdio and signals.
+AOT_CFLAGS := $(CSTD) -Os -ffunction-sections -fdata-sections -DNDEBUG -DWASM_RT_USE_STACK_DEPTH_COUNT=0 -I$(AOT_OUT) -I$(AOT_OUT)/include
+$(AOT_OUT)/bench_aot.o: $(AOT_OUT)/bench_aot.c
+	$(LX_CC) $(LX_SPECS) $(AOT_CFLAGS) -Wno-unused-value -Wno-unused-function -c -o $@ $<
+
+$(LX_OUT)/aot-bench.elf: $(AOT_OUT)/bench_aot.o lx106/aot_bench.c lx106/aot_runtime.c lx106/native_workloads.c lx106/out.c \
+  lx106/platform_lx106.c lx106/start.S lx106/semihost.c lx106/runtime_helpers.c $(LX_HDR) lx106/lx106.ld lx106/build.mk
+	$(LX_CC) $(LX_SPECS) $(AOT_CFLAGS) -Ilx106 -nostartfiles -T lx106/lx106.ld -Wl,--gc-sections -o $@ \
+	  lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/platform_lx106.c lx106/out.c \
+	  lx106/native_workloads.c lx106/aot_runtime.c lx106/aot_bench.c $(AOT_OUT)/bench_aot.o
+
 # Known narrow and wide loads from flash and DRAM, for the plugin's narrow_flash_loads.
 $(LX_OUT)/flash-loads.elf: lx106/flash_loads.c lx106/start.S lx106/semihost.c lx106/semihost.h lx106/lx106.ld lx106/build.mk
 	@mkdir -p $(LX_OUT)

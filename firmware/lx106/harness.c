@@ -22,9 +22,6 @@ enum {
     CALL_DEPTH = 128,
     SCRIPT_FUEL = 2 * 1000 * 1000, /* every scripted call fits; a runaway fails fast */
     BENCH_FUEL = 100 * 1000 * 1000, /* far above any workload; stops a runaway */
-    CRC_AT = 1024, CRC_LENGTH = 1024,
-    VARINT_AT = 4096, VARINT_LENGTH = 64,
-    FIB_N = 20,
 };
 
 static uint64_t arena[ARENA_BYTES / 8];

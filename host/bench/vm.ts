@@ -1,6 +1,7 @@
 // The interpreter's benchmarks. On the lx106 (QEMU + the instruction-count plugin): guest
 // instructions for CRC-32 over 1 KiB, recursive fib(20) and a varint decode over 64 bytes,
-// interpreted vs the same C compiled for the lx106 (-Os) in the same run; peak C stack
+// interpreted vs the same C compiled for the lx106 (-Os) in the same run, and the same
+// AssemblyScript compiled ahead of time through wasm2c (aot-bench.elf) vs that C; peak C stack
 // (painted); arena bytes; code size. On the host: time per call vs Node and vs wabt's
 // interpreter (spectest-interp) on the same module.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -20,6 +21,8 @@ const MAX_INSTRUCTION_RATIO = 25;
 const MAX_C_STACK = 1536;
 const MAX_ARENA_BEYOND_MEMORY = 4096;
 const MAX_TEXT = 24 * 1024;
+// Issue #9: the same workloads through wasm2c (AssemblyScript -> wasm -> C -> lx106).
+const MAX_AOT_RATIO = 1.5;
 
 interface Workload { name: string; label: string; args: number[]; repeat: number }
 const CRC_AT = 1024, VARINT_AT = 4096; // firmware/lx106/harness.c
@@ -47,14 +50,15 @@ function symbol(elf: string, name: string): string {
   return `0x${line.split(" ")[0]}`;
 }
 
-/** One QEMU run of the harness with the plugin counting each bench_begin..bench_end region. */
-function lx106Run(): { stdout: string; regions: number[] } {
-  const elf = join(OUT, "harness.elf");
+/** One QEMU run of a bench program (the interpreter harness by default) with the plugin counting
+ *  each bench_begin..bench_end region. */
+function lx106Run(program = "harness.elf"): { stdout: string; regions: number[] } {
+  const elf = join(OUT, program);
   const plugin = `${join(OUT, "libcount.so")},begin=${symbol(elf, "bench_begin")},end=${symbol(elf, "bench_end")}`;
   const run = spawnSync("qemu-system-xtensa", ["-M", "sim", "-cpu", "lx106", "-display", "none", "-monitor", "none",
     "-serial", "none", "-semihosting", "-device", `loader,file=${elf},cpu-num=0`, "-plugin", plugin, "-d", "plugin"],
   { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
-  if (run.status !== 0) throw new Error(`harness.elf under QEMU exited ${run.status}: ${run.stdout.slice(-500)}${run.stderr.slice(-500)}`);
+  if (run.status !== 0) throw new Error(`${program} under QEMU exited ${run.status}: ${run.stdout.slice(-500)}${run.stderr.slice(-500)}`);
   return { stdout: run.stdout, regions: regionLines(run.stderr).regions };
 }
 
@@ -146,6 +150,19 @@ function hostTimes(dir: string, module: Buffer): BenchRow[] {
   return rows;
 }
 
+/** The workloads compiled ahead of time by wasm2c (firmware/lx106/aot_bench.c) vs native C. */
+function aotRows(): BenchRow[] {
+  const aot = lx106Run("aot-bench.elf");
+  if (aot.regions.length !== 1 + 2 * WORKLOADS.length) throw new Error(`aot-bench.elf: expected 7 counted regions, got ${aot.regions.length}`);
+  const [markers, ...pairs] = aot.regions;
+  return WORKLOADS.map((w, i) => {
+    const native = pairs[2 * i] - markers, compiled = pairs[2 * i + 1] - markers;
+    return row(`${w.label}: lx106 instructions, AssemblyScript -> wasm -> C (wasm2c) -Os vs native C -Os`, compiled, native,
+      "native C (-Os)", "instructions", native / compiled, `<= ${MAX_AOT_RATIO}x native (ratio >= ${(1 / MAX_AOT_RATIO).toFixed(2)})`,
+      compiled <= MAX_AOT_RATIO * native);
+  });
+}
+
 /** Interpreter code size for the lx106 (floats off) from its objects, by section kind. */
 function codeSize(): Record<"text" | "rodata" | "data" | "bss", number> {
   const objects = join(OUT, "vm-obj");
@@ -164,7 +181,7 @@ function codeSize(): Record<"text" | "rodata" | "data" | "bss", number> {
 }
 
 export async function run(): Promise<BenchRow[]> {
-  make("harness.elf", "harness-release", "libcount.so", "vm-size.txt");
+  make("harness.elf", "aot-bench.elf", "harness-release", "libcount.so", "vm-size.txt");
   const rows: BenchRow[] = [];
 
   const lx106 = lx106Run();
@@ -176,6 +193,7 @@ export async function run(): Promise<BenchRow[]> {
       "instructions", native / vm, `<= ${MAX_INSTRUCTION_RATIO}x native (ratio >= ${1 / MAX_INSTRUCTION_RATIO})`,
       vm <= MAX_INSTRUCTION_RATIO * native));
   });
+  rows.push(...aotRows());
   const stackVm = Math.max(...WORKLOADS.map((w) => measured(lx106.stdout, new RegExp(`^# stack ${w.name} native=\\d+ vm=(\\d+)$`, "m"))));
   const stackFib = measured(lx106.stdout, /^# stack fib native=(\d+) vm=\d+$/m);
   rows.push(row("peak C stack of an interpreter call, lx106 (painted), vs native recursive fib(20)", stackVm, stackFib,

@@ -91,6 +91,21 @@ describe("interpreter on the lx106 under QEMU", () => {
   });
 });
 
+describe("the bench workloads compiled ahead of time (wasm2c) on the lx106 under QEMU", () => {
+  it("give the native C results, checked against zlib and JS, in counted native/AOT region pairs", () => {
+    build("aot-bench.elf", "libcount.so");
+    const run = runQemu(join(OUT, "aot-bench.elf"), { markers: { begin: "bench_begin", end: "bench_end" } });
+    expect(run.status, run.stdout + run.stderr.slice(-1000)).toBe(0);
+    const crc = `0x${crc32(xorshiftBytes(1024, 0x1234567)).toString(16)}`, f = `0x${fib(20).toString(16)}`;
+    const lines = run.stdout.trim().split("\n");
+    expect(lines.slice(0, 2)).toEqual([`aot crc32 native=${crc} aot=${crc}`, `aot fib native=${f} aot=${f}`]);
+    expect(lines[2]).toMatch(/^aot varint_sum native=(0x[0-9a-f]+) aot=\1$/);
+    const counts = regions(run.stderr);
+    expect(counts).toHaveLength(7);
+    expect(counts.slice(1).every((n) => n > 500)).toBe(true);
+  });
+});
+
 function xorshiftBytes(length: number, seed: number): Uint8Array {
   const out = new Uint8Array(length);
   let x = seed >>> 0;
