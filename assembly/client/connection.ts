@@ -273,7 +273,7 @@ export function received(ptr: usize, len: i32): void {
   const st = S.state;
   if (st != ST_CONNECTING && st != ST_CONNECTED) return;
   parser.feed(ptr, len);
-  while (S.state == ST_CONNECTING || S.state == ST_CONNECTED) {
+  while (<u32>(S.state - ST_CONNECTING) <= <u32>(ST_CONNECTED - ST_CONNECTING)) { // connecting or connected
     const item = parser.next();
     if (item == ITEM_NEED_MORE) return;
     const err = handle(item);
@@ -284,8 +284,26 @@ export function received(ptr: usize, len: i32): void {
   }
 }
 
+/** Packet types only a client sends (type numbers 1..14: one bit each). */
+const CLIENT_PACKETS: i32 = (1 << C.CONNECT) | (1 << C.SUBSCRIBE) | (1 << C.UNSUBSCRIBE) | (1 << C.PINGREQ) | (1 << C.DISCONNECT);
+
 function handle(item: i32): i32 {
   const p = parser;
+  const field = p.field;
+  // Most frequent first: an inbound PUBLISH is two strings of pieces.
+  if (item == ITEM_PIECE) {
+    if (field == C.F_TOPIC) In.topicPiece(p.ptr, p.len);
+    else In.payloadPiece(p.ptr, p.len, p.left == 0);
+    return 0;
+  }
+  if (item == ITEM_STRING) {
+    if (field == C.F_TOPIC) return In.topicStart(p.len);
+    return In.payloadStart(p.len);
+  }
+  if (item == ITEM_STRING_END) {
+    if (field == C.F_PAYLOAD) In.payloadEnd();
+    return 0;
+  }
   if (item == ITEM_PACKET) {
     const type = p.value;
     ptype = type;
@@ -293,14 +311,12 @@ function handle(item: i32): i32 {
     if (S.state == ST_CONNECTING) {
       if (type != C.CONNACK) return E.E_NOT_CONNACK;
     } else if (type == C.CONNACK) return E.E_SECOND_CONNACK;
-    if (type == C.CONNECT || type == C.SUBSCRIBE || type == C.UNSUBSCRIBE || type == C.PINGREQ || type == C.DISCONNECT) {
-      return E.E_CLIENT_PACKET;
-    }
+    if (((1 << type) & CLIENT_PACKETS) != 0) return E.E_CLIENT_PACKET;
     if (type == C.PUBLISH) In.begin(pflags);
     return 0;
   }
+  if (item == ITEM_END) return ended();
   if (item == ITEM_ERROR) return p.value;
-  const field = p.field;
   if (item == ITEM_BYTE) {
     const v = p.value;
     if (field == C.F_CONNACK_FLAGS) sessionPresent = v;
@@ -321,20 +337,13 @@ function handle(item: i32): i32 {
     }
     return 0;
   }
-  if (item == ITEM_STRING) {
-    if (field == C.F_TOPIC) return In.topicStart(p.len);
-    return In.payloadStart(p.len);
-  }
-  if (item == ITEM_PIECE) {
-    if (field == C.F_TOPIC) In.topicPiece(p.ptr, p.len);
-    else In.payloadPiece(p.ptr, p.len, p.left == 0);
-    return 0;
-  }
-  if (item == ITEM_STRING_END) {
-    if (field == C.F_PAYLOAD) In.payloadEnd();
-    return 0;
-  }
-  // ITEM_END
+  return 0;
+}
+
+/** The packet's last field arrived: acknowledge or settle what it completes. Inlined: a call
+ *  more would lengthen the longest call chain the interpreter sizes its stack from. */
+// @ts-ignore: decorator
+@inline function ended(): i32 {
   const type = ptype;
   if (type == C.PUBLISH) {
     const q = In.qosOf();

@@ -80,8 +80,11 @@ export class Parser {
       if (state == S_STRING) {
         const left = this.left;
         if (left == 0) {
-          const err = this.check.finish();
-          if (err != 0) return this.fail(err);
+          // binary strings (payloads, will messages, passwords) are never checked
+          if (this.textMode != C.TEXT_BINARY) {
+            const err = this.check.finish();
+            if (err != 0) return this.fail(err);
+          }
           this.state = S_FIELD;
           this.step++;
           return ITEM_STRING_END;
@@ -93,11 +96,11 @@ export class Parser {
         this.pos = p + <usize>n;
         this.left = left - n;
         this.remaining -= n;
-        if (this.textMode != C.TEXT_BINARY) {
+        if (this.textMode != C.TEXT_BINARY) { // the protocol name is text: payloads skip both checks
           const err = this.check.piece(p, <i32>n);
           if (err != 0) return this.fail(err);
+          if (this.field == C.F_PROTOCOL_NAME && !this.protocolName(p, n)) return this.fail(E.E_PROTOCOL_NAME);
         }
-        if (this.field == C.F_PROTOCOL_NAME && !this.protocolName(p, n)) return this.fail(E.E_PROTOCOL_NAME);
         this.ptr = p;
         this.len = n;
         return ITEM_PIECE;
@@ -115,7 +118,6 @@ export class Parser {
         if (kind == K_REST) {
           this.left = this.remaining;
           this.textMode = C.TEXT_BINARY;
-          this.check.begin(C.TEXT_BINARY);
           this.state = S_STRING;
           this.len = this.remaining;
           return ITEM_STRING;
@@ -180,8 +182,16 @@ export class Parser {
         return ITEM_BYTE;
       }
       if (state == S_WORD || state == S_STRLEN) {
-        this.acc = (this.acc << 8) | <u32>load<u8>(this.pos++);
-        if (++this.accBytes < 2) continue;
+        const pos = this.pos;
+        if (this.accBytes == 0 && this.end - pos >= 2) {
+          // both bytes in this window (the usual case): one pass instead of two
+          this.acc = (<u32>load<u8>(pos) << 8) | <u32>load<u8>(pos, 1);
+          this.pos = pos + 2;
+        } else {
+          this.acc = (this.acc << 8) | <u32>load<u8>(pos);
+          this.pos = pos + 1;
+          if (++this.accBytes < 2) continue;
+        }
         this.remaining -= 2;
         const v = this.acc;
         if (state == S_WORD) {
@@ -194,7 +204,7 @@ export class Parser {
         if (v > this.remaining) return this.fail(E.E_TRUNCATED);
         const mode = textModeOf(this.field);
         this.textMode = mode;
-        this.check.begin(mode);
+        if (mode != C.TEXT_BINARY) this.check.begin(mode);
         if (this.field == C.F_PROTOCOL_NAME && v != 4) return this.fail(E.E_PROTOCOL_NAME);
         this.nameIndex = 0;
         this.left = v;
@@ -295,17 +305,23 @@ export class Parser {
   }
 }
 
+// Field numbers are 1..17: one bit each, so a field's kind or text mode is a few mask tests and
+// selects, not a chain of compares and branches (each branch costs the interpreter a side-table
+// entry of RAM).
+const BYTE_FIELDS: u32 = (1 << C.F_PROTOCOL_LEVEL) | (1 << C.F_CONNECT_FLAGS) | (1 << C.F_CONNACK_FLAGS)
+  | (1 << C.F_CONNACK_CODE) | (1 << C.F_REQUESTED_QOS) | (1 << C.F_SUBACK_CODE);
+const WORD_FIELDS: u32 = (1 << C.F_KEEPALIVE) | (1 << C.F_PACKET_ID);
+const TOPIC_FIELDS: u32 = (1 << C.F_TOPIC) | (1 << C.F_WILL_TOPIC);
+const BINARY_FIELDS: u32 = (1 << C.F_WILL_MESSAGE) | (1 << C.F_PASSWORD);
+
 function fieldKind(f: i32): i32 {
-  if (f == C.F_PROTOCOL_LEVEL || f == C.F_CONNECT_FLAGS || f == C.F_CONNACK_FLAGS || f == C.F_CONNACK_CODE
-    || f == C.F_REQUESTED_QOS || f == C.F_SUBACK_CODE) return K_BYTE;
-  if (f == C.F_KEEPALIVE || f == C.F_PACKET_ID) return K_WORD;
-  if (f == C.F_PAYLOAD) return K_REST;
-  return K_STRING;
+  const bit: u32 = 1 << <u32>f;
+  return select<i32>(K_BYTE, select<i32>(K_WORD, select<i32>(K_REST, K_STRING, f == C.F_PAYLOAD),
+    (bit & WORD_FIELDS) != 0), (bit & BYTE_FIELDS) != 0);
 }
 
 function textModeOf(f: i32): i32 {
-  if (f == C.F_TOPIC || f == C.F_WILL_TOPIC) return C.TEXT_TOPIC;
-  if (f == C.F_FILTER) return C.TEXT_FILTER;
-  if (f == C.F_WILL_MESSAGE || f == C.F_PASSWORD) return C.TEXT_BINARY;
-  return C.TEXT_UTF8;
+  const bit: u32 = 1 << <u32>f;
+  return select<i32>(C.TEXT_TOPIC, select<i32>(C.TEXT_FILTER, select<i32>(C.TEXT_BINARY, C.TEXT_UTF8,
+    (bit & BINARY_FIELDS) != 0), f == C.F_FILTER), (bit & TOPIC_FIELDS) != 0);
 }
