@@ -119,12 +119,4 @@ describe("client session on the lx106 under QEMU", () => {
     expect(native.regions[0] * 5).toBeLessThan(wasm.regions[0]);
     expect(figures(native.transcript).heapPeak).toBeLessThan(figures(wasm.transcript).heapPeak);
   });
-
-  it("the native engine's inbound publish makes no narrow load from flash either", () => {
-    build("session-native.elf");
-    const native = runQemu(DEFAULT_SESSION, "native");
-    expect(native.status, native.transcript.slice(-1000)).toBe(0);
-    expect(native.regions).toHaveLength(4);
-    expect(native.narrowFlashLoads).toEqual([0, 0, 0, 0]);
-  });
 });
