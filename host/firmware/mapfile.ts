@@ -104,7 +104,7 @@ export function parseMap(text: string): LinkMap {
   }
 
   const outputs = new Map<string, number>();
-  for (const [name, start] of starts) outputs.set(name, 0);
+  for (const name of starts.keys()) outputs.set(name, 0);
   for (const e of raw) {
     if (e.size > 0 && e.section !== "*fill*") outputs.set(e.output, Math.max(outputs.get(e.output) ?? 0, e.address + e.size - (starts.get(e.output) ?? e.address)));
   }

@@ -1,10 +1,18 @@
-// What a NodeMCU tree's make will do before it runs: whether its objects were built for the other
+// The NodeMCU tree around our component: its names (folder, marker), and what the tree's make will
+// do before it runs: whether its objects were built for the other
 // Lua flavour (NodeMCU keeps one object folder for both, so LUA=53 after LUA=51 links 5.1 objects),
 // and which files it would download (its SDK, esptool and toolchain rules fetch a cache file when
 // it is missing, and unpack it again when it is newer than what was unpacked).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+
+/** The marker every line wasmqtt edits in a tree carries. */
+export const MARK = "wasmqtt:";
+/** Our component's folder inside app/, its library and the module's config name. */
+export const COMPONENT = "wasmqtt";
+/** The file in app/wasmqtt that says what was changed and lists the sources. */
+export const MARKER_FILE = "WASMQTT.txt";
 
 export type Flavour = "51" | "53";
 
