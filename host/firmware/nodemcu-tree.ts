@@ -1,8 +1,8 @@
-// The NodeMCU tree around our component: its names (folder, marker), and what the tree's make will
-// do before it runs: whether its objects were built for the other
-// Lua flavour (NodeMCU keeps one object folder for both, so LUA=53 after LUA=51 links 5.1 objects),
-// and which files it would download (its SDK, esptool and toolchain rules fetch a cache file when
-// it is missing, and unpack it again when it is newer than what was unpacked).
+// The NodeMCU tree around our component: its names (folder, marker), and what the tree's make
+// will do before it runs: whether its objects were built for the other Lua flavour (NodeMCU keeps
+// one object folder for both, so LUA=53 after LUA=51 links 5.1 objects), and which files it would
+// download (its SDK, esptool and toolchain rules fetch a cache file when it is missing, and unpack
+// it again when it is newer than what was unpacked).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative, sep } from "node:path";
