@@ -6,7 +6,7 @@ import type { BenchRow } from "./types.js";
 import { BUDGETS, measure } from "../firmware/report.js";
 
 const ROWS: Array<{ key: keyof typeof BUDGETS; name: string; unit: string }> = [
-  { key: "flash_bytes", name: "lx106 flash: interpreter + engine + binding", unit: "B" },
+  { key: "flash_bytes", name: "lx106 flash: the module linked (interpreter + engine + binding + libgcc helpers)", unit: "B" },
   { key: "heap_peak_bytes", name: "lx106 heap peak: one client, 4 subscriptions (linear memory included)", unit: "B" },
   { key: "stack_peak_bytes", name: "lx106 C stack peak (painted)", unit: "B" },
   { key: "instructions_per_publish", name: "lx106 instructions per inbound 64-byte QoS 0 PUBLISH", unit: "insns" },

@@ -1,12 +1,14 @@
 // `wasmqtt firmware ...`: the firmware's size report and QEMU budgets (host/firmware/report.ts),
 // and putting the module into a NodeMCU checkout (host/firmware/nodemcu.ts).
 const USAGE = `usage:
-  wasmqtt firmware size                 lx106 sizes of interpreter, engine and binding, and the
-                                        QEMU session's heap, stack and instructions per publish
-                                        (writes build/firmware-report.json)
-  wasmqtt firmware --nodemcu DIR [--no-make]
+  wasmqtt firmware size                 both engines' lx106 figures against their budgets: the
+                                        module's flash as a linked image pays it, the QEMU
+                                        session's heap, stack, instructions and narrow flash
+                                        loads per publish (writes build/firmware-report.json)
+  wasmqtt firmware --nodemcu DIR [--engine wasm|native] [--no-make] [--no-baseline] [-- MAKE_ARGS]
                                         put the module into the NodeMCU checkout at DIR, switch
-                                        NodeMCU's own mqtt module off and ours on, run its make`;
+                                        NodeMCU's own mqtt module off and ours on, run its make,
+                                        report the module's cost in the image and the image delta`;
 
 type Part = { main(argv: string[]): Promise<number> };
 /** The parts load by URL, like the commands in main.ts: each lands on its own. */

@@ -10,29 +10,36 @@
 //   app/Makefile              app/wasmqtt built and linked as one of NodeMCU's optional components,
 //                             and its library scanned for the module's registration symbol
 // Every edited line carries the marker "wasmqtt:", so a later run recognises (and can replace) it.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { imageDelta, memberName, moduleCost, NODEMCU_REGIONS, parseMap, type Cost } from "./mapfile.js";
+import { adviceFor, findFailure, runMake } from "./nodemcu-make.js";
+import { cleanOtherFlavour, COMPONENT, flavourOf, MARK, MARKER_FILE, plannedFetches } from "./nodemcu-tree.js";
+export { adviceFor, findFailure } from "./nodemcu-make.js";
+import { ENGINE_BUDGETS } from "./report.js";
+import { engineFiles, type Engine } from "./sources.js";
 
-export const USAGE = `usage: wasmqtt firmware --nodemcu DIR [--no-make] [-- MAKE_ARGS...]
+export const USAGE = `usage: wasmqtt firmware --nodemcu DIR [--engine wasm|native] [--no-make] [--no-baseline] [-- MAKE_ARGS...]
   Puts wasmqtt's mqtt module into the NodeMCU checkout at DIR (ESP8266 firmware, release branch):
   app/wasmqtt/ with our sources, NodeMCU's own mqtt module off and ours on in
   app/include/user_modules.h, app/Makefile taught to build app/wasmqtt; then runs make in DIR and
-  copies bin/0x00000.bin and bin/0x10000.bin to build/nodemcu/ (what 'wasmqtt flash' writes).
+  copies bin/0x00000.bin and bin/0x10000.bin to build/nodemcu/ (what 'wasmqtt flash' writes), and
+  says what the module costs in the image (from app/mapfile) and how much the image grew against
+  the same tree with NodeMCU's own mqtt (built first, once per configuration).
+  --engine E       wasm: the interpreter running build/engine.wasm (the default); native: the
+                   engine compiled to C by wasm2c (smaller, faster; no engine swap without a rebuild)
   --no-make        change the tree only
-  -- MAKE_ARGS     passed to make, e.g. -- LUA=53 (NodeMCU's Lua 5.3 flavour)`;
+  --no-baseline    skip the build with NodeMCU's own mqtt (no image delta)
+  -- MAKE_ARGS     passed to make, e.g. -- LUA=53 (NodeMCU's Lua 5.3 flavour; objects built for
+                   the other flavour are removed first)`;
 
 /** Exit codes: bad arguments or DIR is not a NodeMCU tree; our own sources could not be built;
  *  NodeMCU's make failed. */
 export const EXIT = { ok: 0, badTree: 2, ourBuild: 3, make: 4 } as const;
 
-/** The marker every edited line carries. */
-const MARK = "wasmqtt:";
-/** Our component's folder inside app/, its library and the module's config name. */
-const COMPONENT = "wasmqtt";
-const MARKER_FILE = "WASMQTT.txt";
 
 class TreeError extends Error {
   constructor(message: string, readonly code: number = EXIT.badTree) {
@@ -53,13 +60,17 @@ function packageRoot(): string {
 
 interface Options {
   dir: string;
+  engine: Engine;
   make: boolean;
+  baseline: boolean;
   makeArgs: string[];
 }
 
 function parseArgs(argv: string[]): Options | string {
   let dir: string | undefined;
   let make = true;
+  let baseline = true;
+  let engine: Engine = "wasm";
   const makeArgs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -75,12 +86,18 @@ function parseArgs(argv: string[]): Options | string {
       if (!dir) return "--nodemcu needs the NodeMCU checkout's folder";
     } else if (a === "--no-make") {
       make = false;
+    } else if (a === "--engine" || a.startsWith("--engine=")) {
+      const value = a === "--engine" ? argv[++i] : a.slice("--engine=".length);
+      if (value !== "wasm" && value !== "native") return `--engine takes wasm (the interpreter, the default) or native (the engine compiled to C), not '${value ?? ""}'`;
+      engine = value;
+    } else if (a === "--no-baseline") {
+      baseline = false;
     } else {
       return `unknown argument '${a}'`;
     }
   }
   if (!dir) return "--nodemcu DIR is required";
-  return { dir: resolve(dir), make, makeArgs };
+  return { dir: resolve(dir), engine, make, baseline, makeArgs };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,6 +162,15 @@ export function editUserModules(text: string): string {
   return lines.join(eol);
 }
 
+/** user_modules.h and app/Makefile as NodeMCU had them: every line this command wrote undone. */
+export function stockUserModules(text: string): string {
+  return unmarkUserModules(text.split(/\r?\n/)).join(text.includes("\r\n") ? "\r\n" : "\n");
+}
+
+export function stockAppMakefile(text: string): string {
+  return text.split(/\r?\n/).filter((l) => !l.includes(`# ${MARK}`)).join(text.includes("\r\n") ? "\r\n" : "\n");
+}
+
 function unmarkUserModules(lines: string[]): string[] {
   const out: string[] = [];
   for (const l of lines) {
@@ -178,10 +204,13 @@ export function editAppMakefile(text: string): string {
 }
 
 /** The Makefile of app/wasmqtt, in the form of NodeMCU's own component Makefiles. */
-export function componentMakefile(): string {
-  return `# ${MARK} generated by 'wasmqtt firmware --nodemcu': the mqtt module on the WebAssembly engine.
-# Sources copied from wasmqtt (firmware/nodemcu, firmware/engine, firmware/vm,
-# build/firmware/engine_wasm.c); run the command again to update them. See ${MARKER_FILE}.
+export function componentMakefile(engine: Engine = "wasm"): string {
+  const what = engine === "wasm"
+    ? "the interpreter (firmware/engine, firmware/vm, build/firmware/engine_wasm.c)"
+    : "the native engine (firmware/engine's ABI, firmware/native, wasm2c's build/firmware/native)";
+  return `# ${MARK} generated by 'wasmqtt firmware --nodemcu --engine ${engine}': the mqtt module on
+# ${what}. Sources copied from wasmqtt (firmware/nodemcu and the engine's files); run the command
+# again to update them. See ${MARKER_FILE}.
 ifndef PDIR
 GEN_LIBS = lib${COMPONENT}.a
 endif
@@ -194,42 +223,55 @@ STD_CFLAGS = -std=gnu11 -Wimplicit -Os -fjump-tables
 # The interpreter without floats (the engine has none) and reading the module's bytes with aligned
 # 32-bit loads: the embedded engine lives in flash, which allows no other reads.
 DEFINES += -DWASM_VM_FLOAT=0 -DWASM_VM_ALIGNED_READS=1
-
+${engine === "native" ? `# wasm2c's output tests WABT_BIG_ENDIAN with #if; NodeMCU's -Wundef -Werror wants it defined
+# (the lx106 is little-endian).
+DEFINES += -DWABT_BIG_ENDIAN=0
+` : ""}
 PDIR := ../$(PDIR)
 sinclude $(PDIR)Makefile
 `;
 }
 
-/** Our sources: name in app/wasmqtt -> absolute path. Host test programs (test_*.c) stay out. */
-export function ourSources(root: string): Map<string, string> {
+/** Our sources for `engine`: name in app/wasmqtt -> absolute path. The Lua module and the client
+ *  core (firmware/nodemcu, not the host test programs test_*.c) and the engine's files as
+ *  firmware/engine/build.mk lists them (for the interpreter: firmware/engine, firmware/vm and the
+ *  embedded array; for the native engine: the ABI, firmware/native and wasm2c's output). */
+export function ourSources(root: string, engine: Engine = "wasm"): Map<string, string> {
   const files = new Map<string, string>();
   const add = (name: string, path: string) => {
     const before = files.get(name);
-    if (before) throw new TreeError(`two sources named ${name} (${before}, ${path}): app/${COMPONENT} is flat, rename one`, EXIT.ourBuild);
+    if (before && before !== path) throw new TreeError(`two sources named ${name} (${before}, ${path}): app/${COMPONENT} is flat, rename one`, EXIT.ourBuild);
     files.set(name, path);
   };
-  for (const part of ["firmware/nodemcu", "firmware/engine", "firmware/vm"]) {
-    const folder = join(root, part);
-    if (!existsSync(folder)) throw new TreeError(`${folder} is missing: is this a complete wasmqtt checkout?`, EXIT.ourBuild);
-    for (const name of readdirSync(folder).sort()) {
-      if (!/\.[ch]$/.test(name) || /^test_|_test\.c$/.test(name)) continue;
-      add(name, join(folder, name));
-    }
+  const folder = join(root, "firmware/nodemcu");
+  if (!existsSync(folder)) throw new TreeError(`${folder} is missing: is this a complete wasmqtt checkout?`, EXIT.ourBuild);
+  for (const name of readdirSync(folder).sort()) {
+    if (/\.[ch]$/.test(name) && !/^test_|_test\.c$/.test(name)) add(name, join(folder, name));
   }
-  add("engine_wasm.c", join(root, "build/firmware/engine_wasm.c"));
+  for (const path of engineFilesOrFail(root, engine).files) add(basename(path), path);
   return files;
 }
 
-/** build/firmware/engine_wasm.c, (re)made by firmware/engine/build.mk's rule from build/engine.wasm. */
-function buildEngineArray(root: string): void {
+function engineFilesOrFail(root: string, engine: Engine): ReturnType<typeof engineFiles> {
+  try {
+    return engineFiles(root, engine);
+  } catch (err) {
+    throw new TreeError(`${(err as Error).message}: build wasmqtt first ('npm run build'), or use --engine wasm`, EXIT.ourBuild);
+  }
+}
+
+/** The engine's generated source (the array of build/engine.wasm, or wasm2c's C), (re)made by
+ *  firmware/engine/build.mk's rules. */
+function buildEngine(root: string, engine: Engine): void {
   const wasm = join(root, "build/engine.wasm");
   if (!existsSync(wasm)) {
     throw new TreeError(`${wasm} is missing: build wasmqtt first ('npm run build'), then run this again`, EXIT.ourBuild);
   }
-  const run = spawnSync("make", ["-s", "-C", join(root, "firmware"), "../build/firmware/engine_wasm.c"], { encoding: "utf8" });
+  const target = relative(join(root, "firmware"), engineFilesOrFail(root, engine).generated);
+  const run = spawnSync("make", ["-s", "-C", join(root, "firmware"), target], { encoding: "utf8" });
   if (run.error || run.status !== 0) {
     const why = run.error ? run.error.message : (run.stderr || run.stdout).trim();
-    throw new TreeError(`could not make build/firmware/engine_wasm.c (the engine as a C array): ${why}\n` +
+    throw new TreeError(`could not make ${target.replace(/^\.\.\//, "")} (the ${engine} engine's generated C): ${why}\n` +
       "Run 'npm run build' in wasmqtt and try again.", EXIT.ourBuild);
   }
 }
@@ -247,9 +289,9 @@ function writeIfChanged(path: string, data: Buffer | string): boolean {
   return true;
 }
 
-function markerText(files: Map<string, Buffer>): string {
+function markerText(files: Map<string, Buffer>, engine: Engine): string {
   const lines = [
-    "wasmqtt put its NodeMCU mqtt module into this tree ('wasmqtt firmware --nodemcu DIR').",
+    `wasmqtt put its NodeMCU mqtt module into this tree ('wasmqtt firmware --nodemcu DIR --engine ${engine}').`,
     "",
     "What it changed (each edited line carries the marker 'wasmqtt:'):",
     `  app/${COMPONENT}/                   this folder: the sources below, its Makefile and this file`,
@@ -286,10 +328,10 @@ export interface InstallResult {
 }
 
 /** Puts our sources into dir and edits its two files; returns what changed (empty when nothing did). */
-export function install(dir: string, root: string): InstallResult {
+export function install(dir: string, root: string, engine: Engine = "wasm"): InstallResult {
   checkTree(dir);
   const componentDir = join(dir, "app", COMPONENT);
-  const sources = ourSources(root);
+  const sources = ourSources(root, engine);
   const contents = new Map<string, Buffer>();
   for (const [name, path] of sources) {
     if (!existsSync(path)) throw new TreeError(`${path} is missing: build wasmqtt first ('npm run build')`, EXIT.ourBuild);
@@ -300,151 +342,81 @@ export function install(dir: string, root: string): InstallResult {
 
   // Sources a previous version put here and this one no longer has.
   const marker = join(componentDir, MARKER_FILE);
+  let removed = false;
   for (const old of previousSources(marker)) {
     const path = join(componentDir, old);
     if (!contents.has(old) && existsSync(path)) {
       unlinkSync(path);
       changed.push(relative(dir, path) + " (removed)");
+      removed = true;
     }
   }
+  // NodeMCU's make only adds to a library (ar ru), so a removed source's object would stay in
+  // libwasmqtt.a and could be linked (the other engine's backend): our build output goes, make
+  // builds app/wasmqtt again. The same when our Makefile (the flags) changes.
+  const makefileChanged = writeIfChanged(join(componentDir, "Makefile"), componentMakefile(engine));
+  note(makefileChanged, join(componentDir, "Makefile"));
+  if ((removed || makefileChanged) && existsSync(join(componentDir, ".output"))) {
+    rmSync(join(componentDir, ".output"), { recursive: true, force: true });
+    changed.push(`app/${COMPONENT}/.output (removed: built again)`);
+  }
   for (const [name, data] of contents) note(writeIfChanged(join(componentDir, name), data), join(componentDir, name));
-  note(writeIfChanged(join(componentDir, "Makefile"), componentMakefile()), join(componentDir, "Makefile"));
 
   const userModules = join(dir, "app/include/user_modules.h");
   note(writeIfChanged(userModules, editUserModules(readFileSync(userModules, "utf8"))), userModules);
   const appMakefile = join(dir, "app/Makefile");
   note(writeIfChanged(appMakefile, editAppMakefile(readFileSync(appMakefile, "utf8"))), appMakefile);
-  note(writeIfChanged(marker, markerText(contents)), marker);
+  note(writeIfChanged(marker, markerText(contents, engine)), marker);
   return { changed, component: componentDir };
-}
-
-// ---------------------------------------------------------------------------------------------
-// make
-
-/** NodeMCU's make prints one summary line per step ("CC app/modules/tmr.c", "LD ...", "WGET ..."). */
-const STEP = /^(CC|CXX|AR|LD|NM|ESPTOOL|WGET|UNZIP|EXTRACT|PRUNE|MKCERT|DEPEND: CC|DEPEND: CXX) (\S.*)$/;
-
-/** Lines that say what went wrong (compiler, linker, shell), not the source excerpts under them. */
-const ERROR_LINE = /(^|: )(fatal )?error:|: Error:|undefined reference to|No such file or directory|command not found|cannot find/;
-
-export interface Failure {
-  step: string | null;
-  errors: string[];
-  makeError: string | null;
-}
-
-/** Where a failed build stopped: the last step announced before make's first "***" line, the
- *  compiler's error lines, and that line. */
-export function findFailure(lines: string[]): Failure {
-  let step: string | null = null;
-  const errors: string[] = [];
-  let makeError: string | null = null;
-  for (const line of lines) {
-    const m = STEP.exec(line.trim());
-    if (m && !makeError) {
-      step = `${m[1]} ${m[2]}`;
-      errors.length = 0;
-      continue;
-    }
-    if (/\*\*\*/.test(line) && /make(\[\d+\])?:/.test(line)) {
-      makeError ??= line.trim();
-      continue;
-    }
-    if (!makeError && ERROR_LINE.test(line)) errors.push(line.trim());
-  }
-  return { step, errors: errors.slice(0, 12), makeError };
-}
-
-/** What to do about a failed step. */
-function adviceFor(failure: Failure, output: string): string {
-  const step = failure.step ?? "";
-  if (/xtensa-lx106-elf-[\w+-]+: (command )?not found|make(\[\d+\])?: xtensa-lx106-elf-[\w+-]+: No such file or directory/.test(output)) {
-    return "NodeMCU's make cannot find the ESP8266 compiler (xtensa-lx106-elf-gcc): put its bin folder on PATH or set TOOLCHAIN_ROOT (see docs/firmware.md)";
-  }
-  if (/^WGET|^UNZIP|^EXTRACT/.test(step) || /unable to resolve host|Could not resolve|wget: /.test(output)) {
-    return "NodeMCU's make downloads the ESP8266 SDK, esptool and a toolchain on its first run: this needs the network (or those files placed as docs/firmware.md says)";
-  }
-  if (step.includes(`app/${COMPONENT}/`) || failure.errors.some((e) => e.includes(`${COMPONENT}/`))) {
-    return `the failing step is wasmqtt's code (app/${COMPONENT}): please report it with the lines above and NodeMCU's commit (git -C DIR log -1)`;
-  }
-  return "the failing step is in NodeMCU's own build: check that the same checkout builds without wasmqtt (git stash; make), and that its submodules are there (git submodule update --init)";
-}
-
-/** Runs make in dir, streaming its output; resolves with its exit status and output lines. */
-function runMake(dir: string, args: string[]): Promise<{ status: number | null; lines: string[]; spawnError?: Error }> {
-  return new Promise((done) => {
-    const lines: string[] = [];
-    const keep = (text: string) => {
-      for (const l of text.split(/\r?\n/)) if (l) lines.push(l);
-      if (lines.length > 4000) lines.splice(0, lines.length - 2000);
-    };
-    let child;
-    try {
-      child = spawn("make", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-    } catch (err) {
-      done({ status: null, lines, spawnError: err as Error });
-      return;
-    }
-    let partial = { out: "", err: "" };
-    const pump = (key: "out" | "err", sink: NodeJS.WriteStream) => (chunk: Buffer) => {
-      sink.write(chunk);
-      const text = partial[key] + chunk.toString("utf8");
-      const cut = text.lastIndexOf("\n");
-      partial[key] = cut < 0 ? text : text.slice(cut + 1);
-      if (cut >= 0) keep(text.slice(0, cut));
-    };
-    child.stdout.on("data", pump("out", process.stdout));
-    child.stderr.on("data", pump("err", process.stderr));
-    child.on("error", (err) => done({ status: null, lines, spawnError: err }));
-    child.on("close", (status) => {
-      keep(partial.out);
-      keep(partial.err);
-      partial = { out: "", err: "" };
-      done({ status, lines });
-    });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // The image
 
-export interface Share {
-  /** Bytes of ours in the image by where they live. */
-  flash: number;
-  iram: number;
-  dram: number;
-  bss: number;
+/** Our library's files in NodeMCU's link, and those of NodeMCU's own mqtt module (app/modules/mqtt.c
+ *  and its app/mqtt component). */
+const isOurs = (file: string): boolean => file.includes(`lib${COMPONENT}.a(`);
+const isStockMqtt = (file: string): boolean => /libmodules\.a\(mqtt\.o\)$|\/libmqtt\.a\(/.test(file);
+
+export interface ImageReport {
+  ours: Cost;
+  /** With a map of the same tree built with NodeMCU's own mqtt: that module's cost and how the
+   *  image changed. */
+  baseline?: { stock: Cost; delta: Cost };
 }
 
-/** Our objects' share of the linked image, from the linker's map file (app/mapfile): input sections
- *  of lib<component>.a, by output section. Sections dropped by --gc-sections are not counted. */
-export function imageShare(map: string, component = COMPONENT): Share {
-  const share: Share = { flash: 0, iram: 0, dram: 0, bss: 0 };
-  const start = map.indexOf("Linker script and memory map");
-  if (start < 0) return share;
-  const lines = map.slice(start).split("\n");
-  const archive = `lib${component}.a(`;
-  let output = "";
-  let pendingInput = false;
-  for (const line of lines) {
-    const head = /^(\.\S+)(\s+0x[0-9a-f]+\s+0x[0-9a-f]+)?/.exec(line);
-    if (head) {
-      output = head[1];
-      continue;
-    }
-    // An input section: " .name 0xADDR 0xSIZE file", or its name alone with the rest on the next line.
-    const full = /^ (\S+)\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line);
-    const cont = pendingInput ? /^\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line) : null;
-    pendingInput = /^ \S+$/.test(line);
-    const size = full ? parseInt(full[2], 16) : cont ? parseInt(cont[1], 16) : 0;
-    const file = full ? full[3] : cont ? cont[2] : "";
-    if (!size || !file.includes(archive)) continue;
-    if (output === ".irom0.text") share.flash += size;
-    else if (output === ".text") share.iram += size;
-    else if (output === ".data" || output === ".rodata") share.dram += size;
-    else if (output === ".bss") share.bss += size;
+/** What the module costs in the image NodeMCU linked (its map), and against the baseline's map. */
+export function imageReport(map: string, baselineMap?: string): ImageReport {
+  const after = parseMap(map);
+  if (baselineMap === undefined) return { ours: moduleCost(after, isOurs, NODEMCU_REGIONS) };
+  const before = parseMap(baselineMap);
+  return {
+    ours: moduleCost(after, isOurs, NODEMCU_REGIONS, before),
+    baseline: { stock: moduleCost(before, isStockMqtt, NODEMCU_REGIONS, after), delta: imageDelta(before, after, NODEMCU_REGIONS) },
+  };
+}
+
+const fmt = (n: number): string => n.toLocaleString("en-US");
+
+export function renderImageReport(r: ImageReport, engine: Engine = "wasm"): string[] {
+  const o = r.ours;
+  const budget = ENGINE_BUDGETS[engine].flash_bytes;
+  const lines = [`the module (${engine} engine) in the image: ${fmt(o.image)} B stored in flash (code and constants ${fmt(o.flash)} B, ` +
+    `IRAM ${fmt(o.iram)} B, initialised RAM ${fmt(o.dram)} B), ${fmt(o.ram)} B bss; ` +
+    `flash budget ${fmt(budget)} B: ${o.image <= budget ? "OK" : "OVER"}`];
+  // libgcc's members are the helpers its code calls; other SDK members only moved (alignment).
+  const helpers = o.helpers.filter((h) => /\/libgcc\.a\(/.test(h.member));
+  const moved = o.helpers.filter((h) => !helpers.includes(h)).reduce((sum, h) => sum + h.bytes, 0);
+  if (helpers.length) lines.push(`  of which libgcc helpers only it pulls in: ${helpers.map((h) => `${memberName(h.member)} ${fmt(h.bytes)}`).join(", ")}`);
+  if (moved) lines.push(`  and ${fmt(moved)} B of alignment where the SDK's own members moved`);
+  if (r.baseline) {
+    const { stock, delta } = r.baseline;
+    const expected = o.image - stock.image;
+    const off = delta.image === 0 ? 0 : Math.abs(expected - delta.image) / Math.abs(delta.image);
+    lines.push(`against the same tree with NodeMCU's own mqtt (${fmt(stock.image)} B): the image grew by ${fmt(delta.image)} B ` +
+      `(ours - NodeMCU's = ${fmt(expected)} B, ${(off * 100).toFixed(1)}% off the delta)`);
   }
-  return share;
+  return lines;
 }
 
 function copyImages(dir: string, out: string): string[] {
@@ -459,6 +431,43 @@ function copyImages(dir: string, out: string): string[] {
 
 // ---------------------------------------------------------------------------------------------
 
+/** The baseline's map of this configuration: the tree as NodeMCU had it (our lines undone),
+ *  its user_config.h and the make arguments. A change to any of them means another baseline. */
+function baselineFile(dir: string, makeArgs: string[]): string {
+  const read = (p: string) => (existsSync(join(dir, p)) ? readFileSync(join(dir, p), "utf8") : "");
+  const key = sha([stockUserModules(read("app/include/user_modules.h")), stockAppMakefile(read("app/Makefile")),
+    read("app/include/user_config.h"), makeArgs.join("\0"), `LUA=${flavourOf(makeArgs)}`].join("\0\0"));
+  return join(dir, "app", COMPONENT, `baseline-${key}.map`);
+}
+
+/** Puts NodeMCU's own user_modules.h and app/Makefile back (the lines marked by us undone). */
+function restoreStock(dir: string): void {
+  const userModules = join(dir, "app/include/user_modules.h");
+  writeIfChanged(userModules, stockUserModules(readFileSync(userModules, "utf8")));
+  const appMakefile = join(dir, "app/Makefile");
+  writeIfChanged(appMakefile, stockAppMakefile(readFileSync(appMakefile, "utf8")));
+}
+
+/** Runs make and, when it fails, says where and whose fault it is; true when it succeeded. */
+async function make(dir: string, args: string[], stock: boolean): Promise<boolean> {
+  console.log(`wasmqtt firmware: make ${args.join(" ")} (in ${dir}${stock ? ", with NodeMCU's own mqtt" : ""})`.replace(/ +\(/, " ("));
+  const run = await runMake(dir, args);
+  if (run.spawnError) {
+    const missing = (run.spawnError as NodeJS.ErrnoException).code === "ENOENT";
+    console.error(`wasmqtt firmware: could not run make: ${missing ? "make is not installed (Debian: apt-get install make)" : run.spawnError.message}`);
+    return false;
+  }
+  if (run.status === 0) return true;
+  const failure = findFailure(run.lines);
+  const parts = [`wasmqtt firmware: NodeMCU's build${stock ? " with its own mqtt (the baseline)" : ""} failed (make exited with ${run.status ?? "a signal"})` +
+    (failure.step ? ` at step: ${failure.step}` : "")];
+  if (failure.errors.length) parts.push("  " + failure.errors.join("\n  "));
+  if (failure.makeError) parts.push(`  ${failure.makeError}`);
+  parts.push(`What to do: ${adviceFor(failure, run.lines.join("\n"), dir, stock)}.`);
+  console.error(parts.join("\n"));
+  return false;
+}
+
 /** `imagesDir`: where the images go ('wasmqtt flash' reads build/nodemcu of the current folder). */
 export async function main(argv: string[], imagesDir = resolve("build/nodemcu")): Promise<number> {
   if (argv.includes("-h") || argv.includes("--help")) {
@@ -470,13 +479,58 @@ export async function main(argv: string[], imagesDir = resolve("build/nodemcu"))
     console.error(`wasmqtt firmware: ${options}\n\n${USAGE}`);
     return EXIT.badTree;
   }
-  const { dir } = options;
-  let result: InstallResult;
+  const { dir, makeArgs } = options;
+  let root: string;
   try {
     checkTree(dir);
-    const root = packageRoot();
-    buildEngineArray(root);
-    result = install(dir, root);
+    root = packageRoot();
+    buildEngine(root, options.engine);
+    ourSources(root, options.engine);
+  } catch (err) {
+    if (err instanceof TreeError) {
+      console.error(`wasmqtt firmware: ${err.message}`);
+      return err.code;
+    }
+    throw err;
+  }
+
+  let baseline: string | undefined;
+  if (options.make) {
+    const flavour = flavourOf(makeArgs);
+    const cleaned = cleanOtherFlavour(dir, flavour);
+    if (cleaned.removed.length) {
+      const folders = [...new Set(cleaned.removed.map((r) => r.split("/").slice(0, 2).join("/")))];
+      console.log(`wasmqtt firmware: LUA=${flavour}: removed ${cleaned.removed.length} objects compiled against the other Lua ` +
+        `flavour's headers (in ${folders.join(", ")}); make rebuilds them. sdk/ and the caches are untouched.`);
+    }
+    const planned = plannedFetches(dir, makeArgs);
+    if (planned?.downloads.length) {
+      console.log(`wasmqtt firmware: NodeMCU's make is going to download ${planned.downloads.join(", ")} (not in cache/): ` +
+        "offline, put them there first (docs/firmware.md, building offline)");
+    }
+    if (planned?.unpacks.length) {
+      console.log(`wasmqtt firmware: NodeMCU's make is going to unpack ${planned.unpacks.join(", ")} again, replacing what was ` +
+        "unpacked before (the cache file is newer): to keep what is unpacked, make the cache file older (touch -d @0 FILE)");
+    }
+    const file = baselineFile(dir, makeArgs);
+    if (options.baseline && existsSync(file)) {
+      baseline = readFileSync(file, "utf8");
+    } else if (options.baseline) {
+      console.log("wasmqtt firmware: first the same tree with NodeMCU's own mqtt, once per configuration, for the image delta (--no-baseline skips it)");
+      restoreStock(dir);
+      if (!(await make(dir, makeArgs, true))) return EXIT.make;
+      const map = join(dir, "app/mapfile");
+      if (existsSync(map)) {
+        baseline = readFileSync(map, "utf8");
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, baseline);
+      }
+    }
+  }
+
+  let result: InstallResult;
+  try {
+    result = install(dir, root, options.engine);
   } catch (err) {
     if (err instanceof TreeError) {
       console.error(`wasmqtt firmware: ${err.message}`);
@@ -490,26 +544,7 @@ export async function main(argv: string[], imagesDir = resolve("build/nodemcu"))
     console.log(`wasmqtt firmware: --no-make: build it with 'make' in ${dir}`);
     return EXIT.ok;
   }
-
-  const makeArgs = options.makeArgs;
-  console.log(`wasmqtt firmware: make ${makeArgs.join(" ")} (in ${dir})`.replace(/ +\(/, " ("));
-  const run = await runMake(dir, makeArgs);
-  if (run.spawnError) {
-    const missing = (run.spawnError as NodeJS.ErrnoException).code === "ENOENT";
-    console.error(`wasmqtt firmware: could not run make: ${missing ? "make is not installed (Debian: apt-get install make)" : run.spawnError.message}`);
-    return EXIT.make;
-  }
-  if (run.status !== 0) {
-    const failure = findFailure(run.lines);
-    const text = run.lines.join("\n");
-    const parts = [`wasmqtt firmware: NodeMCU's build failed (make exited with ${run.status ?? "a signal"})` +
-      (failure.step ? ` at step: ${failure.step}` : "")];
-    if (failure.errors.length) parts.push("  " + failure.errors.join("\n  "));
-    if (failure.makeError) parts.push(`  ${failure.makeError}`);
-    parts.push(`What to do: ${adviceFor(failure, text)}.`);
-    console.error(parts.join("\n"));
-    return EXIT.make;
-  }
+  if (!(await make(dir, makeArgs, false))) return EXIT.make;
 
   const images = copyImages(dir, imagesDir);
   if (images.length === 0) {
@@ -519,8 +554,8 @@ export async function main(argv: string[], imagesDir = resolve("build/nodemcu"))
   }
   const mapfile = join(dir, "app/mapfile");
   if (existsSync(mapfile)) {
-    const s = imageShare(readFileSync(mapfile, "utf8"));
-    console.log(`wasmqtt firmware: the module in the image: ${s.flash} B flash, ${s.iram} B IRAM, ${s.dram} B data/rodata RAM, ${s.bss} B bss`);
+    const report = imageReport(readFileSync(mapfile, "utf8"), baseline);
+    for (const line of renderImageReport(report, options.engine)) console.log(`wasmqtt firmware: ${line}`);
   }
   for (const image of images) console.log(`wasmqtt firmware: ${relative(process.cwd(), image) || image} (${statSync(image).size} B)`);
   console.log("wasmqtt firmware: flash it with 'npm run flash' (docs/flashing.md)");

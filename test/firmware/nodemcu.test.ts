@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { findFailure, imageShare, main } from "../../host/firmware/nodemcu.js";
+import { adviceFor, findFailure, main } from "../../host/firmware/nodemcu.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 let tmp: string;
@@ -232,6 +232,42 @@ describe("wasmqtt firmware --nodemcu: the tree it leaves", () => {
     expect(existsSync(join(tree, "app/wasmqtt/gone_in_this_version.c"))).toBe(false);
   });
 
+  it("puts the native engine in with --engine native, and takes the interpreter's files out", async () => {
+    const tree = fakeTree("engines");
+    expect((await run(["--nodemcu", tree, "--no-make"])).code).toBe(0);
+    const component = join(tree, "app/wasmqtt");
+    expect(existsSync(join(component, "wasm_exec.c"))).toBe(true);
+    // What NodeMCU's make built of the interpreter: its library keeps members make never removes.
+    const library = join(component, ".output/eagle/debug/lib/libwasmqtt.a");
+    mkdirSync(join(library, ".."), { recursive: true });
+    writeFileSync(library, "engine_vm.o wasm_exec.o");
+    const r = await run(["--nodemcu", tree, "--engine", "native", "--no-make"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    for (const name of ["engine_native.c", "engine_native.h", "wasm-rt.h", "native_rt.c", "native_engine.c", "mqtt_engine.c", "wasm_vm.h", "mqtt.c", "mqtt_core.c"]) {
+      expect(existsSync(join(component, name)), name).toBe(true);
+    }
+    expect(readFileSync(join(component, "engine_native.c")).equals(readFileSync(join(ROOT, "build/firmware/native/engine_native.c")))).toBe(true);
+    for (const name of ["wasm_exec.c", "engine_vm.c", "engine_wasm.c"]) {
+      expect(existsSync(join(component, name)), name).toBe(false);
+      expect(r.out).toContain(`app/wasmqtt/${name} (removed)`);
+    }
+    expect(readFileSync(join(component, "Makefile"), "utf8")).toMatch(/--engine native[\s\S]*-DWABT_BIG_ENDIAN=0/);
+    expect(existsSync(library)).toBe(false);
+    expect(r.out).toContain("app/wasmqtt/.output (removed: built again)");
+    expect(readFileSync(join(component, "WASMQTT.txt"), "utf8")).toMatch(/--engine native/);
+    // And back.
+    expect((await run(["--nodemcu=" + tree, "--engine=wasm", "--no-make"])).code).toBe(0);
+    expect(existsSync(join(component, "wasm_exec.c"))).toBe(true);
+    expect(existsSync(join(component, "engine_native.c"))).toBe(false);
+  });
+
+  it("refuses an engine it does not have", async () => {
+    const r = await run(["--nodemcu", tmp, "--engine", "jit"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--engine takes wasm \(the interpreter, the default\) or native/);
+  });
+
   it("keeps a tree whose stock module was already off, and adds ours once", async () => {
     const tree = fakeTree("stock-off");
     const path = join(tree, "app/include/user_modules.h");
@@ -253,7 +289,7 @@ describe("wasmqtt firmware --nodemcu: make", () => {
       "\t@exit 2",
       "",
     ].join("\n"));
-    const r = await run(["--nodemcu", tree]);
+    const r = await run(["--nodemcu", tree, "--no-baseline"]);
     expect(r.code).toBe(4);
     expect(r.out).toContain("CC app/wasmqtt/mqtt.c");   // make's own output, streamed
     expect(r.err).toMatch(/NodeMCU's build failed \(make exited with 2\) at step: CC app\/wasmqtt\/mqtt\.c/);
@@ -264,41 +300,31 @@ describe("wasmqtt firmware --nodemcu: make", () => {
 
   it("points at NodeMCU's own build, or at the toolchain, when that is what failed", async () => {
     const own = fakeTree("fails-nodemcu", "all:\n\t@echo 'CC app/modules/tmr.c'\n\t@echo 'tmr.c:1:1: error: boom' >&2\n\t@exit 2\n");
-    const r = await run(["--nodemcu", own]);
+    const r = await run(["--nodemcu", own, "--no-baseline"]);
     expect(r.code).toBe(4);
     expect(r.err).toMatch(/at step: CC app\/modules\/tmr\.c/);
-    expect(r.err).toMatch(/in NodeMCU's own build/);
+    expect(r.err).toMatch(/in NodeMCU's own sources, which wasmqtt does not change/);
+    expect(r.err).not.toMatch(/git stash/);
 
     const compiler = fakeTree("no-compiler", "all:\n\t@echo 'CC app/user/user_main.c'\n\txtensa-lx106-elf-gcc-absent-wasmqtt-test -c x.c\n");
-    const c = await run(["--nodemcu", compiler]);
+    const c = await run(["--nodemcu", compiler, "--no-baseline"]);
     expect(c.code).toBe(4);
     expect(c.err).toMatch(/cannot find the ESP8266 compiler \(xtensa-lx106-elf-gcc\)/);
   });
 
-  it("passes make arguments, copies the images for 'wasmqtt flash' and reports the module's share", async () => {
-    const map = [
-      "Linker script and memory map",
-      ".text           0x40100000     0x6b10",
-      " .text.wasm_call",
-      "                0x40100010       0x40 wasmqtt/.output/eagle/debug/lib/libwasmqtt.a(wasm_exec.o)",
-      ".data           0x3ffe8000      0x6d8",
-      " .data          0x3ffe8100       0x10 wasmqtt/.output/eagle/debug/lib/libwasmqtt.a(mqtt.o)",
-      ".bss            0x3ffe86e0     0x6ba8",
-      " .bss.state     0x3ffe8700        0x8 wasmqtt/.output/eagle/debug/lib/libwasmqtt.a(mqtt.o)",
-      ".irom0.text     0x40210000    0x68000",
-      " .irom0.text    0x40211000      0xd09 /sdk/lib/libmain.a(app_main.o)",
-      " .text.wasm_run 0x40212000     0x1000 wasmqtt/.output/eagle/debug/lib/libwasmqtt.a(wasm_exec.o)",
-      " .rodata.mqtt_engine_wasm",
-      "                0x40213000     0x3540 wasmqtt/.output/eagle/debug/lib/libwasmqtt.a(engine_wasm.o)",
-      "",
-    ].join("\n");
+  it("passes make arguments, copies the images for 'wasmqtt flash' and reports the module's cost and the image delta", async () => {
+    // The fake make links "our" map when user_modules.h has our module on, the stock map otherwise,
+    // and logs each build's configuration.
     const tree = fakeTree("succeeds", [
       "all:",
       "\t@echo 'CC app/wasmqtt/mqtt.c'",
+      "\t@if grep -q '^#define LUA_USE_MODULES_WASMQTT' app/include/user_modules.h; then cp ours.map app/mapfile; echo ours >> builds.log; \\",
+      "\t else cp stock.map app/mapfile; echo stock >> builds.log; fi",
       "\t@mkdir -p bin && printf 'boot' > bin/0x00000.bin && printf 'lua=$(LUA)' > bin/0x10000.bin",
       "",
     ].join("\n"));
-    writeFileSync(join(tree, "app/mapfile"), map);
+    writeFileSync(join(tree, "stock.map"), STOCK_MAP);
+    writeFileSync(join(tree, "ours.map"), OURS_MAP);
     const images = join(tmp, "flash-images");
     mkdirSync(images);
     writeFileSync(join(images, "0x20000.bin"), "stale");
@@ -307,24 +333,98 @@ describe("wasmqtt firmware --nodemcu: make", () => {
     expect(r.code).toBe(0);
     expect(readdirSync(images).sort()).toEqual(["0x00000.bin", "0x10000.bin"]);
     expect(readFileSync(join(images, "0x10000.bin"), "utf8")).toBe("lua=53");
-    expect(r.out).toMatch(/the module in the image: 17728 B flash, 64 B IRAM, 16 B data\/rodata RAM, 8 B bss/);
+    expect(readFileSync(join(tree, "builds.log"), "utf8")).toBe("stock\nours\n");
+    // Ours: 0xfd0 of flash code, strings 0x30 (merged into the next: 0x20 counted) and 0x10,
+    // libgcc's _moddi3 (0x3c0) that only our wasm_exec.o pulled in; 0x40 IRAM, 0x10 data, 8 bss.
+    expect(r.out).toMatch(/the module \(wasm engine\) in the image: 5,136 B stored in flash \(code and constants 5,056 B, IRAM 64 B, initialised RAM 16 B\), 8 B bss; flash budget 65,536 B: OK/);
+    expect(r.out).toMatch(/libgcc helpers only it pulls in: libgcc\.a\(_moddi3\.o\) 960\n/);
+    // Stock: NodeMCU's mqtt 0x400 + 0x100; the image grew by 5,136 - 1,280.
+    expect(r.out).toMatch(/against the same tree with NodeMCU's own mqtt \(1,280 B\): the image grew by 3,856 B \(ours - NodeMCU's = 3,856 B, 0\.0% off the delta\)/);
     expect(r.out).toMatch(/npm run flash/);
+
+    // The baseline is kept for this configuration: a second run builds only ours.
+    const again = await run(["--nodemcu", tree, "--", "LUA=53"], images);
+    expect(again.code).toBe(0);
+    expect(readFileSync(join(tree, "builds.log"), "utf8")).toBe("stock\nours\nours\n");
+    expect(again.out).toMatch(/the image grew by 3,856 B/);
+    // Another flavour is another configuration: its own baseline first.
+    await run(["--nodemcu", tree], images);
+    expect(readFileSync(join(tree, "builds.log"), "utf8")).toBe("stock\nours\nours\nstock\nours\n");
+  });
+
+  it("says when the tree does not build even with NodeMCU's own mqtt, and changes nothing of ours", async () => {
+    const tree = fakeTree("stock-fails", "all:\n\t@echo 'CC app/modules/net.c'\n\t@echo \"net.c:969:3: error: unknown type name 'ssize_t'\" >&2\n\t@exit 2\n");
+    const r = await run(["--nodemcu", tree]);
+    expect(r.code).toBe(4);
+    expect(r.err).toMatch(/NodeMCU's build with its own mqtt \(the baseline\) failed \(make exited with 2\) at step: CC app\/modules\/net\.c/);
+    expect(r.err).toMatch(/NodeMCU's tree does not build even with its own mqtt module/);
+    expect(enabledModules(tree)).toContain("MQTT");
+    expect(existsSync(join(tree, "app/wasmqtt/mqtt.c"))).toBe(false);
   });
 });
 
-describe("imageShare", () => {
-  it("counts only our library's input sections, not other libraries' or discarded ones", () => {
-    const map = [
-      "Discarded input sections",
-      " .text.unused   0x00000000      0x999 wasmqtt/.output/eagle/debug/lib/libwasmqtt.a(wasm_api.o)",
-      "Linker script and memory map",
-      ".irom0.text     0x40210000    0x68000",
-      " .text.a        0x40212000       0x20 wasmqtt/.output/eagle/debug/lib/libwasmqtt.a(wasm_api.o)",
-      " .text.b        0x40212020       0x30 modules/.output/eagle/debug/lib/libmodules.a(tmr.o)",
-    ].join("\n");
-    expect(imageShare(map)).toEqual({ flash: 0x20, iram: 0, dram: 0, bss: 0 });
-  });
-});
+// NodeMCU's link maps as far as the cost needs them: our library's sections (one of them strings
+// the linker merged into the next), fill, a libgcc member our object pulled in, NodeMCU's own.
+const OURS_MAP = [
+  "Archive member included to satisfy reference by file (symbol)",
+  "",
+  "/sdk/lib/libgcc.a(_moddi3.o)",
+  "                              wasmqtt/.output/eagle/debug/lib/libwasmqtt.a(wasm_exec.o) (__moddi3)",
+  "/sdk/lib/libc.a(lib_a-memcpy.o)",
+  "                              user/.output/eagle/debug/lib/libuser.a(user_main.o) (memcpy)",
+  "",
+  "Discarded input sections",
+  " .text.unused   0x00000000      0x999 wasmqtt/.output/eagle/debug/lib/libwasmqtt.a(wasm_api.o)",
+  "",
+  "Linker script and memory map",
+  "",
+  ".text           0x40100000     0x6b40",
+  " .text          0x40100000     0x6b00 /sdk/lib/libmain.a(ets_timer.o)",
+  " .text.wasm_call",
+  "                0x40106b00       0x40 wasmqtt/.output/eagle/debug/lib/libwasmqtt.a(wasm_exec.o)",
+  ".data           0x3ffe8000      0x6e8",
+  " .data          0x3ffe8000      0x6d8 /sdk/lib/libmain.a(app_main.o)",
+  " .data          0x3ffe86d8       0x10 wasmqtt/.output/eagle/debug/lib/libwasmqtt.a(mqtt.o)",
+  ".bss            0x3ffe86e8     0x6ba8",
+  " .bss.state     0x3ffe86e8        0x8 wasmqtt/.output/eagle/debug/lib/libwasmqtt.a(mqtt.o)",
+  " .bss           0x3ffe86f0     0x6ba0 /sdk/lib/libmain.a(app_main.o)",
+  ".irom0.text     0x40210000    0x69400",
+  " .irom0.text    0x40210000     0x1000 /sdk/lib/libmain.a(app_main.o)",
+  " .text.wasm_run 0x40211000      0xfd0 wasmqtt/.output/eagle/debug/lib/libwasmqtt.a(wasm_exec.o)",
+  " .rodata.a.str1.1",
+  "                0x40211fd0       0x30 wasmqtt/.output/eagle/debug/lib/libwasmqtt.a(mqtt.o)",
+  "                                 0x3a (size before relaxing)",
+  " .rodata.str1.1 0x40211ff0       0x10 wasmqtt/.output/eagle/debug/lib/libwasmqtt.a(mqtt_core.o)",
+  " .text          0x40212000      0x3c0 /sdk/lib/libgcc.a(_moddi3.o)",
+  "                0x40212000                __moddi3",
+  " .text          0x402123c0       0x40 /sdk/lib/libc.a(lib_a-memcpy.o)",
+  " *fill*         0x40212400       0x10 ",
+  " .text.rest     0x40212410    0x66ff0 modules/.output/eagle/debug/lib/libmodules.a(tmr.o)",
+  "",
+].join("\n");
+
+const STOCK_MAP = [
+  "Archive member included to satisfy reference by file (symbol)",
+  "",
+  "/sdk/lib/libc.a(lib_a-memcpy.o)",
+  "                              user/.output/eagle/debug/lib/libuser.a(user_main.o) (memcpy)",
+  "",
+  "Linker script and memory map",
+  "",
+  ".text           0x40100000     0x6b00",
+  " .text          0x40100000     0x6b00 /sdk/lib/libmain.a(ets_timer.o)",
+  ".data           0x3ffe8000      0x6d8",
+  " .data          0x3ffe8000      0x6d8 /sdk/lib/libmain.a(app_main.o)",
+  ".bss            0x3ffe86d8     0x6ba0",
+  " .bss           0x3ffe86d8     0x6ba0 /sdk/lib/libmain.a(app_main.o)",
+  ".irom0.text     0x40210000    0x68540",
+  " .irom0.text    0x40210000     0x1000 /sdk/lib/libmain.a(app_main.o)",
+  " .irom0.text    0x40211000      0x400 modules/.output/eagle/debug/lib/libmodules.a(mqtt.o)",
+  " .irom0.text    0x40211400      0x100 mqtt/.output/eagle/debug/lib/libmqtt.a(mqtt_msg.o)",
+  " .text          0x40211500       0x40 /sdk/lib/libc.a(lib_a-memcpy.o)",
+  " .text.rest     0x40211540    0x67000 modules/.output/eagle/debug/lib/libmodules.a(tmr.o)",
+  "",
+].join("\n");
 
 describe("findFailure", () => {
   it("names the link step and the undefined symbols of a failed NodeMCU link", () => {
@@ -344,6 +444,7 @@ describe("findFailure", () => {
       step: "LD app/.output/eagle/debug/image/eagle.app.v6.out",
       errors: ["/tmp/nm/app/wasmqtt/mqtt.c:609: undefined reference to `mqtt_core_free'", "collect2: error: ld returned 1 exit status"],
       makeError: "make[1]: *** [../Makefile:480: .output/eagle/debug/image/eagle.app.v6.out] Error 1",
+      cited: ["/tmp/nm/app/wasmqtt/mqtt.c"],
     });
   });
 });
