@@ -147,6 +147,7 @@ static void on_event(void *user, const mqtt_core_event *ev)
     case MQTT_CORE_UNSUBACK: logf_("unsuback %d\n", (int)ev->token); break;
     case MQTT_CORE_DROPPED: logf_("dropped %d\n", (int)ev->token); break;
     case MQTT_CORE_PROTOCOL_ERROR: logf_("error %d %s\n", (int)ev->reason, ev->text); break;
+    case MQTT_CORE_WARNING: logf_("warning %d %s\n", (int)ev->reason, ev->text); break;
   }
   if (f.close_on_event == (int)ev->type) {
     f.close_on_event = 0;
