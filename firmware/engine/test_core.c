@@ -308,6 +308,18 @@ static void test_session(void)
   broker(comp, sizeof comp);
   check(log_is("puback 11\npuback 12\n"), "puback for QoS 1 (PUBACK) and QoS 2 (PUBCOMP)");
 
+  /* RabbitMQ answers QoS 2 with PUBACK: the publish is done, with one warning per connection */
+  reset_capture();
+  for (int i = 0; i < 2; i++) {
+    check(mqtt_core_publish(f.core, "t", 1, (const uint8_t *)"p2", 2, 2, 0, 13 + i) == MQTT_CORE_OK, "publish QoS 2");
+    settle();
+    const uint8_t puback[] = {0x40, 0x02, 0, (uint8_t)(4 + i)};
+    broker(puback, sizeof puback);
+  }
+  check(log_is("warning 31 broker answered a QoS 2 publish with PUBACK (it delivers QoS 2 as QoS 1); "
+                "taken as delivered\npuback 13\npuback 14\n"),
+        "PUBACK for QoS 2: done, one warning");
+
   reset_capture();
   advance(29000);
   check(f.sent_len == 0, "no PINGREQ before keepalive");
