@@ -185,8 +185,10 @@ export function resume(sessionPresent: bool): void {
 
 /** PUBACK, PUBREC or PUBCOMP from the broker. Unknown ids are ignored. An acknowledgement of the
  *  wrong kind for the message's QoS (RabbitMQ answers QoS 2 with PUBACK) still ends the message,
- *  as MQTT.js does, so no slot is held for an answer that never comes; it is reported once. */
-export function acknowledge(type: i32, pid: i32): void {
+ *  as MQTT.js does, so no slot is held for an answer that never comes; it is reported once.
+ *  Inline (one call site): each function costs the firmware interpreter heap for its records. */
+// @ts-ignore: decorator
+@inline export function acknowledge(type: i32, pid: i32): void {
   for (let i = 0; i < MAX_OUTBOUND; i++) {
     const e = at(i);
     if (e.state == Q_FREE || e.pid != pid) continue;

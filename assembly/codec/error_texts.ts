@@ -3,8 +3,8 @@
 
 export const ERROR_CODES: i32 = 49;
 
-/** Writes the ASCII text of error `code` at `dst`; returns its length (at most 255). */
-export function writeErrorText(code: i32, dst: usize): i32 {
+/** Group 1: codes 1..32; 0 for any other code. */
+function textsFrom1(code: i32, dst: usize): i32 {
   switch (code) {
     case 1: // packet type 0 or 15 is reserved
       store<u32>(dst, 0x6b636170, 0); store<u32>(dst, 0x74207465, 4); store<u32>(dst, 0x20657079, 8); store<u32>(dst, 0x726f2030, 12); store<u32>(dst, 0x20353120, 16); store<u32>(dst, 0x72207369, 20); store<u32>(dst, 0x72657365, 24); store<u16>(dst, 0x6576, 28); store<u8>(dst, 0x64, 30);
@@ -102,6 +102,13 @@ export function writeErrorText(code: i32, dst: usize): i32 {
     case 32: // broker acknowledged a publish with the wrong packet for its QoS; taken as delivered
       store<u32>(dst, 0x6b6f7262, 0); store<u32>(dst, 0x61207265, 4); store<u32>(dst, 0x6f6e6b63, 8); store<u32>(dst, 0x64656c77, 12); store<u32>(dst, 0x20646567, 16); store<u32>(dst, 0x75702061, 20); store<u32>(dst, 0x73696c62, 24); store<u32>(dst, 0x69772068, 28); store<u32>(dst, 0x74206874, 32); store<u32>(dst, 0x77206568, 36); store<u32>(dst, 0x676e6f72, 40); store<u32>(dst, 0x63617020, 44); store<u32>(dst, 0x2074656b, 48); store<u32>(dst, 0x20726f66, 52); store<u32>(dst, 0x20737469, 56); store<u32>(dst, 0x3b536f51, 60); store<u32>(dst, 0x6b617420, 64); store<u32>(dst, 0x61206e65, 68); store<u32>(dst, 0x65642073, 72); store<u32>(dst, 0x6576696c, 76); store<u16>(dst, 0x6572, 80); store<u8>(dst, 0x64, 82);
       return 83;
+  }
+  return 0;
+}
+
+/** Group 2: codes 33..64; 0 for any other code. */
+function textsFrom33(code: i32, dst: usize): i32 {
+  switch (code) {
     case 40: // qos must be 0, 1 or 2
       store<u32>(dst, 0x20736f71, 0); store<u32>(dst, 0x7473756d, 4); store<u32>(dst, 0x20656220, 8); store<u32>(dst, 0x31202c30, 12); store<u32>(dst, 0x20726f20, 16); store<u8>(dst, 0x32, 20);
       return 21;
@@ -130,6 +137,13 @@ export function writeErrorText(code: i32, dst: usize): i32 {
       store<u32>(dst, 0x65646f63, 0); store<u32>(dst, 0x6f6d2063, 4); store<u32>(dst, 0x6e206564, 8); store<u32>(dst, 0x73646565, 12); store<u32>(dst, 0x65687420, 16); store<u32>(dst, 0x6f687720, 20); store<u32>(dst, 0x6920656c, 24); store<u32>(dst, 0x7562206f, 28); store<u32>(dst, 0x72656666, 32); store<u32>(dst, 0x65732820, 36); store<u32>(dst, 0x6f695f74, 40); store<u32>(dst, 0x7a69735f, 44); store<u32>(dst, 0x30322065, 48); store<u16>(dst, 0x3834, 52); store<u8>(dst, 0x29, 54);
       return 55;
   }
+  return 0;
+}
+
+/** Writes the ASCII text of error `code` at `dst`; returns its length (at most 255). */
+export function writeErrorText(code: i32, dst: usize): i32 {
+  const n = code <= 32 ? textsFrom1(code, dst) : textsFrom33(code, dst);
+  if (n > 0) return n;
   store<u32>(dst, 0x6e6b6e75, 0); store<u32>(dst, 0x206e776f, 4); store<u32>(dst, 0x6f727265, 8); store<u8>(dst, 0x72, 12);
   return 13;
 }
