@@ -44,9 +44,12 @@ export interface ClientEvents {
   unsuback: ClientCallback;
   /** Not in NodeMCU: the broker broke the protocol (the client then goes offline). */
   error: ErrorCallback;
+  /** Not in NodeMCU: the broker did something legal but odd (e.g. answered a QoS 2 publish with
+   *  PUBACK, as RabbitMQ does); the session goes on. Once per kind and connection. */
+  warning: ErrorCallback;
 }
 export type ClientEvent = keyof ClientEvents;
-const EVENTS: readonly ClientEvent[] = ["connect", "connfail", "offline", "message", "overflow", "puback", "suback", "unsuback", "error"];
+const EVENTS: readonly ClientEvent[] = ["connect", "connfail", "offline", "message", "overflow", "puback", "suback", "unsuback", "error", "warning"];
 
 /** The options form of the constructor: `new Client({ clientid, keepalive, ... })`. */
 export interface ClientOptions {
@@ -491,6 +494,9 @@ export class Client {
       case "protocol-error":
         this.lastError = new Error(`the broker broke the MQTT protocol: ${ev.message} (code ${ev.code})`);
         this.call("error", this.lastError);
+        break;
+      case "warning":
+        this.call("warning", new Error(`${ev.message} (code ${ev.code})`));
         break;
     }
   }

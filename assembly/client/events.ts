@@ -12,6 +12,8 @@ export const EV_DROPPED: i32 = 10; // a = token, b = blob handle released with i
 export const EV_PROTOCOL_ERROR: i32 = 11; // a = error code
 /** Codec mode: a = count of parser items, b = pointer to them (4 x i32 each: item, x, y, piece ptr). */
 export const EV_ITEM: i32 = 12;
+/** The broker did something legal but unexpected; the session goes on (a = error code, once each per connection). */
+export const EV_WARNING: i32 = 13;
 
 export const MSG_FIRST: i32 = 1;
 export const MSG_LAST: i32 = 2;

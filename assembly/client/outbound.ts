@@ -5,7 +5,8 @@ import { PUBACK, PUBREC, PUBCOMP } from "../codec/constants";
 import { putHeader, putWord, lengthSize } from "../codec/generator";
 import { hostEvent } from "../imports";
 import { out, flushWith, sendAck } from "./output";
-import { EV_PUBACK, EV_DROPPED } from "./events";
+import { EV_PUBACK, EV_DROPPED, EV_WARNING } from "./events";
+import { E_QOS2_PUBACK, E_WRONG_ACK } from "../codec/errors";
 import { S } from "./state";
 
 export const Q_FREE: i32 = 0;
@@ -38,6 +39,8 @@ let used: i32 = 0;
 let usedBytes: u32 = 0;
 let nextSeq: u32 = 0;
 let lastPid: i32 = 0;
+/** Warnings already reported on this connection (bit per code past E_QOS2_PUBACK): once each. */
+let warned: i32 = 0;
 
 // @ts-ignore: decorator
 @inline function at(i: i32): Entry {
@@ -160,6 +163,7 @@ function nextInOrder(after: u32): Entry | null {
 
 /** After CONNACK: resend (session present) or restart (no session) everything, in order. */
 export function resume(sessionPresent: bool): void {
+  warned = 0;
   let after: u32 = 0;
   while (true) {
     const e = nextInOrder(after);
@@ -179,23 +183,37 @@ export function resume(sessionPresent: bool): void {
   }
 }
 
-/** PUBACK, PUBREC or PUBCOMP from the broker. Unknown ids are ignored. */
-export function acknowledge(type: i32, pid: i32): void {
+/** PUBACK, PUBREC or PUBCOMP from the broker. Unknown ids are ignored. An acknowledgement of the
+ *  wrong kind for the message's QoS (RabbitMQ answers QoS 2 with PUBACK) still ends the message,
+ *  as MQTT.js does, so no slot is held for an answer that never comes; it is reported once.
+ *  Inline (one call site): each function costs the firmware interpreter heap for its records. */
+// @ts-ignore: decorator
+@inline export function acknowledge(type: i32, pid: i32): void {
   for (let i = 0; i < MAX_OUTBOUND; i++) {
     const e = at(i);
     if (e.state == Q_FREE || e.pid != pid) continue;
-    if (type == PUBACK) {
-      if (e.state == Q_WAIT_PUBACK) complete(e, EV_PUBACK);
-    } else if (type == PUBREC) {
-      if (e.state == Q_WAIT_PUBREC || e.state == Q_WAIT_PUBCOMP) {
-        e.state = <u8>Q_WAIT_PUBCOMP;
-        sendAck(0x62, pid);
-      }
-    } else if (type == PUBCOMP) {
-      if (e.state == Q_WAIT_PUBCOMP) complete(e, EV_PUBACK);
+    const st: i32 = e.state;
+    if (type == PUBREC && st != Q_WAIT_PUBACK) {
+      e.state = <u8>Q_WAIT_PUBCOMP;
+      sendAck(0x62, pid);
+      return;
     }
+    const expected = type == PUBACK ? Q_WAIT_PUBACK : Q_WAIT_PUBCOMP;
+    if (st != expected) {
+      // a QoS 1 message answered with PUBREC: release the broker's id too
+      if (type == PUBREC) sendAck(0x62, pid);
+      warn(type == PUBACK && st == Q_WAIT_PUBREC ? E_QOS2_PUBACK : E_WRONG_ACK);
+    }
+    complete(e, EV_PUBACK);
     return;
   }
+}
+
+function warn(code: i32): void {
+  const bit = 1 << (code - E_QOS2_PUBACK);
+  if (warned & bit) return;
+  warned |= bit;
+  hostEvent(EV_WARNING, code, 0, 0);
 }
 
 /** Every message is abandoned (close(), or a clean session ended). */

@@ -3,8 +3,8 @@
 
 export const ERROR_CODES: i32 = 49;
 
-/** Writes the ASCII text of error `code` at `dst`; returns its length (at most 255). */
-export function writeErrorText(code: i32, dst: usize): i32 {
+/** Group 1: codes 1..32; 0 for any other code. */
+function textsFrom1(code: i32, dst: usize): i32 {
   switch (code) {
     case 1: // packet type 0 or 15 is reserved
       store<u32>(dst, 0x6b636170, 0); store<u32>(dst, 0x74207465, 4); store<u32>(dst, 0x20657079, 8); store<u32>(dst, 0x726f2030, 12); store<u32>(dst, 0x20353120, 16); store<u32>(dst, 0x72207369, 20); store<u32>(dst, 0x72657365, 24); store<u16>(dst, 0x6576, 28); store<u8>(dst, 0x64, 30);
@@ -96,6 +96,19 @@ export function writeErrorText(code: i32, dst: usize): i32 {
     case 30: // SUBACK has not one return code per filter of its SUBSCRIBE
       store<u32>(dst, 0x41425553, 0); store<u32>(dst, 0x68204b43, 4); store<u32>(dst, 0x6e207361, 8); store<u32>(dst, 0x6f20746f, 12); store<u32>(dst, 0x7220656e, 16); store<u32>(dst, 0x72757465, 20); store<u32>(dst, 0x6f63206e, 24); store<u32>(dst, 0x70206564, 28); store<u32>(dst, 0x66207265, 32); store<u32>(dst, 0x65746c69, 36); store<u32>(dst, 0x666f2072, 40); store<u32>(dst, 0x73746920, 44); store<u32>(dst, 0x42555320, 48); store<u32>(dst, 0x49524353, 52); store<u16>(dst, 0x4542, 56);
       return 58;
+    case 31: // broker answered a QoS 2 publish with PUBACK (it delivers QoS 2 as QoS 1); taken as delivered
+      store<u32>(dst, 0x6b6f7262, 0); store<u32>(dst, 0x61207265, 4); store<u32>(dst, 0x6577736e, 8); store<u32>(dst, 0x20646572, 12); store<u32>(dst, 0x6f512061, 16); store<u32>(dst, 0x20322053, 20); store<u32>(dst, 0x6c627570, 24); store<u32>(dst, 0x20687369, 28); store<u32>(dst, 0x68746977, 32); store<u32>(dst, 0x42555020, 36); store<u32>(dst, 0x204b4341, 40); store<u32>(dst, 0x20746928, 44); store<u32>(dst, 0x696c6564, 48); store<u32>(dst, 0x73726576, 52); store<u32>(dst, 0x536f5120, 56); store<u32>(dst, 0x61203220, 60); store<u32>(dst, 0x6f512073, 64); store<u32>(dst, 0x29312053, 68); store<u32>(dst, 0x6174203b, 72); store<u32>(dst, 0x206e656b, 76); store<u32>(dst, 0x64207361, 80); store<u32>(dst, 0x76696c65, 84); store<u32>(dst, 0x64657265, 88);
+      return 92;
+    case 32: // broker acknowledged a publish with the wrong packet for its QoS; taken as delivered
+      store<u32>(dst, 0x6b6f7262, 0); store<u32>(dst, 0x61207265, 4); store<u32>(dst, 0x6f6e6b63, 8); store<u32>(dst, 0x64656c77, 12); store<u32>(dst, 0x20646567, 16); store<u32>(dst, 0x75702061, 20); store<u32>(dst, 0x73696c62, 24); store<u32>(dst, 0x69772068, 28); store<u32>(dst, 0x74206874, 32); store<u32>(dst, 0x77206568, 36); store<u32>(dst, 0x676e6f72, 40); store<u32>(dst, 0x63617020, 44); store<u32>(dst, 0x2074656b, 48); store<u32>(dst, 0x20726f66, 52); store<u32>(dst, 0x20737469, 56); store<u32>(dst, 0x3b536f51, 60); store<u32>(dst, 0x6b617420, 64); store<u32>(dst, 0x61206e65, 68); store<u32>(dst, 0x65642073, 72); store<u32>(dst, 0x6576696c, 76); store<u16>(dst, 0x6572, 80); store<u8>(dst, 0x64, 82);
+      return 83;
+  }
+  return 0;
+}
+
+/** Group 2: codes 33..64; 0 for any other code. */
+function textsFrom33(code: i32, dst: usize): i32 {
+  switch (code) {
     case 40: // qos must be 0, 1 or 2
       store<u32>(dst, 0x20736f71, 0); store<u32>(dst, 0x7473756d, 4); store<u32>(dst, 0x20656220, 8); store<u32>(dst, 0x31202c30, 12); store<u32>(dst, 0x20726f20, 16); store<u8>(dst, 0x32, 20);
       return 21;
@@ -124,6 +137,13 @@ export function writeErrorText(code: i32, dst: usize): i32 {
       store<u32>(dst, 0x65646f63, 0); store<u32>(dst, 0x6f6d2063, 4); store<u32>(dst, 0x6e206564, 8); store<u32>(dst, 0x73646565, 12); store<u32>(dst, 0x65687420, 16); store<u32>(dst, 0x6f687720, 20); store<u32>(dst, 0x6920656c, 24); store<u32>(dst, 0x7562206f, 28); store<u32>(dst, 0x72656666, 32); store<u32>(dst, 0x65732820, 36); store<u32>(dst, 0x6f695f74, 40); store<u32>(dst, 0x7a69735f, 44); store<u32>(dst, 0x30322065, 48); store<u16>(dst, 0x3834, 52); store<u8>(dst, 0x29, 54);
       return 55;
   }
+  return 0;
+}
+
+/** Writes the ASCII text of error `code` at `dst`; returns its length (at most 255). */
+export function writeErrorText(code: i32, dst: usize): i32 {
+  const n = code <= 32 ? textsFrom1(code, dst) : textsFrom33(code, dst);
+  if (n > 0) return n;
   store<u32>(dst, 0x6e6b6e75, 0); store<u32>(dst, 0x206e776f, 4); store<u32>(dst, 0x6f727265, 8); store<u8>(dst, 0x72, 12);
   return 13;
 }

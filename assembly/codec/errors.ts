@@ -32,6 +32,9 @@ export const E_TOPIC_TOO_LONG: i32 = 27;
 export const E_QOS2_FULL: i32 = 28;
 export const E_EMPTY_FILTER: i32 = 29;
 export const E_SUBACK_COUNT: i32 = 30;
+// Warnings (event 13): the broker's answer is odd but the session goes on.
+export const E_QOS2_PUBACK: i32 = 31;
+export const E_WRONG_ACK: i32 = 32;
 
 export const E_ARG_QOS: i32 = 40;
 export const E_ARG_TOO_LONG: i32 = 41;
@@ -75,6 +78,8 @@ export function errorText(code: i32): string {
     case E_QOS2_FULL: return "too many inbound QoS 2 messages awaiting PUBREL (MAX_QOS2_IN)";
     case E_EMPTY_FILTER: return "topic filter is empty";
     case E_SUBACK_COUNT: return "SUBACK has not one return code per filter of its SUBSCRIBE";
+    case E_QOS2_PUBACK: return "broker answered a QoS 2 publish with PUBACK (it delivers QoS 2 as QoS 1); taken as delivered";
+    case E_WRONG_ACK: return "broker acknowledged a publish with the wrong packet for its QoS; taken as delivered";
     case E_ARG_QOS: return "qos must be 0, 1 or 2";
     case E_ARG_TOO_LONG: return "string longer than 65535 bytes";
     case E_ARG_PASSWORD: return "password given without username (MQTT 3.1.1 forbids it)";

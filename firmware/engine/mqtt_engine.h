@@ -41,7 +41,8 @@ enum {
   MQTT_ENGINE_EV_SUBACK = 8,         /* a = token; c codes at `codes` */
   MQTT_ENGINE_EV_UNSUBACK = 9,       /* a = token */
   MQTT_ENGINE_EV_DROPPED = 10,       /* a = token, b = publish blob (released) */
-  MQTT_ENGINE_EV_PROTOCOL_ERROR = 11 /* a = error code (mqtt_engine_error_text) */
+  MQTT_ENGINE_EV_PROTOCOL_ERROR = 11, /* a = error code (mqtt_engine_error_text) */
+  MQTT_ENGINE_EV_WARNING = 13        /* a = error code: odd but legal, the session goes on */
 };
 
 /* String kinds for mqtt_engine_field(). */

@@ -147,6 +147,7 @@ static void on_event(void *user, const mqtt_core_event *ev)
     case MQTT_CORE_UNSUBACK: logf_("unsuback %d\n", (int)ev->token); break;
     case MQTT_CORE_DROPPED: logf_("dropped %d\n", (int)ev->token); break;
     case MQTT_CORE_PROTOCOL_ERROR: logf_("error %d %s\n", (int)ev->reason, ev->text); break;
+    case MQTT_CORE_WARNING: logf_("warning %d %s\n", (int)ev->reason, ev->text); break;
   }
   if (f.close_on_event == (int)ev->type) {
     f.close_on_event = 0;
@@ -306,6 +307,18 @@ static void test_session(void)
   static const uint8_t comp[] = {0x70, 0x02, 0, 3};
   broker(comp, sizeof comp);
   check(log_is("puback 11\npuback 12\n"), "puback for QoS 1 (PUBACK) and QoS 2 (PUBCOMP)");
+
+  /* RabbitMQ answers QoS 2 with PUBACK: the publish is done, with one warning per connection */
+  reset_capture();
+  for (int i = 0; i < 2; i++) {
+    check(mqtt_core_publish(f.core, "t", 1, (const uint8_t *)"p2", 2, 2, 0, 13 + i) == MQTT_CORE_OK, "publish QoS 2");
+    settle();
+    const uint8_t puback[] = {0x40, 0x02, 0, (uint8_t)(4 + i)};
+    broker(puback, sizeof puback);
+  }
+  check(log_is("warning 31 broker answered a QoS 2 publish with PUBACK (it delivers QoS 2 as QoS 1); "
+                "taken as delivered\npuback 13\npuback 14\n"),
+        "PUBACK for QoS 2: done, one warning");
 
   reset_capture();
   advance(29000);

@@ -164,7 +164,8 @@ static void print_event(const mqtt_core_event *ev)
     case MQTT_CORE_UNSUBACK: out_str("unsuback "); out_i64(ev->token); break;
     case MQTT_CORE_DROPPED: out_str("dropped "); out_i64(ev->token); break;
     case MQTT_CORE_PROTOCOL_ERROR:
-      out_str("error ");
+    case MQTT_CORE_WARNING:
+      out_str(ev->type == MQTT_CORE_WARNING ? "warning " : "error ");
       out_i64(ev->reason);
       out_str(" ");
       out_str(ev->text);

@@ -417,6 +417,9 @@ static int deliver(lua_State *L) {
     print_line(L, lua_pushfstring(L, "mqtt: the broker broke the MQTT protocol (%s, code %d); "
                                      "disconnecting", ev->text ? ev->text : "?", (int)ev->reason));
     break;
+  case MQTT_CORE_WARNING:
+    print_line(L, lua_pushfstring(L, "mqtt: warning: %s (code %d)", ev->text, (int)ev->reason));
+    break;
   }
   lua_settop(L, top);
   return 0;

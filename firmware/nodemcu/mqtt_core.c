@@ -538,6 +538,7 @@ static void on_engine_event(void *user, int kind, int32_t a, int32_t b, int32_t 
       queue_event(c, MQTT_CORE_DROPPED, a, NULL, 0);
       break;
     case MQTT_ENGINE_EV_PROTOCOL_ERROR: queue_event(c, MQTT_CORE_PROTOCOL_ERROR, a, NULL, 0); break;
+    case MQTT_ENGINE_EV_WARNING: queue_event(c, MQTT_CORE_WARNING, a, NULL, 0); break;
     default: break;
   }
 }
@@ -681,6 +682,7 @@ static void deliver(mqtt_core *c, const queue_head *h, const uint8_t *body)
       ev.code_count = h->n;
       break;
     case MQTT_CORE_PROTOCOL_ERROR:
+    case MQTT_CORE_WARNING:
       ev.reason = h->value;
       if (h->value != MQTT_ENGINE_ETRAP) set_error(c, h->value);
       ev.text = c->error;

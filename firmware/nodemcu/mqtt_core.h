@@ -50,7 +50,8 @@ typedef enum {
   MQTT_CORE_SUBACK,        /* token, codes/code_count (granted QoS or 0x80) */
   MQTT_CORE_UNSUBACK,      /* token */
   MQTT_CORE_DROPPED,       /* token: a publish that will never complete (close, clean session) */
-  MQTT_CORE_PROTOCOL_ERROR /* reason = engine error code, text */
+  MQTT_CORE_PROTOCOL_ERROR, /* reason = engine error code, text */
+  MQTT_CORE_WARNING        /* reason = engine error code, text: e.g. PUBACK for QoS 2; goes on */
 } mqtt_core_event_type;
 
 typedef struct {
@@ -65,7 +66,7 @@ typedef struct {
   int qos, retain, dup;
   const uint8_t *codes;
   size_t code_count;
-  const char *text;         /* NUL-terminated, protocol errors */
+  const char *text;         /* NUL-terminated, protocol errors and warnings */
 } mqtt_core_event;
 
 /* Pointers in the event are valid only during the callback. */

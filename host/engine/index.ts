@@ -20,7 +20,7 @@ export const DEFAULT_LIMITS: EngineLimits = {
 /** Event kinds and message flags of the ABI (assembly/client/events.ts). */
 const EV = {
   OPEN: 1, CLOSE: 2, CONNECT: 3, CONNFAIL: 4, OFFLINE: 5, PUBACK: 6, SUBACK: 8,
-  UNSUBACK: 9, DROPPED: 10, PROTOCOL_ERROR: 11, ITEM: 12,
+  UNSUBACK: 9, DROPPED: 10, PROTOCOL_ERROR: 11, ITEM: 12, WARNING: 13,
 } as const;
 const MSG_FIRST = 1, MSG_LAST = 2, MSG_OVERFLOW = 4, MSG_RETAIN = 32;
 /** String kinds of text()/field(). */
@@ -271,6 +271,7 @@ class WasmEngine implements Engine, ImportSink {
         return this.push({ type: "dropped", token: a });
       // the text is fetched once the call is over (io is busy now)
       case EV.PROTOCOL_ERROR: return this.push({ type: "protocol-error", code: a, message: "" });
+      case EV.WARNING: return this.push({ type: "warning", code: a, message: "" });
     }
   }
 
@@ -351,7 +352,7 @@ class WasmEngine implements Engine, ImportSink {
           this.sentUpTo = out;
           this.host.send(this.outBuf.subarray(from, out));
         } else {
-          if (out.type === "protocol-error" && out.message === "") out.message = this.errorText(out.code);
+          if ((out.type === "protocol-error" || out.type === "warning") && out.message === "") out.message = this.errorText(out.code);
           this.host.event(out);
         }
       }

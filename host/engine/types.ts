@@ -54,7 +54,10 @@ export type EngineEvent =
   /** A publish that will never complete (e.g. dropped from the queue by close()). */
   | { type: "dropped"; token: number }
   /** The broker broke the protocol; the engine also asks for "close". */
-  | { type: "protocol-error"; code: number; message: string };
+  | { type: "protocol-error"; code: number; message: string }
+  /** The broker did something legal but odd (e.g. PUBACK for QoS 2); the session goes on. Once per
+   *  code and connection. */
+  | { type: "warning"; code: number; message: string };
 
 export interface EngineHost {
   /** Bytes to write to the transport, in order. The array may be reused after the call returns. */

@@ -135,6 +135,7 @@ export function runNode(script: string): string {
       case "unsuback": lines.push(`ev unsuback ${ev.token}`); return;
       case "dropped": lines.push(`ev dropped ${ev.token}`); return;
       case "protocol-error": lines.push(`ev error ${ev.code} ${ev.message}`); return;
+      case "warning": lines.push(`ev warning ${ev.code} ${ev.message}`); return;
     }
   };
   // As the client core: what an API call makes the engine report is delivered after the call

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { IConnectPacket, IPublishPacket, ISubscribePacket, IUnsubscribePacket, Packet } from "mqtt-packet";
 import { Client, constants } from "../../host/client.js";
 import { ScriptedBroker, type ScriptedConn } from "../helpers/scripted-broker.js";
-import { connected, failure, uniqueId } from "../helpers/client.js";
+import { connected, failure, published, uniqueId } from "../helpers/client.js";
 import { deferred, sleep, until } from "../helpers/wait.js";
 
 const HOST = "127.0.0.1";
@@ -319,4 +319,49 @@ describe("a broker that breaks the protocol", () => {
       expect(c.connected).toBe(true);
     });
   }
+});
+
+describe("acknowledgements of the wrong kind", () => {
+  /** A broker that answers each publish (QoS > 0) with the packet `answer` picks. */
+  async function answering(answer: (qos: number) => "puback" | "pubrec" | "pubcomp"): Promise<{ broker: ScriptedBroker; pubrels: number[] }> {
+    const pubrels: number[] = [];
+    const broker = await scripted(async (cn) => {
+      await accept(cn);
+      for (;;) {
+        let pkt: Packet;
+        try { pkt = await cn.next(undefined, 60_000); } catch { return; }
+        if (pkt.cmd === "publish" && pkt.qos > 0) cn.send({ cmd: answer(pkt.qos), messageId: pkt.messageId! } as Packet);
+        else if (pkt.cmd === "pubrel") pubrels.push(pkt.messageId!);
+      }
+    });
+    return { broker, pubrels };
+  }
+
+  it("a QoS 2 publish answered with PUBACK (RabbitMQ) completes: callbacks fire, slots free, one warning", async () => {
+    const { broker, pubrels } = await answering(() => "puback");
+    const c = client(uniqueId(), 30);
+    const warnings: string[] = [];
+    c.on("warning", (_c, e) => warnings.push(e.message));
+    await connected(c, HOST, broker.port);
+    // More than the engine's 32 held messages: a wedge would refuse publish() after 32.
+    for (let i = 0; i < 40; i++) await published(c, "downgrade/t", `m${i}`, 2);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/QoS 2 publish with PUBACK.*taken as delivered/);
+    expect(pubrels).toEqual([]);
+  });
+
+  it("PUBREC for QoS 1 and PUBCOMP before PUBREC complete the message too, with one warning for both", async () => {
+    let n = 0;
+    const { broker, pubrels } = await answering(() => (n++ === 0 ? "pubrec" : "pubcomp"));
+    const c = client(uniqueId(), 30);
+    const warnings: string[] = [];
+    c.on("warning", (_c, e) => warnings.push(e.message));
+    await connected(c, HOST, broker.port);
+    await published(c, "odd/t", "qos1 answered with pubrec", 1);
+    await until(() => pubrels.length === 1, "PUBREL releasing the broker's id", 3000);
+    await published(c, "odd/t", "qos2 answered with pubcomp", 2);
+    await published(c, "odd/t", "qos1 answered with pubcomp", 1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/wrong packet for its QoS/);
+  });
 });

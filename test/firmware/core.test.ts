@@ -58,6 +58,7 @@ describe.each(ENGINES)("mqtt_core over the %s engine (ASan+UBSan, scripted broke
     ["QoS out", "PUBREL after PUBREC"],
     ["QoS out", "puback for QoS 1 (PUBACK) and QoS 2 (PUBCOMP)"],
     ["QoS out", "no event inside the publish calls"],
+    ["QoS out", "PUBACK for QoS 2: done, one warning"],
     ["keepalive", "PINGREQ from the timer after 30 s"],
     ["slices", "60 messages from one read, in order"],
     ["slices", "300 bytes over two reads and three slices"],

@@ -1,10 +1,11 @@
 // A real mosquitto on 127.0.0.1 for tests and the client bench: a free port, a config written here,
 // optional password file, TLS listener (CA made with openssl at start), persistence for restarts.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync, chmodSync, rmSync, readFileSync, existsSync } from "node:fs";
-import { createServer, connect } from "node:net";
-import { tmpdir } from "node:os";
+import { writeFileSync, chmodSync, rmSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
+import { canConnect, freePort, sleep, stopProcess, tempDir, track } from "./processes.js";
+
+export { freePort };
 
 export interface MosquittoOptions {
   /** user -> password; anonymous access is then refused. */
@@ -26,27 +27,6 @@ export interface TlsMaterial {
   caFile: string;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ port, host: "127.0.0.1" });
-    s.once("connect", () => { s.destroy(); resolve(true); });
-    s.once("error", () => resolve(false));
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 function makeTls(dir: string): TlsMaterial {
   const run = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
   run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=wasmqtt test CA",
@@ -67,10 +47,6 @@ function makeTls(dir: string): TlsMaterial {
   };
 }
 
-// Brokers still running when the test process exits (a failed or killed run) are stopped with it.
-const running = new Set<ChildProcess>();
-process.once("exit", () => { for (const p of running) p.kill("SIGKILL"); });
-
 export class Mosquitto {
   readonly dir: string;
   port = 0;
@@ -79,7 +55,7 @@ export class Mosquitto {
   private proc: ChildProcess | null = null;
 
   private constructor(private readonly opts: MosquittoOptions) {
-    this.dir = mkdtempSync(join(tmpdir(), "wasmqtt-mosq-"));
+    this.dir = tempDir("wasmqtt-mosq-");
     // mosquitto started as root drops to user mosquitto: it must read the config and write the log.
     chmodSync(this.dir, 0o777);
   }
@@ -137,8 +113,8 @@ export class Mosquitto {
     let stderr = "";
     proc.stderr!.on("data", (d) => { stderr += d; });
     let exited = false;
-    running.add(proc);
-    proc.once("exit", () => { exited = true; running.delete(proc); });
+    track(proc);
+    proc.once("exit", () => { exited = true; });
     this.proc = proc;
     for (let i = 0; i < 200; i++) {
       if (exited) throw new Error(`mosquitto exited at start: ${stderr}\n${this.log()}`);
@@ -165,13 +141,7 @@ export class Mosquitto {
 
   /** Stop by PID (SIGTERM: mosquitto saves persistence) and wait for the exit. */
   async stop(): Promise<void> {
-    const p = this.proc;
-    if (!p || p.exitCode !== null || p.signalCode !== null) { this.proc = null; return; }
-    await new Promise<void>((resolve) => {
-      p.once("exit", () => resolve());
-      p.kill("SIGTERM");
-      setTimeout(() => p.kill("SIGKILL"), 5000).unref();
-    });
+    await stopProcess(this.proc);
     this.proc = null;
   }
 

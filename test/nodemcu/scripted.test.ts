@@ -83,6 +83,32 @@ describe("brokers that misbehave", () => {
     expect(r.lines).toEqual(["granted 1,128"]);
   });
 
+  it("a broker answering QoS 2 with PUBACK (RabbitMQ): each publish callback fires, one warning line", async () => {
+    const b = await scripted(async (conn) => {
+      await conn.next("connect");
+      conn.send(connack);
+      for (let i = 0; i < 3; i++) {
+        const pub = await conn.next("publish") as { messageId: number };
+        conn.send({ cmd: "puback", messageId: pub.messageId });
+      }
+      await conn.next("disconnect");
+    });
+    const r = await runLua(`
+      local m = mqtt.Client("qos2-puback", 30)
+      local n = 0
+      local function one(c)
+        n = n + 1
+        print("sent " .. n)
+        if n == 3 then c:close() else c:publish("t", "m", 2, 0, one) end
+      end
+      m:connect("127.0.0.1", ${b.port}, function(c) c:publish("t", "m", 2, 0, one) end)
+    `);
+    clean(r);
+    expect(r.lines).toHaveLength(4);
+    expect(r.lines[0]).toMatch(/^mqtt: warning: broker answered a QoS 2 publish with PUBACK .*\(code 31\)$/);
+    expect(r.lines.slice(1)).toEqual(["sent 1", "sent 2", "sent 3"]);
+  });
+
   it("a 10,000-byte message trickling in 7 bytes at a time arrives whole, between two short ones", async () => {
     const payload = Buffer.alloc(10_000, 0).map((_, i) => 97 + (i % 26));
     const b = await scripted(async (conn) => {
