@@ -73,8 +73,6 @@ describe("mqtt module surface", () => {
       ['m:connect("h", "1883")', "mqtt: connect: port must be a whole number from 1 to 65535"],
       ['m:connect("h", 1883, 2)', "mqtt: connect: secure must be 0, 1, true or false"],
       ['m:connect("h", 1883, 0, "x")', "mqtt: connect: autoreconnect must be 0, 1, true or false"],
-      ['m:connect("h", 1883, true)', "mqtt: connect: secure needs a firmware built with TLS (CLIENT_SSL_ENABLE)"],
-      ['m:connect("h", 1883, 1, 0, function() end)', "mqtt: connect: secure needs a firmware built with TLS (CLIENT_SSL_ENABLE)"],
       ['m:connect("h", 1883, 0, 0, 5)', "mqtt: connect: expects host[, port, secure, autoreconnect][, fn(client)[, fn(client, reason)]]"],
       ['m:connect("h", function() end, function() end, function() end)', "mqtt: connect: expects host[, port, secure, autoreconnect][, fn(client)[, fn(client, reason)]]"],
       ['m:connect("h", function() end, 7)', "mqtt: connect: expects host[, port, secure, autoreconnect][, fn(client)[, fn(client, reason)]]"],
