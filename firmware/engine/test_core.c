@@ -111,7 +111,7 @@ static void p_arm(void *user, int32_t delay) { (void)user; f.timer_at = delay < 
 static uint32_t p_now(void *user) { (void)user; return f.clock; }
 static void p_post(void *user) { (void)user; f.posted = 1; }
 
-static const mqtt_core_platform platform = {p_open, p_send, p_close, p_arm, p_now, p_post};
+static const mqtt_core_platform platform = {p_open, p_send, p_close, p_arm, p_now, p_post, NULL};
 
 static void on_event(void *user, const mqtt_core_event *ev)
 {
@@ -147,6 +147,7 @@ static void on_event(void *user, const mqtt_core_event *ev)
     case MQTT_CORE_UNSUBACK: logf_("unsuback %d\n", (int)ev->token); break;
     case MQTT_CORE_DROPPED: logf_("dropped %d\n", (int)ev->token); break;
     case MQTT_CORE_PROTOCOL_ERROR: logf_("error %d %s\n", (int)ev->reason, ev->text); break;
+    case MQTT_CORE_LINK_ERROR: logf_("link error %d %s\n", (int)ev->reason, ev->text); break;
   }
   if (f.close_on_event == (int)ev->type) {
     f.close_on_event = 0;

@@ -350,6 +350,9 @@ static int deliver(lua_State *L) {
     print_line(L, lua_pushfstring(L, "mqtt: the broker broke the MQTT protocol (%s, code %d); "
                                      "disconnecting", ev->text ? ev->text : "?", (int)ev->reason));
     break;
+  case MQTT_CORE_LINK_ERROR:
+    print_line(L, lua_pushfstring(L, "mqtt: %s; disconnecting", ev->text));
+    break;
   }
   lua_settop(L, top);
   return 0;
@@ -636,6 +639,15 @@ static int link_send(void *user, const uint8_t *bytes, size_t len) {
   return -1;
 }
 
+/* Backpressure from the core: stop (and resume) taking inbound bytes while its acks cannot go out. */
+static void link_hold(void *user, int hold) {
+  client *c = user;
+  link *t = c->link;
+  if (t == NULL || t->phase != LINK_OPEN || t->doomed) return;
+  if (hold) espconn_recv_hold(&t->conn);
+  else espconn_recv_unhold(&t->conn);
+}
+
 static void link_release(void *user) {
   client *c = user;
   c->failure = 0;
@@ -698,7 +710,7 @@ static void post_service_later(void *arg) {
 }
 
 static const mqtt_core_platform core_platform = {
-  link_open, link_send, link_release, arm_core_timer, clock_now_ms, request_service
+  link_open, link_send, link_release, arm_core_timer, clock_now_ms, request_service, link_hold
 };
 
 /* ---------- arguments ---------- */

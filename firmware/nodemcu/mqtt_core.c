@@ -2,7 +2,10 @@
  *
  * Three buffers, allocated with the core and never grown:
  *   out    bytes for the transport, as records: the engine's own bytes (copied) and at most one
- *          blob range (referenced: payloads are never copied). One platform send at a time.
+ *          blob range (referenced: payloads are never copied). One platform send at a time, of
+ *          MQTT_SEND_PIECE_BYTES at most. Inbound bytes are fed to the engine only while out has
+ *          room for what they may make; the rest waits in the backlog (chunks as they came, the
+ *          transport held) until sends drain out.
  *   queue  what the engine reported during a call, as records in order: events, and inbound
  *          messages assembled in place. Delivered after the call returns, never inside it.
  *   blobs  one MQTT_MALLOC block per publish (topic + payload), per string, per (un)subscribe.
@@ -16,6 +19,13 @@
 #include "mqtt_limits.h"
 
 /* --- blobs ---------------------------------------------------------------------------------- */
+
+/* Inbound bytes not yet fed to the engine, in arrival order. */
+typedef struct chunk {
+  struct chunk *next;
+  uint16_t len, at;   /* bytes, bytes already fed */
+  uint8_t bytes[];
+} chunk;
 
 /* Bytes the engine names by handle. A request's filters share one block: handles
  * [handle, handle + parts), part i at part_at[i]. Freed when neither the engine, the core, nor
@@ -108,6 +118,16 @@ struct mqtt_core {
   size_t out_read, out_len;
   long out_tail;               /* offset of the last record (-1: none) */
   size_t pending_bytes;        /* own + blob bytes not yet reported sent */
+  uint32_t out_piece_at;       /* bytes of the head record's blob range already sent */
+  uint32_t out_sending;        /* bytes of the platform send in flight */
+  uint32_t send_started;       /* when it started (MQTT_SEND_STALL_MS) */
+
+  /* inbound bytes waiting for room in out (the transport is held meanwhile) */
+  chunk *backlog, *backlog_tail;
+  size_t backlog_bytes;
+  uint8_t held;
+  uint8_t feeding;             /* backlog_feed is running */
+  uint8_t backlog_gone;        /* the link went while feeding: free the chunks when it ends */
 
   /* events and messages */
   uint8_t *queue;
@@ -122,6 +142,7 @@ struct mqtt_core {
   uint8_t dead;                /* the engine trapped */
   uint8_t timer_dirty;
   uint8_t timer_state;         /* TIMER_UNKNOWN, TIMER_OFF, or TIMER_DUE at timer_due */
+  uint8_t stall_timer;         /* the timer is armed (also) for a send's stall deadline */
   uint32_t timer_due;
   uint32_t clock;              /* the last `now` given to the engine */
   uint8_t posted;
@@ -129,6 +150,8 @@ struct mqtt_core {
   int8_t refused_part;         /* mqtt_core_refused_part() */
   char error[ERROR_TEXT_BYTES];
 };
+
+static uint32_t now(mqtt_core *c);
 
 /* Every block the core holds is counted (mqtt_core_heap_bytes); callers know their sizes. */
 static void *core_alloc(mqtt_core *c, size_t size)
@@ -210,6 +233,26 @@ static blob *string_blob(mqtt_core *c, const void *bytes, size_t len)
 
 /* --- the transport: out records, one platform send at a time ------------------------------ */
 
+static void backlog_free(mqtt_core *c)
+{
+  while (c->backlog) {
+    chunk *k = c->backlog;
+    c->backlog = k->next;
+    core_free(c, k, sizeof *k + k->len);
+  }
+  c->backlog_tail = NULL;
+  c->backlog_bytes = 0;
+  c->backlog_gone = 0;
+}
+
+/* The link is gone: its unread bytes mean nothing more (no unhold: the transport is gone too). */
+static void backlog_clear(mqtt_core *c)
+{
+  c->held = 0;
+  if (c->feeding) c->backlog_gone = 1;   /* backlog_feed is walking the chunks: it frees them */
+  else backlog_free(c);
+}
+
 static void out_reset(mqtt_core *c)
 {
   /* drop what was waiting (the transport is gone): give back the blob references */
@@ -231,8 +274,10 @@ static void out_reset(mqtt_core *c)
   c->out_read = c->out_len = 0;
   c->out_tail = -1;
   c->out_phase = 0;
+  c->out_piece_at = 0;
   c->in_flight = 0;
   c->pending_bytes = 0;
+  backlog_clear(c);
 }
 
 static void link_close(mqtt_core *c)
@@ -360,6 +405,9 @@ static void out_advance(mqtt_core *c)
   } else {
     blob_ref ref;
     memcpy(&ref, c->out + own_at + ALIGN4(h.own_len), sizeof ref);
+    c->out_piece_at += c->out_sending;
+    if (c->out_piece_at < ref.len) return;   /* the next piece of the range */
+    c->out_piece_at = 0;
     c->pending_bytes -= ref.len;
     c->out_read = own_at + ALIGN4(h.own_len) + sizeof ref;
     c->out_phase = 0;
@@ -395,14 +443,18 @@ static void out_pump(mqtt_core *c)
     } else {
       blob_ref ref;
       memcpy(&ref, c->out + own_at + ALIGN4(h.own_len), sizeof ref);
-      bytes = blob_bytes(blob_of(c, ref.handle)) + ref.offset;
-      len = ref.len;
+      bytes = blob_bytes(blob_of(c, ref.handle)) + ref.offset + c->out_piece_at;
+      len = ref.len - c->out_piece_at;
+      if (len > MQTT_SEND_PIECE_BYTES) len = MQTT_SEND_PIECE_BYTES;   /* a big payload: in pieces */
     }
+    c->out_sending = (uint32_t)len;
     if (len == 0) {   /* an empty part: step over it */
       out_advance(c);
       continue;
     }
     c->in_flight = 1;
+    c->send_started = c->platform.now_ms(c->user);   /* not c->clock: that is the engine's time */
+    c->timer_dirty = 1;   /* the stall check needs the timer */
     if (c->platform.send(c->user, bytes, len) != 0) {
       c->in_flight = 0;
       c->send_broken = 1;
@@ -596,6 +648,17 @@ static int32_t checked(mqtt_core *c, int32_t r)
   return r;
 }
 
+static const char *link_error_text(int32_t why)
+{
+  switch (why) {
+    case MQTT_CORE_LINK_STALLED: return "the broker has taken none of our bytes for 5 s (it stopped reading)";
+    case MQTT_CORE_LINK_FLOODED: return "the broker sent more than 7300 bytes past a held receive window";
+    default: return "no memory to keep the broker's bytes until our acks can go out";
+  }
+}
+_Static_assert(MQTT_SEND_STALL_MS == 5000u && MQTT_RECEIVE_BACKLOG_BYTES == 7300u,
+               "link_error_text states the bounds of mqtt_limits.h: update it with them");
+
 static void deliver(mqtt_core *c, const queue_head *h, const uint8_t *body)
 {
   mqtt_core_event ev;
@@ -641,6 +704,10 @@ static void deliver(mqtt_core *c, const queue_head *h, const uint8_t *body)
       ev.reason = h->value;
       if (h->value != MQTT_ENGINE_ETRAP) set_error(c, h->value);
       ev.text = c->error;
+      break;
+    case MQTT_CORE_LINK_ERROR:
+      ev.reason = h->value;
+      ev.text = link_error_text(h->value);
       break;
     default: return;
   }
@@ -689,13 +756,28 @@ static void leave(mqtt_core *c)
     really_free(c);
     return;
   }
+  if (c->stall_timer && !c->in_flight) c->timer_dirty = 1;   /* the stall check is over */
   if (c->timer_dirty && !c->dead) {
     c->timer_dirty = 0;
+    c->stall_timer = 0;
     /* re-armed only when the deadline moved: most inbound packets leave it where it was, and
      * an os_timer disarm + arm costs more than this check */
     int32_t delay = mqtt_engine_wake_delay(c->engine);
     uint32_t due = c->clock + (uint32_t)delay;
-    if (delay < 0 ? c->timer_state != TIMER_OFF : c->timer_state != TIMER_DUE || due != c->timer_due) {
+    int keep = 0;
+    if (c->in_flight) {
+      /* a send in flight: the timer must come by its stall deadline. One already due earlier
+       * checks it then (no re-arm for every send). */
+      uint32_t stall_due = c->send_started + MQTT_SEND_STALL_MS;
+      if (delay < 0 || (int32_t)(stall_due - due) < 0) {
+        c->stall_timer = 1;
+        keep = c->timer_state == TIMER_DUE && (int32_t)(c->timer_due - c->clock) >= 0
+               && (int32_t)(stall_due - c->timer_due) >= 0;
+        due = stall_due;
+        delay = (int32_t)(stall_due - c->clock) < 0 ? 0 : (int32_t)(stall_due - c->clock);
+      }
+    }
+    if (!keep && (delay < 0 ? c->timer_state != TIMER_OFF : c->timer_state != TIMER_DUE || due != c->timer_due)) {
       c->timer_state = delay < 0 ? TIMER_OFF : TIMER_DUE;
       c->timer_due = due;
       c->platform.arm_timer(c->user, delay < 0 ? -1 : delay);
@@ -781,6 +863,7 @@ static void really_free(mqtt_core *c)
     c->blobs = b->next;
     core_free(c, b, blob_size(b));
   }
+  backlog_free(c);
   core_free(c, c->out, MQTT_OUT_RECORD_BYTES);
   core_free(c, c->queue, c->queue_cap);
   core_free(c, c->host, c->host ? strlen(c->host) + 1 : 0);
@@ -1071,25 +1154,109 @@ void mqtt_core_transport_failed(mqtt_core *core, int reason)
   link_gone(core, reason ? reason : -5);
 }
 
+/* The most one slice can add to out: an ack per 4 inbound bytes at worst (PUBREL -> PUBCOMP)
+ * in one new record (head, alignment). Slices are fed only while that fits beside the reserve
+ * kept for timers and API calls, so acks never overflow out. */
+#define SLICE_OUT_BYTES (sizeof(out_head) + 3u + MQTT_RECEIVE_SLICE_BYTES)
+_Static_assert(OUT_RESERVE + 2 * SLICE_OUT_BYTES <= MQTT_OUT_RECORD_BYTES,
+               "MQTT_OUT_RECORD_BYTES leaves no room to feed inbound bytes");
+
+static int feeding_allowed(const mqtt_core *c)
+{
+  return c->link == LINK_OPEN && link_live(c)
+         && c->out_len - c->out_read + OUT_RESERVE + SLICE_OUT_BYTES <= MQTT_OUT_RECORD_BYTES;
+}
+
+/* Feeds the engine a slice at a time, delivering between slices (what waits for delivery stays
+ * bounded), while out has room for what a slice may make. Returns the bytes taken. */
+static size_t feed(mqtt_core *c, const uint8_t *bytes, size_t len)
+{
+  size_t at = 0;
+  while (at < len && feeding_allowed(c)) {
+    size_t n = len - at < MQTT_RECEIVE_SLICE_BYTES ? len - at : MQTT_RECEIVE_SLICE_BYTES;
+    checked(c, mqtt_engine_received(c->engine, bytes + at, n, now(c)));
+    drain(c);
+    at += n;
+  }
+  return at;
+}
+
+/* The core drops the connection itself (its reason comes as MQTT_CORE_LINK_ERROR); the engine
+ * hears it closed, as if the broker had closed it, and reconnects if asked to. */
+static void drop_link(mqtt_core *c, int32_t why)
+{
+  if (c->link == LINK_NONE || !link_live(c)) return;
+  queue_event(c, MQTT_CORE_LINK_ERROR, why, NULL, 0);
+  link_close(c);
+  checked(c, mqtt_engine_closed(c->engine, now(c)));
+}
+
+/* Keeps bytes the engine cannot take now, and holds the transport. */
+static void backlog_add(mqtt_core *c, const uint8_t *bytes, size_t len)
+{
+  if (c->backlog_bytes + len > MQTT_RECEIVE_BACKLOG_BYTES) {
+    drop_link(c, MQTT_CORE_LINK_FLOODED);
+    return;
+  }
+  chunk *k = core_alloc(c, sizeof *k + len);
+  if (!k) {
+    drop_link(c, MQTT_CORE_LINK_NOMEM);
+    return;
+  }
+  k->next = NULL;
+  k->len = (uint16_t)len;
+  k->at = 0;
+  memcpy(k->bytes, bytes, len);
+  if (c->backlog_tail) c->backlog_tail->next = k;
+  else c->backlog = k;
+  c->backlog_tail = k;
+  c->backlog_bytes += len;
+  if (!c->held && c->platform.hold) c->platform.hold(c->user, 1);
+  c->held = 1;
+}
+
+/* Feeds what waits, as far as out has room; resumes the transport once all is fed. */
+static void backlog_feed(mqtt_core *c)
+{
+  if (c->feeding || !c->backlog) return;
+  c->feeding = 1;
+  while (c->backlog && !c->backlog_gone) {
+    chunk *k = c->backlog;
+    k->at = (uint16_t)(k->at + feed(c, k->bytes + k->at, k->len - k->at));
+    if (c->backlog_gone || k->at < k->len) break;   /* link gone, or no room: wait for a send */
+    c->backlog = k->next;
+    if (!c->backlog) c->backlog_tail = NULL;
+    c->backlog_bytes -= k->len;
+    core_free(c, k, sizeof *k + k->len);
+  }
+  c->feeding = 0;
+  if (c->backlog_gone) backlog_free(c);
+  if (!c->backlog && c->held) {
+    c->held = 0;
+    if (c->platform.hold) c->platform.hold(c->user, 0);
+  }
+}
+
 void mqtt_core_transport_received(mqtt_core *core, const uint8_t *bytes, size_t len)
 {
   if (!core || core->link != LINK_OPEN || !link_live(core)) return;
   enter(core);
-  /* a slice at a time, delivering between slices: what waits for delivery stays bounded */
-  for (size_t at = 0; at < len && core->link == LINK_OPEN && link_live(core); at += MQTT_RECEIVE_SLICE_BYTES) {
-    size_t n = len - at < MQTT_RECEIVE_SLICE_BYTES ? len - at : MQTT_RECEIVE_SLICE_BYTES;
-    checked(core, mqtt_engine_received(core->engine, bytes + at, n, now(core)));
-    drain(core);
-  }
+  /* bytes already waiting go first */
+  size_t taken = core->backlog ? 0 : feed(core, bytes, len);
+  if (taken < len && core->link == LINK_OPEN && link_live(core)) backlog_add(core, bytes + taken, len - taken);
+  drain(core);
   leave(core);
 }
 
 void mqtt_core_transport_sent(mqtt_core *core)
 {
   if (!core || !core->in_flight || core->doomed) return;
+  enter(core);
   core->in_flight = 0;
   out_advance(core);
   out_pump(core);
+  backlog_feed(core);
+  leave(core);
 }
 
 void mqtt_core_transport_closed(mqtt_core *core)
@@ -1102,7 +1269,9 @@ void mqtt_core_timer(mqtt_core *core)
   if (!core || core->doomed || core->dead) return;
   core->timer_state = TIMER_UNKNOWN;   /* it fired: whatever comes next must be armed */
   enter(core);
-  checked(core, mqtt_engine_tick(core->engine, now(core)));
+  uint32_t t = now(core);
+  if (core->in_flight && t - core->send_started >= MQTT_SEND_STALL_MS) drop_link(core, MQTT_CORE_LINK_STALLED);
+  checked(core, mqtt_engine_tick(core->engine, t));
   drain(core);
   leave(core);
 }

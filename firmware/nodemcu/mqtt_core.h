@@ -38,6 +38,9 @@ typedef struct {
   uint32_t (*now_ms)(void *user);
   /* Call mqtt_core_service() soon, from the main loop (task_post). */
   void (*post)(void *user);
+  /* 1: stop taking inbound bytes for now (espconn_recv_hold); 0: resume. Bytes that still come
+   * are kept (MQTT_RECEIVE_BACKLOG_BYTES). NULL: the platform cannot hold. */
+  void (*hold)(void *user, int hold);
 } mqtt_core_platform;
 
 typedef enum {
@@ -50,8 +53,16 @@ typedef enum {
   MQTT_CORE_SUBACK,        /* token, codes/code_count (granted QoS or 0x80) */
   MQTT_CORE_UNSUBACK,      /* token */
   MQTT_CORE_DROPPED,       /* token: a publish that will never complete (close, clean session) */
-  MQTT_CORE_PROTOCOL_ERROR /* reason = engine error code, text */
+  MQTT_CORE_PROTOCOL_ERROR, /* reason = engine error code, text */
+  MQTT_CORE_LINK_ERROR      /* reason = MQTT_CORE_LINK_*, text: the connection was dropped */
 } mqtt_core_event_type;
+
+/* Why the core dropped a connection (MQTT_CORE_LINK_ERROR). */
+enum {
+  MQTT_CORE_LINK_STALLED = 1,   /* a send made no progress for MQTT_SEND_STALL_MS */
+  MQTT_CORE_LINK_FLOODED = 2,   /* more inbound bytes than MQTT_RECEIVE_BACKLOG_BYTES while held */
+  MQTT_CORE_LINK_NOMEM = 3      /* no memory to keep inbound bytes */
+};
 
 typedef struct {
   mqtt_core_event_type type;
@@ -65,7 +76,7 @@ typedef struct {
   int qos, retain, dup;
   const uint8_t *codes;
   size_t code_count;
-  const char *text;         /* NUL-terminated, protocol errors */
+  const char *text;         /* NUL-terminated, protocol and link errors */
 } mqtt_core_event;
 
 /* Pointers in the event are valid only during the callback. */
