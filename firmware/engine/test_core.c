@@ -113,6 +113,12 @@ static void p_post(void *user) { (void)user; f.posted = 1; }
 
 static const mqtt_core_platform platform = {p_open, p_send, p_close, p_arm, p_now, p_post, NULL};
 
+/* A platform that can hold its receive (espconn_recv_hold): the backpressure tests. */
+static int holds, unholds;
+static void p_hold(void *user, int hold) { (void)user; if (hold) holds++; else unholds++; }
+static const mqtt_core_platform holding_platform = {p_open, p_send, p_close, p_arm, p_now, p_post, p_hold};
+static const mqtt_core_platform *platform_in_use = &platform;
+
 static void on_event(void *user, const mqtt_core_event *ev)
 {
   (void)user;
@@ -233,11 +239,13 @@ static mqtt_core *make(const char *id, int clean, uint16_t keepalive, uint32_t m
   int error = 0;
   f.in_flight = f.posted = 0;
   f.timer_at = -1;
-  f.core = mqtt_core_new(&config, &platform, on_event, NULL, &error);
+  f.core = mqtt_core_new(&config, platform_in_use, on_event, NULL, &error);
   return f.core;
 }
 
 static const uint8_t CONNACK[] = {0x20, 0x02, 0x00, 0x00};
+/* What one espconn recv callback brings at most (a TCP segment of the ESP8266's lwIP). */
+enum { HOSTED_SEGMENT = 1460 };
 static const uint8_t CONNACK_SP[] = {0x20, 0x02, 0x01, 0x00};
 
 static void open_and_connack(const uint8_t *connack)
@@ -614,6 +622,88 @@ static void test_cycles(void)
   check(live_bytes == start && live_blocks == start_blocks, "1000 connect/close cycles leave the heap where it started");
 }
 
+/* n PUBRELs (4 bytes each) from packet id `first` on, and what the client answers them with. */
+static size_t pubrels(uint8_t *out, uint8_t type, unsigned first, unsigned n)
+{
+  for (unsigned i = 0; i < n; i++) {
+    unsigned id = first + i;
+    uint8_t p[4] = {type, 0x02, (uint8_t)(id >> 8), (uint8_t)id};
+    memcpy(out + 4 * i, p, 4);
+  }
+  return 4 * n;
+}
+
+static void test_backpressure(void)
+{
+  static uint8_t in[2 * HOSTED_SEGMENT], expected[2 * HOSTED_SEGMENT];
+  platform_in_use = &holding_platform;
+  holds = unholds = 0;
+  make("bp", 1, 0, 0);
+  mqtt_core_connect(f.core, "broker", 1883, 0, 0);
+  open_and_connack(CONNACK);
+  int closes = f.closes;
+
+  /* two segments of PUBRELs while the transport takes no send: acks never overflow out, the rest
+   * waits with the receive held; each send that finishes feeds more */
+  reset_capture();
+  f.hold_sent = 1;
+  size_t len = pubrels(in, 0x62, 1, HOSTED_SEGMENT / 4);
+  pubrels(in + len, 0x62, 1 + HOSTED_SEGMENT / 4, HOSTED_SEGMENT / 4);
+  mqtt_core_transport_received(f.core, in, HOSTED_SEGMENT);
+  check(holds == 1 && f.closes == closes, "acks that cannot go out: the receive is held, the link kept");
+  mqtt_core_transport_received(f.core, in + HOSTED_SEGMENT, HOSTED_SEGMENT);
+  int sends = 0;
+  while (f.in_flight && sends++ < 1000) report_sent();
+  pubrels(expected, 0x70, 1, 2 * HOSTED_SEGMENT / 4);
+  check(sent_is(expected, 2 * HOSTED_SEGMENT) && unholds == 1 && f.closes == closes,
+        "every PUBCOMP goes out in order as sends finish; the receive resumes once all is fed");
+
+  /* a peer that sends past the held window: dropped, saying so */
+  reset_capture();
+  for (int i = 0; i < 6 && f.closes == closes; i++) mqtt_core_transport_received(f.core, in, HOSTED_SEGMENT);
+  settle();
+  check(f.closes == closes + 1 && strstr(f.log, "link error 2 the broker sent more than 7300 bytes") != NULL,
+        "more than MQTT_RECEIVE_BACKLOG_BYTES while held: the connection is dropped with the reason");
+  mqtt_core_free(f.core);
+
+  /* a send that never finishes: dropped after MQTT_SEND_STALL_MS */
+  make("stall", 1, 0, 0);
+  mqtt_core_connect(f.core, "broker", 1883, 0, 0);
+  f.hold_sent = 0;
+  open_and_connack(CONNACK);
+  closes = f.closes;
+  reset_capture();
+  f.hold_sent = 1;
+  mqtt_core_publish(f.core, "t", 1, (const uint8_t *)"x", 1, 0, 0, 1);
+  settle();
+  advance(MQTT_SEND_STALL_MS - 1);
+  check(f.closes == closes, "a send in flight for less than MQTT_SEND_STALL_MS: the link is kept");
+  advance(1);
+  check(f.closes == closes + 1 && strstr(f.log, "link error 1 the broker has taken none of our bytes for 5 s") != NULL,
+        "a send in flight for MQTT_SEND_STALL_MS: the connection is dropped with the reason");
+  mqtt_core_free(f.core);
+
+  /* a payload longer than one send goes out in pieces from the publish's copy */
+  make("big", 1, 0, 0);
+  mqtt_core_connect(f.core, "broker", 1883, 0, 0);
+  f.hold_sent = 0;
+  open_and_connack(CONNACK);
+  reset_capture();
+  static uint8_t payload[10000];
+  for (size_t i = 0; i < sizeof payload; i++) payload[i] = (uint8_t)(i * 7);
+  int before = f.sends;
+  check(mqtt_core_publish(f.core, "t", 1, payload, sizeof payload, 0, 0, 2) == MQTT_CORE_OK, "a 10,000-byte QoS 0 publish is taken");
+  settle();
+  static const uint8_t head[] = {0x30, 0x93, 0x4e, 0, 1, 't'};   /* remaining length 10,003 */
+  check(f.sent_len == sizeof head + sizeof payload && memcmp(f.sent, head, sizeof head) == 0
+            && memcmp(f.sent + sizeof head, payload, sizeof payload) == 0
+            && f.sends - before == 1 + (int)((sizeof payload + MQTT_SEND_PIECE_BYTES - 1) / MQTT_SEND_PIECE_BYTES),
+        "it goes out whole, in MQTT_SEND_PIECE_BYTES pieces after its header");
+  mqtt_core_free(f.core);
+  f.core = NULL;
+  platform_in_use = &platform;
+}
+
 int main(void)
 {
   test_session();
@@ -625,6 +715,7 @@ int main(void)
   test_sent_inside_send();
   test_in_flight_still();
   test_cycles();
+  test_backpressure();
   check(f.sends > 100 && f.moved == 0, "bytes in flight unchanged until sent (the platform does not copy them)");
   if (f.moved) printf("# %d of %d sends changed in flight\n", f.moved, f.sends);
   printf("%s\n", failures ? "FAILED" : "PASSED");
