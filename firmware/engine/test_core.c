@@ -633,14 +633,21 @@ static size_t pubrels(uint8_t *out, uint8_t type, unsigned first, unsigned n)
   return 4 * n;
 }
 
+/* A clean session without keepalive, connected; the transport finishes every send. */
+static void connected_client(const char *id)
+{
+  make(id, 1, 0, 0);
+  mqtt_core_connect(f.core, "broker", 1883, 0, 0);
+  f.hold_sent = 0;
+  open_and_connack(CONNACK);
+}
+
 static void test_backpressure(void)
 {
   static uint8_t in[2 * HOSTED_SEGMENT], expected[2 * HOSTED_SEGMENT];
   platform_in_use = &holding_platform;
   holds = unholds = 0;
-  make("bp", 1, 0, 0);
-  mqtt_core_connect(f.core, "broker", 1883, 0, 0);
-  open_and_connack(CONNACK);
+  connected_client("bp");
   int closes = f.closes;
 
   /* two segments of PUBRELs while the transport takes no send: acks never overflow out, the rest
@@ -667,10 +674,7 @@ static void test_backpressure(void)
   mqtt_core_free(f.core);
 
   /* a send that never finishes: dropped after MQTT_SEND_STALL_MS */
-  make("stall", 1, 0, 0);
-  mqtt_core_connect(f.core, "broker", 1883, 0, 0);
-  f.hold_sent = 0;
-  open_and_connack(CONNACK);
+  connected_client("stall");
   closes = f.closes;
   reset_capture();
   f.hold_sent = 1;
@@ -684,10 +688,7 @@ static void test_backpressure(void)
   mqtt_core_free(f.core);
 
   /* a payload longer than one send goes out in pieces from the publish's copy */
-  make("big", 1, 0, 0);
-  mqtt_core_connect(f.core, "broker", 1883, 0, 0);
-  f.hold_sent = 0;
-  open_and_connack(CONNACK);
+  connected_client("big");
   reset_capture();
   static uint8_t payload[10000];
   for (size_t i = 0; i < sizeof payload; i++) payload[i] = (uint8_t)(i * 7);

@@ -2,29 +2,18 @@
 // of queued messages (what a device meets when it reconnects with cleansession = 0) gets every
 // acknowledgement and the client delivers every message once; a broker that stops reading is
 // dropped after MQTT_SEND_STALL_MS with a message saying so; big QoS 0 publishes go out in pieces.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
-import { ScriptedBroker, generate, type ScriptedConn } from "../helpers/scripted-broker.js";
+import { generate, scriptedBrokers, type ScriptedConn } from "../helpers/scripted-broker.js";
 import { Mosquitto } from "../helpers/mosquitto.js";
 import { uniqueId } from "../helpers/client.js";
-import { lq, runLua, sanitizerReports, type LuaResult } from "./lua.js";
+import { expectClean, lq, runLua } from "./lua.js";
 
 const run = promisify(execFile);
-const brokers: ScriptedBroker[] = [];
-afterEach(async () => { await Promise.all(brokers.splice(0).map((b) => b.close())); });
-
-async function scripted(script: (conn: ScriptedConn) => Promise<void>): Promise<ScriptedBroker> {
-  const b = await ScriptedBroker.start(script);
-  brokers.push(b);
-  return b;
-}
-
-function clean(r: LuaResult): void {
-  expect(sanitizerReports(r.stderr), r.stderr).toEqual([]);
-  expect(r.code, `exit code; stderr:\n${r.stderr}\nstdout:\n${r.stdout}`).toBe(0);
-}
+const scripted = scriptedBrokers();
+const clean = expectClean;
 
 const N = 1000;
 const connack = { cmd: "connack", returnCode: 0, sessionPresent: true } as const;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Mosquitto, makeCa } from "../helpers/mosquitto.js";
 import { uniqueId } from "../helpers/client.js";
-import { lq, runLua, sanitizerReports, type LuaResult } from "./lua.js";
+import { expectClean, lq, runLua } from "./lua.js";
 
 const HOST = "127.0.0.1";
 let broker: Mosquitto;
@@ -19,10 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await broker?.dispose(); });
 
-function clean(r: LuaResult): void {
-  expect(sanitizerReports(r.stderr), r.stderr).toEqual([]);
-  expect(r.code, `exit code; stderr:\n${r.stderr}\nstdout:\n${r.stdout}`).toBe(0);
-}
+const clean = expectClean;
 
 /** A script that subscribes to its own topic over TLS and publishes at QoS 0, 1 and 2. */
 function session(setup: string): string {
