@@ -12,8 +12,9 @@ export const OUT_SIZE: i32 = 32;
 export const MAX_OUTBOUND: i32 = 32;
 /** Inbound QoS 2 packet ids held until PUBREL (mosquitto sends up to 20 at once by default). */
 export const MAX_QOS2_IN: i32 = 32;
-/** SUBSCRIBE/UNSUBSCRIBE requests awaiting SUBACK/UNSUBACK. */
-export const MAX_PENDING_REQUESTS: i32 = 8;
+/** SUBSCRIBE/UNSUBSCRIBE requests awaiting SUBACK/UNSUBACK (7 bytes each): scripts subscribe to a
+ *  dozen topics in a row on connect, one call each. */
+export const MAX_PENDING_REQUESTS: i32 = 32;
 /** Topic filters in one subscribe/unsubscribe call. */
 export const MAX_FILTERS: i32 = 16;
 /** Longest inbound topic name delivered to the host. */

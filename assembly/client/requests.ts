@@ -8,7 +8,10 @@ import { allocatePid, requestIds } from "./outbound";
 
 const staged: usize = memory.data(MAX_FILTERS * 12); // blob, len, qos
 let stagedCount: i32 = 0;
-const tokens: usize = memory.data(MAX_PENDING_REQUESTS * 8); // token, kind | filter count << 8
+// Per pending request, beside its packet id in requestIds: its token, and one byte: bit 7 set for
+// SUBSCRIBE (else UNSUBSCRIBE), bits 0-6 the filter count. 7 bytes a request in all.
+const tokens: usize = memory.data(MAX_PENDING_REQUESTS * 4);
+const kinds: usize = memory.data(MAX_PENDING_REQUESTS);
 
 export function stage(blob: i32, len: u32, qos: i32): bool {
   if (stagedCount >= MAX_FILTERS) return false;
@@ -50,8 +53,8 @@ export function request(type: i32, tok: i32): bool {
   for (let i = 0; i < stagedCount; i++) rl += 2 + load<u32>(staged + <usize>i * 12, 4) + (sub ? 1 : 0);
   const pid = allocatePid();
   store<u16>(requestIds + (<usize>slot << 1), <u16>pid);
-  store<i32>(tokens + <usize>slot * 8, tok);
-  store<i32>(tokens + <usize>slot * 8, type | (stagedCount << 8), 4);
+  store<i32>(tokens + (<usize>slot << 2), tok);
+  store<u8>(kinds + <usize>slot, (sub ? 0x80 : 0) | stagedCount);
   let p = putWord(putHeader(out, (type << 4) | 2, rl), pid);
   for (let i = 0; i < stagedCount; i++) {
     const e = staged + <usize>i * 12;
@@ -82,11 +85,11 @@ export function settledFilters(): i32 {
 export function settle(type: i32, pid: i32): bool {
   for (let i = 0; i < MAX_PENDING_REQUESTS; i++) {
     const idp = requestIds + (<usize>i << 1);
-    const kind = load<i32>(tokens + <usize>i * 8, 4);
-    if (<i32>load<u16>(idp) != pid || (kind & 0xff) != type) continue;
+    const kind = <i32>load<u8>(kinds + <usize>i);
+    if (<i32>load<u16>(idp) != pid || (kind >> 7) != (type == SUBSCRIBE ? 1 : 0)) continue;
     store<u16>(idp, 0);
-    token = load<i32>(tokens + <usize>i * 8);
-    filters = kind >> 8;
+    token = load<i32>(tokens + (<usize>i << 2));
+    filters = kind & 0x7f;
     return true;
   }
   return false;

@@ -7,12 +7,17 @@
  *
  * It compiles unchanged in a NodeMCU 3.0 tree (both Lua flavours) and in firmware/hosted.
  *
- * Where it differs from NodeMCU's own module (as the Node client, host/client.ts, does): each
- * per-call callback (connect, publish, subscribe, unsubscribe) fires once, for its own
- * acknowledgement, and the on() handler fires as well; connect() and close() return booleans;
- * keepalive 0 means no keepalive; suback callbacks get a second argument, the granted QoS of each
- * filter (128: refused); on(event, nil) removes a handler; a broker that breaks the protocol is
- * reported with a printed line; bad arguments raise errors that name the call and the argument.
+ * Arguments are read as NodeMCU 3.0's app/modules/mqtt.c reads them (optional values told apart
+ * by type, its defaults and conversions), and connect()'s callbacks are the on("connect") and
+ * on("connfail") handlers, one slot each, as there. Where it differs (docs/firmware.md lists every
+ * difference): a function given to publish/subscribe/unsubscribe fires once, for that call's
+ * acknowledgement, in place of the puback/suback/unsuback handler (in NodeMCU it replaces the
+ * handler, so the last one given fires for every later acknowledgement); acknowledgements fire
+ * in call order, as NodeMCU's one send queue makes them; refused calls return false and the
+ * reason; connect() and close() return booleans; suback callbacks get the granted QoS of each
+ * filter; on(event, nil) removes a handler; a broker that breaks the protocol, and a held
+ * publish a clean session drops, are reported with a printed line; arguments NodeMCU would
+ * misread raise errors that name the call and the argument.
  *
  * Lifetimes. A client's userdata holds its core. While a session runs, or events are still to
  * be delivered, the client holds a registry reference to itself (self_ref), so a script may
@@ -73,14 +78,14 @@ struct client {
   os_timer_t timer;          /* the core's one timer */
   client *next_live;         /* every client, for the service task */
   int self_ref;
-  int handler_ref[EV_COUNT]; /* on() handlers */
-  int connect_ref;           /* connect()'s callbacks: each fires once, for that connect() */
-  int connfail_ref;
+  int handler_ref[EV_COUNT]; /* on() handlers; connect() sets the connect and connfail ones */
   int pending_ref;           /* table: token -> publish/subscribe/unsubscribe callback */
   int32_t next_token;
   int32_t failure;           /* open() failed at once: reported from the task */
   int depth;                 /* platform calls into the core in progress */
   uint8_t service_due;       /* the core asked for mqtt_core_service() */
+  uint8_t closing;           /* close() was called: the drops till the next CONNECT are its own */
+  uint8_t opening;           /* connect() started a session whose connection is not asked for yet */
 };
 
 static client *live_clients;
@@ -148,8 +153,11 @@ static void release(lua_State *L, int *ref) {
   *ref = LUA_NOREF;
 }
 
-/* ---------- per-call callbacks, by token ----------
- * publish tokens are positive, subscribe/unsubscribe tokens negative; 0 = no callback. */
+/* ---------- calls awaiting acknowledgement, by token ----------
+ * Every accepted publish/subscribe/unsubscribe has a token in the pending table: publish tokens
+ * are positive, subscribe/unsubscribe tokens negative, and |token| grows with each call. The
+ * value is the call's callback (false: none, the on() handler fires), or, once acknowledged
+ * while an earlier call is not, {callback, event, granted} until it may fire (fire_ready). */
 
 static int push_pending(lua_State *L, client *c, int create) {
   if (c->pending_ref == LUA_NOREF) {
@@ -163,7 +171,7 @@ static int push_pending(lua_State *L, client *c, int create) {
   return 1;
 }
 
-/* Keeps the function at `fn` for a new token (negative for requests) and returns the token. */
+/* Keeps the function at `fn` (0: none) for a new token (negative for requests); returns it. */
 static int32_t keep_callback(lua_State *L, client *c, int fn, int request) {
   push_pending(L, c, 1);
   int32_t token;
@@ -176,26 +184,18 @@ static int32_t keep_callback(lua_State *L, client *c, int fn, int request) {
     lua_pop(L, 1);
     if (!used) break;
   }
-  lua_pushvalue(L, fn);
+  if (fn) lua_pushvalue(L, fn);
+  else lua_pushboolean(L, 0);
   lua_rawseti(L, -2, token);
   lua_pop(L, 1);
   return token;
 }
 
-/* Pushes the callback kept for `token` and forgets it; 0 (nothing pushed) when there is none. */
-static int take_callback(lua_State *L, client *c, int32_t token) {
-  if (token == 0 || !push_pending(L, c, 0)) return 0;
-  lua_rawgeti(L, -1, token);
-  lua_pushnil(L);
-  lua_rawseti(L, -3, token);
-  lua_remove(L, -2);
-  if (lua_isfunction(L, -1)) return 1;
-  lua_pop(L, 1);
-  return 0;
-}
-
 static void forget_token(lua_State *L, client *c, int32_t token) {
-  if (take_callback(L, c, token)) lua_pop(L, 1);
+  if (token == 0 || !push_pending(L, c, 0)) return;
+  lua_pushnil(L);
+  lua_rawseti(L, -2, token);
+  lua_pop(L, 1);
 }
 
 /* The engine forgets unacknowledged subscribe/unsubscribe requests when a session ends. */
@@ -203,8 +203,9 @@ static void forget_requests(lua_State *L, client *c) {
   if (!push_pending(L, c, 0)) return;
   lua_pushnil(L);
   while (lua_next(L, -2) != 0) {
+    int waiting = !lua_istable(L, -1);
     lua_pop(L, 1);
-    if (lua_tonumber(L, -1) < 0) {
+    if (waiting && lua_tonumber(L, -1) < 0) {
       lua_pushvalue(L, -1);
       lua_pushnil(L);
       lua_rawset(L, -4);
@@ -226,8 +227,6 @@ static int client_idle(const client *c) {
 static void settle(client *c) {
   if (c->depth != 0 || !client_idle(c)) return;
   lua_State *L = lua_getstate();
-  release(L, &c->connect_ref);
-  release(L, &c->connfail_ref);
   forget_requests(L, c);
   release(L, &c->self_ref);
 }
@@ -274,6 +273,75 @@ static void call_once(lua_State *L, client *c, const char *what, int nargs) {
 }
 
 
+/* The oldest call awaiting acknowledgement: pushes its entry and returns its token (0: none,
+ * and nil pushed). */
+static int32_t push_oldest(lua_State *L, client *c) {
+  if (!push_pending(L, c, 0)) {
+    lua_pushnil(L);
+    return 0;
+  }
+  int32_t oldest = 0;
+  lua_pushnil(L);
+  while (lua_next(L, -2) != 0) {
+    lua_pop(L, 1);
+    int32_t t = (int32_t)lua_tointeger(L, -1);
+    if (oldest == 0 || (t < 0 ? -t : t) < (oldest < 0 ? -oldest : oldest)) oldest = t;
+  }
+  if (oldest != 0) lua_rawgeti(L, -1, oldest);
+  else lua_pushnil(L);
+  lua_remove(L, -2);
+  return oldest;
+}
+
+/* Fires the acknowledgements that wait for nothing older, in call order (NodeMCU sends one
+ * packet at a time and waits for its acknowledgement, so its callbacks come in that order). */
+static void fire_ready(lua_State *L, client *c) {
+  for (;;) {
+    int32_t token = push_oldest(L, c);
+    if (token == 0 || !lua_istable(L, -1)) {
+      lua_pop(L, 1);
+      return;
+    }
+    forget_token(L, c, token);
+    lua_rawgeti(L, -1, 2);
+    int which = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    lua_rawgeti(L, -1, 3);   /* the granted QoS (suback), or nil */
+    int n = lua_istable(L, -1);
+    if (!n) lua_pop(L, 1);
+    lua_rawgeti(L, -1 - n, 1);
+    if (lua_isfunction(L, -1)) call_once(L, c, event_names[which], n);
+    else {
+      lua_pop(L, 1);
+      call_handler(L, c, which, n);
+    }
+    lua_pop(L, 1 + n);
+  }
+}
+
+/* The acknowledgement of `token` (event `which`, with `n` values on the stack: the granted QoS of
+ * a suback): it fires now, or when the calls before it are acknowledged. Leaves the values. */
+static void acknowledged(lua_State *L, client *c, int32_t token, int which, int n) {
+  if (!push_pending(L, c, 0)) return;
+  lua_rawgeti(L, -1, token);
+  if (lua_isnil(L, -1)) {   /* forgotten (a session that ended), or not ours */
+    lua_pop(L, 2);
+    return;
+  }
+  lua_createtable(L, 3, 0);
+  lua_insert(L, -2);
+  lua_rawseti(L, -2, 1);
+  lua_pushinteger(L, which);
+  lua_rawseti(L, -2, 2);
+  if (n) {
+    lua_pushvalue(L, -3);
+    lua_rawseti(L, -2, 3);
+  }
+  lua_rawseti(L, -2, token);
+  lua_pop(L, 1);
+  fire_ready(L, c);
+}
+
 typedef struct {
   client *c;
   const mqtt_core_event *ev;
@@ -295,24 +363,20 @@ static int deliver(lua_State *L) {
   }
   switch (ev->type) {
   case MQTT_CORE_CONNECT:
-  case MQTT_CORE_CONNFAIL: {
-    /* connect()'s callbacks fire once each (connfail's at the first failure) */
-    int fail = ev->type == MQTT_CORE_CONNFAIL;
-    /* a session that ended forgot its unacknowledged (un)subscribe requests */
-    if (fail && !mqtt_core_active(c->core)) forget_requests(L, c);
-    int *ref = fail ? &c->connfail_ref : &c->connect_ref;
-    int once = *ref;
-    *ref = LUA_NOREF;
-    if (fail) lua_pushinteger(L, ev->reason);
-    else release(L, &c->connfail_ref);   /* connected: no failure of this connect() is due */
-    if (push_function(L, once)) call_once(L, c, event_names[fail], fail);
-    luaL_unref(L, LUA_REGISTRYINDEX, once);
-    call_handler(L, c, fail, fail);
+    c->closing = 0;
+    call_handler(L, c, EV_CONNECT, 0);
     break;
-  }
+  case MQTT_CORE_CONNFAIL:
+    /* a session that ended forgot its unacknowledged (un)subscribe requests */
+    if (!mqtt_core_active(c->core)) forget_requests(L, c);
+    lua_pushinteger(L, ev->reason);
+    call_handler(L, c, EV_CONNFAIL, 1);
+    fire_ready(L, c);
+    break;
   case MQTT_CORE_OFFLINE:
     if (!mqtt_core_active(c->core)) forget_requests(L, c);
     call_handler(L, c, EV_OFFLINE, 0);
+    fire_ready(L, c);
     break;
   case MQTT_CORE_MESSAGE:
   case MQTT_CORE_OVERFLOW: {
@@ -338,20 +402,24 @@ static int deliver(lua_State *L) {
         lua_rawseti(L, -2, (int)i + 1);
       }
     }
-    int which = (int)ev->type - 1;   /* the core's event numbers are the on() events' plus one */
-    if (take_callback(L, c, ev->token)) call_once(L, c, event_names[which], n);
-    call_handler(L, c, which, n);
+    /* the core's event numbers are the on() events' plus one */
+    acknowledged(L, c, ev->token, (int)ev->type - 1, n);
     break;
   }
   case MQTT_CORE_DROPPED:
     forget_token(L, c, ev->token);
+    fire_ready(L, c);
+    /* close() drops what it holds by design; a clean session that ended must not do it quietly */
+    if (!c->closing)
+      print_line(L, "mqtt: a publish was dropped unacknowledged: the clean session it belonged "
+                    "to ended (cleansession 0 keeps it for the next connect)");
     break;
   case MQTT_CORE_PROTOCOL_ERROR:
     print_line(L, lua_pushfstring(L, "mqtt: the broker broke the MQTT protocol (%s, code %d); "
                                      "disconnecting", ev->text ? ev->text : "?", (int)ev->reason));
     break;
   case MQTT_CORE_LINK_ERROR:
-    print_line(L, lua_pushfstring(L, "mqtt: %s; disconnecting", ev->text));
+    print_line(L, lua_pushfstring(L, "mqtt: the broker %s; disconnecting", ev->text));
     break;
   }
   lua_settop(L, top);
@@ -574,6 +642,7 @@ static void on_resolved(const char *name, ip_addr_t *ip, void *arg) {
 static void link_open(void *user, const char *host, uint16_t port, int secure) {
   client *c = user;
   c->failure = 0;
+  c->opening = 0;
   link *t = calloc(1, sizeof *t);
   if (t == NULL) {
     c->failure = -5;
@@ -641,11 +710,8 @@ static int link_send(void *user, const uint8_t *bytes, size_t len) {
 
 /* Backpressure from the core: stop (and resume) taking inbound bytes while its acks cannot go out. */
 static void link_hold(void *user, int hold) {
-  client *c = user;
-  link *t = c->link;
-  if (t == NULL || t->phase != LINK_OPEN || t->doomed) return;
-  if (hold) espconn_recv_hold(&t->conn);
-  else espconn_recv_unhold(&t->conn);
+  link *t = ((client *)user)->link;
+  if (t) (hold ? espconn_recv_hold : espconn_recv_unhold)(&t->conn);   /* ESPCONN_ARG if not open */
 }
 
 static void link_release(void *user) {
@@ -728,10 +794,11 @@ static client *self(lua_State *L, const char *method) {
   return c;
 }
 
-/* A whole number in [lo, hi] at idx, or -1 (with *ok = 0). */
+/* A whole number in [lo, hi] at idx (a number or a numeric string, as NodeMCU's
+ * luaL_checkinteger takes), or -1 (with *ok = 0). */
 static lua_Integer whole(lua_State *L, int idx, lua_Integer lo, lua_Integer hi, int *ok) {
   *ok = 0;
-  if (lua_type(L, idx) != LUA_TNUMBER) return -1;
+  if (!lua_isnumber(L, idx)) return -1;
   lua_Number n = lua_tonumber(L, idx);
   if (!(n >= (lua_Number)lo && n <= (lua_Number)hi)) return -1;
   lua_Integer i = (lua_Integer)n;
@@ -749,21 +816,15 @@ static lua_Integer ranged(lua_State *L, int idx, int lo, int hi, const char *cal
   return i;
 }
 
-/* NodeMCU's 0/1 flags, booleans too; nil/none = dflt. */
-static int flag(lua_State *L, int idx, int dflt, const char *call, const char *name) {
-  switch (lua_type(L, idx)) {
-  case LUA_TNONE:
-  case LUA_TNIL:
-    return dflt;
-  case LUA_TBOOLEAN:
-    return lua_toboolean(L, idx);
-  default: {
-    int ok;
-    lua_Integer v = whole(L, idx, 0, 1, &ok);
-    if (!ok) luaL_error(L, "%s: %s must be 0, 1, true or false", call, name);
-    return (int)v;
-  }
-  }
+/* A flag: a boolean, or a number as NodeMCU reads its flags (any whole number, nonzero = on);
+ * `strict` allows only 0 and 1 (publish's retain, where NodeMCU keeps only the low bit). */
+static int flag(lua_State *L, int idx, int dflt, int strict, const char *call, const char *name) {
+  if (lua_isnoneornil(L, idx)) return dflt;
+  if (lua_isboolean(L, idx)) return lua_toboolean(L, idx);
+  int ok;
+  lua_Integer v = whole(L, idx, strict ? 0 : -0x7fffffff, strict ? 1 : 0x7fffffff, &ok);
+  if (!ok) luaL_error(L, "%s: %s must be 0, 1, true or false", call, name);
+  return v != 0;
 }
 
 static int qos_arg(lua_State *L, int idx, int dflt, const char *call, const char *name) {
@@ -781,40 +842,56 @@ static void check_length(lua_State *L, size_t len, const char *call, const char 
                (int)MQTT_MAX_STRING);
 }
 
-/* A string argument; `or_else` completes the error ("" or " (or nil for none)"). */
-static const char *string_or(lua_State *L, int idx, size_t *len, const char *call,
-                             const char *name, const char *or_else) {
-  if (lua_type(L, idx) != LUA_TSTRING) luaL_error(L, "%s: %s must be a string%s", call, name, or_else);
+/* A string argument (a number is written out as Lua prints it, as NodeMCU takes it). */
+static const char *string_arg(lua_State *L, int idx, size_t *len, const char *call,
+                              const char *name) {
+  if (!lua_isstring(L, idx)) luaL_error(L, "%s: %s must be a string", call, name);
   const char *s = lua_tolstring(L, idx, len);
   check_length(L, *len, call, name);
   return s;
 }
 
-static const char *string_arg(lua_State *L, int idx, size_t *len, const char *call,
-                              const char *name) {
-  return string_or(L, idx, len, call, name, "");
-}
-
-/* A string, or nil/none for none (NULL). */
-static const char *optional_string(lua_State *L, int idx, size_t *len, const char *call,
-                                   const char *name) {
-  *len = 0;
-  if (lua_isnoneornil(L, idx)) return NULL;
-  return string_or(L, idx, len, call, name, " (or nil for none)");
-}
-
-/* Message bytes: a string, or a number written out as Lua prints it. */
+/* Message bytes: a string or a number, of any length. */
 static const char *payload_arg(lua_State *L, int idx, size_t *len, const char *call,
                                const char *name) {
-  int t = lua_type(L, idx);
-  if (t != LUA_TSTRING && t != LUA_TNUMBER)
-    luaL_error(L, "%s: %s must be a string", call, name);
+  if (!lua_isstring(L, idx)) luaL_error(L, "%s: %s must be a string", call, name);
   return lua_tolstring(L, idx, len);
 }
 
 static void callback_arg(lua_State *L, int idx, const char *call) {
   if (!lua_isnoneornil(L, idx) && !lua_isfunction(L, idx))
     luaL_error(L, "%s: the callback must be a function", call);
+}
+
+/* Optional arguments as NodeMCU reads them: the next one belongs to a parameter when its type
+ * fits (then *at is its index), otherwise it is left for the parameters after. With NIL_HOLDS a
+ * nil holds its parameter's place (mqtt.Client: NodeMCU would leave it to the next parameter and
+ * so stop reading there); otherwise it is left too (connect: the callbacks' places come next). */
+enum { FITS_STRING, FITS_NUMBER, FITS_FLAG, NIL_HOLDS = 4 };
+
+static int next_fits(lua_State *L, int *i, int fits, int *at) {
+  int idx = *i;
+  if (idx > lua_gettop(L)) return 0;
+  if ((fits & NIL_HOLDS) && lua_isnil(L, idx)) {
+    (*i)++;
+    return 0;
+  }
+  fits &= ~NIL_HOLDS;
+  int ok = fits == FITS_STRING ? lua_isstring(L, idx)
+                               : lua_isnumber(L, idx) || (fits == FITS_FLAG && lua_isboolean(L, idx));
+  if (!ok) return 0;
+  *at = idx;
+  (*i)++;
+  return 1;
+}
+
+/* Nothing but nils from idx on, or an error showing the call's form. Arguments are counted as
+ * the script wrote them: `self` (1 for methods, 0 for functions) is not one of them. */
+static void no_more(lua_State *L, int idx, int self, const char *call, const char *form) {
+  for (int top = lua_gettop(L); idx <= top; idx++)
+    if (!lua_isnil(L, idx))
+      luaL_error(L, "%s: argument %d (a %s) fits no parameter: expects %s", call, idx - self,
+                 luaL_typename(L, idx), form);
 }
 
 /* The session strings by the core's part numbers, as the API names them. */
@@ -829,6 +906,46 @@ static int core_error(lua_State *L, client *c, const char *call, int err) {
   unsigned part = (unsigned)mqtt_core_refused_part(c->core);
   if (part < 5) return luaL_error(L, "%s: %s: %s", call, string_names[part], text);
   return luaL_error(L, "%s: %s", call, text);
+}
+
+/* Why a call was refused: the second value a refused call returns. */
+static void push_reason(lua_State *L, int err) {
+  switch (err) {
+  case MQTT_CORE_EQUEUED:
+    lua_pushfstring(L, "queue full: %d messages held; retry after a puback",
+                    (int)MQTT_MAX_QUEUED_MESSAGES);
+    break;
+  case MQTT_CORE_EQUEUEDBYTES:
+    lua_pushfstring(L, "queue full: the held messages would pass %d bytes (topic + payload); "
+                       "retry after a puback", (int)MQTT_MAX_QUEUED_BYTES);
+    break;
+  case MQTT_CORE_EFULL:
+    lua_pushstring(L, "send buffer full: retry once the broker has acknowledged what waits (a "
+                      "puback, suback or unsuback)");
+    break;
+  case MQTT_CORE_EREQUESTS:
+    lua_pushfstring(L, "%d subscribe/unsubscribe calls await their acknowledgement; retry after "
+                       "a suback or unsuback", (int)MQTT_MAX_PENDING_REQUESTS);
+    break;
+  default:
+    lua_pushstring(L, mqtt_core_strerror(err));
+  }
+}
+
+/* true; or false and the reason for a refusal (full, offline, out of memory); bad input raises. */
+static int push_result(lua_State *L, client *c, const char *call, int err) {
+  if (err == MQTT_CORE_EINVAL || err == MQTT_CORE_EENGINE) return core_error(L, c, call, err);
+  lua_pushboolean(L, err == MQTT_CORE_OK);
+  if (err == MQTT_CORE_OK) return 1;
+  push_reason(L, err);
+  return 2;
+}
+
+/* The function at idx becomes the handler of `ev`, as NodeMCU's callback arguments do. */
+static void set_handler(lua_State *L, client *c, int ev, int idx) {
+  lua_pushvalue(L, idx);
+  luaL_unref(L, LUA_REGISTRYINDEX, c->handler_ref[ev]);
+  c->handler_ref[ev] = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
 /* ---------- the API ---------- */
@@ -847,28 +964,61 @@ static void live_remove(client *c) {
   }
 }
 
-/* mqtt.Client(clientid, keepalive[, username, password, cleansession[, max_message_length]]) */
+/* Pushes NodeMCU's client id when none is given: "NodeMCU_" and the chip id in hex. */
+static const char *default_client_id(lua_State *L, size_t *len) {
+  static const char digits[] = "0123456789abcdef";
+  char id[sizeof "NodeMCU_" + 8] = "NodeMCU_";
+  char *p = id + sizeof "NodeMCU_" - 1;
+  uint32_t chip = system_get_chip_id();
+  int shift = 28;
+  while (shift > 0 && (chip >> shift) == 0) shift -= 4;
+  for (; shift >= 0; shift -= 4) *p++ = digits[(chip >> shift) & 15];
+  lua_pushlstring(L, id, (size_t)(p - id));
+  return lua_tolstring(L, -1, len);
+}
+
+static const char client_form[] =
+    "[clientid][, keepalive][, username[, password]][, cleansession][, max_message_length]";
+
+/* mqtt.Client([clientid][, keepalive][, username[, password]][, cleansession][,
+ * max_message_length]), read as NodeMCU reads it: clientid, username and password are strings
+ * or numbers, the others numbers (or numeric strings; cleansession a boolean too); a value whose
+ * type does not fit is left for the next parameter. Defaults: "NodeMCU_<chip id in hex>",
+ * keepalive 60 s (0 also means 60), no credentials, cleansession 0 (NodeMCU's code; its docs say
+ * 1), max_message_length 1,024. */
 static int mqtt_client_new(lua_State *L) {
   static const char call[] = "mqtt.Client";
   mqtt_core_config cfg;
   memset(&cfg, 0, sizeof cfg);
-  cfg.client_id = string_arg(L, 1, &cfg.client_id_len, call, "clientid");
-  int ok;
-  lua_Integer keepalive = whole(L, 2, 0, 65535, &ok);
-  if (!ok) return luaL_error(L, "%s: keepalive must be a number: whole seconds, 0 to 65535", call);
-  cfg.keepalive_s = (uint16_t)keepalive;
-  cfg.username = optional_string(L, 3, &cfg.username_len, call, "username");
-  cfg.password = optional_string(L, 4, &cfg.password_len, call, "password");
-  cfg.clean_session = flag(L, 5, 1, call, "cleansession");
+  int i = 1, at;
+  int has_id = next_fits(L, &i, NIL_HOLDS | FITS_STRING, &at);
+  if (has_id) cfg.client_id = string_arg(L, at, &cfg.client_id_len, call, "clientid");
+  cfg.keepalive_s = MQTT_DEFAULT_KEEPALIVE_S;
+  if (next_fits(L, &i, NIL_HOLDS | FITS_NUMBER, &at)) {
+    int ok;
+    lua_Integer keepalive = whole(L, at, 0, 65535, &ok);
+    if (!ok) return luaL_error(L, "%s: keepalive must be whole seconds, 0 to 65535", call);
+    if (keepalive > 0) cfg.keepalive_s = (uint16_t)keepalive;
+  }
+  /* as NodeMCU, an empty username or password is none */
+  if (next_fits(L, &i, NIL_HOLDS | FITS_STRING, &at))
+    cfg.username = string_arg(L, at, &cfg.username_len, call, "username");
+  if (next_fits(L, &i, NIL_HOLDS | FITS_STRING, &at))
+    cfg.password = string_arg(L, at, &cfg.password_len, call, "password");
+  if (cfg.username_len == 0) cfg.username = NULL;
+  if (cfg.password_len == 0) cfg.password = NULL;
+  if (next_fits(L, &i, NIL_HOLDS | FITS_FLAG, &at)) cfg.clean_session = flag(L, at, 0, 0, call, "cleansession");
   cfg.max_message_length = MQTT_DEFAULT_MAX_MESSAGE_LENGTH;
-  if (!lua_isnoneornil(L, 6))
+  if (next_fits(L, &i, NIL_HOLDS | FITS_NUMBER, &at) && !(lua_tonumber(L, at) == 0))
     cfg.max_message_length =
-        (uint32_t)ranged(L, 6, 1, MQTT_MAX_MESSAGE_LENGTH_LIMIT, call, "max_message_length");
+        (uint32_t)ranged(L, at, 1, MQTT_MAX_MESSAGE_LENGTH_LIMIT, call, "max_message_length");
+  no_more(L, i, 0, call, client_form);
+  if (!has_id) cfg.client_id = default_client_id(L, &cfg.client_id_len);
 
   client *c = lua_newuserdata(L, sizeof *c);
   memset(c, 0, sizeof *c);
-  c->self_ref = c->connect_ref = c->connfail_ref = c->pending_ref = LUA_NOREF;
-  for (int i = 0; i < EV_COUNT; i++) c->handler_ref[i] = LUA_NOREF;
+  c->self_ref = c->pending_ref = LUA_NOREF;
+  for (int k = 0; k < EV_COUNT; k++) c->handler_ref[k] = LUA_NOREF;
   c->next_token = 1;
   os_timer_setfn(&c->timer, (os_timer_func_t *)timer_fired, c);
   luaL_getmetatable(L, CLIENT_META);
@@ -895,7 +1045,7 @@ static int client_lwt(lua_State *L) {
   check_length(L, len, call, "message");
   will.message_len = len;
   will.qos = qos_arg(L, 4, 0, call, "qos");
-  will.retain = flag(L, 5, 0, call, "retain");
+  will.retain = flag(L, 5, 0, 0, call, "retain");
   int err = mqtt_core_set_will(c->core, &will);
   if (err != MQTT_CORE_OK) return core_error(L, c, call, err);
   return 0;
@@ -915,54 +1065,47 @@ static int client_on(lua_State *L) {
     return luaL_error(L, "mqtt: on: the %s handler must be a function (or nil to remove it)",
                       event_names[ev]);
   release(L, &c->handler_ref[ev]);
-  if (lua_isfunction(L, 3)) {
-    lua_pushvalue(L, 3);
-    c->handler_ref[ev] = luaL_ref(L, LUA_REGISTRYINDEX);
-  }
+  if (lua_isfunction(L, 3)) set_handler(L, c, ev, 3);
   return 0;
 }
 
-/* client:connect(host[, port[, secure[, autoreconnect]]][, function(client)[, function(client,
- * reason)]]) -> true when the attempt started, false when a session already runs. */
+static const char connect_form[] =
+    "host[, port][, secure][, autoreconnect][, fn(client)[, fn(client, reason)]]";
+
+/* client:connect(host[, port][, secure][, autoreconnect][, function(client)[, function(client,
+ * reason)]]) -> true when the attempt started; false and the reason when a session already runs.
+ * As NodeMCU: port (a number) and secure (a number or boolean) are taken when their type fits;
+ * autoreconnect, the seed's older form, is one more number or boolean. Then two places, fixed:
+ * a function in the first becomes the on("connect") handler, in the second the on("connfail")
+ * one; a nil (or nothing) keeps the handler set before. */
 static int client_connect(lua_State *L) {
   static const char call[] = "mqtt: connect";
   client *c = self(L, "connect");
-  int top = lua_gettop(L);
   size_t host_len = 0;
   const char *host = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &host_len) : NULL;
   if (host_len == 0)
     return luaL_error(L, "%s: host must be a non-empty string", call);
-  int first_fn = 3;
-  while (first_fn <= top && first_fn < 6 && !lua_isfunction(L, first_fn)) first_fn++;
-  int extra = top - first_fn + 1;
-  if (extra > 2 || (extra >= 1 && !lua_isnoneornil(L, first_fn) && !lua_isfunction(L, first_fn)) ||
-      (extra == 2 && !lua_isnoneornil(L, first_fn + 1) && !lua_isfunction(L, first_fn + 1)))
-    return luaL_error(L, "%s: expects host[, port, secure, autoreconnect][, fn(client)[, "
-                         "fn(client, reason)]]", call);
+  int i = 3, at;
   uint16_t port = MQTT_DEFAULT_PORT;
-  if (first_fn > 3 && !lua_isnil(L, 3)) port = (uint16_t)ranged(L, 3, 1, 65535, call, "port");
-  int secure = first_fn > 4 ? flag(L, 4, 0, call, "secure") : 0;
-  int autoreconnect = first_fn > 5 ? flag(L, 5, 0, call, "autoreconnect") : 0;
+  int secure = 0, autoreconnect = 0;
+  if (next_fits(L, &i, FITS_NUMBER, &at)) port = (uint16_t)ranged(L, at, 1, 65535, call, "port");
+  if (next_fits(L, &i, FITS_FLAG, &at)) secure = flag(L, at, 0, 0, call, "secure");
+  if (next_fits(L, &i, FITS_FLAG, &at)) autoreconnect = flag(L, at, 0, 0, call, "autoreconnect");
+  for (int k = i; k <= i + 1; k++)
+    if (!lua_isnoneornil(L, k) && !lua_isfunction(L, k))
+      return luaL_error(L, "%s: argument %d (a %s) must be the %s callback, a function: expects %s",
+                        call, k - 1, luaL_typename(L, k), k == i ? "connect" : "connfail", connect_form);
+  no_more(L, i + 2, 1, call, connect_form);
 #ifndef CLIENT_SSL_ENABLE
   if (secure)
     return luaL_error(L, "%s: secure needs a firmware built with TLS (CLIENT_SSL_ENABLE)", call);
 #endif
   int err = mqtt_core_connect(c->core, host, port, secure, autoreconnect);
-  if (err == MQTT_CORE_EBUSY) {
-    lua_pushboolean(L, 0);
-    return 1;
-  }
+  if (err == MQTT_CORE_EBUSY) return push_result(L, c, call, err);
   if (err != MQTT_CORE_OK) return core_error(L, c, call, err);
-  release(L, &c->connect_ref);
-  release(L, &c->connfail_ref);
-  if (first_fn <= top && lua_isfunction(L, first_fn)) {
-    lua_pushvalue(L, first_fn);
-    c->connect_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  }
-  if (first_fn + 1 <= top && lua_isfunction(L, first_fn + 1)) {
-    lua_pushvalue(L, first_fn + 1);
-    c->connfail_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  }
+  c->opening = 1;
+  if (lua_isfunction(L, i)) set_handler(L, c, EV_CONNECT, i);
+  if (lua_isfunction(L, i + 1)) set_handler(L, c, EV_CONNFAIL, i + 1);
   if (c->self_ref == LUA_NOREF) {
     lua_pushvalue(L, 1);
     c->self_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -971,14 +1114,7 @@ static int client_connect(lua_State *L) {
   return 1;
 }
 
-/* Queue refusals (full, offline, out of memory) return false; bad input raises. */
-static int push_result(lua_State *L, client *c, const char *call, int err) {
-  if (err == MQTT_CORE_EINVAL || err == MQTT_CORE_EENGINE) return core_error(L, c, call, err);
-  lua_pushboolean(L, err == MQTT_CORE_OK);
-  return 1;
-}
-
-/* client:publish(topic, payload, qos, retain[, function(client)]) -> boolean */
+/* client:publish(topic, payload, qos, retain[, function(client)]) -> true, or false and why */
 static int client_publish(lua_State *L) {
   static const char call[] = "mqtt: publish";
   client *c = self(L, "publish");
@@ -986,15 +1122,16 @@ static int client_publish(lua_State *L) {
   const char *topic = string_arg(L, 2, &topic_len, call, "topic");
   const char *payload = payload_arg(L, 3, &len, call, "payload");
   int qos = qos_arg(L, 4, -1, call, "qos");
-  int retain = flag(L, 5, 0, call, "retain");
+  int retain = flag(L, 5, 0, 1, call, "retain");
   callback_arg(L, 6, call);
-  /* QoS 1/2 messages are held until acknowledged: one that can never be held is a mistake, not
-   * a full queue (false would just invite retrying forever) */
-  if (qos > 0 && topic_len + len > MQTT_MAX_QUEUED_BYTES)
-    return luaL_error(L, "%s: topic + payload is %d bytes; QoS 1 and 2 take at most %d (send at "
-                         "QoS 0 or in parts)",
+  /* every publish is held within the queue bound (QoS 0 until it went out, 1/2 until
+   * acknowledged): one that can never be held is a mistake, not a full queue (false would just
+   * invite retrying forever) */
+  if (topic_len + len > MQTT_MAX_QUEUED_BYTES)
+    return luaL_error(L, "%s: topic + payload is %d bytes; a publish takes at most %d "
+                         "(MQTT_MAX_QUEUED_BYTES): send it in parts",
                       call, (int)(topic_len + len), (int)MQTT_MAX_QUEUED_BYTES);
-  int32_t token = lua_isfunction(L, 6) ? keep_callback(L, c, 6, 0) : 0;
+  int32_t token = keep_callback(L, c, lua_isfunction(L, 6) ? 6 : 0, 0);
   int err = mqtt_core_publish(c->core, topic, topic_len, (const uint8_t *)payload, len, qos, retain,
                               token);
   if (err != MQTT_CORE_OK) forget_token(L, c, token);
@@ -1049,7 +1186,8 @@ static int read_filters(lua_State *L, const char *call, int with_qos, mqtt_core_
   return 4;
 }
 
-/* client:subscribe(topic, qos[, fn]) or client:subscribe({topic = qos, ...}[, fn]) -> boolean;
+/* client:subscribe(topic, qos[, fn]) or client:subscribe({topic = qos, ...}[, fn]) -> true, or
+ * false and why;
  * fn(client, granted) fires for this request's SUBACK.
  * client:unsubscribe(topic[, fn]) or client:unsubscribe({topic = anything, ...}[, fn]) */
 static int request(lua_State *L, int sub) {
@@ -1059,7 +1197,7 @@ static int request(lua_State *L, int sub) {
   size_t count;
   int fn = read_filters(L, call, sub, filters, &count);
   callback_arg(L, fn, call);
-  int32_t token = lua_isfunction(L, fn) ? keep_callback(L, c, fn, 1) : 0;
+  int32_t token = keep_callback(L, c, lua_isfunction(L, fn) ? fn : 0, 1);
   int err = (sub ? mqtt_core_subscribe : mqtt_core_unsubscribe)(c->core, filters, count, token);
   if (err != MQTT_CORE_OK) forget_token(L, c, token);
   return filter_error(L, c, call, err, filters, count);
@@ -1071,6 +1209,13 @@ static int client_unsubscribe(lua_State *L) { return request(L, 0); }
 /* client:close() -> true when a session was ended (DISCONNECT sent when connected). */
 static int client_close(lua_State *L) {
   client *c = self(L, "close");
+  /* as NodeMCU, which acts only on a connected socket: while the TCP connection is still being
+   * opened, close() does nothing (its docs' example calls it right after connect()) */
+  if (c->opening || (c->link && c->link->phase != LINK_OPEN)) {
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  c->closing = 1;
   int err = mqtt_core_close(c->core);
   /* the session is over: no acknowledgement will come for its (un)subscribe requests */
   forget_requests(L, c);
@@ -1093,8 +1238,6 @@ static int client_gc(lua_State *L) {
     link_release(c);
   }
   release(L, &c->self_ref);
-  release(L, &c->connect_ref);
-  release(L, &c->connfail_ref);
   release(L, &c->pending_ref);
   for (int i = 0; i < EV_COUNT; i++) release(L, &c->handler_ref[i]);
   return 0;

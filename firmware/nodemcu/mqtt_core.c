@@ -33,7 +33,8 @@ typedef struct chunk {
 typedef struct blob {
   struct blob *next;
   int32_t handle;
-  uint16_t parts;
+  uint8_t parts;          /* at most MQTT_MAX_FILTERS */
+  uint8_t publish;        /* a publish's topic + payload: counted in the core's held_* */
   uint8_t engine_owned;
   uint8_t core_owned;
   uint32_t refs;   /* out records that will send from it */
@@ -104,6 +105,14 @@ struct mqtt_core {
 
   blob *blobs;
   int32_t next_handle;
+  /* publishes accepted and not yet done with (queued, in flight, or waiting for the transport),
+   * and their topic + payload bytes: the documented queue bound is checked against these */
+  uint16_t held_count;
+  uint32_t held_bytes;
+  /* publishes accepted while the out records had no room for them: handed to the engine, in
+   * order, as the transport takes what waits (their topic was checked when they were accepted) */
+  struct { blob *b; int32_t token; } deferred[MQTT_MAX_QUEUED_MESSAGES];
+  uint8_t deferred_head, deferred_count;
 
   /* transport */
   uint8_t link;
@@ -113,7 +122,7 @@ struct mqtt_core {
   uint8_t in_flight;           /* a platform send not yet reported sent */
   uint8_t pumping;             /* out_pump is running (sends may be reported from inside send) */
   uint8_t out_phase;           /* head record: 0 own bytes next, 1 its blob range next */
-  uint8_t out_overflow;        /* a send did not fit: the connection is dropped after the call */
+  uint8_t out_overflow;        /* a send did not fit (or drop_link): the connection is dropped after the call */
   uint8_t *out;
   size_t out_read, out_len;
   long out_tail;               /* offset of the last record (-1: none) */
@@ -123,9 +132,8 @@ struct mqtt_core {
   uint32_t send_started;       /* when it started (MQTT_SEND_STALL_MS) */
 
   /* inbound bytes waiting for room in out (the transport is held meanwhile) */
-  chunk *backlog, *backlog_tail;
+  chunk *backlog;
   size_t backlog_bytes;
-  uint8_t held;
   uint8_t feeding;             /* backlog_feed is running */
   uint8_t backlog_gone;        /* the link went while feeding: free the chunks when it ends */
 
@@ -142,7 +150,6 @@ struct mqtt_core {
   uint8_t dead;                /* the engine trapped */
   uint8_t timer_dirty;
   uint8_t timer_state;         /* TIMER_UNKNOWN, TIMER_OFF, or TIMER_DUE at timer_due */
-  uint8_t stall_timer;         /* the timer is armed (also) for a send's stall deadline */
   uint32_t timer_due;
   uint32_t clock;              /* the last `now` given to the engine */
   uint8_t posted;
@@ -177,7 +184,7 @@ static blob *blob_new(mqtt_core *c, uint16_t parts, uint32_t len)
   blob *b = core_alloc(c, sizeof(blob) + sizeof(uint32_t) * (parts - 1u) + len);
   if (!b) return NULL;
   memset(b, 0, sizeof *b);
-  b->parts = parts;
+  b->parts = (uint8_t)parts;
   b->len = len;
   if (c->next_handle <= 0 || c->next_handle > 0x7fff0000 - (int32_t)parts) c->next_handle = 1;
   b->handle = c->next_handle;
@@ -193,6 +200,10 @@ static void blob_maybe_free(mqtt_core *c, blob *b)
   for (blob **p = &c->blobs; *p; p = &(*p)->next) {
     if (*p == b) {
       *p = b->next;
+      if (b->publish) {
+        c->held_count--;
+        c->held_bytes -= b->len;
+      }
       core_free(c, b, blob_size(b));
       return;
     }
@@ -240,7 +251,6 @@ static void backlog_free(mqtt_core *c)
     c->backlog = k->next;
     core_free(c, k, sizeof *k + k->len);
   }
-  c->backlog_tail = NULL;
   c->backlog_bytes = 0;
   c->backlog_gone = 0;
 }
@@ -248,7 +258,6 @@ static void backlog_free(mqtt_core *c)
 /* The link is gone: its unread bytes mean nothing more (no unhold: the transport is gone too). */
 static void backlog_clear(mqtt_core *c)
 {
-  c->held = 0;
   if (c->feeding) c->backlog_gone = 1;   /* backlog_feed is walking the chunks: it frees them */
   else backlog_free(c);
 }
@@ -275,6 +284,7 @@ static void out_reset(mqtt_core *c)
   c->out_tail = -1;
   c->out_phase = 0;
   c->out_piece_at = 0;
+  c->timer_dirty |= c->in_flight;   /* a stall deadline is gone */
   c->in_flight = 0;
   c->pending_bytes = 0;
   backlog_clear(c);
@@ -385,11 +395,18 @@ _Static_assert(sizeof(queue_head) == 8, "queue heads are 8 bytes (the queue boun
  * the queue while it is being delivered, and beyond this they are refused rather than lost. */
 #define QUEUE_RESERVE (sizeof(queue_head) * (MQTT_MAX_QUEUED_MESSAGES + 6) + MQTT_MAX_FILTERS)
 
+/* No room for the records and reports of one more call. */
+static int out_cramped(const mqtt_core *c)
+{
+  return c->out_len - c->out_read + OUT_RESERVE > MQTT_OUT_RECORD_BYTES
+         || c->queue_len + QUEUE_RESERVE > c->queue_cap;
+}
+
+/* Requests also wait while the transport has more than its buffer waiting. Publishes do not:
+ * their bytes are counted by the queue bound (held_*), which must be the one a script meets. */
 static int out_full(const mqtt_core *c)
 {
-  return c->pending_bytes > MQTT_OUT_BUFFER_BYTES
-         || c->out_len - c->out_read + OUT_RESERVE > MQTT_OUT_RECORD_BYTES
-         || c->queue_len + QUEUE_RESERVE > c->queue_cap;
+  return c->pending_bytes > MQTT_OUT_BUFFER_BYTES || out_cramped(c);
 }
 
 /* The head record's part went out: step to the next part. */
@@ -648,16 +665,7 @@ static int32_t checked(mqtt_core *c, int32_t r)
   return r;
 }
 
-static const char *link_error_text(int32_t why)
-{
-  switch (why) {
-    case MQTT_CORE_LINK_STALLED: return "the broker has taken none of our bytes for 5 s (it stopped reading)";
-    case MQTT_CORE_LINK_FLOODED: return "the broker sent more than 7300 bytes past a held receive window";
-    default: return "no memory to keep the broker's bytes until our acks can go out";
-  }
-}
-_Static_assert(MQTT_SEND_STALL_MS == 5000u && MQTT_RECEIVE_BACKLOG_BYTES == 7300u,
-               "link_error_text states the bounds of mqtt_limits.h: update it with them");
+_Static_assert(MQTT_SEND_STALL_MS == 5000u, "the stall text states MQTT_SEND_STALL_MS: update it with it");
 
 static void deliver(mqtt_core *c, const queue_head *h, const uint8_t *body)
 {
@@ -707,7 +715,8 @@ static void deliver(mqtt_core *c, const queue_head *h, const uint8_t *body)
       break;
     case MQTT_CORE_LINK_ERROR:
       ev.reason = h->value;
-      ev.text = link_error_text(h->value);
+      /* after "the broker " (mqtt_core.h) */
+      ev.text = h->value == MQTT_CORE_LINK_STALLED ? "stopped reading for 5 s" : "overran the receive backlog";
       break;
     default: return;
   }
@@ -756,28 +765,22 @@ static void leave(mqtt_core *c)
     really_free(c);
     return;
   }
-  if (c->stall_timer && !c->in_flight) c->timer_dirty = 1;   /* the stall check is over */
   if (c->timer_dirty && !c->dead) {
     c->timer_dirty = 0;
-    c->stall_timer = 0;
     /* re-armed only when the deadline moved: most inbound packets leave it where it was, and
      * an os_timer disarm + arm costs more than this check */
     int32_t delay = mqtt_engine_wake_delay(c->engine);
     uint32_t due = c->clock + (uint32_t)delay;
-    int keep = 0;
     if (c->in_flight) {
-      /* a send in flight: the timer must come by its stall deadline. One already due earlier
-       * checks it then (no re-arm for every send). */
-      uint32_t stall_due = c->send_started + MQTT_SEND_STALL_MS;
-      if (delay < 0 || (int32_t)(stall_due - due) < 0) {
-        c->stall_timer = 1;
-        keep = c->timer_state == TIMER_DUE && (int32_t)(c->timer_due - c->clock) >= 0
-               && (int32_t)(stall_due - c->timer_due) >= 0;
-        due = stall_due;
-        delay = (int32_t)(stall_due - c->clock) < 0 ? 0 : (int32_t)(stall_due - c->clock);
+      /* a send in flight: the timer must come by its stall deadline */
+      int32_t left = (int32_t)(c->send_started + MQTT_SEND_STALL_MS - c->clock);
+      if (left < 0) left = 0;
+      if (delay < 0 || left < delay) {
+        delay = left;
+        due = c->clock + (uint32_t)left;
       }
     }
-    if (!keep && (delay < 0 ? c->timer_state != TIMER_OFF : c->timer_state != TIMER_DUE || due != c->timer_due)) {
+    if (delay < 0 ? c->timer_state != TIMER_OFF : c->timer_state != TIMER_DUE || due != c->timer_due) {
       c->timer_state = delay < 0 ? TIMER_OFF : TIMER_DUE;
       c->timer_due = due;
       c->platform.arm_timer(c->user, delay < 0 ? -1 : delay);
@@ -991,6 +994,51 @@ out:
   return result;
 }
 
+/* The engine's verdict on a publish topic without publishing: field() checks it as a topic and
+ * then refuses the kind with E_ARG_ORDER, there being no session slot for it. */
+enum { ENGINE_E_ARG_ORDER = 45 };
+
+static int32_t topic_verdict(mqtt_core *c, const char *topic, size_t len)
+{
+  int32_t r = checked(c, mqtt_engine_field(c->engine, MQTT_ENGINE_TOPIC, 0, 0, (const uint8_t *)topic, len));
+  return r == ENGINE_E_ARG_ORDER ? 0 : r == 0 ? ENGINE_E_ARG_ORDER : r;
+}
+
+/* A publish blob keeps topic length, QoS and retain in its unused part_at[0]. */
+#define PUBLISH_META(topic_len, qos, retain) ((uint32_t)(topic_len) | (uint32_t)(qos) << 16 | (uint32_t)(retain) << 18)
+
+/* Hands publish blob `b` to the engine: MQTT_CORE_OK, or why not (the blob is gone then). */
+static int hand_over(mqtt_core *c, blob *b, int32_t token)
+{
+  uint32_t meta = b->part_at[0], topic_len = meta & 0xffff;
+  int qos = (int)(meta >> 16 & 3), retain = (int)(meta >> 18 & 1);
+  b->engine_owned = 1;
+  int32_t r = checked(c, mqtt_engine_publish(c->engine, b->handle, blob_bytes(b), topic_len,
+                                             b->len - topic_len, qos, retain, token, now(c)));
+  if (r == 1) return MQTT_CORE_OK;
+  b->engine_owned = 0;
+  blob_maybe_free(c, b);
+  if (r == 2) {
+    queue_event(c, MQTT_CORE_PUBACK, token, NULL, 0);   /* sent and complete */
+    return MQTT_CORE_OK;
+  }
+  if (r == 0) return mqtt_engine_active(c->engine) == 1 ? MQTT_CORE_EFULL : MQTT_CORE_ENOTCONN;
+  return refused(c, r);
+}
+
+/* Deferred publishes to the engine while the records have room; a session that ended first
+ * drops them (a DROPPED event each, as for the engine's own). */
+static void hand_over_deferred(mqtt_core *c)
+{
+  while (c->deferred_count && !c->dead && (!out_cramped(c) || !c->connected)) {
+    blob *b = c->deferred[c->deferred_head].b;
+    int32_t token = c->deferred[c->deferred_head].token;
+    c->deferred_head = (uint8_t)((c->deferred_head + 1) % MQTT_MAX_QUEUED_MESSAGES);
+    c->deferred_count--;
+    if (hand_over(c, b, token) != MQTT_CORE_OK) queue_event(c, MQTT_CORE_DROPPED, token, NULL, 0);
+  }
+}
+
 int mqtt_core_publish(mqtt_core *core, const char *topic, size_t topic_len, const uint8_t *payload,
                       size_t payload_len, int qos, int retain, int32_t token)
 {
@@ -1004,22 +1052,35 @@ int mqtt_core_publish(mqtt_core *core, const char *topic, size_t topic_len, cons
     core->refused_part = -1;
     return MQTT_CORE_EINVAL;
   }
-  if (out_full(core)) return MQTT_CORE_EFULL;
-  blob *b = blob_new(core, 1, (uint32_t)(topic_len + payload_len));
-  if (!b) return MQTT_CORE_ENOMEM;
-  if (topic_len) memcpy(blob_bytes(b), topic, topic_len);
-  if (payload_len) memcpy(blob_bytes(b) + topic_len, payload, payload_len);
+  if (core->held_count >= MQTT_MAX_QUEUED_MESSAGES) return MQTT_CORE_EQUEUED;
+  if (core->held_bytes + topic_len + payload_len > MQTT_MAX_QUEUED_BYTES) return MQTT_CORE_EQUEUEDBYTES;
+  /* the out records may be full (a burst after a dozen subscriptions): the publish waits in
+   * the core, counted by the queue bound, so that bound is the only one a script meets */
+  int defer = core->connected && (core->deferred_count || out_cramped(core));
+  if (defer && core->queue_len + QUEUE_RESERVE > core->queue_cap) return MQTT_CORE_EFULL;
   enter(core);
-  b->engine_owned = 1;
-  int32_t r = checked(core, mqtt_engine_publish(core->engine, b->handle, blob_bytes(b), topic_len,
-                                                (uint32_t)payload_len, qos, retain, token, now(core)));
   int result = MQTT_CORE_OK;
-  if (r != 1) {
-    b->engine_owned = 0;
-    blob_maybe_free(core, b);
-    if (r == 2) queue_event(core, MQTT_CORE_PUBACK, token, NULL, 0);   /* sent and complete */
-    else if (r == 0) result = mqtt_engine_active(core->engine) == 1 ? MQTT_CORE_EFULL : MQTT_CORE_ENOTCONN;
-    else result = refused(core, r);
+  int32_t verdict = defer ? topic_verdict(core, topic, topic_len) : 0;
+  blob *b = verdict ? NULL : blob_new(core, 1, (uint32_t)(topic_len + payload_len));
+  if (verdict) {
+    result = refused(core, verdict);
+  } else if (!b) {
+    result = MQTT_CORE_ENOMEM;
+  } else {
+    b->publish = 1;
+    core->held_count++;
+    core->held_bytes += b->len;
+    b->part_at[0] = PUBLISH_META(topic_len, qos, retain);
+    if (topic_len) memcpy(blob_bytes(b), topic, topic_len);
+    if (payload_len) memcpy(blob_bytes(b) + topic_len, payload, payload_len);
+    if (defer) {
+      unsigned at = (core->deferred_head + core->deferred_count) % MQTT_MAX_QUEUED_MESSAGES;
+      core->deferred[at].b = b;
+      core->deferred[at].token = token;
+      core->deferred_count++;
+    } else {
+      result = hand_over(core, b, token);
+    }
   }
   post(core);
   leave(core);
@@ -1041,7 +1102,11 @@ static int request(mqtt_core *c, const mqtt_core_filter *filters, size_t count, 
     if ((!filters[i].filter && filters[i].len) || filters[i].len > MQTT_MAX_STRING) return MQTT_CORE_EINVAL;
     total += filters[i].len;
   }
-  if (out_full(c)) return MQTT_CORE_EFULL;
+  /* the records of this call: a header (fixed header, packet id, first length), then a length
+   * and the previous QoS byte beside each filter's reference, then the last QoS byte */
+  if (out_full(c) || c->out_len - c->out_read + OUT_RECORD(12) + count * OUT_RECORD(4) + OUT_RECORD(0)
+                         + OUT_RESERVE > MQTT_OUT_RECORD_BYTES)
+    return MQTT_CORE_EFULL;
   blob *b = blob_new(c, (uint16_t)count, (uint32_t)total);
   if (!b) return MQTT_CORE_ENOMEM;
   uint32_t at = 0;
@@ -1069,7 +1134,7 @@ static int request(mqtt_core *c, const mqtt_core_filter *filters, size_t count, 
   } else {
     r = checked(c, sub ? mqtt_engine_subscribe(c->engine, token, now(c))
                        : mqtt_engine_unsubscribe(c->engine, token, now(c)));
-    if (r == 0) result = c->connected ? MQTT_CORE_EFULL : MQTT_CORE_ENOTCONN;
+    if (r == 0) result = c->connected ? MQTT_CORE_EREQUESTS : MQTT_CORE_ENOTCONN;
     else if (r < 0) result = refused(c, r);
     checked(c, mqtt_engine_clear_fields(c->engine));
   }
@@ -1097,6 +1162,14 @@ int mqtt_core_close(mqtt_core *core)
   enter(core);
   int32_t r = checked(core, mqtt_engine_close(core->engine, now(core)));
   int result = r == 1 ? MQTT_CORE_OK : r == 0 ? MQTT_CORE_ENOTCONN : refused(core, r);
+  /* close() drops every held publish: the deferred ones after the engine's, in call order */
+  while (core->deferred_count) {
+    blob *b = core->deferred[core->deferred_head].b;
+    queue_event(core, MQTT_CORE_DROPPED, core->deferred[core->deferred_head].token, NULL, 0);
+    core->deferred_head = (uint8_t)((core->deferred_head + 1) % MQTT_MAX_QUEUED_MESSAGES);
+    core->deferred_count--;
+    blob_maybe_free(core, b);
+  }
   post(core);
   leave(core);
   return result;
@@ -1145,6 +1218,7 @@ static void link_gone(mqtt_core *c, int reason)
   if (!link_live(c)) return;
   enter(c);
   checked(c, reason ? mqtt_engine_failed(c->engine, reason, now(c)) : mqtt_engine_closed(c->engine, now(c)));
+  hand_over_deferred(c);
   drain(c);
   leave(c);
 }
@@ -1185,34 +1259,27 @@ static size_t feed(mqtt_core *c, const uint8_t *bytes, size_t len)
  * hears it closed, as if the broker had closed it, and reconnects if asked to. */
 static void drop_link(mqtt_core *c, int32_t why)
 {
-  if (c->link == LINK_NONE || !link_live(c)) return;
   queue_event(c, MQTT_CORE_LINK_ERROR, why, NULL, 0);
-  link_close(c);
-  checked(c, mqtt_engine_closed(c->engine, now(c)));
+  c->out_overflow = 1;   /* checked() closes the link and tells the engine */
 }
 
 /* Keeps bytes the engine cannot take now, and holds the transport. */
 static void backlog_add(mqtt_core *c, const uint8_t *bytes, size_t len)
 {
-  if (c->backlog_bytes + len > MQTT_RECEIVE_BACKLOG_BYTES) {
-    drop_link(c, MQTT_CORE_LINK_FLOODED);
-    return;
-  }
-  chunk *k = core_alloc(c, sizeof *k + len);
-  if (!k) {
-    drop_link(c, MQTT_CORE_LINK_NOMEM);
+  chunk *k = c->backlog_bytes + len > MQTT_RECEIVE_BACKLOG_BYTES ? NULL : core_alloc(c, sizeof *k + len);
+  if (!k) {   /* past the bound, or no memory for it */
+    drop_link(c, MQTT_CORE_LINK_OVERRUN);
     return;
   }
   k->next = NULL;
   k->len = (uint16_t)len;
   k->at = 0;
   memcpy(k->bytes, bytes, len);
-  if (c->backlog_tail) c->backlog_tail->next = k;
-  else c->backlog = k;
-  c->backlog_tail = k;
+  if (!c->backlog) c->platform.hold(c->user, 1);   /* the first: hold */
+  chunk **end = &c->backlog;   /* a few chunks at most: walk to the end */
+  while (*end) end = &(*end)->next;
+  *end = k;
   c->backlog_bytes += len;
-  if (!c->held && c->platform.hold) c->platform.hold(c->user, 1);
-  c->held = 1;
 }
 
 /* Feeds what waits, as far as out has room; resumes the transport once all is fed. */
@@ -1225,16 +1292,12 @@ static void backlog_feed(mqtt_core *c)
     k->at = (uint16_t)(k->at + feed(c, k->bytes + k->at, k->len - k->at));
     if (c->backlog_gone || k->at < k->len) break;   /* link gone, or no room: wait for a send */
     c->backlog = k->next;
-    if (!c->backlog) c->backlog_tail = NULL;
     c->backlog_bytes -= k->len;
     core_free(c, k, sizeof *k + k->len);
   }
   c->feeding = 0;
-  if (c->backlog_gone) backlog_free(c);
-  if (!c->backlog && c->held) {
-    c->held = 0;
-    if (c->platform.hold) c->platform.hold(c->user, 0);
-  }
+  if (c->backlog_gone) backlog_free(c);   /* the link went: no unhold for it */
+  else if (!c->backlog) c->platform.hold(c->user, 0);
 }
 
 void mqtt_core_transport_received(mqtt_core *core, const uint8_t *bytes, size_t len)
@@ -1244,6 +1307,7 @@ void mqtt_core_transport_received(mqtt_core *core, const uint8_t *bytes, size_t 
   /* bytes already waiting go first */
   size_t taken = core->backlog ? 0 : feed(core, bytes, len);
   if (taken < len && core->link == LINK_OPEN && link_live(core)) backlog_add(core, bytes + taken, len - taken);
+  checked(core, 0);   /* a link dropped for an overrun goes now */
   drain(core);
   leave(core);
 }
@@ -1253,9 +1317,14 @@ void mqtt_core_transport_sent(mqtt_core *core)
   if (!core || !core->in_flight || core->doomed) return;
   enter(core);
   core->in_flight = 0;
+  core->timer_dirty = 1;   /* its stall deadline is gone */
   out_advance(core);
   out_pump(core);
-  backlog_feed(core);
+  backlog_feed(core);   /* acks of what was held back first: they keep the link going */
+  if (core->deferred_count) {
+    hand_over_deferred(core);
+    post(core);
+  }
   leave(core);
 }
 
@@ -1291,7 +1360,12 @@ const char *mqtt_core_strerror(int error)
     case MQTT_CORE_ENOMEM: return "out of memory";
     case MQTT_CORE_EBUSY: return "already connecting or connected: close() first";
     case MQTT_CORE_ENOTCONN: return "not connected: wait for the connect callback";
-    case MQTT_CORE_EFULL: return "send queue full: retry after a puback";
+    case MQTT_CORE_EFULL: return "send buffer full: retry after a puback";
+    case MQTT_CORE_EQUEUED: return "queue full: MQTT_MAX_QUEUED_MESSAGES messages held; retry after a puback";
+    case MQTT_CORE_EQUEUEDBYTES:
+      return "queue full: the held messages would pass MQTT_MAX_QUEUED_BYTES; retry after a puback";
+    case MQTT_CORE_EREQUESTS:
+      return "MQTT_MAX_PENDING_REQUESTS requests await their acknowledgement; retry after a suback";
     case MQTT_CORE_EINVAL: return "invalid argument";
     case MQTT_CORE_EENGINE: return "the MQTT engine failed: make a new client";
     default: return "unknown error";

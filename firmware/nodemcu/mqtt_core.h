@@ -39,7 +39,7 @@ typedef struct {
   /* Call mqtt_core_service() soon, from the main loop (task_post). */
   void (*post)(void *user);
   /* 1: stop taking inbound bytes for now (espconn_recv_hold); 0: resume. Bytes that still come
-   * are kept (MQTT_RECEIVE_BACKLOG_BYTES). NULL: the platform cannot hold. */
+   * are kept (MQTT_RECEIVE_BACKLOG_BYTES). A platform that cannot hold does nothing. */
   void (*hold)(void *user, int hold);
 } mqtt_core_platform;
 
@@ -54,14 +54,14 @@ typedef enum {
   MQTT_CORE_UNSUBACK,      /* token */
   MQTT_CORE_DROPPED,       /* token: a publish that will never complete (close, clean session) */
   MQTT_CORE_PROTOCOL_ERROR, /* reason = engine error code, text */
-  MQTT_CORE_LINK_ERROR      /* reason = MQTT_CORE_LINK_*, text: the connection was dropped */
+  MQTT_CORE_LINK_ERROR      /* reason = MQTT_CORE_LINK_*, text: what the broker did ("the broker
+                            * " + text), so the core dropped the connection */
 } mqtt_core_event_type;
 
 /* Why the core dropped a connection (MQTT_CORE_LINK_ERROR). */
 enum {
   MQTT_CORE_LINK_STALLED = 1,   /* a send made no progress for MQTT_SEND_STALL_MS */
-  MQTT_CORE_LINK_FLOODED = 2,   /* more inbound bytes than MQTT_RECEIVE_BACKLOG_BYTES while held */
-  MQTT_CORE_LINK_NOMEM = 3      /* no memory to keep inbound bytes */
+  MQTT_CORE_LINK_OVERRUN = 2    /* inbound bytes past MQTT_RECEIVE_BACKLOG_BYTES (or the heap) */
 };
 
 typedef struct {
@@ -105,9 +105,12 @@ enum {
   MQTT_CORE_ENOMEM = -1,       /* heap exhausted */
   MQTT_CORE_EBUSY = -2,        /* a session already runs (connect twice) */
   MQTT_CORE_ENOTCONN = -3,     /* no session: connect first */
-  MQTT_CORE_EFULL = -4,        /* queue or output buffer full: retry after puback/offline */
+  MQTT_CORE_EFULL = -4,        /* output buffer full: retry after puback/offline */
   MQTT_CORE_EINVAL = -5,       /* a string the engine refuses (text in mqtt_core_last_error) */
-  MQTT_CORE_EENGINE = -6       /* the engine failed (trap): the client must be closed */
+  MQTT_CORE_EENGINE = -6,      /* the engine failed (trap): the client must be closed */
+  MQTT_CORE_EQUEUED = -7,      /* MQTT_MAX_QUEUED_MESSAGES publishes held */
+  MQTT_CORE_EQUEUEDBYTES = -8, /* MQTT_MAX_QUEUED_BYTES would be passed */
+  MQTT_CORE_EREQUESTS = -9     /* MQTT_MAX_PENDING_REQUESTS requests await acknowledgement */
 };
 
 mqtt_core *mqtt_core_new(const mqtt_core_config *config, const mqtt_core_platform *platform,

@@ -10,12 +10,15 @@
 #define MQTT_MAX_MESSAGE_LENGTH_LIMIT 16384u
 /* Longest inbound topic delivered (the engine's MAX_TOPIC_IN). */
 #define MQTT_MAX_TOPIC_IN 256u
-/* Outbound publishes held (queued + in flight; the engine caps this at 32) and their topic +
- * payload bytes. publish() returns false beyond either. */
+/* Outbound publishes held (queued, in flight, or waiting for the transport; the engine caps this
+ * at 32) and their topic + payload bytes. publish() returns false beyond either, and only then. */
 #define MQTT_MAX_QUEUED_MESSAGES 16u
 #define MQTT_MAX_QUEUED_BYTES 4096u
+/* Subscribe/unsubscribe calls awaiting their acknowledgement (a table is one call): the
+ * engine's MAX_PENDING_REQUESTS (assembly/limits.ts). The next call returns false. */
+#define MQTT_MAX_PENDING_REQUESTS 32u
 /* Bytes waiting for the transport (espconn takes one send at a time, until its sent callback).
- * publish() returns false while this is full. */
+ * subscribe()/unsubscribe() return false while this is full; publishes are bounded above. */
 #define MQTT_OUT_BUFFER_BYTES 1536u
 /* What the core keeps for those bytes: the engine's own (headers, acks) copied, topics and
  * payloads referenced (never copied). Sized for the worst burst, a reconnect that resends every
@@ -46,7 +49,8 @@
  * the RAM backed is its static data plus this. Inbound bytes come in MQTT_RECEIVE_SLICE_BYTES
  * slices anyway; strings longer than it go to the engine in pieces. */
 #define MQTT_ENGINE_IO_BYTES 128u
-/* Default broker port, keepalive. */
+/* Default broker port, and keepalive (NodeMCU's: also when 0 is given). */
 #define MQTT_DEFAULT_PORT 1883u
+#define MQTT_DEFAULT_KEEPALIVE_S 60u
 
 #endif
