@@ -411,8 +411,7 @@ static int deliver(lua_State *L) {
     fire_ready(L, c);
     /* close() drops what it holds by design; a clean session that ended must not do it quietly */
     if (!c->closing)
-      print_line(L, "mqtt: a publish was dropped unacknowledged: the clean session it belonged "
-                    "to ended (cleansession 0 keeps it for the next connect)");
+      print_line(L, "mqtt: a publish was dropped unacknowledged: its clean session ended");
     break;
   case MQTT_CORE_PROTOCOL_ERROR:
     print_line(L, lua_pushfstring(L, "mqtt: the broker broke the MQTT protocol (%s, code %d); "
@@ -908,36 +907,13 @@ static int core_error(lua_State *L, client *c, const char *call, int err) {
   return luaL_error(L, "%s: %s", call, text);
 }
 
-/* Why a call was refused: the second value a refused call returns. */
-static void push_reason(lua_State *L, int err) {
-  switch (err) {
-  case MQTT_CORE_EQUEUED:
-    lua_pushfstring(L, "queue full: %d messages held; retry after a puback",
-                    (int)MQTT_MAX_QUEUED_MESSAGES);
-    break;
-  case MQTT_CORE_EQUEUEDBYTES:
-    lua_pushfstring(L, "queue full: the held messages would pass %d bytes (topic + payload); "
-                       "retry after a puback", (int)MQTT_MAX_QUEUED_BYTES);
-    break;
-  case MQTT_CORE_EFULL:
-    lua_pushstring(L, "send buffer full: retry once the broker has acknowledged what waits (a "
-                      "puback, suback or unsuback)");
-    break;
-  case MQTT_CORE_EREQUESTS:
-    lua_pushfstring(L, "%d subscribe/unsubscribe calls await their acknowledgement; retry after "
-                       "a suback or unsuback", (int)MQTT_MAX_PENDING_REQUESTS);
-    break;
-  default:
-    lua_pushstring(L, mqtt_core_strerror(err));
-  }
-}
-
 /* true; or false and the reason for a refusal (full, offline, out of memory); bad input raises. */
 static int push_result(lua_State *L, client *c, const char *call, int err) {
   if (err == MQTT_CORE_EINVAL || err == MQTT_CORE_EENGINE) return core_error(L, c, call, err);
   lua_pushboolean(L, err == MQTT_CORE_OK);
   if (err == MQTT_CORE_OK) return 1;
-  push_reason(L, err);
+  /* why: the second value (a text with the bound it met, where there is one) */
+  lua_pushfstring(L, mqtt_core_strerror(err), mqtt_core_error_bound(err));
   return 2;
 }
 

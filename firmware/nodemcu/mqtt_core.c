@@ -2,13 +2,16 @@
  *
  * Three buffers, allocated with the core and never grown:
  *   out    bytes for the transport, as records: the engine's own bytes (copied) and at most one
- *          blob range (referenced: payloads are never copied). One platform send at a time, of
- *          MQTT_SEND_PIECE_BYTES at most. Inbound bytes are fed to the engine only while out has
+ *          blob range (referenced: payloads are never copied). One platform send at a time (a
+ *          blob range is at most MQTT_MAX_QUEUED_BYTES). Inbound bytes are fed to the engine only while out has
  *          room for what they may make; the rest waits in the backlog (chunks as they came, the
  *          transport held) until sends drain out.
  *   queue  what the engine reported during a call, as records in order: events, and inbound
  *          messages assembled in place. Delivered after the call returns, never inside it.
  *   blobs  one MQTT_MALLOC block per publish (topic + payload), per string, per (un)subscribe.
+ *          A call the out records cannot take now is accepted all the same (within the queue and
+ *          request bounds, which are then the only ones a script meets): its blob waits, marked
+ *          deferred, and goes to the engine in call order as the transport takes what waits.
  * Callbacks may call back into the core (publish, close, even free): every loop re-checks. */
 #include "mqtt_core.h"
 
@@ -34,13 +37,21 @@ typedef struct blob {
   struct blob *next;
   int32_t handle;
   uint8_t parts;          /* at most MQTT_MAX_FILTERS */
-  uint8_t publish;        /* a publish's topic + payload: counted in the core's held_* */
+  uint8_t kind;           /* BLOB_* */
   uint8_t engine_owned;
   uint8_t core_owned;
-  uint32_t refs;   /* out records that will send from it */
+  union {
+    uint32_t refs;        /* out records that will send from it */
+    int32_t token;        /* while BLOB_DEFERRED: no record refers to it yet */
+  };
   uint32_t len;
-  uint32_t part_at[1];
+  uint32_t part_at[1];    /* a publish: its PUBLISH_META; a deferred request: QoS in the top bits */
 } blob;
+
+/* A publish (counted in the core's held_*); a call accepted while the out records had no room,
+ * handed to the engine when they have (the core holds it); a subscribe/unsubscribe. */
+enum { BLOB_PUBLISH = 1, BLOB_DEFERRED = 2, BLOB_REQUEST = 4, BLOB_SUBSCRIBE = 8 };
+enum { PART_QOS_SHIFT = 28, PART_AT = 0x0fffffff };
 
 static uint8_t *blob_bytes(blob *b) { return (uint8_t *)&b->part_at[b->parts]; }
 
@@ -109,10 +120,12 @@ struct mqtt_core {
    * and their topic + payload bytes: the documented queue bound is checked against these */
   uint16_t held_count;
   uint32_t held_bytes;
-  /* publishes accepted while the out records had no room for them: handed to the engine, in
-   * order, as the transport takes what waits (their topic was checked when they were accepted) */
-  struct { blob *b; int32_t token; } deferred[MQTT_MAX_QUEUED_MESSAGES];
-  uint8_t deferred_head, deferred_count;
+  /* calls accepted while the out records had no room for them (BLOB_DEFERRED): handed to the
+   * engine in call order as the transport takes what waits (the engine checked their topics
+   * when they were accepted) */
+  uint8_t deferred_count;
+  uint8_t requests_open;       /* subscribe/unsubscribe calls accepted and not yet acknowledged */
+  uint32_t deferred_filter_bytes;
 
   /* transport */
   uint8_t link;
@@ -127,15 +140,11 @@ struct mqtt_core {
   size_t out_read, out_len;
   long out_tail;               /* offset of the last record (-1: none) */
   size_t pending_bytes;        /* own + blob bytes not yet reported sent */
-  uint32_t out_piece_at;       /* bytes of the head record's blob range already sent */
-  uint32_t out_sending;        /* bytes of the platform send in flight */
   uint32_t send_started;       /* when it started (MQTT_SEND_STALL_MS) */
 
   /* inbound bytes waiting for room in out (the transport is held meanwhile) */
   chunk *backlog;
-  size_t backlog_bytes;
   uint8_t feeding;             /* backlog_feed is running */
-  uint8_t backlog_gone;        /* the link went while feeding: free the chunks when it ends */
 
   /* events and messages */
   uint8_t *queue;
@@ -196,11 +205,11 @@ static blob *blob_new(mqtt_core *c, uint16_t parts, uint32_t len)
 
 static void blob_maybe_free(mqtt_core *c, blob *b)
 {
-  if (!b || b->engine_owned || b->core_owned || b->refs) return;
+  if (!b || b->engine_owned || b->core_owned || (b->kind & BLOB_DEFERRED) || b->refs) return;
   for (blob **p = &c->blobs; *p; p = &(*p)->next) {
     if (*p == b) {
       *p = b->next;
-      if (b->publish) {
+      if (b->kind & BLOB_PUBLISH) {
         c->held_count--;
         c->held_bytes -= b->len;
       }
@@ -216,8 +225,8 @@ static blob *blob_find(mqtt_core *c, int32_t handle, uint32_t *part_start, uint3
   for (blob *b = c->blobs; b; b = b->next) {
     if (handle >= b->handle && handle - b->handle < (int32_t)b->parts) {
       uint32_t i = (uint32_t)(handle - b->handle);
-      uint32_t start = b->parts > 1 ? b->part_at[i] : 0;
-      uint32_t end = b->parts > 1 && i + 1 < b->parts ? b->part_at[i + 1] : b->len;
+      uint32_t start = b->parts > 1 ? b->part_at[i] & PART_AT : 0;
+      uint32_t end = b->parts > 1 && i + 1 < b->parts ? b->part_at[i + 1] & PART_AT : b->len;
       *part_start = start;
       *part_len = end - start;
       return b;
@@ -244,6 +253,7 @@ static blob *string_blob(mqtt_core *c, const void *bytes, size_t len)
 
 /* --- the transport: out records, one platform send at a time ------------------------------ */
 
+/* When the link is gone its unread bytes mean nothing more (no unhold: the transport went too). */
 static void backlog_free(mqtt_core *c)
 {
   while (c->backlog) {
@@ -251,15 +261,6 @@ static void backlog_free(mqtt_core *c)
     c->backlog = k->next;
     core_free(c, k, sizeof *k + k->len);
   }
-  c->backlog_bytes = 0;
-  c->backlog_gone = 0;
-}
-
-/* The link is gone: its unread bytes mean nothing more (no unhold: the transport is gone too). */
-static void backlog_clear(mqtt_core *c)
-{
-  if (c->feeding) c->backlog_gone = 1;   /* backlog_feed is walking the chunks: it frees them */
-  else backlog_free(c);
 }
 
 static void out_reset(mqtt_core *c)
@@ -283,11 +284,10 @@ static void out_reset(mqtt_core *c)
   c->out_read = c->out_len = 0;
   c->out_tail = -1;
   c->out_phase = 0;
-  c->out_piece_at = 0;
   c->timer_dirty |= c->in_flight;   /* a stall deadline is gone */
   c->in_flight = 0;
   c->pending_bytes = 0;
-  backlog_clear(c);
+  backlog_free(c);
 }
 
 static void link_close(mqtt_core *c)
@@ -389,6 +389,9 @@ enum { OUT_RESERVE = 128 };
 _Static_assert(OUT_RECORD(20) + 4 * OUT_RECORD(4) + MQTT_MAX_QUEUED_MESSAGES * (OUT_RECORD(8) + OUT_RECORD(4))
                    + OUT_RESERVE <= MQTT_OUT_RECORD_BYTES,
                "MQTT_OUT_RECORD_BYTES cannot hold a resend of every held publish");
+/* one espconn send (16-bit length) takes any blob range: a publish is held within the queue
+ * bound, a filter is a string */
+_Static_assert(MQTT_MAX_QUEUED_BYTES <= 0xffffu && MQTT_MAX_STRING <= 0xffffu, "a blob range must fit one send");
 _Static_assert(sizeof(queue_head) == 8, "queue heads are 8 bytes (the queue bound counts on it)");
 /* Room the queue keeps for what one more call and a later session end may report (a puback or
  * suback, then the drop of every held publish, offline, close): calls made from callbacks fill
@@ -422,9 +425,6 @@ static void out_advance(mqtt_core *c)
   } else {
     blob_ref ref;
     memcpy(&ref, c->out + own_at + ALIGN4(h.own_len), sizeof ref);
-    c->out_piece_at += c->out_sending;
-    if (c->out_piece_at < ref.len) return;   /* the next piece of the range */
-    c->out_piece_at = 0;
     c->pending_bytes -= ref.len;
     c->out_read = own_at + ALIGN4(h.own_len) + sizeof ref;
     c->out_phase = 0;
@@ -460,17 +460,15 @@ static void out_pump(mqtt_core *c)
     } else {
       blob_ref ref;
       memcpy(&ref, c->out + own_at + ALIGN4(h.own_len), sizeof ref);
-      bytes = blob_bytes(blob_of(c, ref.handle)) + ref.offset + c->out_piece_at;
-      len = ref.len - c->out_piece_at;
-      if (len > MQTT_SEND_PIECE_BYTES) len = MQTT_SEND_PIECE_BYTES;   /* a big payload: in pieces */
+      bytes = blob_bytes(blob_of(c, ref.handle)) + ref.offset;
+      len = ref.len;
     }
-    c->out_sending = (uint32_t)len;
     if (len == 0) {   /* an empty part: step over it */
       out_advance(c);
       continue;
     }
     c->in_flight = 1;
-    c->send_started = c->platform.now_ms(c->user);   /* not c->clock: that is the engine's time */
+    c->send_started = now(c);
     c->timer_dirty = 1;   /* the stall check needs the timer */
     if (c->platform.send(c->user, bytes, len) != 0) {
       c->in_flight = 0;
@@ -549,16 +547,26 @@ static void on_engine_event(void *user, int kind, int32_t a, int32_t b, int32_t 
       queue_event(c, Q_CLOSE, 0, NULL, 0);
       break;
     case MQTT_ENGINE_EV_CONNECT: queue_event(c, MQTT_CORE_CONNECT, a, NULL, 0); break;
-    case MQTT_ENGINE_EV_CONNFAIL: queue_event(c, MQTT_CORE_CONNFAIL, a, NULL, 0); break;
-    case MQTT_ENGINE_EV_OFFLINE: queue_event(c, MQTT_CORE_OFFLINE, 0, NULL, 0); break;
+    case MQTT_ENGINE_EV_CONNFAIL:
+      c->requests_open = 0;   /* the session's requests are forgotten */
+      queue_event(c, MQTT_CORE_CONNFAIL, a, NULL, 0);
+      break;
+    case MQTT_ENGINE_EV_OFFLINE:
+      c->requests_open = 0;
+      queue_event(c, MQTT_CORE_OFFLINE, 0, NULL, 0);
+      break;
     case MQTT_ENGINE_EV_PUBACK:
       engine_released(c, b);
       queue_event(c, MQTT_CORE_PUBACK, a, NULL, 0);
       break;
     case MQTT_ENGINE_EV_SUBACK:
+      if (c->requests_open) c->requests_open--;
       queue_event(c, MQTT_CORE_SUBACK, a, codes, count > (int32_t)MQTT_MAX_FILTERS ? MQTT_MAX_FILTERS : (uint32_t)count);
       break;
-    case MQTT_ENGINE_EV_UNSUBACK: queue_event(c, MQTT_CORE_UNSUBACK, a, NULL, 0); break;
+    case MQTT_ENGINE_EV_UNSUBACK:
+      if (c->requests_open) c->requests_open--;
+      queue_event(c, MQTT_CORE_UNSUBACK, a, NULL, 0);
+      break;
     case MQTT_ENGINE_EV_DROPPED:
       engine_released(c, b);
       queue_event(c, MQTT_CORE_DROPPED, a, NULL, 0);
@@ -716,7 +724,7 @@ static void deliver(mqtt_core *c, const queue_head *h, const uint8_t *body)
     case MQTT_CORE_LINK_ERROR:
       ev.reason = h->value;
       /* after "the broker " (mqtt_core.h) */
-      ev.text = h->value == MQTT_CORE_LINK_STALLED ? "stopped reading for 5 s" : "overran the receive backlog";
+      ev.text = h->value == MQTT_CORE_LINK_STALLED ? "stopped reading for 5 s" : "overran our receive backlog";
       break;
     default: return;
   }
@@ -725,6 +733,9 @@ static void deliver(mqtt_core *c, const queue_head *h, const uint8_t *body)
 
 /* Deliver every finished record in order, including those callbacks add; keep the one message
  * still receiving pieces, moved to the front. */
+static void hand_over_deferred(mqtt_core *c);
+static void post(mqtt_core *c);
+
 static void drain(mqtt_core *c)
 {
   if (c->draining || c->doomed) return;
@@ -750,6 +761,11 @@ static void drain(mqtt_core *c)
     }
   }
   c->draining = 0;
+  /* calls deferred while the event queue was short of room may go now */
+  if (c->deferred_count && !c->doomed) {
+    hand_over_deferred(c);
+    post(c);
+  }
 }
 
 static void really_free(mqtt_core *c);
@@ -1004,7 +1020,7 @@ static int32_t topic_verdict(mqtt_core *c, const char *topic, size_t len)
   return r == ENGINE_E_ARG_ORDER ? 0 : r == 0 ? ENGINE_E_ARG_ORDER : r;
 }
 
-/* A publish blob keeps topic length, QoS and retain in its unused part_at[0]. */
+/* A publish blob keeps topic length, QoS and retain in its part_at[0]. */
 #define PUBLISH_META(topic_len, qos, retain) ((uint32_t)(topic_len) | (uint32_t)(qos) << 16 | (uint32_t)(retain) << 18)
 
 /* Hands publish blob `b` to the engine: MQTT_CORE_OK, or why not (the blob is gone then). */
@@ -1026,17 +1042,97 @@ static int hand_over(mqtt_core *c, blob *b, int32_t token)
   return refused(c, r);
 }
 
-/* Deferred publishes to the engine while the records have room; a session that ended first
- * drops them (a DROPPED event each, as for the engine's own). */
+/* Stages request blob `b`'s filters (QoS in part_at's top bits) and, when `send`, sends them.
+ * 0 = staged (and sent); > 0 the engine refused filter *bad; -1 not sent (not connected, or the
+ * engine's requests are all pending); < -1 the engine failed. The blob is the core's again. */
+static int32_t stage_request(mqtt_core *c, blob *b, int send, int32_t token, size_t *bad)
+{
+  int32_t r = 0;
+  b->engine_owned = 1;   /* staged: the engine's until the request call returns */
+  for (size_t i = 0; i < b->parts && r == 0; i++) {
+    uint32_t at = b->part_at[i] & PART_AT;
+    uint32_t end = i + 1 < b->parts ? b->part_at[i + 1] & PART_AT : b->len;
+    r = checked(c, mqtt_engine_field(c->engine, MQTT_ENGINE_FILTER, (int)(b->part_at[i] >> PART_QOS_SHIFT),
+                                     b->handle + (int32_t)i, blob_bytes(b) + at, end - at));
+    *bad = i;
+  }
+  if (r == 0 && send) {
+    r = checked(c, b->kind & BLOB_SUBSCRIBE ? mqtt_engine_subscribe(c->engine, token, now(c))
+                                            : mqtt_engine_unsubscribe(c->engine, token, now(c)));
+    r = r == 1 ? 0 : r == 0 ? -1 : r;
+  }
+  checked(c, mqtt_engine_clear_fields(c->engine));
+  b->engine_owned = 0;
+  return r;
+}
+
+/* No room in the out records for a request of `count` filters: a header (fixed header, packet
+ * id, first length), a length and the previous QoS byte beside each filter's reference, the
+ * last QoS byte; nor while the transport has more than its buffer waiting. */
+static int request_cramped(const mqtt_core *c, size_t count)
+{
+  return out_full(c) || c->out_len - c->out_read + OUT_RECORD(12) + count * OUT_RECORD(4) + OUT_RECORD(0)
+                                + OUT_RESERVE > MQTT_OUT_RECORD_BYTES;
+}
+
+/* The deferred call accepted first (handles grow with each blob; they restart at 1 only after
+ * two billion). */
+static blob *oldest_deferred(mqtt_core *c)
+{
+  blob *oldest = NULL;
+  for (blob *b = c->blobs; b; b = b->next)
+    if ((b->kind & BLOB_DEFERRED) && (!oldest || b->handle < oldest->handle)) oldest = b;
+  return oldest;
+}
+
+/* Takes `b` off the deferred calls: its token. */
+static int32_t undefer(mqtt_core *c, blob *b)
+{
+  int32_t token = b->token;
+  b->refs = 0;
+  b->kind &= (uint8_t)~BLOB_DEFERRED;
+  c->deferred_count--;
+  if (b->kind & BLOB_REQUEST) c->deferred_filter_bytes -= b->len;
+  return token;
+}
+
+/* A deferred call that will not be made: a publish reports DROPPED, a request is forgotten (as
+ * the engine forgets pending ones when a session ends). */
+static void drop_deferred(mqtt_core *c, blob *b)
+{
+  int32_t token = undefer(c, b);
+  if (b->kind & BLOB_PUBLISH) queue_event(c, MQTT_CORE_DROPPED, token, NULL, 0);
+  else if (c->requests_open) c->requests_open--;
+  blob_maybe_free(c, b);
+}
+
+/* Deferred calls to the engine, in call order, while the records have room; after a session
+ * ended they go too (the engine queues publishes for the next session or drops them). */
 static void hand_over_deferred(mqtt_core *c)
 {
-  while (c->deferred_count && !c->dead && (!out_cramped(c) || !c->connected)) {
-    blob *b = c->deferred[c->deferred_head].b;
-    int32_t token = c->deferred[c->deferred_head].token;
-    c->deferred_head = (uint8_t)((c->deferred_head + 1) % MQTT_MAX_QUEUED_MESSAGES);
-    c->deferred_count--;
-    if (hand_over(c, b, token) != MQTT_CORE_OK) queue_event(c, MQTT_CORE_DROPPED, token, NULL, 0);
+  blob *b;
+  while (!c->dead && (b = oldest_deferred(c)) != NULL) {
+    int request = b->kind & BLOB_REQUEST;
+    if (c->connected && (request ? request_cramped(c, b->parts) : out_cramped(c))) return;
+    int32_t token = undefer(c, b);   /* first: the sends below count references in its place */
+    if (!request) {
+      if (hand_over(c, b, token) != MQTT_CORE_OK) queue_event(c, MQTT_CORE_DROPPED, token, NULL, 0);
+      continue;
+    }
+    size_t bad;
+    if (stage_request(c, b, 1, token, &bad) != 0 && c->requests_open) c->requests_open--;
+    for (size_t i = 0; i < b->parts; i++) b->part_at[i] &= PART_AT;
+    blob_maybe_free(c, b);
   }
+}
+
+/* Marks `b` deferred with `token`. */
+static void defer_call(mqtt_core *c, blob *b, int32_t token)
+{
+  b->kind |= BLOB_DEFERRED;
+  b->token = token;
+  c->deferred_count++;
+  if (b->kind & BLOB_REQUEST) c->deferred_filter_bytes += b->len;
 }
 
 int mqtt_core_publish(mqtt_core *core, const char *topic, size_t topic_len, const uint8_t *payload,
@@ -1067,20 +1163,14 @@ int mqtt_core_publish(mqtt_core *core, const char *topic, size_t topic_len, cons
   } else if (!b) {
     result = MQTT_CORE_ENOMEM;
   } else {
-    b->publish = 1;
+    b->kind = BLOB_PUBLISH;
     core->held_count++;
     core->held_bytes += b->len;
     b->part_at[0] = PUBLISH_META(topic_len, qos, retain);
     if (topic_len) memcpy(blob_bytes(b), topic, topic_len);
     if (payload_len) memcpy(blob_bytes(b) + topic_len, payload, payload_len);
-    if (defer) {
-      unsigned at = (core->deferred_head + core->deferred_count) % MQTT_MAX_QUEUED_MESSAGES;
-      core->deferred[at].b = b;
-      core->deferred[at].token = token;
-      core->deferred_count++;
-    } else {
-      result = hand_over(core, b, token);
-    }
+    if (defer) defer_call(core, b, token);
+    else result = hand_over(core, b, token);
   }
   post(core);
   leave(core);
@@ -1102,43 +1192,39 @@ static int request(mqtt_core *c, const mqtt_core_filter *filters, size_t count, 
     if ((!filters[i].filter && filters[i].len) || filters[i].len > MQTT_MAX_STRING) return MQTT_CORE_EINVAL;
     total += filters[i].len;
   }
-  /* the records of this call: a header (fixed header, packet id, first length), then a length
-   * and the previous QoS byte beside each filter's reference, then the last QoS byte */
-  if (out_full(c) || c->out_len - c->out_read + OUT_RECORD(12) + count * OUT_RECORD(4) + OUT_RECORD(0)
-                         + OUT_RESERVE > MQTT_OUT_RECORD_BYTES)
+  if (c->connected && c->requests_open >= MQTT_MAX_PENDING_REQUESTS) return MQTT_CORE_EREQUESTS;
+  /* as publishes: a request the out records cannot take now waits in the core */
+  int defer = c->connected && (c->deferred_count || request_cramped(c, count));
+  if (defer && (c->queue_len + QUEUE_RESERVE > c->queue_cap
+                || c->deferred_filter_bytes + total > MQTT_MAX_DEFERRED_FILTER_BYTES))
     return MQTT_CORE_EFULL;
   blob *b = blob_new(c, (uint16_t)count, (uint32_t)total);
   if (!b) return MQTT_CORE_ENOMEM;
+  b->kind = (uint8_t)(BLOB_REQUEST | (sub ? BLOB_SUBSCRIBE : 0));
   uint32_t at = 0;
   for (size_t i = 0; i < count; i++) {
-    b->part_at[i] = at;
+    int qos = sub ? filters[i].qos : 0;
+    if (qos < 0 || qos > 2) qos = 3;   /* the engine names the error */
+    b->part_at[i] = at | (uint32_t)qos << PART_QOS_SHIFT;
     if (filters[i].len) memcpy(blob_bytes(b) + at, filters[i].filter, filters[i].len);
     at += (uint32_t)filters[i].len;
   }
   enter(c);
   int result = MQTT_CORE_OK;
-  b->engine_owned = 1;   /* staged: the engine's until the request call returns */
-  int32_t r = 0;
-  size_t i = 0;
-  for (; i < count; i++) {
-    int qos = sub ? filters[i].qos : 0;
-    if (qos < 0 || qos > 2) qos = 3;   /* the engine names the error */
-    r = checked(c, mqtt_engine_field(c->engine, MQTT_ENGINE_FILTER, qos, b->handle + (int32_t)i,
-                                     blob_bytes(b) + b->part_at[i], filters[i].len));
-    if (r != 0) break;
-  }
-  if (r != 0) {
-    checked(c, mqtt_engine_clear_fields(c->engine));
+  size_t bad = 0;
+  int32_t r = stage_request(c, b, !defer, token, &bad);
+  if (r > 0) {
     result = refused(c, r);
-    c->refused_part = (int8_t)(MQTT_CORE_PART_FILTER + i);
+    c->refused_part = (int8_t)(MQTT_CORE_PART_FILTER + bad);
+  } else if (r == -1) {
+    result = c->connected ? MQTT_CORE_EREQUESTS : MQTT_CORE_ENOTCONN;
+  } else if (r < 0) {
+    result = refused(c, r);
   } else {
-    r = checked(c, sub ? mqtt_engine_subscribe(c->engine, token, now(c))
-                       : mqtt_engine_unsubscribe(c->engine, token, now(c)));
-    if (r == 0) result = c->connected ? MQTT_CORE_EREQUESTS : MQTT_CORE_ENOTCONN;
-    else if (r < 0) result = refused(c, r);
-    checked(c, mqtt_engine_clear_fields(c->engine));
+    c->requests_open++;
+    if (defer) defer_call(c, b, token);
+    else for (size_t i = 0; i < count; i++) b->part_at[i] &= PART_AT;
   }
-  b->engine_owned = 0;
   blob_maybe_free(c, b);
   post(c);
   leave(c);
@@ -1163,13 +1249,8 @@ int mqtt_core_close(mqtt_core *core)
   int32_t r = checked(core, mqtt_engine_close(core->engine, now(core)));
   int result = r == 1 ? MQTT_CORE_OK : r == 0 ? MQTT_CORE_ENOTCONN : refused(core, r);
   /* close() drops every held publish: the deferred ones after the engine's, in call order */
-  while (core->deferred_count) {
-    blob *b = core->deferred[core->deferred_head].b;
-    queue_event(core, MQTT_CORE_DROPPED, core->deferred[core->deferred_head].token, NULL, 0);
-    core->deferred_head = (uint8_t)((core->deferred_head + 1) % MQTT_MAX_QUEUED_MESSAGES);
-    core->deferred_count--;
-    blob_maybe_free(core, b);
-  }
+  for (blob *b; (b = oldest_deferred(core)) != NULL;) drop_deferred(core, b);
+  core->requests_open = 0;
   post(core);
   leave(core);
   return result;
@@ -1266,7 +1347,10 @@ static void drop_link(mqtt_core *c, int32_t why)
 /* Keeps bytes the engine cannot take now, and holds the transport. */
 static void backlog_add(mqtt_core *c, const uint8_t *bytes, size_t len)
 {
-  chunk *k = c->backlog_bytes + len > MQTT_RECEIVE_BACKLOG_BYTES ? NULL : core_alloc(c, sizeof *k + len);
+  size_t total = len;
+  chunk **end = &c->backlog;   /* a few chunks at most: walk to the end, counting */
+  for (; *end; end = &(*end)->next) total += (*end)->len;
+  chunk *k = total > MQTT_RECEIVE_BACKLOG_BYTES ? NULL : core_alloc(c, sizeof *k + len);
   if (!k) {   /* past the bound, or no memory for it */
     drop_link(c, MQTT_CORE_LINK_OVERRUN);
     return;
@@ -1276,10 +1360,7 @@ static void backlog_add(mqtt_core *c, const uint8_t *bytes, size_t len)
   k->at = 0;
   memcpy(k->bytes, bytes, len);
   if (!c->backlog) c->platform.hold(c->user, 1);   /* the first: hold */
-  chunk **end = &c->backlog;   /* a few chunks at most: walk to the end */
-  while (*end) end = &(*end)->next;
   *end = k;
-  c->backlog_bytes += len;
 }
 
 /* Feeds what waits, as far as out has room; resumes the transport once all is fed. */
@@ -1287,17 +1368,17 @@ static void backlog_feed(mqtt_core *c)
 {
   if (c->feeding || !c->backlog) return;
   c->feeding = 1;
-  while (c->backlog && !c->backlog_gone) {
+  while (c->backlog) {
     chunk *k = c->backlog;
-    k->at = (uint16_t)(k->at + feed(c, k->bytes + k->at, k->len - k->at));
-    if (c->backlog_gone || k->at < k->len) break;   /* link gone, or no room: wait for a send */
+    size_t n = feed(c, k->bytes + k->at, k->len - k->at);
+    if (!c->backlog) break;       /* the link went (its chunks were freed): nothing to resume */
+    k->at = (uint16_t)(k->at + n);
+    if (k->at < k->len) break;    /* no room: wait for a send */
     c->backlog = k->next;
-    c->backlog_bytes -= k->len;
     core_free(c, k, sizeof *k + k->len);
   }
   c->feeding = 0;
-  if (c->backlog_gone) backlog_free(c);   /* the link went: no unhold for it */
-  else if (!c->backlog) c->platform.hold(c->user, 0);
+  if (!c->backlog) c->platform.hold(c->user, 0);
 }
 
 void mqtt_core_transport_received(mqtt_core *core, const uint8_t *bytes, size_t len)
@@ -1360,16 +1441,23 @@ const char *mqtt_core_strerror(int error)
     case MQTT_CORE_ENOMEM: return "out of memory";
     case MQTT_CORE_EBUSY: return "already connecting or connected: close() first";
     case MQTT_CORE_ENOTCONN: return "not connected: wait for the connect callback";
-    case MQTT_CORE_EFULL: return "send buffer full: retry after a puback";
-    case MQTT_CORE_EQUEUED: return "queue full: MQTT_MAX_QUEUED_MESSAGES messages held; retry after a puback";
+    case MQTT_CORE_EFULL:
+      return "send buffer full: retry once the broker has acknowledged what waits (a puback, suback or unsuback)";
+    case MQTT_CORE_EQUEUED: return "queue full: %d messages held; retry after a puback";
     case MQTT_CORE_EQUEUEDBYTES:
-      return "queue full: the held messages would pass MQTT_MAX_QUEUED_BYTES; retry after a puback";
+      return "queue full: the held messages would pass %d bytes (topic + payload); retry after a puback";
     case MQTT_CORE_EREQUESTS:
-      return "MQTT_MAX_PENDING_REQUESTS requests await their acknowledgement; retry after a suback";
+      return "%d subscribe/unsubscribe calls await their acknowledgement; retry after a suback or unsuback";
     case MQTT_CORE_EINVAL: return "invalid argument";
     case MQTT_CORE_EENGINE: return "the MQTT engine failed: make a new client";
     default: return "unknown error";
   }
+}
+
+int mqtt_core_error_bound(int error)
+{
+  return (int)(error == MQTT_CORE_EQUEUED ? MQTT_MAX_QUEUED_MESSAGES
+               : error == MQTT_CORE_EQUEUEDBYTES ? MQTT_MAX_QUEUED_BYTES : MQTT_MAX_PENDING_REQUESTS);
 }
 
 const char *mqtt_core_last_error(const mqtt_core *core)

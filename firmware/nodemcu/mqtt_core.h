@@ -145,7 +145,9 @@ void mqtt_core_transport_closed(mqtt_core *core);
 void mqtt_core_timer(mqtt_core *core);
 void mqtt_core_service(mqtt_core *core);
 
+/* The texts of EQUEUED, EQUEUEDBYTES and EREQUESTS have a %d: mqtt_core_error_bound() fills it. */
 const char *mqtt_core_strerror(int error);
+int mqtt_core_error_bound(int error);
 /* The engine's text for the last MQTT_CORE_EINVAL / EENGINE of this core. */
 const char *mqtt_core_last_error(const mqtt_core *core);
 /* What that refusal was about: a session string the engine refused at connect (its kind in

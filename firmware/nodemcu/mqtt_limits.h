@@ -17,6 +17,9 @@
 /* Subscribe/unsubscribe calls awaiting their acknowledgement (a table is one call): the
  * engine's MAX_PENDING_REQUESTS (assembly/limits.ts). The next call returns false. */
 #define MQTT_MAX_PENDING_REQUESTS 32u
+/* Filter bytes of subscribe/unsubscribe calls waiting for room in the out records (a burst of
+ * them on connect): beyond, the call returns false ("send buffer full") until they went out. */
+#define MQTT_MAX_DEFERRED_FILTER_BYTES 2048u
 /* Bytes waiting for the transport (espconn takes one send at a time, until its sent callback).
  * subscribe()/unsubscribe() return false while this is full; publishes are bounded above. */
 #define MQTT_OUT_BUFFER_BYTES 1536u
@@ -36,9 +39,6 @@
 /* A transport send not finished after this long (NodeMCU's MQTT_SEND_TIMEOUT): the broker has
  * stopped reading, and the connection is dropped with a message that says so. */
 #define MQTT_SEND_STALL_MS 5000u
-/* Bytes per transport send (lwIP's TCP_SND_BUF, 2 x 1,460): a longer payload goes out in pieces
- * of this size, each sent from the publish's own copy. */
-#define MQTT_SEND_PIECE_BYTES 2920u
 /* Non-message events (connect, acks, ...) queued between deliveries. */
 #define MQTT_MAX_PENDING_EVENTS 16u
 /* Topic filters in one subscribe/unsubscribe call (the engine's MAX_FILTERS). */

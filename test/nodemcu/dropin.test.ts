@@ -299,6 +299,38 @@ describe("subscribe, publish, unsubscribe as scripts use them", () => {
     expect(lines).toEqual(["subscribe returned true 12 times", "12 subscribed", "12 messages", "offline"]);
   });
 
+  it("a dozen subscribe tables of long topics on connect: more than the out buffer holds at once", async () => {
+    const t = uniqueId("tables");
+    const lines = await run(`
+      local base = "${t}/" .. string.rep("x", 40)
+      local subs, got = 0, 0
+      m = mqtt.Client("${uniqueId("tables")}", 60)
+      m:on("offline", function() print("offline") end)
+      m:on("message", function(c, topic, data)
+        got = got + 1
+        if got == 12 then print("12 messages") c:close() end
+      end)
+      m:connect("${H}", ${broker.port}, 0, function(client)
+        local ok = 0
+        for i = 1, 12 do
+          local t = {}
+          for j = 1, 4 do t[base .. "/" .. i .. "/" .. j] = 1 end
+          if client:subscribe(t, function(c)
+            subs = subs + 1
+            if subs == 12 then
+              print("12 tables subscribed")
+              for k = 1, 12 do c:publish(base .. "/" .. k .. "/4", "to " .. k, 1, 0) end
+            end
+          end) then ok = ok + 1 end
+        end
+        print("subscribe returned true " .. ok .. " times")
+      end)
+    `);
+    // NodeMCU: each table is one SUBSCRIBE, queued (true); one SUBACK each. Ours: 48 filters of
+    // 50 bytes are more than the 1,536-byte out buffer: the rest wait in the core, in order
+    expect(lines).toEqual(["subscribe returned true 12 times", "12 tables subscribed", "12 messages", "offline"]);
+  });
+
   it("twelve subscribes, each with its own 'subscribe success' callback", async () => {
     const t = uniqueId("twelve");
     const lines = await run(`
@@ -541,7 +573,7 @@ describe("where we differ on purpose (docs/firmware.md)", () => {
     expect(lines).toEqual(["17\tfalse\tqueue full: 16 messages held; retry after a puback", "offline"]);
   });
 
-  it("the 33rd subscribe waiting for its SUBACK returns false and the reason", async () => {
+  it("the 33rd subscribe waiting for its SUBACK returns false and the reason (long topics too)", async () => {
     const t = uniqueId("requests");
     const lines = await run(`
       m = mqtt.Client("${uniqueId("requests")}", 60)
@@ -553,12 +585,16 @@ describe("where we differ on purpose (docs/firmware.md)", () => {
       end)
       m:connect("${H}", ${broker.port}, 0, function(c)
         for i = 1, 33 do
-          local ok, why = c:subscribe("${t}/" .. i, 0)
+          local ok, why = c:subscribe("${t}/" .. string.rep("long/", 16) .. i, 0)
           if not ok then print(i, ok, why) end
         end
       end)
     `);
-    expect(lines[0]).toMatch(/^33\tfalse\t(32 subscribe\/unsubscribe calls await their acknowledgement|send buffer full)/);
-    expect(lines.slice(1)).toEqual(["32 subscribed", "offline"]);
+    // NodeMCU: no line (every subscribe is queued on the heap); ours: 32 whatever the out buffer
+    // holds (the SUBSCRIBEs that do not fit in it yet wait in the core)
+    expect(lines).toEqual([
+      "33\tfalse\t32 subscribe/unsubscribe calls await their acknowledgement; retry after a suback or unsuback",
+      "32 subscribed", "offline",
+    ]);
   });
 });

@@ -1,8 +1,8 @@
 // Backpressure on the firmware path (hosted runtime, ASan+UBSan): a broker that delivers a burst
 // of queued messages (what a device meets when it reconnects with cleansession = 0) gets every
 // acknowledgement and the client delivers every message once; a broker that stops reading is
-// dropped after MQTT_SEND_STALL_MS with a message saying so; a payload longer than one send goes
-// out in pieces, one the queue can never hold is refused at the call.
+// dropped after MQTT_SEND_STALL_MS with a message saying so; a publish the queue can never hold is
+// refused at the call, one larger than a TCP segment goes out whole.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -149,19 +149,19 @@ describe("a broker that stops reading", () => {
   }, 90_000);
 });
 
-describe("publishes larger than one espconn send", () => {
+describe("big publishes", () => {
   let broker: Mosquitto;
   beforeAll(async () => { broker = await Mosquitto.start({ extra: ["log_type debug"] }); });
   afterAll(async () => { await broker?.dispose(); });
 
-  it("70,000 B and 1 MB are refused at the call, saying why; 4,000 B at QoS 0 and 1 go out whole in pieces; the link goes on", async () => {
+  it("70,000 B and 1 MB are refused at the call, saying why; 4,000 B at QoS 0 and 1 go out whole; the link goes on", async () => {
     const topic = `big/${uniqueId()}`;
     const id = uniqueId("sub");
     const sub = run("mosquitto_sub", ["-h", "127.0.0.1", "-p", String(broker.port), "-i", id, "-t", topic, "-C", "3", "-W", "30",
       "-F", "%l %p"], { maxBuffer: 1024 * 1024 });
     await broker.waitForLog(new RegExp(`${id} \\d ${topic.replace("/", "\\/")}`));
     const r = await runLua(`
-      local piece = string.rep("0123456789abcdef", 250)   -- 4,000 B: more than one 2,920 B send
+      local piece = string.rep("0123456789abcdef", 250)   -- 4,000 B: more than a TCP segment
       local m = mqtt.Client(${lq(uniqueId("big"))}, 60)
       m:on("offline", function() print("offline") end)
       m:connect("127.0.0.1", ${broker.port}, 0, 0, function(c)

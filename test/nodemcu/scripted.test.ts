@@ -106,4 +106,34 @@ describe("brokers that misbehave", () => {
     clean(r);
     expect(r.lines).toEqual(["t/first 6 true", "t/long 10000 true", "t/last 5 true"]);
   });
+
+  it.each([1, 0])("a publish unacknowledged when the connection drops: cleansession %i", async (cleanSession) => {
+    const b = await scripted(async (conn, index) => {
+      await conn.next("connect");
+      conn.send({ ...connack, sessionPresent: index === 1 && cleanSession === 0 });
+      const p = await conn.next("publish");   // the first connection ends with it unacknowledged
+      if (index === 0) { conn.destroy(); return; }
+      conn.send({ cmd: "puback", messageId: p.cmd === "publish" ? p.messageId! : 0 });
+      await conn.next("disconnect");
+    });
+    const r = await runLua(`
+      local m = mqtt.Client("held", 30, nil, nil, ${cleanSession})
+      local n = 0
+      m:on("connect", function(c)
+        n = n + 1
+        print("connected " .. n)
+        if n == 1 then c:publish("t/held", "x", 1, 0, function(client) print("acknowledged") client:close() end) end
+      end)
+      m:on("offline", function(c)
+        print("offline")
+        if n == 1 and ${cleanSession} == 0 then c:connect("127.0.0.1", ${b.port}) end
+      end)
+      m:connect("127.0.0.1", ${b.port})
+    `);
+    clean(r);
+    // NodeMCU destroys its queue when the socket goes, silently, whatever cleansession says
+    expect(r.lines).toEqual(cleanSession === 1
+      ? ["connected 1", "offline", "mqtt: a publish was dropped unacknowledged: its clean session ended"]
+      : ["connected 1", "offline", "connected 2", "acknowledged", "offline"]);
+  });
 });
