@@ -111,7 +111,11 @@ static void p_arm(void *user, int32_t delay) { (void)user; f.timer_at = delay < 
 static uint32_t p_now(void *user) { (void)user; return f.clock; }
 static void p_post(void *user) { (void)user; f.posted = 1; }
 
-static const mqtt_core_platform platform = {p_open, p_send, p_close, p_arm, p_now, p_post};
+/* The receive holds (espconn_recv_hold) the core asks for: the backpressure tests. */
+static int holds, unholds;
+static void p_hold(void *user, int hold) { (void)user; if (hold) holds++; else unholds++; }
+
+static const mqtt_core_platform platform = {p_open, p_send, p_close, p_arm, p_now, p_post, p_hold};
 
 static void on_event(void *user, const mqtt_core_event *ev)
 {
@@ -148,6 +152,7 @@ static void on_event(void *user, const mqtt_core_event *ev)
     case MQTT_CORE_DROPPED: logf_("dropped %d\n", (int)ev->token); break;
     case MQTT_CORE_PROTOCOL_ERROR: logf_("error %d %s\n", (int)ev->reason, ev->text); break;
     case MQTT_CORE_WARNING: logf_("warning %d %s\n", (int)ev->reason, ev->text); break;
+    case MQTT_CORE_LINK_ERROR: logf_("link error %d %s\n", (int)ev->reason, ev->text); break;
   }
   if (f.close_on_event == (int)ev->type) {
     f.close_on_event = 0;
@@ -238,6 +243,8 @@ static mqtt_core *make(const char *id, int clean, uint16_t keepalive, uint32_t m
 }
 
 static const uint8_t CONNACK[] = {0x20, 0x02, 0x00, 0x00};
+/* What one espconn recv callback brings at most (a TCP segment of the ESP8266's lwIP). */
+enum { HOSTED_SEGMENT = 1460 };
 static const uint8_t CONNACK_SP[] = {0x20, 0x02, 0x01, 0x00};
 
 static void open_and_connack(const uint8_t *connack)
@@ -632,6 +639,72 @@ static void test_cycles(void)
   check(live_bytes == start && live_blocks == start_blocks, "1000 connect/close cycles leave the heap where it started");
 }
 
+/* n PUBRELs (4 bytes each) from packet id `first` on, and what the client answers them with. */
+static size_t pubrels(uint8_t *out, uint8_t type, unsigned first, unsigned n)
+{
+  for (unsigned i = 0; i < n; i++) {
+    unsigned id = first + i;
+    uint8_t p[4] = {type, 0x02, (uint8_t)(id >> 8), (uint8_t)id};
+    memcpy(out + 4 * i, p, 4);
+  }
+  return 4 * n;
+}
+
+/* A clean session without keepalive, connected; the transport finishes every send. */
+static void connected_client(const char *id)
+{
+  make(id, 1, 0, 0);
+  mqtt_core_connect(f.core, "broker", 1883, 0, 0);
+  f.hold_sent = 0;
+  open_and_connack(CONNACK);
+}
+
+static void test_backpressure(void)
+{
+  static uint8_t in[2 * HOSTED_SEGMENT], expected[2 * HOSTED_SEGMENT];
+  holds = unholds = 0;
+  connected_client("bp");
+  int closes = f.closes;
+
+  /* two segments of PUBRELs while the transport takes no send: acks never overflow out, the rest
+   * waits with the receive held; each send that finishes feeds more */
+  reset_capture();
+  f.hold_sent = 1;
+  size_t len = pubrels(in, 0x62, 1, HOSTED_SEGMENT / 4);
+  pubrels(in + len, 0x62, 1 + HOSTED_SEGMENT / 4, HOSTED_SEGMENT / 4);
+  mqtt_core_transport_received(f.core, in, HOSTED_SEGMENT);
+  check(holds == 1 && f.closes == closes, "acks that cannot go out: the receive is held, the link kept");
+  mqtt_core_transport_received(f.core, in + HOSTED_SEGMENT, HOSTED_SEGMENT);
+  int sends = 0;
+  while (f.in_flight && sends++ < 1000) report_sent();
+  pubrels(expected, 0x70, 1, 2 * HOSTED_SEGMENT / 4);
+  check(sent_is(expected, 2 * HOSTED_SEGMENT) && unholds == 1 && f.closes == closes,
+        "every PUBCOMP goes out in order as sends finish; the receive resumes once all is fed");
+
+  /* a peer that sends past the held window: dropped, saying so */
+  reset_capture();
+  for (int i = 0; i < 6 && f.closes == closes; i++) mqtt_core_transport_received(f.core, in, HOSTED_SEGMENT);
+  settle();
+  check(f.closes == closes + 1 && strstr(f.log, "link error 2 overran our receive backlog") != NULL,
+        "more than MQTT_RECEIVE_BACKLOG_BYTES while held: the connection is dropped with the reason");
+  mqtt_core_free(f.core);
+
+  /* a send that never finishes: dropped after MQTT_SEND_STALL_MS */
+  connected_client("stall");
+  closes = f.closes;
+  reset_capture();
+  f.hold_sent = 1;
+  mqtt_core_publish(f.core, "t", 1, (const uint8_t *)"x", 1, 0, 0, 1);
+  settle();
+  advance(MQTT_SEND_STALL_MS - 1);
+  check(f.closes == closes, "a send in flight for less than MQTT_SEND_STALL_MS: the link is kept");
+  advance(1);
+  check(f.closes == closes + 1 && strstr(f.log, "link error 1 stopped reading for 5 s") != NULL,
+        "a send in flight for MQTT_SEND_STALL_MS: the connection is dropped with the reason");
+  mqtt_core_free(f.core);
+  f.core = NULL;
+}
+
 int main(void)
 {
   test_session();
@@ -643,6 +716,7 @@ int main(void)
   test_sent_inside_send();
   test_in_flight_still();
   test_cycles();
+  test_backpressure();
   check(f.sends > 100 && f.moved == 0, "bytes in flight unchanged until sent (the platform does not copy them)");
   if (f.moved) printf("# %d of %d sends changed in flight\n", f.moved, f.sends);
   printf("%s\n", failures ? "FAILED" : "PASSED");

@@ -28,8 +28,10 @@ ifneq ($(wildcard nodemcu/mqtt.c),)
 ALL += $(HOSTED_OUT)/mqtt-lua53.o
 endif
 
-HOSTED_FLAGS := $(HOSTED_BASE) -I/usr/include/lua5.1 $(HOSTED_MQTT_FLAGS)
-HOSTED_LIBS := -llua5.1 -lm
+# CLIENT_SSL_ENABLE: NodeMCU's switch for TLS (user_config.h); espconn_secure_* is OpenSSL here.
+# mqtt-lua53.o is compiled without it, so the module's no-TLS path is compiled too.
+HOSTED_FLAGS := $(HOSTED_BASE) -DCLIENT_SSL_ENABLE -I/usr/include/lua5.1 $(HOSTED_MQTT_FLAGS)
+HOSTED_LIBS := -llua5.1 -lssl -lcrypto -lm
 ALL += $(HOSTED_OUT)/wasmqtt-lua $(HOSTED_OUT)/wasmqtt-lua-asan $(HOSTED_OUT)/wasmqtt-lua-probe
 
 $(HOSTED_OUT)/wasmqtt-lua: $(HOSTED_SRC) $(HOSTED_HDR) $(HOSTED_MQTT_DEP) hosted/build.mk

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "lua.h"
 
@@ -22,6 +23,9 @@
 #define HOSTED_TASK_HANDLES 32u
 /* TCP connections at once: the ESP8266 lwIP's MEMP_NUM_TCP_PCB. */
 #define HOSTED_MAX_CONNECTIONS 5u
+/* The receive window the SDK's lwIP advertises (4 segments): after espconn_recv_hold the peer
+ * may still send this much, which recv_callback still delivers. */
+#define HOSTED_TCP_WND (4u * HOSTED_TCP_MSS)
 
 /* system.c: the clock and the heap. */
 uint64_t hosted_now_us(void);
@@ -59,6 +63,25 @@ size_t hosted_espconn_poll_fds(struct pollfd *fds, size_t max);
 /* Acts on poll's answer for those fds, and delivers the callbacks that are due. */
 void hosted_espconn_dispatch(const struct pollfd *fds, size_t count);
 void hosted_espconn_shutdown(void);
+
+/* secure.c: TLS for espconn_secure_* (OpenSSL). */
+typedef struct hosted_tls hosted_tls;
+/* tls.cert.verify(pem): the CA certificates to check brokers against, and checking on; false
+ * when pem holds no certificate. */
+bool hosted_tls_set_ca(const char *pem, size_t len);
+/* tls.cert.verify(true/false); false when turning on without a CA. */
+bool hosted_tls_verify(bool on);
+/* A client session on connected socket fd; NULL when OpenSSL fails. */
+hosted_tls *hosted_tls_new(int fd);
+/* 1 done, 0 wait for poll events *want, -1 failed (the reason printed, as the SDK does). */
+int hosted_tls_handshake(hosted_tls *t, short *want);
+/* Bytes, 0 when the peer closed, -1 with *want set to wait, -1 with *want 0 when broken. */
+ssize_t hosted_tls_read(hosted_tls *t, void *buf, size_t len, short *want);
+ssize_t hosted_tls_write(hosted_tls *t, const void *buf, size_t len, short *want);
+/* Decrypted bytes wait that poll cannot see. */
+bool hosted_tls_pending(const hosted_tls *t);
+void hosted_tls_shutdown(hosted_tls *t);
+void hosted_tls_free(hosted_tls *t);
 
 /* lua_nodemcu.c: the Lua side of the platform. */
 void hosted_lua_set_state(lua_State *L);

@@ -117,7 +117,9 @@ static void p_arm(void *user, int32_t delay)
 static uint32_t p_now(void *user) { (void)user; return s.clock; }
 static void p_post(void *user) { (void)user; s.posted = 1; }
 
-static const mqtt_core_platform platform = {p_open, p_send, p_close, p_arm, p_now, p_post};
+static void p_hold(void *user, int hold) { (void)user; (void)hold; }   /* sends finish between steps */
+
+static const mqtt_core_platform platform = {p_open, p_send, p_close, p_arm, p_now, p_post, p_hold};
 
 /* A step's transcript: its events as they come, then every byte it sent, then the transport
  * actions (the order of sends against events depends on how many sends a transport takes at
@@ -165,7 +167,8 @@ static void print_event(const mqtt_core_event *ev)
     case MQTT_CORE_DROPPED: out_str("dropped "); out_i64(ev->token); break;
     case MQTT_CORE_PROTOCOL_ERROR:
     case MQTT_CORE_WARNING:
-      out_str(ev->type == MQTT_CORE_WARNING ? "warning " : "error ");
+    case MQTT_CORE_LINK_ERROR:
+      out_str(ev->type == MQTT_CORE_WARNING ? "warning " : ev->type == MQTT_CORE_LINK_ERROR ? "link error " : "error ");
       out_i64(ev->reason);
       out_str(" ");
       out_str(ev->text);

@@ -420,6 +420,9 @@ static int deliver(lua_State *L) {
   case MQTT_CORE_WARNING:
     print_line(L, lua_pushfstring(L, "mqtt: warning: %s (code %d)", ev->text, (int)ev->reason));
     break;
+  case MQTT_CORE_LINK_ERROR:
+    print_line(L, lua_pushfstring(L, "mqtt: the broker %s; disconnecting", ev->text));
+    break;
   }
   lua_settop(L, top);
   return 0;
@@ -707,6 +710,12 @@ static int link_send(void *user, const uint8_t *bytes, size_t len) {
   return -1;
 }
 
+/* Backpressure from the core: stop (and resume) taking inbound bytes while its acks cannot go out. */
+static void link_hold(void *user, int hold) {
+  link *t = ((client *)user)->link;
+  if (t) (hold ? espconn_recv_hold : espconn_recv_unhold)(&t->conn);   /* ESPCONN_ARG if not open */
+}
+
 static void link_release(void *user) {
   client *c = user;
   c->failure = 0;
@@ -769,7 +778,7 @@ static void post_service_later(void *arg) {
 }
 
 static const mqtt_core_platform core_platform = {
-  link_open, link_send, link_release, arm_core_timer, clock_now_ms, request_service
+  link_open, link_send, link_release, arm_core_timer, clock_now_ms, request_service, link_hold
 };
 
 /* ---------- arguments ---------- */
@@ -1094,11 +1103,12 @@ static int client_publish(lua_State *L) {
   int qos = qos_arg(L, 4, -1, call, "qos");
   int retain = flag(L, 5, 0, 1, call, "retain");
   callback_arg(L, 6, call);
-  /* QoS 1/2 messages are held until acknowledged: one that can never be held is a mistake, not
-   * a full queue (false would just invite retrying forever) */
-  if (qos > 0 && topic_len + len > MQTT_MAX_QUEUED_BYTES)
-    return luaL_error(L, "%s: topic + payload is %d bytes; QoS 1 and 2 take at most %d (send at "
-                         "QoS 0 or in parts)",
+  /* every publish is held within the queue bound (QoS 0 until it went out, 1/2 until
+   * acknowledged): one that can never be held is a mistake, not a full queue (false would just
+   * invite retrying forever) */
+  if (topic_len + len > MQTT_MAX_QUEUED_BYTES)
+    return luaL_error(L, "%s: topic + payload is %d bytes; a publish takes at most %d "
+                         "(MQTT_MAX_QUEUED_BYTES): send it in parts",
                       call, (int)(topic_len + len), (int)MQTT_MAX_QUEUED_BYTES);
   int32_t token = keep_callback(L, c, lua_isfunction(L, 6) ? 6 : 0, 0);
   int err = mqtt_core_publish(c->core, topic, topic_len, (const uint8_t *)payload, len, qos, retain,

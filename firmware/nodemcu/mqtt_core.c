@@ -2,7 +2,10 @@
  *
  * Three buffers, allocated with the core and never grown:
  *   out    bytes for the transport, as records: the engine's own bytes (copied) and at most one
- *          blob range (referenced: payloads are never copied). One platform send at a time.
+ *          blob range (referenced: payloads are never copied). One platform send at a time (a
+ *          blob range is at most MQTT_MAX_QUEUED_BYTES). Inbound bytes are fed to the engine only while out has
+ *          room for what they may make; the rest waits in the backlog (chunks as they came, the
+ *          transport held) until sends drain out.
  *   queue  what the engine reported during a call, as records in order: events, and inbound
  *          messages assembled in place. Delivered after the call returns, never inside it.
  *   blobs  one MQTT_MALLOC block per publish (topic + payload), per string, per (un)subscribe.
@@ -19,6 +22,13 @@
 #include "mqtt_limits.h"
 
 /* --- blobs ---------------------------------------------------------------------------------- */
+
+/* Inbound bytes not yet fed to the engine, in arrival order. */
+typedef struct chunk {
+  struct chunk *next;
+  uint16_t len, at;   /* bytes, bytes already fed */
+  uint8_t bytes[];
+} chunk;
 
 /* Bytes the engine names by handle. A request's filters share one block: handles
  * [handle, handle + parts), part i at part_at[i]. Freed when neither the engine, the core, nor
@@ -125,11 +135,16 @@ struct mqtt_core {
   uint8_t in_flight;           /* a platform send not yet reported sent */
   uint8_t pumping;             /* out_pump is running (sends may be reported from inside send) */
   uint8_t out_phase;           /* head record: 0 own bytes next, 1 its blob range next */
-  uint8_t out_overflow;        /* a send did not fit: the connection is dropped after the call */
+  uint8_t out_overflow;        /* a send did not fit (or drop_link): the connection is dropped after the call */
   uint8_t *out;
   size_t out_read, out_len;
   long out_tail;               /* offset of the last record (-1: none) */
   size_t pending_bytes;        /* own + blob bytes not yet reported sent */
+  uint32_t send_started;       /* when it started (MQTT_SEND_STALL_MS) */
+
+  /* inbound bytes waiting for room in out (the transport is held meanwhile) */
+  chunk *backlog;
+  uint8_t feeding;             /* backlog_feed is running */
 
   /* events and messages */
   uint8_t *queue;
@@ -151,6 +166,8 @@ struct mqtt_core {
   int8_t refused_part;         /* mqtt_core_refused_part() */
   char error[ERROR_TEXT_BYTES];
 };
+
+static uint32_t now(mqtt_core *c);
 
 /* Every block the core holds is counted (mqtt_core_heap_bytes); callers know their sizes. */
 static void *core_alloc(mqtt_core *c, size_t size)
@@ -236,6 +253,16 @@ static blob *string_blob(mqtt_core *c, const void *bytes, size_t len)
 
 /* --- the transport: out records, one platform send at a time ------------------------------ */
 
+/* When the link is gone its unread bytes mean nothing more (no unhold: the transport went too). */
+static void backlog_free(mqtt_core *c)
+{
+  while (c->backlog) {
+    chunk *k = c->backlog;
+    c->backlog = k->next;
+    core_free(c, k, sizeof *k + k->len);
+  }
+}
+
 static void out_reset(mqtt_core *c)
 {
   /* drop what was waiting (the transport is gone): give back the blob references */
@@ -257,8 +284,10 @@ static void out_reset(mqtt_core *c)
   c->out_read = c->out_len = 0;
   c->out_tail = -1;
   c->out_phase = 0;
+  c->timer_dirty |= c->in_flight;   /* a stall deadline is gone */
   c->in_flight = 0;
   c->pending_bytes = 0;
+  backlog_free(c);
 }
 
 static void link_close(mqtt_core *c)
@@ -360,6 +389,9 @@ enum { OUT_RESERVE = 128 };
 _Static_assert(OUT_RECORD(20) + 4 * OUT_RECORD(4) + MQTT_MAX_QUEUED_MESSAGES * (OUT_RECORD(8) + OUT_RECORD(4))
                    + OUT_RESERVE <= MQTT_OUT_RECORD_BYTES,
                "MQTT_OUT_RECORD_BYTES cannot hold a resend of every held publish");
+/* one espconn send (16-bit length) takes any blob range: a publish is held within the queue
+ * bound, a filter is a string */
+_Static_assert(MQTT_MAX_QUEUED_BYTES <= 0xffffu && MQTT_MAX_STRING <= 0xffffu, "a blob range must fit one send");
 _Static_assert(sizeof(queue_head) == 8, "queue heads are 8 bytes (the queue bound counts on it)");
 /* Room the queue keeps for what one more call and a later session end may report (a puback or
  * suback, then the drop of every held publish, offline, close): calls made from callbacks fill
@@ -436,6 +468,8 @@ static void out_pump(mqtt_core *c)
       continue;
     }
     c->in_flight = 1;
+    c->send_started = now(c);
+    c->timer_dirty = 1;   /* the stall check needs the timer */
     if (c->platform.send(c->user, bytes, len) != 0) {
       c->in_flight = 0;
       c->send_broken = 1;
@@ -640,6 +674,8 @@ static int32_t checked(mqtt_core *c, int32_t r)
   return r;
 }
 
+_Static_assert(MQTT_SEND_STALL_MS == 5000u, "the stall text states MQTT_SEND_STALL_MS: update it with it");
+
 static void deliver(mqtt_core *c, const queue_head *h, const uint8_t *body)
 {
   mqtt_core_event ev;
@@ -686,6 +722,11 @@ static void deliver(mqtt_core *c, const queue_head *h, const uint8_t *body)
       ev.reason = h->value;
       if (h->value != MQTT_ENGINE_ETRAP) set_error(c, h->value);
       ev.text = c->error;
+      break;
+    case MQTT_CORE_LINK_ERROR:
+      ev.reason = h->value;
+      /* after "the broker " (mqtt_core.h) */
+      ev.text = h->value == MQTT_CORE_LINK_STALLED ? "stopped reading for 5 s" : "overran our receive backlog";
       break;
     default: return;
   }
@@ -748,6 +789,15 @@ static void leave(mqtt_core *c)
      * an os_timer disarm + arm costs more than this check */
     int32_t delay = mqtt_engine_wake_delay(c->engine);
     uint32_t due = c->clock + (uint32_t)delay;
+    if (c->in_flight) {
+      /* a send in flight: the timer must come by its stall deadline */
+      int32_t left = (int32_t)(c->send_started + MQTT_SEND_STALL_MS - c->clock);
+      if (left < 0) left = 0;
+      if (delay < 0 || left < delay) {
+        delay = left;
+        due = c->clock + (uint32_t)left;
+      }
+    }
     if (delay < 0 ? c->timer_state != TIMER_OFF : c->timer_state != TIMER_DUE || due != c->timer_due) {
       c->timer_state = delay < 0 ? TIMER_OFF : TIMER_DUE;
       c->timer_due = due;
@@ -834,6 +884,7 @@ static void really_free(mqtt_core *c)
     c->blobs = b->next;
     core_free(c, b, blob_size(b));
   }
+  backlog_free(c);
   core_free(c, c->out, MQTT_OUT_RECORD_BYTES);
   core_free(c, c->queue, c->queue_cap);
   core_free(c, c->host, c->host ? strlen(c->host) + 1 : 0);
@@ -1260,31 +1311,104 @@ void mqtt_core_transport_failed(mqtt_core *core, int reason)
   link_gone(core, reason ? reason : -5);
 }
 
+/* The most one slice can add to out: an ack per 4 inbound bytes at worst (PUBREL -> PUBCOMP)
+ * in one new record (head, alignment). Slices are fed only while that fits beside the reserve
+ * kept for timers and API calls, so acks never overflow out. */
+#define SLICE_OUT_BYTES (sizeof(out_head) + 3u + MQTT_RECEIVE_SLICE_BYTES)
+_Static_assert(OUT_RESERVE + 2 * SLICE_OUT_BYTES <= MQTT_OUT_RECORD_BYTES,
+               "MQTT_OUT_RECORD_BYTES leaves no room to feed inbound bytes");
+
+static int feeding_allowed(const mqtt_core *c)
+{
+  return c->link == LINK_OPEN && link_live(c)
+         && c->out_len - c->out_read + OUT_RESERVE + SLICE_OUT_BYTES <= MQTT_OUT_RECORD_BYTES;
+}
+
+/* Feeds the engine a slice at a time, delivering between slices (what waits for delivery stays
+ * bounded), while out has room for what a slice may make. Returns the bytes taken. */
+static size_t feed(mqtt_core *c, const uint8_t *bytes, size_t len)
+{
+  size_t at = 0;
+  while (at < len && feeding_allowed(c)) {
+    size_t n = len - at < MQTT_RECEIVE_SLICE_BYTES ? len - at : MQTT_RECEIVE_SLICE_BYTES;
+    checked(c, mqtt_engine_received(c->engine, bytes + at, n, now(c)));
+    drain(c);
+    at += n;
+  }
+  return at;
+}
+
+/* The core drops the connection itself (its reason comes as MQTT_CORE_LINK_ERROR); the engine
+ * hears it closed, as if the broker had closed it, and reconnects if asked to. */
+static void drop_link(mqtt_core *c, int32_t why)
+{
+  queue_event(c, MQTT_CORE_LINK_ERROR, why, NULL, 0);
+  c->out_overflow = 1;   /* checked() closes the link and tells the engine */
+}
+
+/* Keeps bytes the engine cannot take now, and holds the transport. */
+static void backlog_add(mqtt_core *c, const uint8_t *bytes, size_t len)
+{
+  size_t total = len;
+  chunk **end = &c->backlog;   /* a few chunks at most: walk to the end, counting */
+  for (; *end; end = &(*end)->next) total += (*end)->len;
+  chunk *k = total > MQTT_RECEIVE_BACKLOG_BYTES ? NULL : core_alloc(c, sizeof *k + len);
+  if (!k) {   /* past the bound, or no memory for it */
+    drop_link(c, MQTT_CORE_LINK_OVERRUN);
+    return;
+  }
+  k->next = NULL;
+  k->len = (uint16_t)len;
+  k->at = 0;
+  memcpy(k->bytes, bytes, len);
+  if (!c->backlog) c->platform.hold(c->user, 1);   /* the first: hold */
+  *end = k;
+}
+
+/* Feeds what waits, as far as out has room; resumes the transport once all is fed. */
+static void backlog_feed(mqtt_core *c)
+{
+  if (c->feeding || !c->backlog) return;
+  c->feeding = 1;
+  while (c->backlog) {
+    chunk *k = c->backlog;
+    size_t n = feed(c, k->bytes + k->at, k->len - k->at);
+    if (!c->backlog) break;       /* the link went (its chunks were freed): nothing to resume */
+    k->at = (uint16_t)(k->at + n);
+    if (k->at < k->len) break;    /* no room: wait for a send */
+    c->backlog = k->next;
+    core_free(c, k, sizeof *k + k->len);
+  }
+  c->feeding = 0;
+  if (!c->backlog) c->platform.hold(c->user, 0);
+}
+
 void mqtt_core_transport_received(mqtt_core *core, const uint8_t *bytes, size_t len)
 {
   if (!core || core->link != LINK_OPEN || !link_live(core)) return;
   enter(core);
-  /* a slice at a time, delivering between slices: what waits for delivery stays bounded */
-  for (size_t at = 0; at < len && core->link == LINK_OPEN && link_live(core); at += MQTT_RECEIVE_SLICE_BYTES) {
-    size_t n = len - at < MQTT_RECEIVE_SLICE_BYTES ? len - at : MQTT_RECEIVE_SLICE_BYTES;
-    checked(core, mqtt_engine_received(core->engine, bytes + at, n, now(core)));
-    drain(core);
-  }
+  /* bytes already waiting go first */
+  size_t taken = core->backlog ? 0 : feed(core, bytes, len);
+  if (taken < len && core->link == LINK_OPEN && link_live(core)) backlog_add(core, bytes + taken, len - taken);
+  checked(core, 0);   /* a link dropped for an overrun goes now */
+  drain(core);
   leave(core);
 }
 
 void mqtt_core_transport_sent(mqtt_core *core)
 {
   if (!core || !core->in_flight || core->doomed) return;
+  enter(core);
   core->in_flight = 0;
+  core->timer_dirty = 1;   /* its stall deadline is gone */
   out_advance(core);
   out_pump(core);
+  backlog_feed(core);   /* acks of what was held back first: they keep the link going */
   if (core->deferred_count) {
-    enter(core);
     hand_over_deferred(core);
     post(core);
-    leave(core);
   }
+  leave(core);
 }
 
 void mqtt_core_transport_closed(mqtt_core *core)
@@ -1297,7 +1421,9 @@ void mqtt_core_timer(mqtt_core *core)
   if (!core || core->doomed || core->dead) return;
   core->timer_state = TIMER_UNKNOWN;   /* it fired: whatever comes next must be armed */
   enter(core);
-  checked(core, mqtt_engine_tick(core->engine, now(core)));
+  uint32_t t = now(core);
+  if (core->in_flight && t - core->send_started >= MQTT_SEND_STALL_MS) drop_link(core, MQTT_CORE_LINK_STALLED);
+  checked(core, mqtt_engine_tick(core->engine, t));
   drain(core);
   leave(core);
 }

@@ -38,6 +38,9 @@ typedef struct {
   uint32_t (*now_ms)(void *user);
   /* Call mqtt_core_service() soon, from the main loop (task_post). */
   void (*post)(void *user);
+  /* 1: stop taking inbound bytes for now (espconn_recv_hold); 0: resume. Bytes that still come
+   * are kept (MQTT_RECEIVE_BACKLOG_BYTES). A platform that cannot hold does nothing. */
+  void (*hold)(void *user, int hold);
 } mqtt_core_platform;
 
 typedef enum {
@@ -51,8 +54,16 @@ typedef enum {
   MQTT_CORE_UNSUBACK,      /* token */
   MQTT_CORE_DROPPED,       /* token: a publish that will never complete (close, clean session) */
   MQTT_CORE_PROTOCOL_ERROR, /* reason = engine error code, text */
-  MQTT_CORE_WARNING        /* reason = engine error code, text: e.g. PUBACK for QoS 2; goes on */
+  MQTT_CORE_WARNING,       /* reason = engine error code, text: e.g. PUBACK for QoS 2; goes on */
+  MQTT_CORE_LINK_ERROR      /* reason = MQTT_CORE_LINK_*, text: what the broker did ("the broker
+                            * " + text), so the core dropped the connection */
 } mqtt_core_event_type;
+
+/* Why the core dropped a connection (MQTT_CORE_LINK_ERROR). */
+enum {
+  MQTT_CORE_LINK_STALLED = 1,   /* a send made no progress for MQTT_SEND_STALL_MS */
+  MQTT_CORE_LINK_OVERRUN = 2    /* inbound bytes past MQTT_RECEIVE_BACKLOG_BYTES (or the heap) */
+};
 
 typedef struct {
   mqtt_core_event_type type;
@@ -66,7 +77,7 @@ typedef struct {
   int qos, retain, dup;
   const uint8_t *codes;
   size_t code_count;
-  const char *text;         /* NUL-terminated, protocol errors and warnings */
+  const char *text;         /* NUL-terminated, protocol and link errors, warnings */
 } mqtt_core_event;
 
 /* Pointers in the event are valid only during the callback. */

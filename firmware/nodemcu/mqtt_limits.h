@@ -30,6 +30,15 @@
 /* Inbound bytes given to the engine per call; events are delivered between slices, so the
  * bytes held for undelivered messages stay bounded. */
 #define MQTT_RECEIVE_SLICE_BYTES 128u
+/* Inbound bytes kept while the out records have no room for what they may make (their acks):
+ * the core stops feeding the engine and holds the espconn receive (espconn_recv_hold) until the
+ * records drain. After a hold lwIP still delivers what the receive window allowed (TCP_WND,
+ * 4 x 1,460 B), on top of the rest of the segment being read (1,460 B at most): a broker that
+ * sends more is dropped. Allocated as the bytes arrive, freed as they are fed. */
+#define MQTT_RECEIVE_BACKLOG_BYTES (5u * 1460u)
+/* A transport send not finished after this long (NodeMCU's MQTT_SEND_TIMEOUT): the broker has
+ * stopped reading, and the connection is dropped with a message that says so. */
+#define MQTT_SEND_STALL_MS 5000u
 /* Non-message events (connect, acks, ...) queued between deliveries. */
 #define MQTT_MAX_PENDING_EVENTS 16u
 /* Topic filters in one subscribe/unsubscribe call (the engine's MAX_FILTERS). */

@@ -27,10 +27,16 @@ export interface TlsMaterial {
   caFile: string;
 }
 
+/** A self-signed CA made now in dir (ca.key, ca.crt); returns its certificate (PEM). */
+export function makeCa(dir: string, name = "wasmqtt test CA"): Buffer {
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+    "-subj", `/CN=${name}`, "-keyout", "ca.key", "-out", "ca.crt"], { cwd: dir, stdio: "pipe" });
+  return readFileSync(join(dir, "ca.crt"));
+}
+
 function makeTls(dir: string): TlsMaterial {
   const run = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=wasmqtt test CA",
-    "-keyout", "ca.key", "-out", "ca.crt"]);
+  makeCa(dir);
   writeFileSync(join(dir, "san.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
   run(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key", "-out", "server.csr"]);
   run(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",

@@ -1,6 +1,7 @@
 // A tiny TCP "broker" that does exactly what a test scripts: it hands each connection to the test,
 // parses what the client sends with mqtt-packet, and writes whatever bytes the test gives.
 // Tests may know MQTT packets; production code may not.
+import { afterEach } from "vitest";
 import { createServer, type Server, type Socket } from "node:net";
 import mqttPacket from "mqtt-packet";
 import type { Packet } from "mqtt-packet";
@@ -118,4 +119,15 @@ export class ScriptedBroker {
     for (const c of this.conns) c.destroy();
     return new Promise((r) => this.server.close(() => r()));
   }
+}
+
+/** For one test file: starts scripted brokers, each closed after the test that started it. */
+export function scriptedBrokers(): (script: (conn: ScriptedConn) => Promise<void>) => Promise<ScriptedBroker> {
+  const brokers: ScriptedBroker[] = [];
+  afterEach(async () => { await Promise.all(brokers.splice(0).map((b) => b.close())); });
+  return async (script) => {
+    const b = await ScriptedBroker.start(script);
+    brokers.push(b);
+    return b;
+  };
 }

@@ -52,6 +52,28 @@ describe("hosted runtime: espconn", () => {
     ]);
   });
 
+  it("espconn_recv_hold as the SDK's: what the window allowed (4 x 1,460 B) still arrives, then nothing until the unhold", async () => {
+    const total = 20_000;
+    const port = await serve((s) => s.end(Buffer.alloc(total, 0x61)));
+    const r = await runLua(`
+      local got, t = 0, tmr.create()
+      netprobe.connect("127.0.0.1", ${port}, {
+        connect = function(p) print("hold", p:hold()) end,
+        receive = function(p, data)
+          got = got + #data
+          if got == 5840 then
+            -- the window is used up: release it a little later; nothing may come meanwhile
+            t:alarm(200, tmr.ALARM_SINGLE, function() print("at unhold", got); print("unhold", p:unhold()) end)
+          end
+        end,
+        disconnect = function(p) print("disconnect", got) end,
+      })
+    `, ["--timeout", "10"], PROBE);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(lines(r)).toEqual(["hold\t0", "at unhold\t5840", "unhold\t0", `disconnect\t${total}`]);
+  });
+
   it("a refused connection comes back through the reconnect callback with ESPCONN_RST (-9)", async () => {
     const port = await closedPort();
     const r = await runLua(`netprobe.connect("127.0.0.1", ${port}, ${ECHO_HANDLERS})`, ["--timeout", "10"], PROBE);

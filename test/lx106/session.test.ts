@@ -9,8 +9,14 @@ import { comparable, DEFAULT_SESSION, figures, runHost, runNode, runQemu, type F
 
 const ENGINES: FirmwareEngine[] = ["wasm", "native"];
 
+/** One TCP segment (1,460 B) of PUBRELs from packet id `first` on: their 365 PUBCOMPs do not fit the
+ *  out records at once, so the core feeds the engine as sends finish (backpressure). */
+const pubrelSegment = (first: number) =>
+  Array.from({ length: 365 }, (_, i) => `6202${(first + i).toString(16).padStart(4, "0")}`).join("");
+
 /** Edges the default session does not reach: refusal, broken broker bytes, overflow at a small
- *  max_message_length, a client id longer than the engine's io buffer, credentials, a DNS failure. */
+ *  max_message_length, a client id longer than the engine's io buffer, credentials, a DNS failure,
+ *  a segment whose acks outgrow the out records. */
 const EDGE_SESSION = [
   `client ${"x".repeat(300)} 0 1 16 7 user secret`,
   "connect nowhere.invalid 1883 0 0",
@@ -23,6 +29,8 @@ const EDGE_SESSION = [
   "in 20020000",
   "subscribe 9 a/b 1",
   "in 9003000180",
+  `in ${pubrelSegment(1)}`,
+  `in ${pubrelSegment(366)}`,
   `in 3016000161${"62".repeat(19)}`,
   "publish a/+ 0 0 1 bad",
   "publish a 1 0 2 x:0001",
@@ -91,8 +99,12 @@ describe("client session on the lx106 under QEMU", () => {
     expect(t).toMatch(/> close\n= true\nev offline\nout e000\nlink close/);
   });
 
-  it("the edge session reaches refusals, errors and overflow", () => {
+  it("the edge session reaches refusals, errors, overflow and backpressure", () => {
     const t = comparable(runs["edges wasm"].qemu.transcript);
+    // a segment's acks outgrow the out records: every PUBCOMP still goes out, in order, on the same link
+    const pubcomps = (first: number) => pubrelSegment(first).replace(/6202/g, "7002");
+    expect(t).toContain(`out ${pubcomps(1)}\n`);
+    expect(t).toContain(`out ${pubcomps(366)}\n`);
     expect(t).toContain("> failed -3\nev connfail -3");
     expect(t).toContain("ev connfail 5");
     expect(t).toContain("ev suback 9 128");

@@ -1,4 +1,5 @@
 // Runs NodeMCU Lua scripts in the hosted runtime's ASan+UBSan build and collects what they print.
+import { expect } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync, existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -53,6 +54,12 @@ function args(file: string, o: LuaRunOptions): string[] {
 /** Memory errors and undefined behaviour found by the sanitizers, from stderr. */
 export function sanitizerReports(stderr: string): string[] {
   return stderr.split("\n").filter((l) => /ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: /.test(l));
+}
+
+/** The run ended well: exit 0 and nothing from the sanitizers. */
+export function expectClean(r: LuaResult): void {
+  expect(sanitizerReports(r.stderr), r.stderr).toEqual([]);
+  expect(r.code, `exit code; stderr:\n${r.stderr}\nstdout:\n${r.stdout}`).toBe(0);
 }
 
 /** A running script: lines as they come, a way to wait for one, kill, and the final result. */

@@ -1,23 +1,12 @@
 // Lua scripts against a scripted broker (test/helpers/scripted-broker.ts) for what mosquitto never
 // does: a reply that is not a CONNACK, broken packets after CONNACK, a refused subscription, a long
 // message trickling in a few bytes at a time.
-import { afterEach, describe, expect, it } from "vitest";
-import { ScriptedBroker, generate, type ScriptedConn } from "../helpers/scripted-broker.js";
-import { runLua, sanitizerReports, type LuaResult } from "./lua.js";
+import { describe, expect, it } from "vitest";
+import { generate, scriptedBrokers } from "../helpers/scripted-broker.js";
+import { expectClean, runLua } from "./lua.js";
 
-const brokers: ScriptedBroker[] = [];
-afterEach(async () => { await Promise.all(brokers.splice(0).map((b) => b.close())); });
-
-async function scripted(script: (conn: ScriptedConn) => Promise<void>): Promise<ScriptedBroker> {
-  const b = await ScriptedBroker.start(script);
-  brokers.push(b);
-  return b;
-}
-
-function clean(r: LuaResult): void {
-  expect(sanitizerReports(r.stderr), r.stderr).toEqual([]);
-  expect(r.code, `exit code; stderr:\n${r.stderr}\nstdout:\n${r.stdout}`).toBe(0);
-}
+const scripted = scriptedBrokers();
+const clean = expectClean;
 
 const connack = { cmd: "connack", returnCode: 0, sessionPresent: false } as const;
 

@@ -106,8 +106,17 @@ sint8 espconn_regist_sentcb(struct espconn *espconn, espconn_sent_callback sent_
 /* A local port number for the next client connection. */
 uint32 espconn_port(void);
 
-/* TLS: declared as in the SDK, not implemented on the host (the hosted build has no
- * CLIENT_SSL_ENABLE). */
+/* Receive flow control, as the SDK: after espconn_recv_hold the receive window stops advancing,
+ * so recv_callback still delivers what the peer had been allowed to send (HOSTED_TCP_WND bytes
+ * at most), then nothing until espconn_recv_unhold. ESPCONN_ARG on an espconn that is not open. */
+sint8 espconn_recv_hold(struct espconn *espconn);
+sint8 espconn_recv_unhold(struct espconn *espconn);
+
+/* TLS (the hosted build defines CLIENT_SSL_ENABLE, as a NodeMCU build with TLS does): the same
+ * calls and callbacks as above over OpenSSL. connect_callback comes after the handshake; a
+ * failed handshake prints why and ends in reconnect_callback(ESPCONN_HANDSHAKE). The broker's
+ * certificate is checked only after tls.cert.verify (NodeMCU's default: not checked).
+ * espconn_secure_send/_disconnect: ESPCONN_ARG on a connection that is not secure. */
 sint8 espconn_secure_connect(struct espconn *espconn);
 sint8 espconn_secure_disconnect(struct espconn *espconn);
 sint8 espconn_secure_send(struct espconn *espconn, uint8 *psent, uint16 length);

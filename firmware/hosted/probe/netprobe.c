@@ -169,6 +169,19 @@ static int probe_close(lua_State *L) {
   return 1;
 }
 
+/* Lua: probe:hold() / probe:unhold() -> espconn_recv_hold's / _unhold's result */
+static int probe_hold(lua_State *L) {
+  probe *p = luaL_checkudata(L, 1, PROBE_META);
+  lua_pushinteger(L, espconn_recv_hold(&p->conn));
+  return 1;
+}
+
+static int probe_unhold(lua_State *L) {
+  probe *p = luaL_checkudata(L, 1, PROBE_META);
+  lua_pushinteger(L, espconn_recv_unhold(&p->conn));
+  return 1;
+}
+
 static int probe_local_port(lua_State *L) {
   probe *p = luaL_checkudata(L, 1, PROBE_META);
   lua_pushinteger(L, p->tcp.local_port);
@@ -241,6 +254,8 @@ LROT_BEGIN(netprobe_probe, NULL, LROT_MASK_GC_INDEX)
   LROT_FUNCENTRY(send, probe_send)
   LROT_FUNCENTRY(close, probe_close)
   LROT_FUNCENTRY(local_port, probe_local_port)
+  LROT_FUNCENTRY(hold, probe_hold)
+  LROT_FUNCENTRY(unhold, probe_unhold)
 LROT_END(netprobe_probe, NULL, LROT_MASK_GC_INDEX)
 
 /* A table with a metatable (LROT_END's mt), for the tests of the ROTable machinery. */
