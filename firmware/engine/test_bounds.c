@@ -87,7 +87,8 @@ static void p_close(void *u) { (void)u; say("close"); }
 static void p_arm(void *u, int32_t delay) { (void)u, (void)delay; }
 static uint32_t p_now(void *u) { (void)u; return 1; }
 static void p_post(void *u) { (void)u; }
-static const mqtt_core_platform platform = {p_open, p_send, p_close, p_arm, p_now, p_post};
+static void p_hold(void *u, int hold) { (void)u, (void)hold; }
+static const mqtt_core_platform platform = {p_open, p_send, p_close, p_arm, p_now, p_post, p_hold};
 
 static void on_core_event(void *u, const mqtt_core_event *ev)
 {
