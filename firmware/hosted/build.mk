@@ -52,4 +52,4 @@ $(HOSTED_OUT)/mqtt-lua53.o: nodemcu/mqtt.c $(HOSTED_HDR) $(wildcard nodemcu/*.h)
 
 $(HOSTED_OUT)/wasmqtt-lua-native-asan: $(HOSTED_SRC) $(HOSTED_HDR) $(HOSTED_NATIVE_SRC) $(wildcard nodemcu/*.h) $(ENGINE_NATIVE_HDR) $(NATIVE_OBJ_SAN) hosted/build.mk
 	@mkdir -p $(HOSTED_OUT)
-	$(HOSTED_CC) $(HOSTED_BASE) -I/usr/include/lua5.1 -Inodemcu $(ENGINE_NATIVE_INC) $(HOSTED_SAN) -o $@ $(HOSTED_SRC) $(HOSTED_NATIVE_SRC) $(NATIVE_OBJ_SAN) $(HOSTED_LIBS)
+	$(HOSTED_CC) $(HOSTED_BASE) -DCLIENT_SSL_ENABLE -I/usr/include/lua5.1 -Inodemcu $(ENGINE_NATIVE_INC) $(HOSTED_SAN) -o $@ $(HOSTED_SRC) $(HOSTED_NATIVE_SRC) $(NATIVE_OBJ_SAN) $(HOSTED_LIBS)

@@ -40,8 +40,18 @@ export class RabbitMq {
     const r = new RabbitMq(opts);
     try {
       [r.port, r.epmdPort, r.distPort] = [await freePort(), await freePort(), await freePort()];
-      r.writeConfig();
-      await r.launch();
+      // A free port can be taken by another process before the node binds it (tests run in
+      // parallel): the node then refuses to boot, and a fresh pair of ports is tried.
+      for (let attempt = 1; ; attempt++) {
+        r.writeConfig();
+        try {
+          await r.launch();
+          break;
+        } catch (e) {
+          if (attempt >= 3 || !/dist_port_already_used|could not bind|eaddrinuse/i.test(String(e))) throw e;
+          [r.port, r.distPort] = [await freePort(), await freePort()];
+        }
+      }
     } catch (e) {
       await r.dispose();
       throw e;
