@@ -5,157 +5,125 @@ export const ERROR_CODES: i32 = 49;
 
 /** Where put() writes next (a global: one argument less per call, and one frame less deep). */
 let at: usize = 0;
+/** Texts still to pass before the wanted one: put() writes only while it is 0. */
+let ahead: i32 = 0;
 
 /** Writes the 7-bit characters of words a, b (9 each, the first in the low bits, a zero
- *  character ends a word) at `at`, and moves it past them. Shifts by a constant only: the
- *  native engine needs no 64-bit helper for them. */
+ *  character ends a word) at `at`, and moves it past them, if this is the wanted text; a's top
+ *  bit starts the next text. Shifts by a constant only: no 64-bit helper on the lx106. */
 function put(a: u64, b: u64): void {
+  if (<u32>(a >> 63)) {
+    ahead--;
+    a &= 0x7fffffffffffffff;
+  }
+  if (ahead) return;
   let d = at;
   for (; a; a >>= 7) store<u8>(d++, <u8>a & 0x7f);
   for (; b; b >>= 7) store<u8>(d++, <u8>b & 0x7f);
   at = d;
 }
 
-/** Group 1: codes 1..32; nothing for any other code. */
-function textsFrom1(code: i32): void {
-  switch (code) {
-    case 1: // packet type 0 or 15 is reserved
-      put(0x79e883a65d78f0f0, 0x3141cb7a060832f0); put(0x65e797920e7a5035, 0xc997b72);
-      return;
-    case 2: // reserved flag bits of the fixed header have the wrong value
-      put(0x20c997b72cbcf2f2, 0x73e9a7120cf87666); put(0x664197474419b7a0, 0x64c397420c997c69); put(0x744197b61d083965, 0x20cfbb7f2ee832e8); put(0x65ebb30f6, 0);
-      return;
-    case 3: // PUBLISH with QoS 3 (both QoS bits set)
-      put(0x7741229c9990aad0, 0x33414f7d141a3a69); put(0x6fa283474df89420, 0x65e6839f4d389053); put(0x14f4, 0);
-      return;
-    case 4: // PUBLISH with DUP set at QoS 0
-      put(0x7741229c9990aad0, 0x734142ac441a3a69); put(0x53df45074c283a65, 0x1820);
-      return;
-    case 5: // remaining length longer than 4 bytes
-      put(0x67dda7769c3b72f2, 0x6c41a3a67dd97620); put(0x61d1d1072cb9f76f, 0x73cbd3ce240d106e);
-      return;
-    case 6: // remaining length is wrong for this packet type
-      put(0x67dda7769c3b72f2, 0x6941a3a67dd97620); put(0x66419f76fe5dd073, 0x7041cf4e8e88396f); put(0x70f3d1074cbaf1e1, 0x65);
-      return;
-    case 7: // packet ends inside a field
-      put(0x6eca83a65d78f0f0, 0x65c9a79eed2839e4); put(0xc9b32e9cc830a0, 0);
-      return;
-    case 8: // bytes left after the last field of the packet
-      put(0x66cbb1073cbd3ce2, 0x7441cb2f4cd85074); put(0x6641d39e1d8832e8, 0x74419b7a0c9b32e9); put(0x74cbaf1e1e0832e8, 0);
-      return;
-    case 9: // packet identifier 0
-      put(0x64d283a65d78f0f0, 0x20e5974e6d3d3765); put(0x30, 0);
-      return;
-    case 10: // string is not well-formed UTF-8
-      put(0x73d2833eed3cba73, 0x6cd997ba0e9bf720); put(0x5541932ede5bf32d, 0x70b6354);
-      return;
-    case 11: // string contains U+0000
-      put(0x6fc6833eed3cba73, 0x2baa839eed387a6e); put(0x60c1830, 0);
-      return;
-    case 12: // topic name is empty
-      put(0x6dc3b9063d3c37f4, 0x74e1b72a0e7a5065); put(0x79, 0);
-      return;
-    case 13: // topic name contains a wildcard (+ or #)
-      put(0x6dc3b9063d3c37f4, 0x6ed387a6edf8d065); put(0x63c9b34f74185073, 0x72de815a84193961); put(0xa51a0, 0);
-      return;
-    case 14: // topic filter has + or # other than as a whole level (# only last)
-      put(0x6cd399063d3c37f4, 0x2b41cf0e841cb2f4); put(0x68e9bd02341cb7a0, 0x6141bb0e8e883965); put(0x65d9bf4774185073, 0x235083665ed97620); put(0x73c3b1079d9bb7a0, 0x14f4);
-      return;
-    case 15: // CONNECT protocol name is not MQTT
-      put(0x7041521c59d3a7c3, 0x6e41b37e3dfd37f2); put(0x6fdc839e941976e1, 0x2a54a335074);
-      return;
-    case 16: // CONNECT protocol level is not 4 (MQTT 3.1.1)
-      put(0x7041521c59d3a7c3, 0x6c41b37e3dfd37f2); put(0x6e41cf4a0d997b65, 0x54a3354206883a6f); put(0x52c57315ccd054, 0);
-      return;
-    case 17: // CONNECT flags invalid (reserved bit, will QoS/retain without will, QoS 3, password without username)
-      put(0x6641521c59d3a7c3, 0x61edbb4a0e79f0ec); put(0x65e79792841934ec, 0x2ce9a7120c997b72); put(0x53df4506cd9a7ba0, 0x7741bb4e1e99792f); put(0x69ee83a75dfa3a69, 0x33414f7d140b366c); put(0x72dfdf9f3c3c102c, 0x74ebbf474d3dd064); put(0x65db87772cbcfaa0, 0x29);
-      return;
-    case 18: // CONNACK reserved flag bits set
-      put(0x72412e1c19d3a7c3, 0x6641932f6e5979e5); put(0x20e7d34e2419f0ec, 0x1d32f3);
-      return;
-    case 19: // CONNACK return code above 5
-      put(0x72412e1c19d3a7c3, 0x64df8d06ee5d7a65); put(0x354197b6fc585065, 0);
-      return;
-    case 20: // CONNACK refusal with session present set
-      put(0x72412e1c19d3a7c3, 0x69ee83661e7d7365); put(0x6fd3cf9e5e683474, 0x74dd979e5e5c106e); put(0xe9979a0, 0);
-      return;
-    case 21: // SUBSCRIBE requested QoS byte not 0, 1 or 2
-      put(0x458526943a70aad3, 0x65e9cf2f5e397920); put(0x74f389053df45064, 0x2058c1074dfb9065); put(0x1920e5bd031, 0);
-      return;
-    case 22: // SUBACK return code not 0, 1, 2 or 0x80
-      put(0x65e4825c3830aad3, 0x65c9bf1a0ddcbaf4); put(0x3140b1820e9bf720, 0x78608396f40c902c); put(0x1838, 0);
-      return;
-    case 23: // SUBSCRIBE, UNSUBSCRIBE or SUBACK without any entry
-      put(0x458526943a70aad3, 0x43a70aad39d5502c); put(0x5341cb7a08b0a4d2, 0x74d3dd04b8706155); put(0x20f3bb0a0e9d77e8, 0x79e5d3765);
-      return;
-    case 24: // broker sent a packet only clients send
-      put(0x65e683965d7bf962, 0x6bc787820c283a6e); put(0x6341e766ede83a65, 0x65e6839f4dd974ec); put(0x326e, 0);
-      return;
-    case 25: // first packet from the broker is not CONNACK
-      put(0x63c3c1074e7cb4e6, 0x20dbbf96641d32eb); put(0x65d7bf9624197474, 0x20e9bf720e7a5072); put(0x12e1c19d3a7c3, 0);
-      return;
-    case 26: // broker sent a second CONNACK
-      put(0x65e683965d7bf962, 0x6fc7979a0c283a6e); put(0x43833a74f868326e, 0x4b);
-      return;
-    case 27: // inbound topic name longer than this engine's MAX_TOPIC_IN
-      put(0x744193775df8b769, 0x65db87720c7a786f); put(0x7441cb2e7ddbf620, 0x20e7a747441bb0e8); put(0x20e69f2eed39f765, 0x4393427d4bf620cd); put(0x13a4df, 0);
-      return;
-    case 28: // too many inbound QoS 2 messages awaiting PUBREL (MAX_QOS2_IN)
-      put(0x20f3bb0ed41bf7f4, 0x514193775df8b769); put(0x73e7976a064829ef, 0x69c3df0a0e7973e1); put(0x528556820cfbb4f4, 0x51bf620cd5082645); put(0xa6749beca9cf, 0);
-      return;
-    case 29: // topic filter is empty
-      put(0x6cd399063d3c37f4, 0x6dca839e941cb2f4); put(0x1e7a70, 0);
-      return;
-    case 30: // SUBACK has not one return code per filter of its SUBSCRIBE
-      put(0x61d0825c3830aad3, 0x65ddbd074dfb9073); put(0x6341bb975e997920, 0x6641cb2f0419726f); put(0x20cdbd072cbd3669, 0x43a70aad341cfa69); put(0x8b0a4d2, 0);
-      return;
-    case 31: // broker answered a QoS 2 publish with PUBACK (it delivers QoS 2 as QoS 1); taken as delivered
-      put(0x6ec283965d7bf962, 0x20c283265e597bf3); put(0x62ebc1032414f7d1, 0x68e9a7ba0d1cf4ec); put(0x28412e1c18556820, 0x65eda7665c883a69); put(0x2064829efa2839f2, 0x2962829efa2839e1); put(0x6141bb2ebc3d103b, 0x72cbdb4eccb91073); put(0x3265, 0);
-      return;
-    case 32: // broker acknowledged a publish with the wrong packet for its QoS; taken as delivered
-      put(0x63c283965d7bf962, 0x65cf932ecefbf76b); put(0x69d98baf04185064, 0x7441a3a69ee83473); put(0x20cfbb7f2ee832e8, 0x6fcc83a65d78f0f0); put(0x53df45073e9a5072, 0x6141bb2ebc3d103b); put(0x72cbdb4eccb91073, 0x3265);
-      return;
-  }
-}
-
-/** Group 2: codes 33..64; nothing for any other code. */
-function textsFrom33(code: i32): void {
-  switch (code) {
-    case 40: // qos must be 0, 1 or 2
-      put(0x20e9cfaed41cf7f1, 0x6f40c502c60832e2); put(0xc9072, 0);
-      return;
-    case 41: // string longer than 65535 bytes
-      put(0x6fd8833eed3cba73, 0x6ec3a3a20e5973ee); put(0x79c481ab36ad5b20, 0x1cf2f4);
-      return;
-    case 42: // password given without username (MQTT 3.1.1 forbids it)
-      put(0x20c9cb7f7e7cf0f0, 0x74d3dd06ecbdb4e7); put(0x72cbcfaa0e9d77e8, 0x54a335420cbb70ee); put(0x6640c57315ccd054, 0x74d2839e4d38b96f); put(0x29, 0);
-      return;
-    case 43: // an empty client id needs a clean session (cleansession 1)
-      put(0x20f3d386dca83761, 0x64d283a6ecba7663); put(0x20c2839e4cb97720, 0x73cbcd06ec397663); put(0x65d98d420ddbf4f3, 0x6edfa79f3cbcf761); put(0xa58a0, 0);
-      return;
-    case 44: // topic filter list must have 1 to MAX_FILTERS entries
-      put(0x6cd399063d3c37f4, 0x20e9cf4ec41cb2f4); put(0x65ed87420e9cfaed, 0x58833506fe8818a0); put(0x20a74a2d4992635f, 0x1cf2e9e5d3765);
-      return;
-    case 45: // ABI misuse: string not checked with text() before use
-      put(0x73ebcf4ed4126141, 0x67dda7974e681d65); put(0x63cba31a0e9bf720, 0x20d1d34f741932eb); put(0x65c4814a8e9e32f4, 0xcbcfaa0cbcb7e6);
-      return;
-    case 46: // keepalive must be 0..65535 seconds
-      put(0x65eda7661e1972eb, 0x20cb89074e7d76a0); put(0x206acdab56cb9730, 0x1cf26edf8f2f3);
-      return;
-    case 47: // ABI misuse: length beyond the io buffer
-      put(0x73ebcf4ed4126141, 0x68e99f765d881d65); put(0x74419376ff397120, 0x66eb8906fd2832e8); put(0x1cb2e6, 0);
-      return;
-    case 48: // codec mode needs the whole io buffer (set_io_size 2048)
-      put(0x64dfb5063cb937e3, 0x7441cf265cbb9065); put(0x20cbb37e8ee832e8, 0x72cb9b375c4837e9); put(0x5fdfa6ff4cbcd420, 0x3868c1920cbeb4f3); put(0x29, 0);
-      return;
-  }
+/** Runs every text's calls; only error `ahead`'s (counted from 1) writes. */
+function texts(): void {
+  // 1: packet type 0 or 15 is reserved
+  put(0xf9e883a65d78f0f0, 0x3141cb7a060832f0); put(0x65e797920e7a5035, 0xc997b72);
+  // 2: reserved flag bits of the fixed header have the wrong value
+  put(0xa0c997b72cbcf2f2, 0x73e9a7120cf87666); put(0x664197474419b7a0, 0x64c397420c997c69); put(0x744197b61d083965, 0x20cfbb7f2ee832e8); put(0x65ebb30f6, 0);
+  // 3: PUBLISH with QoS 3 (both QoS bits set)
+  put(0xf741229c9990aad0, 0x33414f7d141a3a69); put(0x6fa283474df89420, 0x65e6839f4d389053); put(0x14f4, 0);
+  // 4: PUBLISH with DUP set at QoS 0
+  put(0xf741229c9990aad0, 0x734142ac441a3a69); put(0x53df45074c283a65, 0x1820);
+  // 5: remaining length longer than 4 bytes
+  put(0xe7dda7769c3b72f2, 0x6c41a3a67dd97620); put(0x61d1d1072cb9f76f, 0x73cbd3ce240d106e);
+  // 6: remaining length is wrong for this packet type
+  put(0xe7dda7769c3b72f2, 0x6941a3a67dd97620); put(0x66419f76fe5dd073, 0x7041cf4e8e88396f); put(0x70f3d1074cbaf1e1, 0x65);
+  // 7: packet ends inside a field
+  put(0xeeca83a65d78f0f0, 0x65c9a79eed2839e4); put(0xc9b32e9cc830a0, 0);
+  // 8: bytes left after the last field of the packet
+  put(0xe6cbb1073cbd3ce2, 0x7441cb2f4cd85074); put(0x6641d39e1d8832e8, 0x74419b7a0c9b32e9); put(0x74cbaf1e1e0832e8, 0);
+  // 9: packet identifier 0
+  put(0xe4d283a65d78f0f0, 0x20e5974e6d3d3765); put(0x30, 0);
+  // 10: string is not well-formed UTF-8
+  put(0xf3d2833eed3cba73, 0x6cd997ba0e9bf720); put(0x5541932ede5bf32d, 0x70b6354);
+  // 11: string contains U+0000
+  put(0xefc6833eed3cba73, 0x2baa839eed387a6e); put(0x60c1830, 0);
+  // 12: topic name is empty
+  put(0xedc3b9063d3c37f4, 0x74e1b72a0e7a5065); put(0x79, 0);
+  // 13: topic name contains a wildcard (+ or #)
+  put(0xedc3b9063d3c37f4, 0x6ed387a6edf8d065); put(0x63c9b34f74185073, 0x72de815a84193961); put(0xa51a0, 0);
+  // 14: topic filter has + or # other than as a whole level (# only last)
+  put(0xecd399063d3c37f4, 0x2b41cf0e841cb2f4); put(0x68e9bd02341cb7a0, 0x6141bb0e8e883965); put(0x65d9bf4774185073, 0x235083665ed97620); put(0x73c3b1079d9bb7a0, 0x14f4);
+  // 15: CONNECT protocol name is not MQTT
+  put(0xf041521c59d3a7c3, 0x6e41b37e3dfd37f2); put(0x6fdc839e941976e1, 0x2a54a335074);
+  // 16: CONNECT protocol level is not 4 (MQTT 3.1.1)
+  put(0xf041521c59d3a7c3, 0x6c41b37e3dfd37f2); put(0x6e41cf4a0d997b65, 0x54a3354206883a6f); put(0x52c57315ccd054, 0);
+  // 17: CONNECT flags invalid (reserved bit, will QoS/retain without will, QoS 3, password without username)
+  put(0xe641521c59d3a7c3, 0x61edbb4a0e79f0ec); put(0x65e79792841934ec, 0x2ce9a7120c997b72); put(0x53df4506cd9a7ba0, 0x7741bb4e1e99792f); put(0x69ee83a75dfa3a69, 0x33414f7d140b366c); put(0x72dfdf9f3c3c102c, 0x74ebbf474d3dd064); put(0x65db87772cbcfaa0, 0x29);
+  // 18: CONNACK reserved flag bits set
+  put(0xf2412e1c19d3a7c3, 0x6641932f6e5979e5); put(0x20e7d34e2419f0ec, 0x1d32f3);
+  // 19: CONNACK return code above 5
+  put(0xf2412e1c19d3a7c3, 0x64df8d06ee5d7a65); put(0x354197b6fc585065, 0);
+  // 20: CONNACK refusal with session present set
+  put(0xf2412e1c19d3a7c3, 0x69ee83661e7d7365); put(0x6fd3cf9e5e683474, 0x74dd979e5e5c106e); put(0xe9979a0, 0);
+  // 21: SUBSCRIBE requested QoS byte not 0, 1 or 2
+  put(0xc58526943a70aad3, 0x65e9cf2f5e397920); put(0x74f389053df45064, 0x2058c1074dfb9065); put(0x1920e5bd031, 0);
+  // 22: SUBACK return code not 0, 1, 2 or 0x80
+  put(0xe5e4825c3830aad3, 0x65c9bf1a0ddcbaf4); put(0x3140b1820e9bf720, 0x78608396f40c902c); put(0x1838, 0);
+  // 23: SUBSCRIBE, UNSUBSCRIBE or SUBACK without any entry
+  put(0xc58526943a70aad3, 0x43a70aad39d5502c); put(0x5341cb7a08b0a4d2, 0x74d3dd04b8706155); put(0x20f3bb0a0e9d77e8, 0x79e5d3765);
+  // 24: broker sent a packet only clients send
+  put(0xe5e683965d7bf962, 0x6bc787820c283a6e); put(0x6341e766ede83a65, 0x65e6839f4dd974ec); put(0x326e, 0);
+  // 25: first packet from the broker is not CONNACK
+  put(0xe3c3c1074e7cb4e6, 0x20dbbf96641d32eb); put(0x65d7bf9624197474, 0x20e9bf720e7a5072); put(0x12e1c19d3a7c3, 0);
+  // 26: broker sent a second CONNACK
+  put(0xe5e683965d7bf962, 0x6fc7979a0c283a6e); put(0x43833a74f868326e, 0x4b);
+  // 27: inbound topic name longer than this engine's MAX_TOPIC_IN
+  put(0xf44193775df8b769, 0x65db87720c7a786f); put(0x7441cb2e7ddbf620, 0x20e7a747441bb0e8); put(0x20e69f2eed39f765, 0x4393427d4bf620cd); put(0x13a4df, 0);
+  // 28: too many inbound QoS 2 messages awaiting PUBREL (MAX_QOS2_IN)
+  put(0xa0f3bb0ed41bf7f4, 0x514193775df8b769); put(0x73e7976a064829ef, 0x69c3df0a0e7973e1); put(0x528556820cfbb4f4, 0x51bf620cd5082645); put(0xa6749beca9cf, 0);
+  // 29: topic filter is empty
+  put(0xecd399063d3c37f4, 0x6dca839e941cb2f4); put(0x1e7a70, 0);
+  // 30: SUBACK has not one return code per filter of its SUBSCRIBE
+  put(0xe1d0825c3830aad3, 0x65ddbd074dfb9073); put(0x6341bb975e997920, 0x6641cb2f0419726f); put(0x20cdbd072cbd3669, 0x43a70aad341cfa69); put(0x8b0a4d2, 0);
+  // 31: broker answered a QoS 2 publish with PUBACK (it delivers QoS 2 as QoS 1); taken as delivered
+  put(0xeec283965d7bf962, 0x20c283265e597bf3); put(0x62ebc1032414f7d1, 0x68e9a7ba0d1cf4ec); put(0x28412e1c18556820, 0x65eda7665c883a69); put(0x2064829efa2839f2, 0x2962829efa2839e1); put(0x6141bb2ebc3d103b, 0x72cbdb4eccb91073); put(0x3265, 0);
+  // 32: broker acknowledged a publish with the wrong packet for its QoS; taken as delivered
+  put(0xe3c283965d7bf962, 0x65cf932ecefbf76b); put(0x69d98baf04185064, 0x7441a3a69ee83473); put(0x20cfbb7f2ee832e8, 0x6fcc83a65d78f0f0); put(0x53df45073e9a5072, 0x6141bb2ebc3d103b); put(0x72cbdb4eccb91073, 0x3265);
+  put(0x8000000000000000, 0); // 33: no text
+  put(0x8000000000000000, 0); // 34: no text
+  put(0x8000000000000000, 0); // 35: no text
+  put(0x8000000000000000, 0); // 36: no text
+  put(0x8000000000000000, 0); // 37: no text
+  put(0x8000000000000000, 0); // 38: no text
+  put(0x8000000000000000, 0); // 39: no text
+  // 40: qos must be 0, 1 or 2
+  put(0xa0e9cfaed41cf7f1, 0x6f40c502c60832e2); put(0xc9072, 0);
+  // 41: string longer than 65535 bytes
+  put(0xefd8833eed3cba73, 0x6ec3a3a20e5973ee); put(0x79c481ab36ad5b20, 0x1cf2f4);
+  // 42: password given without username (MQTT 3.1.1 forbids it)
+  put(0xa0c9cb7f7e7cf0f0, 0x74d3dd06ecbdb4e7); put(0x72cbcfaa0e9d77e8, 0x54a335420cbb70ee); put(0x6640c57315ccd054, 0x74d2839e4d38b96f); put(0x29, 0);
+  // 43: an empty client id needs a clean session (cleansession 1)
+  put(0xa0f3d386dca83761, 0x64d283a6ecba7663); put(0x20c2839e4cb97720, 0x73cbcd06ec397663); put(0x65d98d420ddbf4f3, 0x6edfa79f3cbcf761); put(0xa58a0, 0);
+  // 44: topic filter list must have 1 to MAX_FILTERS entries
+  put(0xecd399063d3c37f4, 0x20e9cf4ec41cb2f4); put(0x65ed87420e9cfaed, 0x58833506fe8818a0); put(0x20a74a2d4992635f, 0x1cf2e9e5d3765);
+  // 45: ABI misuse: string not checked with text() before use
+  put(0xf3ebcf4ed4126141, 0x67dda7974e681d65); put(0x63cba31a0e9bf720, 0x20d1d34f741932eb); put(0x65c4814a8e9e32f4, 0xcbcfaa0cbcb7e6);
+  // 46: keepalive must be 0..65535 seconds
+  put(0xe5eda7661e1972eb, 0x20cb89074e7d76a0); put(0x206acdab56cb9730, 0x1cf26edf8f2f3);
+  // 47: ABI misuse: length beyond the io buffer
+  put(0xf3ebcf4ed4126141, 0x68e99f765d881d65); put(0x74419376ff397120, 0x66eb8906fd2832e8); put(0x1cb2e6, 0);
+  // 48: codec mode needs the whole io buffer (set_io_size 2048)
+  put(0xe4dfb5063cb937e3, 0x7441cf265cbb9065); put(0x20cbb37e8ee832e8, 0x72cb9b375c4837e9); put(0x5fdfa6ff4cbcd420, 0x3868c1920cbeb4f3); put(0x29, 0);
 }
 
 /** Writes the ASCII text of error `code` at `dst`; returns its length (at most 255). */
 export function writeErrorText(code: i32, dst: usize): i32 {
   at = dst;
-  if (code <= 32) textsFrom1(code);
-  else textsFrom33(code);
-  if (at == dst) { put(0x6541bbbefddaf775, 0xe5bf972); }
+  ahead = code;
+  texts();
+  if (at == dst) {
+    ahead = 0;
+    put(0x6541bbbefddaf775, 0xe5bf972);
+  }
   return <i32>(at - dst);
 }
