@@ -12,10 +12,8 @@ let ahead: i32 = 0;
  *  character ends a word) at `at`, and moves it past them, if this is the wanted text; a's top
  *  bit starts the next text. Shifts by a constant only: no 64-bit helper on the lx106. */
 function put(a: u64, b: u64): void {
-  if (<u32>(a >> 63)) {
-    ahead--;
-    a &= 0x7fffffffffffffff;
-  }
+  ahead -= <i32>(a >> 63); // without a branch: each costs the interpreter a side entry of RAM
+  a &= 0x7fffffffffffffff;
   if (ahead) return;
   let d = at;
   for (; a; a >>= 7) store<u8>(d++, <u8>a & 0x7f);
