@@ -3,147 +3,125 @@
 
 export const ERROR_CODES: i32 = 49;
 
-/** Group 1: codes 1..32; 0 for any other code. */
-function textsFrom1(code: i32, dst: usize): i32 {
-  switch (code) {
-    case 1: // packet type 0 or 15 is reserved
-      store<u32>(dst, 0x6b636170, 0); store<u32>(dst, 0x74207465, 4); store<u32>(dst, 0x20657079, 8); store<u32>(dst, 0x726f2030, 12); store<u32>(dst, 0x20353120, 16); store<u32>(dst, 0x72207369, 20); store<u32>(dst, 0x72657365, 24); store<u16>(dst, 0x6576, 28); store<u8>(dst, 0x64, 30);
-      return 31;
-    case 2: // reserved flag bits of the fixed header have the wrong value
-      store<u32>(dst, 0x65736572, 0); store<u32>(dst, 0x64657672, 4); store<u32>(dst, 0x616c6620, 8); store<u32>(dst, 0x69622067, 12); store<u32>(dst, 0x6f207374, 16); store<u32>(dst, 0x68742066, 20); store<u32>(dst, 0x69662065, 24); store<u32>(dst, 0x20646578, 28); store<u32>(dst, 0x64616568, 32); store<u32>(dst, 0x68207265, 36); store<u32>(dst, 0x20657661, 40); store<u32>(dst, 0x20656874, 44); store<u32>(dst, 0x6e6f7277, 48); store<u32>(dst, 0x61762067, 52); store<u16>(dst, 0x756c, 56); store<u8>(dst, 0x65, 58);
-      return 59;
-    case 3: // PUBLISH with QoS 3 (both QoS bits set)
-      store<u32>(dst, 0x4c425550, 0); store<u32>(dst, 0x20485349, 4); store<u32>(dst, 0x68746977, 8); store<u32>(dst, 0x536f5120, 12); store<u32>(dst, 0x28203320, 16); store<u32>(dst, 0x68746f62, 20); store<u32>(dst, 0x536f5120, 24); store<u32>(dst, 0x74696220, 28); store<u32>(dst, 0x65732073, 32); store<u16>(dst, 0x2974, 36);
-      return 38;
-    case 4: // PUBLISH with DUP set at QoS 0
-      store<u32>(dst, 0x4c425550, 0); store<u32>(dst, 0x20485349, 4); store<u32>(dst, 0x68746977, 8); store<u32>(dst, 0x50554420, 12); store<u32>(dst, 0x74657320, 16); store<u32>(dst, 0x20746120, 20); store<u32>(dst, 0x20536f51, 24); store<u8>(dst, 0x30, 28);
-      return 29;
-    case 5: // remaining length longer than 4 bytes
-      store<u32>(dst, 0x616d6572, 0); store<u32>(dst, 0x6e696e69, 4); store<u32>(dst, 0x656c2067, 8); store<u32>(dst, 0x6874676e, 12); store<u32>(dst, 0x6e6f6c20, 16); store<u32>(dst, 0x20726567, 20); store<u32>(dst, 0x6e616874, 24); store<u32>(dst, 0x62203420, 28); store<u32>(dst, 0x73657479, 32);
-      return 36;
-    case 6: // remaining length is wrong for this packet type
-      store<u32>(dst, 0x616d6572, 0); store<u32>(dst, 0x6e696e69, 4); store<u32>(dst, 0x656c2067, 8); store<u32>(dst, 0x6874676e, 12); store<u32>(dst, 0x20736920, 16); store<u32>(dst, 0x6e6f7277, 20); store<u32>(dst, 0x6f662067, 24); store<u32>(dst, 0x68742072, 28); store<u32>(dst, 0x70207369, 32); store<u32>(dst, 0x656b6361, 36); store<u32>(dst, 0x79742074, 40); store<u16>(dst, 0x6570, 44);
-      return 46;
-    case 7: // packet ends inside a field
-      store<u32>(dst, 0x6b636170, 0); store<u32>(dst, 0x65207465, 4); store<u32>(dst, 0x2073646e, 8); store<u32>(dst, 0x69736e69, 12); store<u32>(dst, 0x61206564, 16); store<u32>(dst, 0x65696620, 20); store<u16>(dst, 0x646c, 24);
-      return 26;
-    case 8: // bytes left after the last field of the packet
-      store<u32>(dst, 0x65747962, 0); store<u32>(dst, 0x656c2073, 4); store<u32>(dst, 0x61207466, 8); store<u32>(dst, 0x72657466, 12); store<u32>(dst, 0x65687420, 16); store<u32>(dst, 0x73616c20, 20); store<u32>(dst, 0x69662074, 24); store<u32>(dst, 0x20646c65, 28); store<u32>(dst, 0x7420666f, 32); store<u32>(dst, 0x70206568, 36); store<u32>(dst, 0x656b6361, 40); store<u8>(dst, 0x74, 44);
-      return 45;
-    case 9: // packet identifier 0
-      store<u32>(dst, 0x6b636170, 0); store<u32>(dst, 0x69207465, 4); store<u32>(dst, 0x746e6564, 8); store<u32>(dst, 0x65696669, 12); store<u16>(dst, 0x2072, 16); store<u8>(dst, 0x30, 18);
-      return 19;
-    case 10: // string is not well-formed UTF-8
-      store<u32>(dst, 0x69727473, 0); store<u32>(dst, 0x6920676e, 4); store<u32>(dst, 0x6f6e2073, 8); store<u32>(dst, 0x65772074, 12); store<u32>(dst, 0x662d6c6c, 16); store<u32>(dst, 0x656d726f, 20); store<u32>(dst, 0x54552064, 24); store<u16>(dst, 0x2d46, 28); store<u8>(dst, 0x38, 30);
-      return 31;
-    case 11: // string contains U+0000
-      store<u32>(dst, 0x69727473, 0); store<u32>(dst, 0x6320676e, 4); store<u32>(dst, 0x61746e6f, 8); store<u32>(dst, 0x20736e69, 12); store<u32>(dst, 0x30302b55, 16); store<u16>(dst, 0x3030, 20);
-      return 22;
-    case 12: // topic name is empty
-      store<u32>(dst, 0x69706f74, 0); store<u32>(dst, 0x616e2063, 4); store<u32>(dst, 0x6920656d, 8); store<u32>(dst, 0x6d652073, 12); store<u16>(dst, 0x7470, 16); store<u8>(dst, 0x79, 18);
-      return 19;
-    case 13: // topic name contains a wildcard (+ or #)
-      store<u32>(dst, 0x69706f74, 0); store<u32>(dst, 0x616e2063, 4); store<u32>(dst, 0x6320656d, 8); store<u32>(dst, 0x61746e6f, 12); store<u32>(dst, 0x20736e69, 16); store<u32>(dst, 0x69772061, 20); store<u32>(dst, 0x6163646c, 24); store<u32>(dst, 0x28206472, 28); store<u32>(dst, 0x726f202b, 32); store<u16>(dst, 0x2320, 36); store<u8>(dst, 0x29, 38);
-      return 39;
-    case 14: // topic filter has + or # other than as a whole level (# only last)
-      store<u32>(dst, 0x69706f74, 0); store<u32>(dst, 0x69662063, 4); store<u32>(dst, 0x7265746c, 8); store<u32>(dst, 0x73616820, 12); store<u32>(dst, 0x6f202b20, 16); store<u32>(dst, 0x20232072, 20); store<u32>(dst, 0x6568746f, 24); store<u32>(dst, 0x68742072, 28); store<u32>(dst, 0x61206e61, 32); store<u32>(dst, 0x20612073, 36); store<u32>(dst, 0x6c6f6877, 40); store<u32>(dst, 0x656c2065, 44); store<u32>(dst, 0x206c6576, 48); store<u32>(dst, 0x6f202328, 52); store<u32>(dst, 0x20796c6e, 56); store<u32>(dst, 0x7473616c, 60); store<u8>(dst, 0x29, 64);
-      return 65;
-    case 15: // CONNECT protocol name is not MQTT
-      store<u32>(dst, 0x4e4e4f43, 0); store<u32>(dst, 0x20544345, 4); store<u32>(dst, 0x746f7270, 8); store<u32>(dst, 0x6c6f636f, 12); store<u32>(dst, 0x6d616e20, 16); store<u32>(dst, 0x73692065, 20); store<u32>(dst, 0x746f6e20, 24); store<u32>(dst, 0x54514d20, 28); store<u8>(dst, 0x54, 32);
-      return 33;
-    case 16: // CONNECT protocol level is not 4 (MQTT 3.1.1)
-      store<u32>(dst, 0x4e4e4f43, 0); store<u32>(dst, 0x20544345, 4); store<u32>(dst, 0x746f7270, 8); store<u32>(dst, 0x6c6f636f, 12); store<u32>(dst, 0x76656c20, 16); store<u32>(dst, 0x69206c65, 20); store<u32>(dst, 0x6f6e2073, 24); store<u32>(dst, 0x20342074, 28); store<u32>(dst, 0x54514d28, 32); store<u32>(dst, 0x2e332054, 36); store<u32>(dst, 0x29312e31, 40);
-      return 44;
-    case 17: // CONNECT flags invalid (reserved bit, will QoS/retain without will, QoS 3, password without username)
-      store<u32>(dst, 0x4e4e4f43, 0); store<u32>(dst, 0x20544345, 4); store<u32>(dst, 0x67616c66, 8); store<u32>(dst, 0x6e692073, 12); store<u32>(dst, 0x696c6176, 16); store<u32>(dst, 0x72282064, 20); store<u32>(dst, 0x72657365, 24); store<u32>(dst, 0x20646576, 28); store<u32>(dst, 0x2c746962, 32); store<u32>(dst, 0x6c697720, 36); store<u32>(dst, 0x6f51206c, 40); store<u32>(dst, 0x65722f53, 44); store<u32>(dst, 0x6e696174, 48); store<u32>(dst, 0x74697720, 52); store<u32>(dst, 0x74756f68, 56); store<u32>(dst, 0x6c697720, 60); store<u32>(dst, 0x51202c6c, 64); store<u32>(dst, 0x3320536f, 68); store<u32>(dst, 0x6170202c, 72); store<u32>(dst, 0x6f777373, 76); store<u32>(dst, 0x77206472, 80); store<u32>(dst, 0x6f687469, 84); store<u32>(dst, 0x75207475, 88); store<u32>(dst, 0x6e726573, 92); store<u32>(dst, 0x29656d61, 96);
-      return 100;
-    case 18: // CONNACK reserved flag bits set
-      store<u32>(dst, 0x4e4e4f43, 0); store<u32>(dst, 0x204b4341, 4); store<u32>(dst, 0x65736572, 8); store<u32>(dst, 0x64657672, 12); store<u32>(dst, 0x616c6620, 16); store<u32>(dst, 0x69622067, 20); store<u32>(dst, 0x73207374, 24); store<u16>(dst, 0x7465, 28);
-      return 30;
-    case 19: // CONNACK return code above 5
-      store<u32>(dst, 0x4e4e4f43, 0); store<u32>(dst, 0x204b4341, 4); store<u32>(dst, 0x75746572, 8); store<u32>(dst, 0x63206e72, 12); store<u32>(dst, 0x2065646f, 16); store<u32>(dst, 0x766f6261, 20); store<u16>(dst, 0x2065, 24); store<u8>(dst, 0x35, 26);
-      return 27;
-    case 20: // CONNACK refusal with session present set
-      store<u32>(dst, 0x4e4e4f43, 0); store<u32>(dst, 0x204b4341, 4); store<u32>(dst, 0x75666572, 8); store<u32>(dst, 0x206c6173, 12); store<u32>(dst, 0x68746977, 16); store<u32>(dst, 0x73657320, 20); store<u32>(dst, 0x6e6f6973, 24); store<u32>(dst, 0x65727020, 28); store<u32>(dst, 0x746e6573, 32); store<u32>(dst, 0x74657320, 36);
-      return 40;
-    case 21: // SUBSCRIBE requested QoS byte not 0, 1 or 2
-      store<u32>(dst, 0x53425553, 0); store<u32>(dst, 0x42495243, 4); store<u32>(dst, 0x65722045, 8); store<u32>(dst, 0x73657571, 12); store<u32>(dst, 0x20646574, 16); store<u32>(dst, 0x20536f51, 20); store<u32>(dst, 0x65747962, 24); store<u32>(dst, 0x746f6e20, 28); store<u32>(dst, 0x202c3020, 32); store<u32>(dst, 0x726f2031, 36); store<u16>(dst, 0x3220, 40);
-      return 42;
-    case 22: // SUBACK return code not 0, 1, 2 or 0x80
-      store<u32>(dst, 0x41425553, 0); store<u32>(dst, 0x72204b43, 4); store<u32>(dst, 0x72757465, 8); store<u32>(dst, 0x6f63206e, 12); store<u32>(dst, 0x6e206564, 16); store<u32>(dst, 0x3020746f, 20); store<u32>(dst, 0x2c31202c, 24); store<u32>(dst, 0x6f203220, 28); store<u32>(dst, 0x78302072, 32); store<u16>(dst, 0x3038, 36);
-      return 38;
-    case 23: // SUBSCRIBE, UNSUBSCRIBE or SUBACK without any entry
-      store<u32>(dst, 0x53425553, 0); store<u32>(dst, 0x42495243, 4); store<u32>(dst, 0x55202c45, 8); store<u32>(dst, 0x4255534e, 12); store<u32>(dst, 0x49524353, 16); store<u32>(dst, 0x6f204542, 20); store<u32>(dst, 0x55532072, 24); store<u32>(dst, 0x4b434142, 28); store<u32>(dst, 0x74697720, 32); store<u32>(dst, 0x74756f68, 36); store<u32>(dst, 0x796e6120, 40); store<u32>(dst, 0x746e6520, 44); store<u16>(dst, 0x7972, 48);
-      return 50;
-    case 24: // broker sent a packet only clients send
-      store<u32>(dst, 0x6b6f7262, 0); store<u32>(dst, 0x73207265, 4); store<u32>(dst, 0x20746e65, 8); store<u32>(dst, 0x61702061, 12); store<u32>(dst, 0x74656b63, 16); store<u32>(dst, 0x6c6e6f20, 20); store<u32>(dst, 0x6c632079, 24); store<u32>(dst, 0x746e6569, 28); store<u32>(dst, 0x65732073, 32); store<u16>(dst, 0x646e, 36);
-      return 38;
-    case 25: // first packet from the broker is not CONNACK
-      store<u32>(dst, 0x73726966, 0); store<u32>(dst, 0x61702074, 4); store<u32>(dst, 0x74656b63, 8); store<u32>(dst, 0x6f726620, 12); store<u32>(dst, 0x6874206d, 16); store<u32>(dst, 0x72622065, 20); store<u32>(dst, 0x72656b6f, 24); store<u32>(dst, 0x20736920, 28); store<u32>(dst, 0x20746f6e, 32); store<u32>(dst, 0x4e4e4f43, 36); store<u16>(dst, 0x4341, 40); store<u8>(dst, 0x4b, 42);
-      return 43;
-    case 26: // broker sent a second CONNACK
-      store<u32>(dst, 0x6b6f7262, 0); store<u32>(dst, 0x73207265, 4); store<u32>(dst, 0x20746e65, 8); store<u32>(dst, 0x65732061, 12); store<u32>(dst, 0x646e6f63, 16); store<u32>(dst, 0x4e4f4320, 20); store<u32>(dst, 0x4b43414e, 24);
-      return 28;
-    case 27: // inbound topic name longer than this engine's MAX_TOPIC_IN
-      store<u32>(dst, 0x6f626e69, 0); store<u32>(dst, 0x20646e75, 4); store<u32>(dst, 0x69706f74, 8); store<u32>(dst, 0x616e2063, 12); store<u32>(dst, 0x6c20656d, 16); store<u32>(dst, 0x65676e6f, 20); store<u32>(dst, 0x68742072, 24); store<u32>(dst, 0x74206e61, 28); store<u32>(dst, 0x20736968, 32); store<u32>(dst, 0x69676e65, 36); store<u32>(dst, 0x7327656e, 40); store<u32>(dst, 0x58414d20, 44); store<u32>(dst, 0x504f545f, 48); store<u32>(dst, 0x495f4349, 52); store<u8>(dst, 0x4e, 56);
-      return 57;
-    case 28: // too many inbound QoS 2 messages awaiting PUBREL (MAX_QOS2_IN)
-      store<u32>(dst, 0x206f6f74, 0); store<u32>(dst, 0x796e616d, 4); store<u32>(dst, 0x626e6920, 8); store<u32>(dst, 0x646e756f, 12); store<u32>(dst, 0x536f5120, 16); store<u32>(dst, 0x6d203220, 20); store<u32>(dst, 0x61737365, 24); store<u32>(dst, 0x20736567, 28); store<u32>(dst, 0x69617761, 32); store<u32>(dst, 0x676e6974, 36); store<u32>(dst, 0x42555020, 40); store<u32>(dst, 0x204c4552, 44); store<u32>(dst, 0x58414d28, 48); store<u32>(dst, 0x534f515f, 52); store<u32>(dst, 0x4e495f32, 56); store<u8>(dst, 0x29, 60);
-      return 61;
-    case 29: // topic filter is empty
-      store<u32>(dst, 0x69706f74, 0); store<u32>(dst, 0x69662063, 4); store<u32>(dst, 0x7265746c, 8); store<u32>(dst, 0x20736920, 12); store<u32>(dst, 0x74706d65, 16); store<u8>(dst, 0x79, 20);
-      return 21;
-    case 30: // SUBACK has not one return code per filter of its SUBSCRIBE
-      store<u32>(dst, 0x41425553, 0); store<u32>(dst, 0x68204b43, 4); store<u32>(dst, 0x6e207361, 8); store<u32>(dst, 0x6f20746f, 12); store<u32>(dst, 0x7220656e, 16); store<u32>(dst, 0x72757465, 20); store<u32>(dst, 0x6f63206e, 24); store<u32>(dst, 0x70206564, 28); store<u32>(dst, 0x66207265, 32); store<u32>(dst, 0x65746c69, 36); store<u32>(dst, 0x666f2072, 40); store<u32>(dst, 0x73746920, 44); store<u32>(dst, 0x42555320, 48); store<u32>(dst, 0x49524353, 52); store<u16>(dst, 0x4542, 56);
-      return 58;
-    case 31: // broker answered a QoS 2 publish with PUBACK (it delivers QoS 2 as QoS 1); taken as delivered
-      store<u32>(dst, 0x6b6f7262, 0); store<u32>(dst, 0x61207265, 4); store<u32>(dst, 0x6577736e, 8); store<u32>(dst, 0x20646572, 12); store<u32>(dst, 0x6f512061, 16); store<u32>(dst, 0x20322053, 20); store<u32>(dst, 0x6c627570, 24); store<u32>(dst, 0x20687369, 28); store<u32>(dst, 0x68746977, 32); store<u32>(dst, 0x42555020, 36); store<u32>(dst, 0x204b4341, 40); store<u32>(dst, 0x20746928, 44); store<u32>(dst, 0x696c6564, 48); store<u32>(dst, 0x73726576, 52); store<u32>(dst, 0x536f5120, 56); store<u32>(dst, 0x61203220, 60); store<u32>(dst, 0x6f512073, 64); store<u32>(dst, 0x29312053, 68); store<u32>(dst, 0x6174203b, 72); store<u32>(dst, 0x206e656b, 76); store<u32>(dst, 0x64207361, 80); store<u32>(dst, 0x76696c65, 84); store<u32>(dst, 0x64657265, 88);
-      return 92;
-    case 32: // broker acknowledged a publish with the wrong packet for its QoS; taken as delivered
-      store<u32>(dst, 0x6b6f7262, 0); store<u32>(dst, 0x61207265, 4); store<u32>(dst, 0x6f6e6b63, 8); store<u32>(dst, 0x64656c77, 12); store<u32>(dst, 0x20646567, 16); store<u32>(dst, 0x75702061, 20); store<u32>(dst, 0x73696c62, 24); store<u32>(dst, 0x69772068, 28); store<u32>(dst, 0x74206874, 32); store<u32>(dst, 0x77206568, 36); store<u32>(dst, 0x676e6f72, 40); store<u32>(dst, 0x63617020, 44); store<u32>(dst, 0x2074656b, 48); store<u32>(dst, 0x20726f66, 52); store<u32>(dst, 0x20737469, 56); store<u32>(dst, 0x3b536f51, 60); store<u32>(dst, 0x6b617420, 64); store<u32>(dst, 0x61206e65, 68); store<u32>(dst, 0x65642073, 72); store<u32>(dst, 0x6576696c, 76); store<u16>(dst, 0x6572, 80); store<u8>(dst, 0x64, 82);
-      return 83;
-  }
-  return 0;
+/** Where put() writes next (a global: one argument less per call, and one frame less deep). */
+let at: usize = 0;
+/** Texts still to pass before the wanted one: put() writes only while it is 0. */
+let ahead: i32 = 0;
+
+/** Writes the 7-bit characters of words a, b (9 each, the first in the low bits, a zero
+ *  character ends a word) at `at`, and moves it past them, if this is the wanted text; a's top
+ *  bit starts the next text. Shifts by a constant only: no 64-bit helper on the lx106. */
+function put(a: u64, b: u64): void {
+  ahead -= <i32>(a >> 63); // without a branch: each costs the interpreter a side entry of RAM
+  a &= 0x7fffffffffffffff;
+  if (ahead) return;
+  let d = at;
+  for (; a; a >>= 7) store<u8>(d++, <u8>a & 0x7f);
+  for (; b; b >>= 7) store<u8>(d++, <u8>b & 0x7f);
+  at = d;
 }
 
-/** Group 2: codes 33..64; 0 for any other code. */
-function textsFrom33(code: i32, dst: usize): i32 {
-  switch (code) {
-    case 40: // qos must be 0, 1 or 2
-      store<u32>(dst, 0x20736f71, 0); store<u32>(dst, 0x7473756d, 4); store<u32>(dst, 0x20656220, 8); store<u32>(dst, 0x31202c30, 12); store<u32>(dst, 0x20726f20, 16); store<u8>(dst, 0x32, 20);
-      return 21;
-    case 41: // string longer than 65535 bytes
-      store<u32>(dst, 0x69727473, 0); store<u32>(dst, 0x6c20676e, 4); store<u32>(dst, 0x65676e6f, 8); store<u32>(dst, 0x68742072, 12); store<u32>(dst, 0x36206e61, 16); store<u32>(dst, 0x35333535, 20); store<u32>(dst, 0x74796220, 24); store<u16>(dst, 0x7365, 28);
-      return 30;
-    case 42: // password given without username (MQTT 3.1.1 forbids it)
-      store<u32>(dst, 0x73736170, 0); store<u32>(dst, 0x64726f77, 4); store<u32>(dst, 0x76696720, 8); store<u32>(dst, 0x77206e65, 12); store<u32>(dst, 0x6f687469, 16); store<u32>(dst, 0x75207475, 20); store<u32>(dst, 0x6e726573, 24); store<u32>(dst, 0x20656d61, 28); store<u32>(dst, 0x54514d28, 32); store<u32>(dst, 0x2e332054, 36); store<u32>(dst, 0x20312e31, 40); store<u32>(dst, 0x62726f66, 44); store<u32>(dst, 0x20736469, 48); store<u16>(dst, 0x7469, 52); store<u8>(dst, 0x29, 54);
-      return 55;
-    case 43: // an empty client id needs a clean session (cleansession 1)
-      store<u32>(dst, 0x65206e61, 0); store<u32>(dst, 0x7974706d, 4); store<u32>(dst, 0x696c6320, 8); store<u32>(dst, 0x20746e65, 12); store<u32>(dst, 0x6e206469, 16); store<u32>(dst, 0x73646565, 20); store<u32>(dst, 0x63206120, 24); store<u32>(dst, 0x6e61656c, 28); store<u32>(dst, 0x73657320, 32); store<u32>(dst, 0x6e6f6973, 36); store<u32>(dst, 0x6c632820, 40); store<u32>(dst, 0x736e6165, 44); store<u32>(dst, 0x69737365, 48); store<u32>(dst, 0x31206e6f, 52); store<u8>(dst, 0x29, 56);
-      return 57;
-    case 44: // topic filter list must have 1 to MAX_FILTERS entries
-      store<u32>(dst, 0x69706f74, 0); store<u32>(dst, 0x69662063, 4); store<u32>(dst, 0x7265746c, 8); store<u32>(dst, 0x73696c20, 12); store<u32>(dst, 0x756d2074, 16); store<u32>(dst, 0x68207473, 20); store<u32>(dst, 0x20657661, 24); store<u32>(dst, 0x6f742031, 28); store<u32>(dst, 0x58414d20, 32); store<u32>(dst, 0x4c49465f, 36); store<u32>(dst, 0x53524554, 40); store<u32>(dst, 0x746e6520, 44); store<u32>(dst, 0x73656972, 48);
-      return 52;
-    case 45: // ABI misuse: string not checked with text() before use
-      store<u32>(dst, 0x20494241, 0); store<u32>(dst, 0x7573696d, 4); store<u32>(dst, 0x203a6573, 8); store<u32>(dst, 0x69727473, 12); store<u32>(dst, 0x6e20676e, 16); store<u32>(dst, 0x6320746f, 20); store<u32>(dst, 0x6b636568, 24); store<u32>(dst, 0x77206465, 28); store<u32>(dst, 0x20687469, 32); store<u32>(dst, 0x74786574, 36); store<u32>(dst, 0x62202928, 40); store<u32>(dst, 0x726f6665, 44); store<u32>(dst, 0x73752065, 48); store<u8>(dst, 0x65, 52);
-      return 53;
-    case 46: // keepalive must be 0..65535 seconds
-      store<u32>(dst, 0x7065656b, 0); store<u32>(dst, 0x76696c61, 4); store<u32>(dst, 0x756d2065, 8); store<u32>(dst, 0x62207473, 12); store<u32>(dst, 0x2e302065, 16); store<u32>(dst, 0x3535362e, 20); store<u32>(dst, 0x73203533, 24); store<u32>(dst, 0x6e6f6365, 28); store<u16>(dst, 0x7364, 32);
-      return 34;
-    case 47: // ABI misuse: length beyond the io buffer
-      store<u32>(dst, 0x20494241, 0); store<u32>(dst, 0x7573696d, 4); store<u32>(dst, 0x203a6573, 8); store<u32>(dst, 0x676e656c, 12); store<u32>(dst, 0x62206874, 16); store<u32>(dst, 0x6e6f7965, 20); store<u32>(dst, 0x68742064, 24); store<u32>(dst, 0x6f692065, 28); store<u32>(dst, 0x66756220, 32); store<u16>(dst, 0x6566, 36); store<u8>(dst, 0x72, 38);
-      return 39;
-    case 48: // codec mode needs the whole io buffer (set_io_size 2048)
-      store<u32>(dst, 0x65646f63, 0); store<u32>(dst, 0x6f6d2063, 4); store<u32>(dst, 0x6e206564, 8); store<u32>(dst, 0x73646565, 12); store<u32>(dst, 0x65687420, 16); store<u32>(dst, 0x6f687720, 20); store<u32>(dst, 0x6920656c, 24); store<u32>(dst, 0x7562206f, 28); store<u32>(dst, 0x72656666, 32); store<u32>(dst, 0x65732820, 36); store<u32>(dst, 0x6f695f74, 40); store<u32>(dst, 0x7a69735f, 44); store<u32>(dst, 0x30322065, 48); store<u16>(dst, 0x3834, 52); store<u8>(dst, 0x29, 54);
-      return 55;
-  }
-  return 0;
+/** Runs every text's calls; only error `ahead`'s (counted from 1) writes. */
+function texts(): void {
+  // 1: packet type 0 or 15 is reserved
+  put(0xf9e883a65d78f0f0, 0x3141cb7a060832f0); put(0x65e797920e7a5035, 0xc997b72);
+  // 2: reserved flag bits of the fixed header have the wrong value
+  put(0xa0c997b72cbcf2f2, 0x73e9a7120cf87666); put(0x664197474419b7a0, 0x64c397420c997c69); put(0x744197b61d083965, 0x20cfbb7f2ee832e8); put(0x65ebb30f6, 0);
+  // 3: PUBLISH with QoS 3 (both QoS bits set)
+  put(0xf741229c9990aad0, 0x33414f7d141a3a69); put(0x6fa283474df89420, 0x65e6839f4d389053); put(0x14f4, 0);
+  // 4: PUBLISH with DUP set at QoS 0
+  put(0xf741229c9990aad0, 0x734142ac441a3a69); put(0x53df45074c283a65, 0x1820);
+  // 5: remaining length longer than 4 bytes
+  put(0xe7dda7769c3b72f2, 0x6c41a3a67dd97620); put(0x61d1d1072cb9f76f, 0x73cbd3ce240d106e);
+  // 6: remaining length is wrong for this packet type
+  put(0xe7dda7769c3b72f2, 0x6941a3a67dd97620); put(0x66419f76fe5dd073, 0x7041cf4e8e88396f); put(0x70f3d1074cbaf1e1, 0x65);
+  // 7: packet ends inside a field
+  put(0xeeca83a65d78f0f0, 0x65c9a79eed2839e4); put(0xc9b32e9cc830a0, 0);
+  // 8: bytes left after the last field of the packet
+  put(0xe6cbb1073cbd3ce2, 0x7441cb2f4cd85074); put(0x6641d39e1d8832e8, 0x74419b7a0c9b32e9); put(0x74cbaf1e1e0832e8, 0);
+  // 9: packet identifier 0
+  put(0xe4d283a65d78f0f0, 0x20e5974e6d3d3765); put(0x30, 0);
+  // 10: string is not well-formed UTF-8
+  put(0xf3d2833eed3cba73, 0x6cd997ba0e9bf720); put(0x5541932ede5bf32d, 0x70b6354);
+  // 11: string contains U+0000
+  put(0xefc6833eed3cba73, 0x2baa839eed387a6e); put(0x60c1830, 0);
+  // 12: topic name is empty
+  put(0xedc3b9063d3c37f4, 0x74e1b72a0e7a5065); put(0x79, 0);
+  // 13: topic name contains a wildcard (+ or #)
+  put(0xedc3b9063d3c37f4, 0x6ed387a6edf8d065); put(0x63c9b34f74185073, 0x72de815a84193961); put(0xa51a0, 0);
+  // 14: topic filter has + or # other than as a whole level (# only last)
+  put(0xecd399063d3c37f4, 0x2b41cf0e841cb2f4); put(0x68e9bd02341cb7a0, 0x6141bb0e8e883965); put(0x65d9bf4774185073, 0x235083665ed97620); put(0x73c3b1079d9bb7a0, 0x14f4);
+  // 15: CONNECT protocol name is not MQTT
+  put(0xf041521c59d3a7c3, 0x6e41b37e3dfd37f2); put(0x6fdc839e941976e1, 0x2a54a335074);
+  // 16: CONNECT protocol level is not 4 (MQTT 3.1.1)
+  put(0xf041521c59d3a7c3, 0x6c41b37e3dfd37f2); put(0x6e41cf4a0d997b65, 0x54a3354206883a6f); put(0x52c57315ccd054, 0);
+  // 17: CONNECT flags invalid (reserved bit, will QoS/retain without will, QoS 3, password without username)
+  put(0xe641521c59d3a7c3, 0x61edbb4a0e79f0ec); put(0x65e79792841934ec, 0x2ce9a7120c997b72); put(0x53df4506cd9a7ba0, 0x7741bb4e1e99792f); put(0x69ee83a75dfa3a69, 0x33414f7d140b366c); put(0x72dfdf9f3c3c102c, 0x74ebbf474d3dd064); put(0x65db87772cbcfaa0, 0x29);
+  // 18: CONNACK reserved flag bits set
+  put(0xf2412e1c19d3a7c3, 0x6641932f6e5979e5); put(0x20e7d34e2419f0ec, 0x1d32f3);
+  // 19: CONNACK return code above 5
+  put(0xf2412e1c19d3a7c3, 0x64df8d06ee5d7a65); put(0x354197b6fc585065, 0);
+  // 20: CONNACK refusal with session present set
+  put(0xf2412e1c19d3a7c3, 0x69ee83661e7d7365); put(0x6fd3cf9e5e683474, 0x74dd979e5e5c106e); put(0xe9979a0, 0);
+  // 21: SUBSCRIBE requested QoS byte not 0, 1 or 2
+  put(0xc58526943a70aad3, 0x65e9cf2f5e397920); put(0x74f389053df45064, 0x2058c1074dfb9065); put(0x1920e5bd031, 0);
+  // 22: SUBACK return code not 0, 1, 2 or 0x80
+  put(0xe5e4825c3830aad3, 0x65c9bf1a0ddcbaf4); put(0x3140b1820e9bf720, 0x78608396f40c902c); put(0x1838, 0);
+  // 23: SUBSCRIBE, UNSUBSCRIBE or SUBACK without any entry
+  put(0xc58526943a70aad3, 0x43a70aad39d5502c); put(0x5341cb7a08b0a4d2, 0x74d3dd04b8706155); put(0x20f3bb0a0e9d77e8, 0x79e5d3765);
+  // 24: broker sent a packet only clients send
+  put(0xe5e683965d7bf962, 0x6bc787820c283a6e); put(0x6341e766ede83a65, 0x65e6839f4dd974ec); put(0x326e, 0);
+  // 25: first packet from the broker is not CONNACK
+  put(0xe3c3c1074e7cb4e6, 0x20dbbf96641d32eb); put(0x65d7bf9624197474, 0x20e9bf720e7a5072); put(0x12e1c19d3a7c3, 0);
+  // 26: broker sent a second CONNACK
+  put(0xe5e683965d7bf962, 0x6fc7979a0c283a6e); put(0x43833a74f868326e, 0x4b);
+  // 27: inbound topic name longer than this engine's MAX_TOPIC_IN
+  put(0xf44193775df8b769, 0x65db87720c7a786f); put(0x7441cb2e7ddbf620, 0x20e7a747441bb0e8); put(0x20e69f2eed39f765, 0x4393427d4bf620cd); put(0x13a4df, 0);
+  // 28: too many inbound QoS 2 messages awaiting PUBREL (MAX_QOS2_IN)
+  put(0xa0f3bb0ed41bf7f4, 0x514193775df8b769); put(0x73e7976a064829ef, 0x69c3df0a0e7973e1); put(0x528556820cfbb4f4, 0x51bf620cd5082645); put(0xa6749beca9cf, 0);
+  // 29: topic filter is empty
+  put(0xecd399063d3c37f4, 0x6dca839e941cb2f4); put(0x1e7a70, 0);
+  // 30: SUBACK has not one return code per filter of its SUBSCRIBE
+  put(0xe1d0825c3830aad3, 0x65ddbd074dfb9073); put(0x6341bb975e997920, 0x6641cb2f0419726f); put(0x20cdbd072cbd3669, 0x43a70aad341cfa69); put(0x8b0a4d2, 0);
+  // 31: broker answered a QoS 2 publish with PUBACK (it delivers QoS 2 as QoS 1); taken as delivered
+  put(0xeec283965d7bf962, 0x20c283265e597bf3); put(0x62ebc1032414f7d1, 0x68e9a7ba0d1cf4ec); put(0x28412e1c18556820, 0x65eda7665c883a69); put(0x2064829efa2839f2, 0x2962829efa2839e1); put(0x6141bb2ebc3d103b, 0x72cbdb4eccb91073); put(0x3265, 0);
+  // 32: broker acknowledged a publish with the wrong packet for its QoS; taken as delivered
+  put(0xe3c283965d7bf962, 0x65cf932ecefbf76b); put(0x69d98baf04185064, 0x7441a3a69ee83473); put(0x20cfbb7f2ee832e8, 0x6fcc83a65d78f0f0); put(0x53df45073e9a5072, 0x6141bb2ebc3d103b); put(0x72cbdb4eccb91073, 0x3265);
+  put(0x8000000000000000, 0); // 33: no text
+  put(0x8000000000000000, 0); // 34: no text
+  put(0x8000000000000000, 0); // 35: no text
+  put(0x8000000000000000, 0); // 36: no text
+  put(0x8000000000000000, 0); // 37: no text
+  put(0x8000000000000000, 0); // 38: no text
+  put(0x8000000000000000, 0); // 39: no text
+  // 40: qos must be 0, 1 or 2
+  put(0xa0e9cfaed41cf7f1, 0x6f40c502c60832e2); put(0xc9072, 0);
+  // 41: string longer than 65535 bytes
+  put(0xefd8833eed3cba73, 0x6ec3a3a20e5973ee); put(0x79c481ab36ad5b20, 0x1cf2f4);
+  // 42: password given without username (MQTT 3.1.1 forbids it)
+  put(0xa0c9cb7f7e7cf0f0, 0x74d3dd06ecbdb4e7); put(0x72cbcfaa0e9d77e8, 0x54a335420cbb70ee); put(0x6640c57315ccd054, 0x74d2839e4d38b96f); put(0x29, 0);
+  // 43: an empty client id needs a clean session (cleansession 1)
+  put(0xa0f3d386dca83761, 0x64d283a6ecba7663); put(0x20c2839e4cb97720, 0x73cbcd06ec397663); put(0x65d98d420ddbf4f3, 0x6edfa79f3cbcf761); put(0xa58a0, 0);
+  // 44: topic filter list must have 1 to MAX_FILTERS entries
+  put(0xecd399063d3c37f4, 0x20e9cf4ec41cb2f4); put(0x65ed87420e9cfaed, 0x58833506fe8818a0); put(0x20a74a2d4992635f, 0x1cf2e9e5d3765);
+  // 45: ABI misuse: string not checked with text() before use
+  put(0xf3ebcf4ed4126141, 0x67dda7974e681d65); put(0x63cba31a0e9bf720, 0x20d1d34f741932eb); put(0x65c4814a8e9e32f4, 0xcbcfaa0cbcb7e6);
+  // 46: keepalive must be 0..65535 seconds
+  put(0xe5eda7661e1972eb, 0x20cb89074e7d76a0); put(0x206acdab56cb9730, 0x1cf26edf8f2f3);
+  // 47: ABI misuse: length beyond the io buffer
+  put(0xf3ebcf4ed4126141, 0x68e99f765d881d65); put(0x74419376ff397120, 0x66eb8906fd2832e8); put(0x1cb2e6, 0);
+  // 48: codec mode needs the whole io buffer (set_io_size 2048)
+  put(0xe4dfb5063cb937e3, 0x7441cf265cbb9065); put(0x20cbb37e8ee832e8, 0x72cb9b375c4837e9); put(0x5fdfa6ff4cbcd420, 0x3868c1920cbeb4f3); put(0x29, 0);
 }
 
 /** Writes the ASCII text of error `code` at `dst`; returns its length (at most 255). */
 export function writeErrorText(code: i32, dst: usize): i32 {
-  const n = code <= 32 ? textsFrom1(code, dst) : textsFrom33(code, dst);
-  if (n > 0) return n;
-  store<u32>(dst, 0x6e6b6e75, 0); store<u32>(dst, 0x206e776f, 4); store<u32>(dst, 0x6f727265, 8); store<u8>(dst, 0x72, 12);
-  return 13;
+  at = dst;
+  ahead = code;
+  texts();
+  if (at == dst) {
+    ahead = 0;
+    put(0x6541bbbefddaf775, 0xe5bf972);
+  }
+  return <i32>(at - dst);
 }

@@ -34,7 +34,8 @@ typedef struct {
   wasm_vm *vm;
   /* Records the instance's imports point at: they must live as long as it does. */
   wasm_vm_host_func imports[IMPORT_COUNT];
-  wasm_vm_extern exports[X_COUNT];
+  /* The exports' functions: every one is checked to be a function, so its kind is not kept. */
+  const void *exports[X_COUNT];
 } vm_backend;
 
 /* The arena follows the backend state, 8-byte aligned as wasm_vm_load wants. */
@@ -135,13 +136,14 @@ static int bind_exports(vm_backend *b)
   const char *name = export_names;
   for (int i = 0; i < X_COUNT; i++) {
     wasm_vm_functype type;
+    wasm_vm_extern x;
     size_t len = strlen(name);
-    if (wasm_vm_export(b->vm, name, len, &b->exports[i]) != WASM_OK
-        || b->exports[i].kind != WASM_EXTERN_FUNC
-        || wasm_vm_func_type(b->vm, &b->exports[i], &type) != WASM_OK
+    if (wasm_vm_export(b->vm, name, len, &x) != WASM_OK || x.kind != WASM_EXTERN_FUNC
+        || wasm_vm_func_type(b->vm, &x, &type) != WASM_OK
         || type.param_count != arity_of(i) >> 1 || type.result_count != (arity_of(i) & 1u)) {
       return 0;
     }
+    b->exports[i] = x.ptr;
     name += len + 1;
   }
   return 1;
@@ -171,7 +173,8 @@ int engine_backend_call(mqtt_engine *e, int which, const wasm_value *args, int32
   vm_backend *b = ENGINE_BACKEND(e);
   uint32_t arity = arity_of(which);
   wasm_value out = {0};
-  wasm_result r = wasm_vm_call(b->vm, &b->exports[which], args, arity >> 1, &out, arity & 1u, 0, NULL);
+  const wasm_vm_extern fn = {WASM_EXTERN_FUNC, b->exports[which]};
+  wasm_result r = wasm_vm_call(b->vm, &fn, args, arity >> 1, &out, arity & 1u, 0, NULL);
   *result = (int32_t)out.i32;
   return r;
 }

@@ -2,7 +2,7 @@
 # host/firmware/native.ts (build output only, never committed), on our runtime native_rt.c. The
 # source lists and flags are in engine/build.mk, beside the interpreter's.
 NATIVE_LX_CC := xtensa-lx106-elf-gcc --specs=/usr/lib/xtensa-lx106-elf/picolibc.specs
-NATIVE_LX_CFLAGS := -Os -ffunction-sections -fdata-sections
+NATIVE_LX_CFLAGS := $(LX_OPT) -ffunction-sections -fdata-sections
 
 # One rule writes the .c, its header and wasm-rt.h: the header follows the .c.
 # Only the exports native_engine.c calls are kept.

@@ -44,7 +44,7 @@ export interface SectionSizes { text: number; rodata: number; data: number; bss:
 export interface PartSize extends SectionSizes { name: string; files: string[]; note?: string }
 
 const LX_CC = "xtensa-lx106-elf-gcc";
-const LX_FLAGS = ["--specs=/usr/lib/xtensa-lx106-elf/picolibc.specs", "-std=c11", "-Wall", "-Wextra", "-Werror", "-Os",
+const LX_FLAGS = ["--specs=/usr/lib/xtensa-lx106-elf/picolibc.specs", "-std=c11", "-Wall", "-Wextra", "-Werror", "-Os", "-mno-target-align",
   "-ffunction-sections", "-fdata-sections", "-DWASM_VM_FLOAT=0", "-DWASM_VM_ALIGNED_READS=1"];
 
 /** Sums an object's sections (xtensa-lx106-elf-size -A) into text (code and literals), rodata,

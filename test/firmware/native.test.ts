@@ -44,7 +44,7 @@ describe("the rewrite of wasm2c's output", () => {
   it("leaves no 64-bit address arithmetic: every load and store takes a 32-bit address and a constant offset", () => {
     expect(generated).not.toMatch(/\(&instance->w2c_\w+, \(u64\)/);
     const accesses = [...generated.matchAll(/\bw32_i32_(load|store)\w*\(&instance->w2c_memory, w2c_\w+, \d+u/g)];
-    expect(accesses.length).toBeGreaterThan(500);
+    expect(accesses.length).toBeGreaterThan(200);                 // the engine's own accesses (error texts are calls)
     expect(generated).toContain('#include "native_access.h"');
   });
 
