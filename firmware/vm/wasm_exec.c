@@ -118,6 +118,25 @@ static leb64 leb_s64(const uint8_t *p) {
     pc++;                          \
   } while (0)
 
+/* Signed remainders from the unsigned ones, and population counts by bit arithmetic: the
+ * ESP8266's ROM has __umodsi3/__umoddi3, but __modsi3, __moddi3 and __popcount* would be linked
+ * into the image from libgcc (about 1.1 KB). Callers rule out b == 0 and b == -1. */
+static uint32_t rem_s32(uint32_t a, uint32_t b) {
+  uint32_t r = ((int32_t)a < 0 ? 0u - a : a) % ((int32_t)b < 0 ? 0u - b : b);
+  return (int32_t)a < 0 ? 0u - r : r;
+}
+static uint64_t rem_s64(uint64_t a, uint64_t b) {
+  uint64_t r = ((int64_t)a < 0 ? 0u - a : a) % ((int64_t)b < 0 ? 0u - b : b);
+  return (int64_t)a < 0 ? 0u - r : r;
+}
+static uint32_t popcount32(uint32_t x) {
+  x -= (x >> 1) & 0x55555555u;
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  x = (x + (x >> 4)) & 0x0f0f0f0fu;
+  x += x >> 8;
+  return (x + (x >> 16)) & 0x3fu;
+}
+
 #if WASM_VM_FLOAT
 static inline float f32_of(const wasm_value *v) { float f; memcpy(&f, &v->i32, 4); return f; }
 static inline double f64_of(const wasm_value *v) { double d; memcpy(&d, &v->i64, 8); return d; }
@@ -740,7 +759,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
 #endif
       case 0x67: UN32(a ? (uint32_t)__builtin_clz(a) : 32u)
       case 0x68: UN32(a ? (uint32_t)__builtin_ctz(a) : 32u)
-      case 0x69: UN32((uint32_t)__builtin_popcount(a))
+      case 0x69: UN32(popcount32(a))
       case 0x6a: BIN32(a + b)
       case 0x6b: BIN32(a - b)
       case 0x6c: BIN32(a * b)
@@ -760,7 +779,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       case 0x6f: {
         uint32_t b = (--sp)->i32, a = sp[-1].i32;
         if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
-        sp[-1].i32 = b == UINT32_MAX ? 0 : (uint32_t)((int32_t)a % (int32_t)b);
+        sp[-1].i32 = b == UINT32_MAX ? 0 : rem_s32(a, b);
         break;
       }
       case 0x70: {
@@ -779,7 +798,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       case 0x78: BIN32((a >> (b & 31)) | (a << ((32 - (b & 31)) & 31)))
       case 0x79: UN64(a ? (uint64_t)__builtin_clzll(a) : 64u)
       case 0x7a: UN64(a ? (uint64_t)__builtin_ctzll(a) : 64u)
-      case 0x7b: UN64((uint64_t)__builtin_popcountll(a))
+      case 0x7b: UN64((uint64_t)(popcount32((uint32_t)a) + popcount32((uint32_t)(a >> 32))))
       case 0x7c: BIN64(a + b)
       case 0x7d: BIN64(a - b)
       case 0x7e: BIN64(a * b)
@@ -799,7 +818,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
       case 0x81: {
         uint64_t b = (--sp)->i64, a = sp[-1].i64;
         if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
-        sp[-1].i64 = b == UINT64_MAX ? 0 : (uint64_t)((int64_t)a % (int64_t)b);
+        sp[-1].i64 = b == UINT64_MAX ? 0 : rem_s64(a, b);
         break;
       }
       case 0x82: {
