@@ -96,6 +96,7 @@ export class RabbitMq {
       RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: "-kernel inet_dist_use_interface {127,0,0,1}",
       ERL_EPMD_ADDRESS: "127.0.0.1",
       ERL_EPMD_PORT: String(this.epmdPort),
+      ERL_CRASH_DUMP: join(d, "erl_crash.dump"), // a node that fails to boot writes here, not in the checkout
     };
   }
 
@@ -105,7 +106,7 @@ export class RabbitMq {
       track(this.epmd);
       await this.waitForPort(this.epmdPort, this.epmd, "epmd");
     }
-    const server = spawn(SERVER, [], { stdio: ["ignore", "pipe", "pipe"], env: this.env() });
+    const server = spawn(SERVER, [], { stdio: ["ignore", "pipe", "pipe"], env: this.env(), cwd: this.dir });
     track(server);
     // a test process that dies without dispose() takes the VM with it, not only the script
     process.once("exit", () => { const pid = this.beamPid(); if (pid && this.server === server) killQuietly(pid, "SIGKILL"); });
