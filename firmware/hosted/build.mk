@@ -6,7 +6,8 @@
 #   wasmqtt-lua-native-asan  the same over the native engine (engine/build.mk), for the same tests
 #   wasmqtt-lua-probe ASan+UBSan with the test-only netprobe module (hosted/probe), for the tests
 #                     of espconn, DNS and tasks as a module sees them
-#   mqtt-lua53.o      the Lua module (nodemcu/) compiled (only) against Lua 5.3's headers
+#   mqtt-lua53.o      the Lua module (nodemcu/mqtt.c) compiled (only) against Lua 5.3's headers
+#   mqtt-platform-notls.o  its platform (nodemcu/mqtt_platform.c) compiled (only) without TLS
 HOSTED_OUT := $(BUILD)/hosted
 HOSTED_SRC := $(sort $(wildcard hosted/*.c))
 HOSTED_HDR := $(wildcard hosted/*.h hosted/include/*.h hosted/include/*/*.h)
@@ -25,11 +26,12 @@ HOSTED_NATIVE_SRC := $(sort $(wildcard nodemcu/*.c)) $(CORE_SRC) $(ENGINE_NATIVE
 ALL += $(HOSTED_OUT)/wasmqtt-lua-native-asan
 endif
 ifneq ($(wildcard nodemcu/mqtt.c),)
-ALL += $(HOSTED_OUT)/mqtt-lua53.o
+ALL += $(HOSTED_OUT)/mqtt-lua53.o $(HOSTED_OUT)/mqtt-platform-notls.o
 endif
 
 # CLIENT_SSL_ENABLE: NodeMCU's switch for TLS (user_config.h); espconn_secure_* is OpenSSL here.
-# mqtt-lua53.o is compiled without it, so the module's no-TLS path is compiled too.
+# mqtt-lua53.o and mqtt-platform-notls.o are compiled without it, so the module's no-TLS paths are
+# compiled too.
 HOSTED_FLAGS := $(HOSTED_BASE) -DCLIENT_SSL_ENABLE -I/usr/include/lua5.1 $(HOSTED_MQTT_FLAGS)
 HOSTED_LIBS := -llua5.1 -lssl -lcrypto -lm
 ALL += $(HOSTED_OUT)/wasmqtt-lua $(HOSTED_OUT)/wasmqtt-lua-asan $(HOSTED_OUT)/wasmqtt-lua-probe
@@ -49,6 +51,10 @@ $(HOSTED_OUT)/wasmqtt-lua-probe: $(HOSTED_SRC) $(HOSTED_HDR) hosted/probe/netpro
 $(HOSTED_OUT)/mqtt-lua53.o: nodemcu/mqtt.c $(HOSTED_HDR) $(wildcard nodemcu/*.h) $(CORE_HDR) hosted/build.mk
 	@mkdir -p $(HOSTED_OUT)
 	$(HOSTED_CC) $(HOSTED_BASE) -I/usr/include/lua5.3 -Inodemcu $(CORE_INC) $(ENGINE_INC) -c -o $@ nodemcu/mqtt.c
+
+$(HOSTED_OUT)/mqtt-platform-notls.o: nodemcu/mqtt_platform.c $(HOSTED_HDR) $(wildcard nodemcu/*.h) $(CORE_HDR) hosted/build.mk
+	@mkdir -p $(HOSTED_OUT)
+	$(HOSTED_CC) $(HOSTED_BASE) -Inodemcu $(CORE_INC) $(ENGINE_INC) -c -o $@ nodemcu/mqtt_platform.c
 
 $(HOSTED_OUT)/wasmqtt-lua-native-asan: $(HOSTED_SRC) $(HOSTED_HDR) $(HOSTED_NATIVE_SRC) $(wildcard nodemcu/*.h) $(CORE_HDR) $(ENGINE_NATIVE_HDR) $(NATIVE_OBJ_SAN) hosted/build.mk
 	@mkdir -p $(HOSTED_OUT)
