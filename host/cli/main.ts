@@ -21,7 +21,7 @@ const COMMANDS: Record<string, { module: string; summary: string; tooling?: true
 
 function usage(): string {
   const lines = ["usage: wasmqtt COMMAND [ARGS...]", "", "commands:"];
-  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(9)} ${c.summary}`);
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(9)} ${c.summary}${c.tooling ? " (in a wasmqtt checkout)" : ""}`);
   return lines.join("\n");
 }
 

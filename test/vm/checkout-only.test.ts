@@ -31,6 +31,13 @@ describe("the CLI without the checkout's tools/", () => {
     expect(r.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find module/);
   });
 
+  it("lists the tooling commands as needing a checkout", () => {
+    const r = cli(join(installed, "dist/host/cli/main.js"), ["--help"]);
+    expect(r.status).toBe(0);
+    for (const command of ["vm", "run", "firmware"]) expect(r.stdout).toMatch(new RegExp(`^  ${command} .*\\(in a wasmqtt checkout\\)$`, "m"));
+    expect(r.stdout).not.toMatch(/^  (demo|flash) .*checkout/m);
+  });
+
   it("still runs the package's own commands", () => {
     const r = cli(join(installed, "dist/host/cli/main.js"), ["flash", "--help"]);
     expect(r.stderr).toBe("");
