@@ -486,7 +486,7 @@ static size_t record_size(const queue_head *h)
   return sizeof *h + body;
 }
 
-static void queue_event(mqtt_core *c, int type, int32_t value, const uint8_t *codes, uint32_t count)
+static void queue_codes(mqtt_core *c, int type, int32_t value, const uint8_t *codes, uint32_t count)
 {
   size_t size = sizeof(queue_head) + count;
   if (c->queue_len + size > c->queue_cap) {
@@ -497,6 +497,8 @@ static void queue_event(mqtt_core *c, int type, int32_t value, const uint8_t *co
   if (count) memcpy(c->queue + c->queue_len + sizeof h, codes, count);
   c->queue_len += size;
 }
+
+static void queue_event(mqtt_core *c, int type, int32_t value) { queue_codes(c, type, value, NULL, 0); }
 
 /* --- engine callbacks (inside an engine call: record, never act) ---------------------------- */
 
@@ -533,45 +535,41 @@ static void on_release(void *user, int32_t handle)
   engine_released(user, handle);
 }
 
+/* The queue record of each engine event the core passes on (0: none). */
+static const uint8_t queued_type[] = {
+  [MQTT_ENGINE_EV_OPEN] = Q_OPEN, [MQTT_ENGINE_EV_CLOSE] = Q_CLOSE,
+  [MQTT_ENGINE_EV_CONNECT] = MQTT_CORE_CONNECT, [MQTT_ENGINE_EV_CONNFAIL] = MQTT_CORE_CONNFAIL,
+  [MQTT_ENGINE_EV_OFFLINE] = MQTT_CORE_OFFLINE, [MQTT_ENGINE_EV_PUBACK] = MQTT_CORE_PUBACK,
+  [MQTT_ENGINE_EV_SUBACK] = MQTT_CORE_SUBACK, [MQTT_ENGINE_EV_UNSUBACK] = MQTT_CORE_UNSUBACK,
+  [MQTT_ENGINE_EV_DROPPED] = MQTT_CORE_DROPPED, [MQTT_ENGINE_EV_PROTOCOL_ERROR] = MQTT_CORE_PROTOCOL_ERROR,
+  [MQTT_ENGINE_EV_WARNING] = MQTT_CORE_WARNING,
+};
+
 static void on_engine_event(void *user, int kind, int32_t a, int32_t b, int32_t count,
                             const uint8_t *codes)
 {
   mqtt_core *c = user;
+  if ((unsigned)kind >= sizeof queued_type || !queued_type[kind]) return;
   switch (kind) {
-    case MQTT_ENGINE_EV_OPEN: queue_event(c, Q_OPEN, 0, NULL, 0); break;
     case MQTT_ENGINE_EV_CLOSE:
       c->ignore_link = 1;   /* from now on the engine has moved on: no reports about this link */
-      queue_event(c, Q_CLOSE, 0, NULL, 0);
       break;
-    case MQTT_ENGINE_EV_CONNECT: queue_event(c, MQTT_CORE_CONNECT, a, NULL, 0); break;
     case MQTT_ENGINE_EV_CONNFAIL:
-      c->requests_open = 0;   /* the session's requests are forgotten */
-      queue_event(c, MQTT_CORE_CONNFAIL, a, NULL, 0);
-      break;
     case MQTT_ENGINE_EV_OFFLINE:
-      c->requests_open = 0;
-      queue_event(c, MQTT_CORE_OFFLINE, 0, NULL, 0);
+      c->requests_open = 0;   /* the session's requests are forgotten */
       break;
     case MQTT_ENGINE_EV_PUBACK:
-      engine_released(c, b);
-      queue_event(c, MQTT_CORE_PUBACK, a, NULL, 0);
-      break;
-    case MQTT_ENGINE_EV_SUBACK:
-      if (c->requests_open) c->requests_open--;
-      queue_event(c, MQTT_CORE_SUBACK, a, codes, count > (int32_t)MQTT_MAX_FILTERS ? MQTT_MAX_FILTERS : (uint32_t)count);
-      break;
-    case MQTT_ENGINE_EV_UNSUBACK:
-      if (c->requests_open) c->requests_open--;
-      queue_event(c, MQTT_CORE_UNSUBACK, a, NULL, 0);
-      break;
     case MQTT_ENGINE_EV_DROPPED:
       engine_released(c, b);
-      queue_event(c, MQTT_CORE_DROPPED, a, NULL, 0);
       break;
-    case MQTT_ENGINE_EV_PROTOCOL_ERROR: queue_event(c, MQTT_CORE_PROTOCOL_ERROR, a, NULL, 0); break;
-    case MQTT_ENGINE_EV_WARNING: queue_event(c, MQTT_CORE_WARNING, a, NULL, 0); break;
-    default: break;
+    case MQTT_ENGINE_EV_SUBACK:
+    case MQTT_ENGINE_EV_UNSUBACK:
+      if (c->requests_open) c->requests_open--;
+      break;
   }
+  if (kind != MQTT_ENGINE_EV_SUBACK) count = 0;
+  else if (count > (int32_t)MQTT_MAX_FILTERS) count = MQTT_MAX_FILTERS;
+  queue_codes(c, queued_type[kind], a, codes, (uint32_t)count);
 }
 
 /* Pieces are assembled in place in the queue; a first piece while another message is
@@ -664,8 +662,8 @@ static int32_t checked(mqtt_core *c, int32_t r)
     link_close(c);
     c->platform.arm_timer(c->user, -1);
     c->timer_state = TIMER_OFF;
-    queue_event(c, MQTT_CORE_PROTOCOL_ERROR, MQTT_ENGINE_ETRAP, NULL, 0);
-    if (c->connected) queue_event(c, MQTT_CORE_OFFLINE, 0, NULL, 0);
+    queue_event(c, MQTT_CORE_PROTOCOL_ERROR, MQTT_ENGINE_ETRAP);
+    if (c->connected) queue_event(c, MQTT_CORE_OFFLINE, 0);
   }
   if (!c->in_flight && c->out_read < c->out_len) out_pump(c);
   return r;
@@ -1034,7 +1032,7 @@ static int hand_over(mqtt_core *c, blob *b, int32_t token)
   b->engine_owned = 0;
   blob_maybe_free(c, b);
   if (r == 2) {
-    queue_event(c, MQTT_CORE_PUBACK, token, NULL, 0);   /* sent and complete */
+    queue_event(c, MQTT_CORE_PUBACK, token);   /* sent and complete */
     return MQTT_CORE_OK;
   }
   if (r == 0) return mqtt_engine_active(c->engine) == 1 ? MQTT_CORE_EFULL : MQTT_CORE_ENOTCONN;
@@ -1100,7 +1098,7 @@ static int32_t undefer(mqtt_core *c, blob *b)
 static void drop_deferred(mqtt_core *c, blob *b)
 {
   int32_t token = undefer(c, b);
-  if (b->kind & BLOB_PUBLISH) queue_event(c, MQTT_CORE_DROPPED, token, NULL, 0);
+  if (b->kind & BLOB_PUBLISH) queue_event(c, MQTT_CORE_DROPPED, token);
   else if (c->requests_open) c->requests_open--;
   blob_maybe_free(c, b);
 }
@@ -1115,7 +1113,7 @@ static void hand_over_deferred(mqtt_core *c)
     if (c->connected && (request ? request_cramped(c, b->parts) : out_cramped(c))) return;
     int32_t token = undefer(c, b);   /* first: the sends below count references in its place */
     if (!request) {
-      if (hand_over(c, b, token) != MQTT_CORE_OK) queue_event(c, MQTT_CORE_DROPPED, token, NULL, 0);
+      if (hand_over(c, b, token) != MQTT_CORE_OK) queue_event(c, MQTT_CORE_DROPPED, token);
       continue;
     }
     size_t bad;
@@ -1291,10 +1289,8 @@ static void link_gone(mqtt_core *c, int reason)
   if (!c || c->link == LINK_NONE) return;
   /* closed while opening counts as refused (docs/abi.md) */
   if (c->link == LINK_OPENING && reason == 0) reason = -5;
-  c->link = LINK_NONE;
-  c->close_when_flushed = 0;
-  c->send_broken = 0;
-  out_reset(c);
+  c->link = LINK_NONE;   /* gone already: link_close only resets */
+  link_close(c);
   if (!link_live(c)) return;
   enter(c);
   checked(c, reason ? mqtt_engine_failed(c->engine, reason, now(c)) : mqtt_engine_closed(c->engine, now(c)));
@@ -1339,7 +1335,7 @@ static size_t feed(mqtt_core *c, const uint8_t *bytes, size_t len)
  * hears it closed, as if the broker had closed it, and reconnects if asked to. */
 static void drop_link(mqtt_core *c, int32_t why)
 {
-  queue_event(c, MQTT_CORE_LINK_ERROR, why, NULL, 0);
+  queue_event(c, MQTT_CORE_LINK_ERROR, why);
   c->out_overflow = 1;   /* checked() closes the link and tells the engine */
 }
 
