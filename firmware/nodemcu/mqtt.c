@@ -349,10 +349,9 @@ static int deliver(lua_State *L) {
   lua_checkstack(L, 12);
   int top = lua_gettop(L);
   if (c->self_ref == LUA_NOREF) {
-    /* nobody to tell (the client is being collected or never connected): free what tokens hold */
-    if (ev->type == MQTT_CORE_PUBACK || ev->type == MQTT_CORE_DROPPED ||
-        ev->type == MQTT_CORE_SUBACK || ev->type == MQTT_CORE_UNSUBACK)
-      forget_token(L, c, ev->token);
+    /* nobody to tell (the client is being collected or never connected): free what tokens hold
+     * (events without one carry token 0) */
+    forget_token(L, c, ev->token);
     return 0;
   }
   switch (ev->type) {
@@ -502,14 +501,10 @@ static uint32_t clock_last_us, clock_ms, clock_rest_us;
 static uint32_t clock_now_ms(void *user) {
   (void)user;
   uint32_t us = system_get_time();
-  uint32_t elapsed = us - clock_last_us;
+  clock_rest_us += us - clock_last_us;   /* under 1,000 before: no wrap within the hour */
   clock_last_us = us;
-  clock_ms += elapsed / 1000;
-  clock_rest_us += elapsed % 1000;
-  if (clock_rest_us >= 1000) {
-    clock_ms++;
-    clock_rest_us -= 1000;
-  }
+  clock_ms += clock_rest_us / 1000;
+  clock_rest_us %= 1000;
   return clock_ms;
 }
 
