@@ -257,7 +257,7 @@ function engineFilesOrFail(root: string, engine: Engine): ReturnType<typeof engi
   try {
     return engineFiles(root, engine);
   } catch (err) {
-    throw new TreeError(`${(err as Error).message}: build wasmqtt first ('npm run build'), or use --engine wasm`, EXIT.ourBuild);
+    throw new TreeError(`${(err as Error).message}: build wasmqtt first ('npm run build:firmware'), or use --engine wasm`, EXIT.ourBuild);
   }
 }
 
@@ -273,7 +273,7 @@ function buildEngine(root: string, engine: Engine): void {
   if (run.error || run.status !== 0) {
     const why = run.error ? run.error.message : (run.stderr || run.stdout).trim();
     throw new TreeError(`could not make ${target.replace(/^\.\.\//, "")} (the ${engine} engine's generated C): ${why}\n` +
-      "Run 'npm run build' in wasmqtt and try again.", EXIT.ourBuild);
+      "Run 'npm run build:firmware' in wasmqtt and try again.", EXIT.ourBuild);
   }
 }
 
@@ -335,7 +335,7 @@ export function install(dir: string, root: string, engine: Engine = "wasm"): Ins
   const sources = ourSources(root, engine);
   const contents = new Map<string, Buffer>();
   for (const [name, path] of sources) {
-    if (!existsSync(path)) throw new TreeError(`${path} is missing: build wasmqtt first ('npm run build')`, EXIT.ourBuild);
+    if (!existsSync(path)) throw new TreeError(`${path} is missing: build wasmqtt first ('npm run build:firmware')`, EXIT.ourBuild);
     contents.set(name, readFileSync(path));
   }
   const changed: string[] = [];
