@@ -147,6 +147,11 @@ describe("installed into an empty project", () => {
     expect(stdout.trim().split("\n").filter((l) => l === "hello")).toHaveLength(3);
   });
 
+  it("`npx wasmqtt ports` loads the flasher's dependencies (serialport's binding, esptool-js) and lists ports", async () => {
+    const { stdout } = await run("npx", ["--offline", "wasmqtt", "ports"], { cwd: app, timeout: 60_000 });
+    expect(stdout.split("\n")[0]).toMatch(/^(port +vid:pid +device|no serial ports found)/);
+  });
+
   it("a checkout-only command says so instead of failing obscurely", async () => {
     const err = await run("npx", ["--offline", "wasmqtt", "vm", "spec"], { cwd: app, timeout: 60_000 }).then(() => null, (e) => e);
     expect(err?.code).toBe(2);
