@@ -8,7 +8,7 @@ status=0
 failed_steps=0
 rm -f build/vitest.json
 npx vitest run --reporter=default --reporter=json --outputFile.json=build/vitest.json || status=1
-if [ -f host/cli/vm.ts ]; then
+if [ -f tools/cli/vm.ts ]; then
   node dist/host/cli/main.js vm spec || { status=1; failed_steps=$((failed_steps + 1)); }
 fi
 if [ -f firmware/fuzz/run.sh ]; then

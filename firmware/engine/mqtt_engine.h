@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 /* The embedded module of the interpreter build (generated from build/engine.wasm by
- * host/firmware/embed.ts into build/firmware/engine_wasm.c; the native build has no array). On the ESP8266 it lives in flash and is read only with aligned
+ * tools/firmware/embed.ts into build/firmware/engine_wasm.c; the native build has no array). On the ESP8266 it lives in flash and is read only with aligned
  * 32-bit loads (the interpreter is built with WASM_VM_ALIGNED_READS=1 there). */
 extern const uint8_t mqtt_engine_wasm[];
 extern const uint32_t mqtt_engine_wasm_length;

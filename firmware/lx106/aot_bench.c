@@ -1,7 +1,7 @@
 /* The benchmark workloads of workloads/bench.ts compiled ahead of time (AssemblyScript -> wasm ->
  * C by wasm2c -> lx106 -Os) against the same workloads written in C (native_workloads.c), over
  * the same bytes. The QEMU plugin counts regions in this order: empty, then native/AOT pairs;
- * host/bench/vm.ts turns them into ratios. */
+ * tools/bench/vm.ts turns them into ratios. */
 #include "bench_aot.h"
 #include "native_workloads.h"
 #include "out.h"

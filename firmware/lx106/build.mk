@@ -6,7 +6,7 @@ LX_SPECS := --specs=/usr/lib/xtensa-lx106-elf/picolibc.specs
 LX_VM_DEFS := -DWASM_VM_FLOAT=0 -DWASM_VM_ALIGNED_READS=1
 # -Os without branch-target alignment (gas widens instructions to align loop and branch targets:
 # measured, 2-3% of the module's flash for no fewer instructions). NodeMCU trees get the same
-# (host/firmware/nodemcu.ts), and so do the size report's objects (host/firmware/report.ts).
+# (tools/firmware/nodemcu.ts), and so do the size report's objects (tools/firmware/report.ts).
 LX_OPT := -Os -mno-target-align
 LX_CFLAGS := $(CSTD) $(LX_OPT) -ffunction-sections -fdata-sections $(LX_VM_DEFS) -Ivm -Ilx106
 LX_LDFLAGS := -nostartfiles -T lx106/lx106.ld -Wl,--gc-sections -Wl,-Map=$(LX_OUT)/harness.map
@@ -80,7 +80,7 @@ $(LX_OUT)/helpers-check.elf: lx106/helpers_check.c lx106/start.S lx106/semihost.
 	  lx106/start.S lx106/semihost.c lx106/runtime_helpers.c lx106/helpers_check.c
 
 # The bench workloads compiled ahead of time: bench.wasm -> C (Debian's wasm2c, wabt 1.0.32) ->
-# lx106 -Os, against the native C workloads (host/bench/vm.ts). The stack-depth counter is off:
+# lx106 -Os, against the native C workloads (tools/bench/vm.ts). The stack-depth counter is off:
 # only fib recurses, 20 deep. wasm-rt.h is linked into a folder of its own so the cross compiler
 # sees no other host header.
 AOT_OUT := $(LX_OUT)/aot
@@ -119,18 +119,18 @@ $(LX_OUT)/libcount.so: lx106/plugin/count.c lx106/build.mk
 	@mkdir -p $(LX_OUT)
 	cc $(CSTD) -O2 -fPIC -shared -o $@ $<
 
-# The host harness without sanitizers, for timing (host/bench/vm.ts).
+# The host harness without sanitizers, for timing (tools/bench/vm.ts).
 $(LX_OUT)/harness-release: $(LX_COMMON) lx106/platform_host.c lx106/harness_host.c $(LX_GEN) $(LX_VM_SRC) $(LX_VM_HDR) $(LX_HDR) lx106/build.mk
 	@mkdir -p $(LX_OUT)
 	clang $(CSTD) -O2 $(LX_VM_DEFS) -Ivm -Ilx106 -o $@ lx106/platform_host.c lx106/harness_host.c $(LX_COMMON) $(LX_GEN) $(LX_VM_SRC)
 
 # The client session (session.c): interpreter + engine + client core, no Lua, no espconn, run
-# from a script blob (host/firmware/session.ts writes it) under QEMU and on the host.
+# from a script blob (tools/firmware/session.ts writes it) under QEMU and on the host.
 SESSION_DEFS := $(LX_VM_DEFS) -DMQTT_MALLOC=session_malloc -DMQTT_FREE=session_free
-SESSION_INC := -Ivm -Ilx106 -Iengine -Inodemcu
-SESSION_SRC := lx106/session.c lx106/out.c nodemcu/mqtt_core.c $(ENGINE_SRC)
-SESSION_DEPS := $(SESSION_SRC) lx106/session.h lx106/out.h lx106/platform.h nodemcu/mqtt_core.h \
-  nodemcu/mqtt_limits.h $(ENGINE_HDR) $(LX_VM_SRC) $(LX_VM_HDR) lx106/build.mk
+SESSION_INC := -Ivm -Ilx106 -Iengine $(CORE_INC)
+SESSION_SRC := lx106/session.c lx106/out.c $(CORE_SRC) $(ENGINE_SRC)
+SESSION_DEPS := $(SESSION_SRC) lx106/session.h lx106/out.h lx106/platform.h $(CORE_HDR) \
+  $(ENGINE_HDR) $(LX_VM_SRC) $(LX_VM_HDR) lx106/build.mk
 LX_SESSION := $(LX_OUT)/session.elf $(LX_OUT)/session-host
 ALL += $(LX_SESSION)
 lx106-session: $(LX_SESSION)
@@ -150,10 +150,10 @@ $(LX_OUT)/session-host: $(SESSION_DEPS) lx106/session_host.c lx106/platform_host
 # The same session over the native engine (engine/build.mk): session-native.elf (+ .map) under
 # QEMU and session-native-host (ASan/UBSan); their transcripts must equal the interpreter's.
 SESSION_NATIVE_DEFS := -DMQTT_MALLOC=session_malloc -DMQTT_FREE=session_free
-SESSION_NATIVE_INC := -Ilx106 -Inodemcu $(ENGINE_NATIVE_INC)
-SESSION_NATIVE_SRC := lx106/session.c lx106/out.c nodemcu/mqtt_core.c $(ENGINE_NATIVE_OWN)
-SESSION_NATIVE_DEPS := $(SESSION_NATIVE_SRC) lx106/session.h lx106/out.h lx106/platform.h nodemcu/mqtt_core.h \
-  nodemcu/mqtt_limits.h $(ENGINE_NATIVE_HDR) lx106/build.mk
+SESSION_NATIVE_INC := -Ilx106 $(CORE_INC) $(ENGINE_NATIVE_INC)
+SESSION_NATIVE_SRC := lx106/session.c lx106/out.c $(CORE_SRC) $(ENGINE_NATIVE_OWN)
+SESSION_NATIVE_DEPS := $(SESSION_NATIVE_SRC) lx106/session.h lx106/out.h lx106/platform.h $(CORE_HDR) \
+  $(ENGINE_NATIVE_HDR) lx106/build.mk
 LX_SESSION_NATIVE := $(LX_OUT)/session-native.elf $(LX_OUT)/session-native-host
 ALL += $(LX_SESSION_NATIVE)
 lx106-session: $(LX_SESSION_NATIVE)

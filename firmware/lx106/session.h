@@ -1,5 +1,5 @@
 /* The lx106 session: interpreter + engine + client core (no Lua, no espconn) running a session
- * script against scripted broker bytes and printing a transcript (host/firmware/session.ts is
+ * script against scripted broker bytes and printing a transcript (tools/firmware/session.ts is
  * its Node twin; the two transcripts must be equal).
  *
  * Script blob: "WSS1", u32 little-endian length, then the script text, one step a line:

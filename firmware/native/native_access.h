@@ -1,4 +1,4 @@
-/* The memory accesses of the rewritten wasm2c output (host/firmware/native.ts writes calls to
+/* The memory accesses of the rewritten wasm2c output (tools/firmware/native.ts writes calls to
  * them): a 32-bit address and a constant offset, checked against the fixed size of the engine's
  * linear memory (W2C_MEMORY_BYTES, its high-water mark, from the generated header) before the
  * access, where wasm2c's own accessors add in 64 bits and compare with mem->size.

@@ -1,5 +1,5 @@
 /* The native backend of mqtt_engine.c: build/engine.wasm compiled ahead of time to C by wasm2c
- * (host/firmware/native.ts writes build/firmware/native/engine_native.c), run on native_rt.c.
+ * (tools/firmware/native.ts writes build/firmware/native/engine_native.c), run on native_rt.c.
  * The instance (the module's globals) and the linear memory follow the engine's head in its
  * one allocation: nothing is allocated after mqtt_engine_new. */
 #include "engine_native.h"

@@ -42,7 +42,7 @@ void wasm_rt_free_memory(wasm_rt_memory_t *mem)
   (void)mem; /* part of the engine's allocation */
 }
 
-/* Type ids matter only to call_indirect, which the rewrite refuses (host/firmware/native.ts). */
+/* Type ids matter only to call_indirect, which the rewrite refuses (tools/firmware/native.ts). */
 uint32_t wasm_rt_register_func_type(uint32_t params, uint32_t results, ...)
 {
   (void)params, (void)results;

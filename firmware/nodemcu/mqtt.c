@@ -1,9 +1,8 @@
 /* The NodeMCU `mqtt` module over the wasm engine.
  *
- * Two halves in one file: the Lua API (mqtt.Client and the client's methods, NodeMCU's names,
- * arguments and reason codes) on top of mqtt_core, and the platform mqtt_core stands on, built
- * from the calls NodeMCU's own modules use: espconn for TCP (and TLS where the firmware has it),
- * lwIP's dns_gethostbyname, one os_timer per client, system_get_time, and a posted task.
+ * The Lua API (mqtt.Client and the client's methods, NodeMCU's names, arguments and reason codes)
+ * on top of mqtt_core; the platform mqtt_core stands on (espconn, DNS, os_timer, the clock, a
+ * posted task) is mqtt_platform.c.
  *
  * It compiles unchanged in a NodeMCU 3.0 tree (both Lua flavours) and in firmware/hosted.
  *
@@ -21,18 +20,10 @@
  *
  * Lifetimes. A client's userdata holds its core. While a session runs, or events are still to
  * be delivered, the client holds a registry reference to itself (self_ref), so a script may
- * drop its variable and still get its callbacks; the reference goes when the client is idle.
- * A TCP connection lives in a `link` of its own, because the SDK reports on a connection
- * (connect, DNS answer, disconnect) after the core has let go of it, or after the client was
- * collected: a link the core no longer owns waits for the SDK's last word, then frees itself. */
+ * drop its variable and still get its callbacks; the reference goes when the client is idle. */
 #include "module.h"
 #include "lauxlib.h"
-#include "task/task.h"
-#include "osapi.h"
 #include "user_interface.h"
-#include "espconn.h"
-#include "lwip/ip_addr.h"
-#include "lwip/dns.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,12 +31,9 @@
 
 #include "mqtt_core.h"
 #include "mqtt_limits.h"
+#include "mqtt_platform.h"
 
 #define CLIENT_META "wasmqtt.client"
-
-/* The longest delay one os_timer_arm takes in ms (the SDK's limit is about 6,870 s); the core
- * re-arms itself when woken early. */
-#define TIMER_MAX_DELAY_MS 3600000
 
 /* on() events, in NodeMCU's order: each is its mqtt_core event type minus one. */
 enum { EV_CONNECT, EV_CONNFAIL, EV_OFFLINE, EV_MESSAGE, EV_OVERFLOW, EV_PUBACK, EV_SUBACK,
@@ -55,44 +43,16 @@ static const char *const event_names[EV_COUNT + 1] = {
 };
 
 typedef struct client client;
-typedef struct link link;
-
-enum { LINK_RESOLVING, LINK_CONNECTING, LINK_OPEN };
-
-struct link {
-  struct espconn conn;       /* conn.reverse points back to this link */
-  esp_tcp tcp;
-  client *owner;             /* NULL once the core has let go: only the SDK's last word is due */
-  link *next_loose;          /* on the list of links the core let go of or that must close */
-  uint8_t sending;           /* a send not yet reported sent (its bytes are the core's) */
-  uint8_t phase;
-  uint8_t secure;
-  uint8_t loose;             /* on that list */
-  uint8_t doomed;            /* to be disconnected (from the task) */
-  uint8_t disconnect_due;
-};
 
 struct client {
-  mqtt_core *core;
-  link *link;                /* the connection the core owns, if any */
-  os_timer_t timer;          /* the core's one timer */
-  client *next_live;         /* every client, for the service task */
+  mqtt_platform_client net;  /* first: the core's `user` is the client and its platform part */
   int self_ref;
   int handler_ref[EV_COUNT]; /* on() handlers; connect() sets the connect and connfail ones */
   int pending_ref;           /* table: token -> publish/subscribe/unsubscribe callback */
   int32_t next_token;
-  int32_t failure;           /* open() failed at once: reported from the task */
   int depth;                 /* platform calls into the core in progress */
-  uint8_t service_due;       /* the core asked for mqtt_core_service() */
   uint8_t closing;           /* close() was called: the drops till the next CONNECT are its own */
-  uint8_t opening;           /* connect() started a session whose connection is not asked for yet */
 };
-
-static client *live_clients;
-static link *loose_links;   /* kept track of until the SDK's last word frees them */
-static task_handle_t service_task;
-static uint8_t service_posted;
-static os_timer_t service_retry;   /* when the task queue is full */
 
 /* ---------- calling Lua ---------- */
 
@@ -217,8 +177,9 @@ static void forget_requests(lua_State *L, client *c) {
 /* ---------- when a client may let go of itself ---------- */
 
 static int client_idle(const client *c) {
-  return c->core == NULL ||
-         (!mqtt_core_active(c->core) && !c->service_due && c->link == NULL && c->failure == 0);
+  const mqtt_platform_client *n = &c->net;
+  return n->core == NULL ||
+         (!mqtt_core_active(n->core) && !n->service_due && n->link == NULL && n->failure == 0);
 }
 
 /* After the outermost call into the core: an idle client drops its self reference and the
@@ -231,11 +192,12 @@ static void settle(client *c) {
   release(L, &c->self_ref);
 }
 
-static void enter(client *c) {
-  c->depth++;
+void mqtt_platform_enter(mqtt_platform_client *pc) {
+  ((client *)pc)->depth++;
 }
 
-static void leave(client *c) {
+void mqtt_platform_leave(mqtt_platform_client *pc) {
+  client *c = (client *)pc;
   c->depth--;
   settle(c);
 }
@@ -368,13 +330,13 @@ static int deliver(lua_State *L) {
     break;
   case MQTT_CORE_CONNFAIL:
     /* a session that ended forgot its unacknowledged (un)subscribe requests */
-    if (!mqtt_core_active(c->core)) forget_requests(L, c);
+    if (!mqtt_core_active(c->net.core)) forget_requests(L, c);
     lua_pushinteger(L, ev->reason);
     call_handler(L, c, EV_CONNFAIL, 1);
     fire_ready(L, c);
     break;
   case MQTT_CORE_OFFLINE:
-    if (!mqtt_core_active(c->core)) forget_requests(L, c);
+    if (!mqtt_core_active(c->net.core)) forget_requests(L, c);
     call_handler(L, c, EV_OFFLINE, 0);
     fire_ready(L, c);
     break;
@@ -459,327 +421,6 @@ static void on_core_event(void *user, const mqtt_core_event *ev) {
   lua_settop(L, top);
 }
 
-/* ---------- the platform: task, timer, clock ---------- */
-
-static void service_all(task_param_t param, uint8_t prio);
-static void post_service_later(void *arg);
-
-static void post_service(void) {
-  if (service_posted) return;
-  if (service_task == 0) service_task = task_get_id(service_all);
-  if (task_post_medium(service_task, 0)) {
-    service_posted = 1;
-  } else {
-    /* the task queue is full: try again from a timer */
-    os_timer_disarm(&service_retry);
-    os_timer_setfn(&service_retry, (os_timer_func_t *)post_service_later, NULL);
-    os_timer_arm(&service_retry, 1, 0);
-  }
-}
-
-static void request_service(void *user) {
-  client *c = user;
-  c->service_due = 1;
-  post_service();
-}
-
-static void timer_fired(void *arg) {
-  client *c = arg;
-  if (c->core == NULL) return;
-  enter(c);
-  mqtt_core_timer(c->core);
-  leave(c);
-}
-
-static void arm_core_timer(void *user, int32_t delay_ms) {
-  client *c = user;
-  os_timer_disarm(&c->timer);
-  if (delay_ms < 0) return;
-  if (delay_ms > TIMER_MAX_DELAY_MS) delay_ms = TIMER_MAX_DELAY_MS;
-  os_timer_arm(&c->timer, (uint32_t)delay_ms, 0);
-}
-
-/* Milliseconds from system_get_time()'s microseconds, which wrap every 71.6 minutes: the core
- * wants a millisecond count that wraps at 2^32. Any call into the core reads the clock, and the
- * core's timer fires at least hourly while a session runs. */
-static uint32_t clock_last_us, clock_ms, clock_rest_us;
-
-static uint32_t clock_now_ms(void *user) {
-  (void)user;
-  uint32_t us = system_get_time();
-  uint32_t elapsed = us - clock_last_us;
-  clock_last_us = us;
-  clock_ms += elapsed / 1000;
-  clock_rest_us += elapsed % 1000;
-  if (clock_rest_us >= 1000) {
-    clock_ms++;
-    clock_rest_us -= 1000;
-  }
-  return clock_ms;
-}
-
-/* ---------- the platform: the transport over espconn ---------- */
-
-static void link_free(link *t) {
-  if (t->loose) {
-    for (link **p = &loose_links; *p; p = &(*p)->next_loose) {
-      if (*p == t) {
-        *p = t->next_loose;
-        break;
-      }
-    }
-  }
-  free(t);
-}
-
-static void link_loosen(link *t) {
-  if (t->loose) return;
-  t->loose = 1;
-  t->next_loose = loose_links;
-  loose_links = t;
-}
-
-/* Disconnect from the task: the SDK does not want espconn_disconnect from its own callbacks. */
-static void link_doom(link *t) {
-  if (t->doomed) return;
-  t->doomed = 1;
-  t->disconnect_due = 1;
-  link_loosen(t);
-  post_service();
-}
-
-/* The core's link is gone: forget it and tell the core how. */
-static void link_lost(link *t, int failed, int reason) {
-  client *c = t->owner;
-  t->owner = NULL;
-  if (c == NULL) return;
-  c->link = NULL;
-  if (c->core == NULL) return;
-  enter(c);
-  if (failed) mqtt_core_transport_failed(c->core, reason);
-  else mqtt_core_transport_closed(c->core);
-  leave(c);
-}
-
-static link *link_of(void *arg) {
-  struct espconn *conn = arg;
-  return conn ? (link *)conn->reverse : NULL;
-}
-
-static void on_connected(void *arg) {
-  link *t = link_of(arg);
-  if (t == NULL) return;
-  t->phase = LINK_OPEN;
-  client *c = t->owner;
-  if (c == NULL) {
-    link_doom(t);
-    return;
-  }
-  enter(c);
-  mqtt_core_transport_opened(c->core);
-  leave(c);
-}
-
-/* An error on the connection: before it opened, nothing listens (-5); after, it broke. */
-static void on_disconnected(void *arg) {
-  link *t = link_of(arg);
-  if (t == NULL) return;
-  link_lost(t, t->phase != LINK_OPEN, -5);
-  link_free(t);
-}
-
-static void on_reconnect(void *arg, int8_t err) {
-  (void)err;
-  on_disconnected(arg);
-}
-
-static void on_received(void *arg, char *data, unsigned short len) {
-  link *t = link_of(arg);
-  if (t == NULL || t->owner == NULL || t->doomed) return;
-  client *c = t->owner;
-  enter(c);
-  mqtt_core_transport_received(c->core, (const uint8_t *)data, len);
-  leave(c);
-}
-
-static void on_sent(void *arg) {
-  link *t = link_of(arg);
-  if (t == NULL) return;
-  t->sending = 0;
-  if (t->owner == NULL) return;
-  client *c = t->owner;
-  enter(c);
-  mqtt_core_transport_sent(c->core);
-  leave(c);
-}
-
-static int8_t link_connect(link *t) {
-  t->phase = LINK_CONNECTING;
-#ifdef CLIENT_SSL_ENABLE
-  if (t->secure) return espconn_secure_connect(&t->conn);
-#endif
-  return espconn_connect(&t->conn);
-}
-
-static void on_resolved(const char *name, ip_addr_t *ip, void *arg) {
-  (void)name;
-  link *t = arg;
-  if (t->owner == NULL) {
-    link_free(t);
-    return;
-  }
-  if (ip == NULL || ip->addr == 0) {
-    link_lost(t, 1, -3);
-    link_free(t);
-    return;
-  }
-  memcpy(t->tcp.remote_ip, &ip->addr, 4);
-  if (link_connect(t) != ESPCONN_OK) {
-    link_lost(t, 1, -5);
-    link_free(t);
-  }
-}
-
-/* Called from inside the core: failures found here are reported from the task. */
-static void link_open(void *user, const char *host, uint16_t port, int secure) {
-  client *c = user;
-  c->failure = 0;
-  c->opening = 0;
-  link *t = calloc(1, sizeof *t);
-  if (t == NULL) {
-    c->failure = -5;
-    request_service(c);
-    return;
-  }
-  t->owner = c;
-  t->secure = (uint8_t)(secure != 0);
-  t->conn.type = ESPCONN_TCP;
-  t->conn.state = ESPCONN_NONE;
-  t->conn.proto.tcp = &t->tcp;
-  t->conn.reverse = t;
-  t->tcp.remote_port = port;
-  t->tcp.local_port = espconn_port();
-  espconn_regist_connectcb(&t->conn, on_connected);
-  espconn_regist_reconcb(&t->conn, on_reconnect);
-  espconn_regist_disconcb(&t->conn, on_disconnected);
-  espconn_regist_recvcb(&t->conn, on_received);
-  espconn_regist_sentcb(&t->conn, on_sent);
-  c->link = t;
-
-  uint32_t numeric = ipaddr_addr(host);
-  if (numeric != IPADDR_NONE) {
-    memcpy(t->tcp.remote_ip, &numeric, 4);
-  } else {
-    ip_addr_t ip;
-    t->phase = LINK_RESOLVING;
-    err_t r = dns_gethostbyname(host, &ip, on_resolved, t);
-    if (r == ERR_INPROGRESS) return;
-    if (r != ERR_OK) {
-      c->failure = -3;
-      goto failed;
-    }
-    memcpy(t->tcp.remote_ip, &ip.addr, 4);
-  }
-  if (link_connect(t) == ESPCONN_OK) return;
-  c->failure = -5;
-failed:
-  c->link = NULL;
-  free(t);
-  request_service(c);
-}
-
-static int link_send(void *user, const uint8_t *bytes, size_t len) {
-  client *c = user;
-  link *t = c->link;
-  if (t == NULL || t->phase != LINK_OPEN || t->doomed || t->sending || len == 0 || len > 0xffff)
-    return -1;
-  /* espconn reads the bytes until its sent callback; the core keeps them still till then */
-  uint8_t *out = (uint8_t *)bytes;
-  int8_t r;
-#ifdef CLIENT_SSL_ENABLE
-  if (t->secure) r = espconn_secure_send(&t->conn, out, (uint16_t)len);
-  else
-#endif
-  r = espconn_send(&t->conn, out, (uint16_t)len);
-  if (r == ESPCONN_OK) {
-    t->sending = 1;
-    return 0;
-  }
-  /* the connection is broken: end it; its disconnect callback tells the core */
-  link_doom(t);
-  return -1;
-}
-
-/* Backpressure from the core: stop (and resume) taking inbound bytes while its acks cannot go out. */
-static void link_hold(void *user, int hold) {
-  link *t = ((client *)user)->link;
-  if (t) (hold ? espconn_recv_hold : espconn_recv_unhold)(&t->conn);   /* ESPCONN_ARG if not open */
-}
-
-static void link_release(void *user) {
-  client *c = user;
-  c->failure = 0;
-  link *t = c->link;
-  if (t == NULL) return;
-  c->link = NULL;
-  t->owner = NULL;
-  link_loosen(t);
-  /* a link still resolving or connecting frees itself when the SDK answers */
-  if (t->phase == LINK_OPEN) link_doom(t);
-}
-
-static void disconnect_doomed(void) {
-  /* telling a core may close other links: rescan from the head after each one */
-  for (;;) {
-    link *t = loose_links;
-    while (t && !t->disconnect_due) t = t->next_loose;
-    if (t == NULL) return;
-    t->disconnect_due = 0;
-    int8_t r;
-#ifdef CLIENT_SSL_ENABLE
-    if (t->secure) r = espconn_secure_disconnect(&t->conn);
-    else
-#endif
-    r = espconn_disconnect(&t->conn);
-    if (r != ESPCONN_OK) {
-      /* the SDK no longer knows it: no callback will come. Tell the core if it still owns it;
-       * keep the memory (a late callback would find freed memory otherwise). */
-      link_lost(t, 0, 0);
-    }
-  }
-}
-
-/* The task: disconnect what was doomed, report open() failures, run the cores that asked. */
-static void service_all(task_param_t param, uint8_t prio) {
-  (void)param;
-  (void)prio;
-  service_posted = 0;
-  disconnect_doomed();
-  /* a callback may collect clients or post again: rescan from the head after each one */
-  for (;;) {
-    client *c = live_clients;
-    while (c && !c->service_due && c->failure == 0) c = c->next_live;
-    if (c == NULL) break;
-    enter(c);
-    int32_t reason = c->failure;
-    c->failure = 0;
-    if (reason != 0 && c->core) mqtt_core_transport_failed(c->core, reason);
-    if (c->service_due) {
-      c->service_due = 0;
-      if (c->core) mqtt_core_service(c->core);
-    }
-    leave(c);
-  }
-}
-
-static void post_service_later(void *arg) {
-  (void)arg;
-  post_service();
-}
-
-static const mqtt_core_platform core_platform = {
-  link_open, link_send, link_release, arm_core_timer, clock_now_ms, request_service, link_hold
-};
 
 /* ---------- arguments ---------- */
 
@@ -792,7 +433,7 @@ static client *self(lua_State *L, const char *method) {
     lua_pop(L, 2);
   }
   if (!ok) luaL_error(L, "mqtt: %s: call it on a client, as client:%s(...)", method, method);
-  if (c->core == NULL) luaL_error(L, "mqtt: %s: this client was not set up", method);
+  if (c->net.core == NULL) luaL_error(L, "mqtt: %s: this client was not set up", method);
   return c;
 }
 
@@ -904,8 +545,8 @@ static const char *const string_names[] = {"clientid", "username", "password", "
  * is one. */
 static int core_error(lua_State *L, client *c, const char *call, int err) {
   if (err != MQTT_CORE_EINVAL) return luaL_error(L, "%s: %s", call, mqtt_core_strerror(err));
-  const char *text = mqtt_core_last_error(c->core);
-  unsigned part = (unsigned)mqtt_core_refused_part(c->core);
+  const char *text = mqtt_core_last_error(c->net.core);
+  unsigned part = (unsigned)mqtt_core_refused_part(c->net.core);
   if (part < 5) return luaL_error(L, "%s: %s: %s", call, string_names[part], text);
   return luaL_error(L, "%s: %s", call, text);
 }
@@ -928,20 +569,6 @@ static void set_handler(lua_State *L, client *c, int ev, int idx) {
 }
 
 /* ---------- the API ---------- */
-
-static void live_add(client *c) {
-  c->next_live = live_clients;
-  live_clients = c;
-}
-
-static void live_remove(client *c) {
-  for (client **p = &live_clients; *p; p = &(*p)->next_live) {
-    if (*p == c) {
-      *p = c->next_live;
-      return;
-    }
-  }
-}
 
 /* Pushes NodeMCU's client id when none is given: "NodeMCU_" and the chip id in hex. */
 static const char *default_client_id(lua_State *L, size_t *len) {
@@ -999,17 +626,16 @@ static int mqtt_client_new(lua_State *L) {
   c->self_ref = c->pending_ref = LUA_NOREF;
   for (int k = 0; k < EV_COUNT; k++) c->handler_ref[k] = LUA_NOREF;
   c->next_token = 1;
-  os_timer_setfn(&c->timer, (os_timer_func_t *)timer_fired, c);
+  mqtt_platform_add(&c->net);
   luaL_getmetatable(L, CLIENT_META);
   lua_setmetatable(L, -2);
 
   int err = 0;
-  c->core = mqtt_core_new(&cfg, &core_platform, on_core_event, c, &err);
-  if (c->core == NULL) {
+  c->net.core = mqtt_core_new(&cfg, &mqtt_platform, on_core_event, c, &err);
+  if (c->net.core == NULL) {
     if (err == 0) err = MQTT_CORE_ENOMEM;
     return luaL_error(L, "%s: %s", call, mqtt_core_strerror(err));
   }
-  live_add(c);
   return 1;
 }
 
@@ -1025,7 +651,7 @@ static int client_lwt(lua_State *L) {
   will.message_len = len;
   will.qos = qos_arg(L, 4, 0, call, "qos");
   will.retain = flag(L, 5, 0, 0, call, "retain");
-  int err = mqtt_core_set_will(c->core, &will);
+  int err = mqtt_core_set_will(c->net.core, &will);
   if (err != MQTT_CORE_OK) return core_error(L, c, call, err);
   return 0;
 }
@@ -1079,10 +705,10 @@ static int client_connect(lua_State *L) {
   if (secure)
     return luaL_error(L, "%s: secure needs a firmware built with TLS (CLIENT_SSL_ENABLE)", call);
 #endif
-  int err = mqtt_core_connect(c->core, host, port, secure, autoreconnect);
+  int err = mqtt_core_connect(c->net.core, host, port, secure, autoreconnect);
   if (err == MQTT_CORE_EBUSY) return push_result(L, c, call, err);
   if (err != MQTT_CORE_OK) return core_error(L, c, call, err);
-  c->opening = 1;
+  c->net.opening = 1;
   if (lua_isfunction(L, i)) set_handler(L, c, EV_CONNECT, i);
   if (lua_isfunction(L, i + 1)) set_handler(L, c, EV_CONNFAIL, i + 1);
   if (c->self_ref == LUA_NOREF) {
@@ -1111,7 +737,7 @@ static int client_publish(lua_State *L) {
                          "(MQTT_MAX_QUEUED_BYTES): send it in parts",
                       call, (int)(topic_len + len), (int)MQTT_MAX_QUEUED_BYTES);
   int32_t token = keep_callback(L, c, lua_isfunction(L, 6) ? 6 : 0, 0);
-  int err = mqtt_core_publish(c->core, topic, topic_len, (const uint8_t *)payload, len, qos, retain,
+  int err = mqtt_core_publish(c->net.core, topic, topic_len, (const uint8_t *)payload, len, qos, retain,
                               token);
   if (err != MQTT_CORE_OK) forget_token(L, c, token);
   return push_result(L, c, call, err);
@@ -1121,10 +747,10 @@ static int client_publish(lua_State *L) {
 static int filter_error(lua_State *L, client *c, const char *call, int err,
                         const mqtt_core_filter *filters, size_t count) {
   if (err != MQTT_CORE_EINVAL) return push_result(L, c, call, err);
-  size_t i = (size_t)(mqtt_core_refused_part(c->core) - MQTT_CORE_PART_FILTER);
+  size_t i = (size_t)(mqtt_core_refused_part(c->net.core) - MQTT_CORE_PART_FILTER);
   if (i >= count) return core_error(L, c, call, err);
   lua_pushlstring(L, filters[i].filter, filters[i].len);
-  return luaL_error(L, "%s: topic '%s': %s", call, lua_tostring(L, -1), mqtt_core_last_error(c->core));
+  return luaL_error(L, "%s: topic '%s': %s", call, lua_tostring(L, -1), mqtt_core_last_error(c->net.core));
 }
 
 /* Reads subscribe's/unsubscribe's topics: one string at 2, or a table {topic = qos, ...}.
@@ -1177,7 +803,7 @@ static int request(lua_State *L, int sub) {
   int fn = read_filters(L, call, sub, filters, &count);
   callback_arg(L, fn, call);
   int32_t token = keep_callback(L, c, lua_isfunction(L, fn) ? fn : 0, 1);
-  int err = (sub ? mqtt_core_subscribe : mqtt_core_unsubscribe)(c->core, filters, count, token);
+  int err = (sub ? mqtt_core_subscribe : mqtt_core_unsubscribe)(c->net.core, filters, count, token);
   if (err != MQTT_CORE_OK) forget_token(L, c, token);
   return filter_error(L, c, call, err, filters, count);
 }
@@ -1190,12 +816,12 @@ static int client_close(lua_State *L) {
   client *c = self(L, "close");
   /* as NodeMCU, which acts only on a connected socket: while the TCP connection is still being
    * opened, close() does nothing (its docs' example calls it right after connect()) */
-  if (c->opening || (c->link && c->link->phase != LINK_OPEN)) {
+  if (mqtt_platform_opening(&c->net)) {
     lua_pushboolean(L, 0);
     return 1;
   }
   c->closing = 1;
-  int err = mqtt_core_close(c->core);
+  int err = mqtt_core_close(c->net.core);
   /* the session is over: no acknowledgement will come for its (un)subscribe requests */
   forget_requests(L, c);
   lua_pushboolean(L, err == MQTT_CORE_OK);
@@ -1206,16 +832,12 @@ static int client_close(lua_State *L) {
 static int client_gc(lua_State *L) {
   client *c = lua_touserdata(L, 1);
   if (c == NULL) return 0;
-  if (c->core) {
-    mqtt_core *core = c->core;
-    c->core = NULL;
+  if (c->net.core) {
+    mqtt_core *core = c->net.core;
+    c->net.core = NULL;
     mqtt_core_free(core);
   }
-  os_timer_disarm(&c->timer);
-  live_remove(c);
-  if (c->link) {
-    link_release(c);
-  }
+  mqtt_platform_remove(&c->net);
   release(L, &c->self_ref);
   release(L, &c->pending_ref);
   for (int i = 0; i < EV_COUNT; i++) release(L, &c->handler_ref[i]);

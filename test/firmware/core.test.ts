@@ -1,13 +1,13 @@
-// The firmware's engine layer and client core on the host: the C array host/firmware/embed.ts
-// makes from build/engine.wasm; firmware/engine/mqtt_engine.c (firmware/engine/test_engine.c);
-// firmware/nodemcu/mqtt_core.c driven by a fake platform and scripted broker bytes
-// (firmware/engine/test_core.c). Every program runs under ASan+UBSan, once per engine: the
+// The firmware's engine layer and client core on the host: the C array tools/firmware/embed.ts
+// makes from build/engine.wasm; firmware/engine/mqtt_engine.c (firmware/test/test_engine.c);
+// firmware/core/mqtt_core.c driven by a fake platform and scripted broker bytes
+// (firmware/test/test_core.c). Every program runs under ASan+UBSan, once per engine: the
 // interpreter ("wasm") and the native engine (wasm2c, firmware/native), with the same output.
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { embed, memoryBytes } from "../../host/firmware/embed.js";
+import { embed, memoryBytes } from "../../tools/firmware/embed.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const BUILD = join(ROOT, "build/firmware");

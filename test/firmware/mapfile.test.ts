@@ -1,4 +1,4 @@
-// The module's cost read from a linker map (host/firmware/mapfile.ts) against what a real lx106
+// The module's cost read from a linker map (tools/firmware/mapfile.ts) against what a real lx106
 // link pays: the same program linked with and without a module that shares strings with it,
 // needs alignment and calls libgcc's 64-bit modulo.
 import { execFileSync } from "node:child_process";
@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { imageDelta, LX106_REGIONS, moduleCost, parseMap } from "../../host/firmware/mapfile.js";
-import { flashOf, measureLinked, measureSizes, moduleParts, sectionSizes } from "../../host/firmware/report.js";
+import { imageDelta, LX106_REGIONS, moduleCost, parseMap } from "../../tools/firmware/mapfile.js";
+import { flashOf, measureLinked, measureSizes, moduleParts, sectionSizes } from "../../tools/firmware/report.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const CC = "xtensa-lx106-elf-gcc";

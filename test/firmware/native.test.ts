@@ -1,4 +1,4 @@
-// The native engine's build step and runtime (host/firmware/native.ts, firmware/native): what the
+// The native engine's build step and runtime (tools/firmware/native.ts, firmware/native): what the
 // rewrite of wasm2c's output does and refuses, that the engine's call graph has no recursion (the
 // native engine runs without a stack-depth counter), and what the lx106 objects need from outside
 // (no 64-bit helpers, no allocator, no signals, no mmap).
@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { callGraph, exportsCalled, findCycle, rewrite } from "../../host/firmware/native.js";
+import { callGraph, exportsCalled, findCycle, rewrite } from "../../tools/firmware/native.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const NATIVE = join(ROOT, "build/firmware/native");

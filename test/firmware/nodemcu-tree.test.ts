@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, w
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../host/firmware/nodemcu.js";
-import { cleanOtherFlavour, flavourOf, plannedFetches } from "../../host/firmware/nodemcu-tree.js";
+import { main } from "../../tools/firmware/nodemcu.js";
+import { cleanOtherFlavour, flavourOf, plannedFetches } from "../../tools/firmware/nodemcu-tree.js";
 
 let tmp: string;
 

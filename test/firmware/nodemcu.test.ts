@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { adviceFor, findFailure, main } from "../../host/firmware/nodemcu.js";
+import { adviceFor, findFailure, main } from "../../tools/firmware/nodemcu.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 let tmp: string;
@@ -108,12 +108,13 @@ function enabledModules(tree: string): string[] {
   return out.split("\n").filter((l) => l.startsWith("#define LUA_USE_MODULES_")).map((l) => l.split(/\s+/)[1].slice(16)).sort();
 }
 
-/** Our sources as the command copies them: firmware/{nodemcu,engine,vm} *.c/*.h, no test programs. */
+/** Our sources as the command copies them: firmware/{nodemcu,core,engine,vm} *.c/*.h (the C tests
+ *  live apart, in firmware/test). */
 function expectedSources(): Map<string, string> {
   const files = new Map<string, string>();
-  for (const part of ["firmware/nodemcu", "firmware/engine", "firmware/vm"]) {
+  for (const part of ["firmware/nodemcu", "firmware/core", "firmware/engine", "firmware/vm"]) {
     for (const name of readdirSync(join(ROOT, part))) {
-      if (/\.[ch]$/.test(name) && !name.startsWith("test_")) files.set(name, join(ROOT, part, name));
+      if (/\.[ch]$/.test(name)) files.set(name, join(ROOT, part, name));
     }
   }
   files.set("engine_wasm.c", join(ROOT, "build/firmware/engine_wasm.c"));

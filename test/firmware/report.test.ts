@@ -1,7 +1,7 @@
 // `wasmqtt firmware size`'s table: both engines side by side against their own budgets, a goal
 // beside a budget, an engine the build does not have.
 import { describe, expect, it } from "vitest";
-import { ENGINE_BUDGETS, render, verdict, type EngineReport, type FirmwareReport } from "../../host/firmware/report.js";
+import { ENGINE_BUDGETS, render, verdict, type EngineReport, type FirmwareReport } from "../../tools/firmware/report.js";
 
 const engine = (figures: Partial<EngineReport>): EngineReport => ({
   flash_bytes: 60_000, heap_peak_bytes: 9000, stack_peak_bytes: 1400, instructions_per_publish: 50_000,

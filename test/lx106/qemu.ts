@@ -3,7 +3,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { regionLines } from "../../host/firmware/session.js";
+import { regionLines } from "../../tools/firmware/session.js";
 
 export const ROOT = join(import.meta.dirname, "../..");
 export const OUT = join(ROOT, "build/firmware/lx106");

@@ -5,7 +5,7 @@
 // (session.elf, session-host) and the native engine (session-native.elf, session-native-host).
 import { beforeAll, describe, expect, it } from "vitest";
 import { build } from "./qemu.js";
-import { comparable, DEFAULT_SESSION, figures, runHost, runNode, runQemu, type FirmwareEngine, type SessionRun } from "../../host/firmware/session.js";
+import { comparable, DEFAULT_SESSION, figures, runHost, runNode, runQemu, type FirmwareEngine, type SessionRun } from "../../tools/firmware/session.js";
 
 const ENGINES: FirmwareEngine[] = ["wasm", "native"];
 

@@ -1,16 +1,17 @@
 // `wasmqtt firmware size`: the lx106 figures of the firmware against its budgets.
 // Sizes: the interpreter (firmware/vm), the engine (the generated array + mqtt_engine.c) and the
-// binding (mqtt_core.c and firmware/nodemcu/mqtt.c, the latter against the hosted shim headers)
+// binding (the client core and the Lua module, firmware/core and firmware/nodemcu, the latter against
+// the hosted shim headers)
 // compiled for the lx106 (-Os, one section per function), as objects split into text, rodata,
 // data and bss, and linked with NodeMCU's code generation into one image whose map gives what
-// the image pays (host/firmware/mapfile.ts): flash_bytes, the figure the budget checks. Run: the
-// session of host/firmware/session.ts under QEMU for the heap peak (counting allocator, linear
+// the image pays (tools/firmware/mapfile.ts): flash_bytes, the figure the budget checks. Run: the
+// session of tools/firmware/session.ts under QEMU for the heap peak (counting allocator, linear
 // memory included), the C stack peak (painted) and the instructions per inbound 64-byte QoS 0
 // PUBLISH (TCG plugin). Writes build/firmware-report.json.
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { packageRoot } from "../engine/index.js";
+import { packageRoot } from "../../host/engine/index.js";
 import { LX106_REGIONS, memberName, moduleCost, parseMap, type Cost } from "./mapfile.js";
 import { firmwareMakeVars } from "./sources.js";
 import { buildSession, DEFAULT_SESSION, figures, lxOut, runQemu } from "./session.js";
@@ -147,14 +148,16 @@ export interface ModulePart { name: string; sources: string[]; include: string[]
 
 export function moduleParts(root = packageRoot()): ModulePart[] {
   const fw = join(root, "firmware");
-  const include = [join(fw, "vm"), join(fw, "engine"), join(fw, "nodemcu")];
+  const include = [join(fw, "vm"), join(fw, "engine"), join(fw, "core"), join(fw, "nodemcu")];
   const vm = readdirSync(join(fw, "vm")).filter((f) => f.endsWith(".c")).sort().map((f) => join(fw, "vm", f));
   const engineArray = join(root, "build/firmware/engine_wasm.c");
   if (!existsSync(engineArray)) throw new Error(`${engineArray} is missing; run npm run build:firmware`);
-  const binding = { name: "binding", sources: [join(fw, "nodemcu/mqtt_core.c")], include, note: undefined as string | undefined };
-  const module = join(fw, "nodemcu/mqtt.c");
-  if (!existsSync(module)) {
-    binding.note = "firmware/nodemcu/mqtt.c does not exist yet: core only";
+  const core = firmwareMakeVars(root, ["CORE_SRC"]).CORE_SRC.map((f) => join(fw, f));
+  const binding = { name: "binding", sources: core, include, note: undefined as string | undefined };
+  const moduleDir = join(fw, "nodemcu");
+  const module = existsSync(moduleDir) ? readdirSync(moduleDir).filter((f) => f.endsWith(".c")).sort().map((f) => join(moduleDir, f)) : [];
+  if (!module.length) {
+    binding.note = "firmware/nodemcu has no Lua module yet: core only";
   } else {
     // Debian's luaconf.h includes a multiarch header that only the host's include tree has.
     const shim = join(root, "build/firmware/size/shim");
@@ -162,7 +165,7 @@ export function moduleParts(root = packageRoot()): ModulePart[] {
     const multiarch = "/usr/include/x86_64-linux-gnu/lua5.1-deb-multiarch.h";
     if (existsSync(multiarch)) copyFileSync(multiarch, join(shim, basename(multiarch)));
     else writeFileSync(join(shim, "lua5.1-deb-multiarch.h"), "/* empty: sizes only */\n");
-    binding.sources.push(module);
+    binding.sources.push(...module);
     binding.include = [...include, join(fw, "hosted/include"), "/usr/include/lua5.1", shim];
   }
   return [
@@ -212,7 +215,7 @@ function nativePart(root: string): ModulePart | null {
   return {
     name: "engine",
     sources: v.ENGINE_NATIVE_SRC.map((f) => join(fw, f)),
-    include: [...v.ENGINE_NATIVE_INC.map((i) => join(fw, i.slice(2))), join(fw, "nodemcu")],
+    include: [...v.ENGINE_NATIVE_INC.map((i) => join(fw, i.slice(2))), join(fw, "core"), join(fw, "nodemcu")],
     flags: v.NATIVE_GEN_CFLAGS.filter((f) => f.startsWith("-Wno-")),
   };
 }
@@ -294,7 +297,7 @@ export function render(r: FirmwareReport): string {
       (native.linked.helpers.length ? `; libgcc helpers: ${native.linked.helpers.map((h) => `${h.member.replace(/^libgcc\.a\((.*)\.o\)$/, "$1")} ${fmt(h.bytes)}`).join(", ")}` : ""));
   }
   lines.push("");
-  lines.push("budgets per engine (lx106; heap, stack, instructions and narrow loads from the QEMU session of host/firmware/session.ts):");
+  lines.push("budgets per engine (lx106; heap, stack, instructions and narrow loads from the QEMU session of tools/firmware/session.ts):");
   const names = (Object.keys(ENGINE_BUDGETS) as EngineName[]);
   const header = `  ${"".padEnd(50)}${names.map((n) => (n === "wasm" ? "wasm (interpreter)" : n).padEnd(44)).join("")}`;
   lines.push(header.trimEnd());

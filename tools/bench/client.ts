@@ -1,59 +1,19 @@
 // Client bench: messages/s through one local mosquitto, wasmqtt's Client vs MQTT.js in the same run
 // (QoS 0: 100k messages; QoS 1 and 2: 20k with 20 in flight), and the RSS growth of one connected
 // idle client, each measured in a fresh child process.
-import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, connect as tcpConnect } from "node:net";
-import { tmpdir } from "node:os";
+import { execFile } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import mqtt from "mqtt";
-import { Client } from "../client.js";
+import { Client } from "../../host/client.js";
+import { Mosquitto } from "../mosquitto.js";
 import type { BenchRow } from "./types.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
 const HOST = "127.0.0.1";
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on("error", reject);
-    s.listen(0, HOST, () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
-  });
-}
-
-async function startMosquitto(): Promise<{ port: number; stop(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), "wasmqtt-bench-"));
-  chmodSync(dir, 0o777);
-  const port = await freePort();
-  writeFileSync(join(dir, "mosquitto.conf"), [
-    `listener ${port} ${HOST}`, "allow_anonymous true", "persistence false", "log_dest none",
-    "max_inflight_messages 20", "max_queued_messages 1000000",
-  ].join("\n") + "\n");
-  const proc: ChildProcess = spawn("mosquitto", ["-c", join(dir, "mosquitto.conf")], { stdio: "ignore" });
-  const killOnExit = () => proc.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  proc.once("exit", () => process.off("exit", killOnExit));
-  for (let i = 0; ; i++) {
-    const up = await new Promise<boolean>((r) => {
-      const s = tcpConnect(port, HOST, () => { s.destroy(); r(true); });
-      s.on("error", () => r(false));
-    });
-    if (up) break;
-    if (i > 200 || proc.exitCode !== null) throw new Error("bench: mosquitto did not start");
-    await sleep(25);
-  }
-  return {
-    port,
-    stop: () => new Promise<void>((r) => {
-      proc.once("exit", () => { rmSync(dir, { recursive: true, force: true }); r(); });
-      proc.kill("SIGTERM");
-    }),
-  };
-}
 
 /** One side of the comparison: a publisher and a subscriber connected to the broker. */
 interface Pair {
@@ -177,7 +137,7 @@ function row(name: string, ours: number, peer: number, unit: string, ratio: numb
 }
 
 export async function run(): Promise<BenchRow[]> {
-  const broker = await startMosquitto();
+  const broker = await Mosquitto.start({ quiet: true, maxQueued: 1_000_000 });
   const rows: BenchRow[] = [];
   try {
     // QoS 0: at most 1000 publishes whose callback has not fired yet (MQTT.js calls back once
@@ -223,7 +183,7 @@ export async function run(): Promise<BenchRow[]> {
       ratio: p / o, goal: "<= 1/5 of MQTT.js (>= 5x)", met: p / o >= 5,
     });
   } finally {
-    await broker.stop();
+    await broker.dispose();
   }
   return rows;
 }

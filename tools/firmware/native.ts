@@ -10,7 +10,7 @@
 //   - only the exports the firmware calls stay (those firmware/native/native_engine.c names):
 //     the others (the codec's test exports) would cost flash for code nothing runs.
 // The runtime header wasm-rt.h is copied beside them so a cross-compiler finds it.
-// Usage: node dist/host/firmware/native.js ENGINE.wasm OUT_DIR [mqtt_limits.h [native_engine.c]]
+// Usage: node dist/tools/firmware/native.js ENGINE.wasm OUT_DIR [mqtt_limits.h [native_engine.c]]
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -81,7 +81,7 @@ export function rewrite(c: string, h: string, memory: number, io: number, keep?:
   if (cycle) throw new Error(`the module's call graph has a cycle (${cycle.join(" -> ")}): the native engine runs without a stack-depth counter and needs none`);
   if (/\bCALL_INDIRECT\(instance/.test(c)) throw new Error("the module makes indirect calls: the native engine supports none");
   let out = replaceChecked(c, `#include "${MODULE}_native.h"\n`,
-    `#include "${MODULE}_native.h"\n/* Rewritten by host/firmware/native.ts: 32-bit memory accesses checked inline. */\n#include "native_access.h"\n`,
+    `#include "${MODULE}_native.h"\n/* Rewritten by tools/firmware/native.ts: 32-bit memory accesses checked inline. */\n#include "native_access.h"\n`,
     "the include of the generated header", 1);
   // i32_load(&instance->w2c_memory, (u64)(w2c_i0) + 8) -> w32_i32_load(&instance->w2c_memory, w2c_i0, 8u)
   out = out.replace(/\b(i(?:32|64)_(?:load|store)\w*)\(&instance->(w2c_\w+), \(u64\)\((w2c_\w+)\)(?: \+ (\d+)u?(?:ll)?)?/g,
@@ -99,7 +99,7 @@ export function rewrite(c: string, h: string, memory: number, io: number, keep?:
     out = out.replace(/^\/\* export: '(\w+)' \*\/\n\S.* Z_engineZ_\w+\([^)]*\) \{\n[\s\S]*?^\}\n/gm,
       (whole, name: string) => (keep.has(name) ? whole : ""));
   }
-  const hOut = replaceChecked(h, '#include "wasm-rt.h"\n', `/* For the native engine (host/firmware/native.ts): bounds checked by code, no stack-depth
+  const hOut = replaceChecked(h, '#include "wasm-rt.h"\n', `/* For the native engine (tools/firmware/native.ts): bounds checked by code, no stack-depth
  * counter (the call graph has no cycle), the linear memory's fixed size and io size. */
 #define WASM_RT_MEMCHECK_SIGNAL_HANDLER 0
 #define WASM_RT_USE_STACK_DEPTH_COUNT 0

@@ -1,11 +1,11 @@
-// The firmware's bounds, read from their one place (firmware/nodemcu/mqtt_limits.h), for the
+// The firmware's bounds, read from their one place (firmware/core/mqtt_limits.h), for the
 // Node tools that must agree with the C: the engine embedder and the lx106 session's Node twin.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { packageRoot } from "../engine/index.js";
+import { packageRoot } from "../../host/engine/index.js";
 
 export function limitsHeader(): string {
-  return join(packageRoot(), "firmware", "nodemcu", "mqtt_limits.h");
+  return join(packageRoot(), "firmware", "core", "mqtt_limits.h");
 }
 
 /** The value of `#define NAME 123u` in the header. */

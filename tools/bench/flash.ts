@@ -5,9 +5,9 @@
 import { createHash } from "node:crypto";
 import { ESPLoader, Transport } from "esptool-js";
 import type { BenchRow } from "./types.js";
-import { flashDevice } from "../flash/flasher.js";
-import { WebSerialAdapter } from "../flash/web-serial.js";
-import type { SerialLink } from "../flash/serial-link.js";
+import { flashDevice } from "../../host/flash/flasher.js";
+import { WebSerialAdapter } from "../../host/flash/web-serial.js";
+import type { SerialLink } from "../../host/flash/serial-link.js";
 
 const BAUD = 460800;
 const SIZE = 1 << 20;

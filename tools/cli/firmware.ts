@@ -1,5 +1,5 @@
-// `wasmqtt firmware ...`: the firmware's size report and QEMU budgets (host/firmware/report.ts),
-// and putting the module into a NodeMCU checkout (host/firmware/nodemcu.ts).
+// `wasmqtt firmware ...`: the firmware's size report and QEMU budgets (tools/firmware/report.ts),
+// and putting the module into a NodeMCU checkout (tools/firmware/nodemcu.ts).
 const USAGE = `usage:
   wasmqtt firmware size                 both engines' lx106 figures against their budgets: the
                                         module's flash as a linked image pays it, the QEMU

@@ -1,5 +1,6 @@
-// The firmware's source lists, read from firmware/Makefile where they are kept once (each engine's
-// sources, headers and flags in engine/build.mk): `firmware size` and `--nodemcu` take them there.
+// The firmware's source lists, read from firmware/Makefile where they are kept once (the client
+// core's in core/build.mk, each engine's sources, headers and flags in engine/build.mk):
+// `firmware size` and `--nodemcu` take them there.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 
@@ -15,6 +16,14 @@ export function firmwareMakeVars(root: string, names: string[]): Record<string, 
 }
 
 export type Engine = "wasm" | "native";
+
+/** The client core's files (sources and headers with its limits, absolute paths) as
+ *  core/build.mk lists them. */
+export function coreFiles(root: string): string[] {
+  const v = firmwareMakeVars(root, ["CORE_SRC", "CORE_HDR"]);
+  if (!v.CORE_SRC.length) throw new Error("firmware/core/build.mk lists no CORE_SRC");
+  return [...v.CORE_SRC, ...v.CORE_HDR].map((f) => join(root, "firmware", f));
+}
 
 /** An engine's C files (sources and headers, absolute paths) as engine/build.mk lists them, and
  *  the generated source among them that make writes from build/engine.wasm. */

@@ -1,8 +1,8 @@
 // Engine benchmarks: packets/s through the real wrapper and ABI against mqtt-packet on the same
 // packets, and the engine's linear-memory high-water mark.
 import mqttPacket from "mqtt-packet";
-import { createEngine, type Engine, type EngineEvent } from "../engine/index.js";
-import { EngineCodec } from "../engine/codec.js";
+import { createEngine, type Engine, type EngineEvent } from "../../host/engine/index.js";
+import { EngineCodec } from "../../host/engine/codec.js";
 import type { BenchRow } from "./types.js";
 
 const ROUNDS = 8;

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { createEngine, packageRoot, type EngineEvent } from "../engine/index.js";
+import { createEngine, packageRoot, type EngineEvent } from "../../host/engine/index.js";
 import { firmwareLimit } from "./limits.js";
 
 

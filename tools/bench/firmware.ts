@@ -1,4 +1,4 @@
-// `npm run bench` firmware suite: the lx106 figures of host/firmware/report.ts (flash of
+// `npm run bench` firmware suite: the lx106 figures of tools/firmware/report.ts (flash of
 // interpreter + engine + binding, heap and C stack peaks of the QEMU session, instructions per
 // inbound 64-byte QoS 0 PUBLISH) with their ratio to the issue's budgets (budget / ours, so
 // bigger is better and >= 1 means within budget).

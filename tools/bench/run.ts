@@ -1,4 +1,4 @@
-// `npm run bench`: every suite in host/bench/*.ts (each exports run(): Promise<BenchRow[]>),
+// `npm run bench`: every suite in tools/bench/*.ts (each exports run(): Promise<BenchRow[]>),
 // one table of ratios against the peers measured in the same run, figures in build/bench.json.
 import { readdirSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
