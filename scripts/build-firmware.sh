@@ -8,6 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The packages can be installed and still not be on this PATH: say which command is missing.
+for tool in make cc clang wat2wasm wasm2c xtensa-lx106-elf-gcc; do
+  command -v "$tool" >/dev/null || { echo "build-firmware: '$tool' is not on PATH; the firmware needs the Debian packages in scripts/setup.sh" >&2; exit 1; }
+done
 bash scripts/build.sh
 if [ -f firmware/Makefile ]; then
   make -s -C firmware -j2

@@ -12,10 +12,10 @@ case "${1:-}" in
   *) echo "usage: scripts/setup.sh [--node]" >&2; exit 2 ;;
 esac
 
-# Everything the firmware build and the tests run: brokers (mosquitto, RabbitMQ for interop), TLS, wasm tools, Lua, lx106 toolchain, QEMU, fuzzing.
+# Everything the firmware build and the tests run: make and C compilers, brokers (mosquitto, RabbitMQ for interop), TLS, wasm tools, Lua, lx106 toolchain, QEMU, fuzzing.
 DEBIAN_PACKAGES=(
   mosquitto mosquitto-clients rabbitmq-server openssl libssl-dev socat
-  wabt clang libclang-rt-14-dev
+  make gcc wabt clang libclang-rt-14-dev
   lua5.1 liblua5.1-0-dev liblua5.3-dev
   gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf qemu-system-misc
 )
