@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --node
 mkdir -p build
+# the ABI's numbers, generated from abi/abi.json into assembly/, host/, firmware/ and docs/ (a file
+# is written only when its text changes)
+if [ -f abi/generate.mjs ]; then node abi/generate.mjs; fi
 if [ -f assembly/index.ts ]; then
   if [ ! -f build/engine.wasm ] || [ ! -f build/engine.stamp ] ||
      [ -n "$(find assembly asconfig.json package-lock.json -newer build/engine.stamp -print -quit)" ]; then
