@@ -8,7 +8,7 @@ import { regionLines } from "../../tools/firmware/session.js";
 export const ROOT = join(import.meta.dirname, "../..");
 export const OUT = join(ROOT, "build/firmware/lx106");
 
-/** Brings the named lx106 targets up to date (a no-op when `npm run build:firmware` already made them). */
+/** Brings the named lx106 targets up to date (a no-op when `npm run build` already made them). */
 export function build(...targets: string[]): void {
   execFileSync("make", ["-s", "-C", join(ROOT, "firmware"), ...targets.map((t) => `../build/firmware/lx106/${t}`)], {
     stdio: ["ignore", "inherit", "inherit"],
@@ -40,7 +40,7 @@ export function symbol(elf: string, name: string): number {
 }
 
 export function runQemu(elf: string, options: QemuOptions = {}): QemuRun {
-  if (!existsSync(elf)) throw new Error(`${elf} is missing; run npm run build:firmware`);
+  if (!existsSync(elf)) throw new Error(`${elf} is missing; run npm run build`);
   const args = ["-M", "sim", "-cpu", "lx106", "-display", "none", "-monitor", "none", "-serial", "none",
     "-semihosting", "-device", `loader,file=${elf},cpu-num=0`];
   if (options.blob) {

@@ -288,7 +288,7 @@ function symbol(elf: string, name: string): number {
 /** The script on the lx106 under QEMU, counting instructions between bench_begin and bench_end. */
 export function runQemu(script: string, engine: FirmwareEngine = "wasm"): SessionRun {
   const elf = join(lxOut(), `session${suffix(engine)}.elf`);
-  if (!existsSync(elf)) throw new Error(`${elf} is missing; run npm run build:firmware`);
+  if (!existsSync(elf)) throw new Error(`${elf} is missing; run npm run build`);
   const blob = writeScript(script);
   const plugin = `${join(lxOut(), "libcount.so")},begin=0x${symbol(elf, "bench_begin").toString(16)},end=0x${symbol(elf, "bench_end").toString(16)}`;
   const run = spawnSync("qemu-system-xtensa", ["-M", "sim", "-cpu", "lx106", "-display", "none", "-monitor", "none",
