@@ -55,14 +55,16 @@ enum { PART_QOS_SHIFT = 28, PART_AT = 0x0fffffff };
 
 static uint8_t *blob_bytes(blob *b) { return (uint8_t *)&b->part_at[b->parts]; }
 
-/* --- records in out and queue (headers copied in and out with memcpy: no alignment needs) --- */
+/* --- records in out and queue ------------------------------------------------------------- */
 
-/* out: [own_len u16][flags u8][pad] own bytes, padded to 4, then if OUT_BLOB: a blob_ref. */
+/* out: [own_len u16][flags u8][pad] own bytes, padded to 4, then if OUT_BLOB: a blob_ref.
+ * Records start 4-aligned in the allocated buffer, so heads and refs are used in place. */
 enum { OUT_BLOB = 1, OUT_SEALED = 2 };
 typedef struct { uint16_t own_len; uint8_t flags; uint8_t pad; } out_head;
 typedef struct { int32_t handle; uint32_t offset; uint32_t len; } blob_ref;   /* offset in the whole blob */
 
-/* queue: a head, then topic + data (messages) or codes (suback); no padding (heads are copied). */
+/* queue: a head, then topic + data (messages) or codes (suback); no padding (heads are copied
+ * in and out with memcpy). */
 enum {
   Q_OPEN = 100,    /* open a transport (the engine's event 1) */
   Q_CLOSE,         /* close it (event 2) */
@@ -263,23 +265,30 @@ static void backlog_free(mqtt_core *c)
   }
 }
 
+static out_head *head_at(const mqtt_core *c, size_t at) { return (out_head *)(void *)(c->out + at); }
+
+/* The blob range of an OUT_BLOB record, after its own bytes. */
+static blob_ref *ref_of(out_head *h) { return (blob_ref *)(void *)((uint8_t *)(h + 1) + ALIGN4(h->own_len)); }
+
+/* A record is done with its blob range (sent, or dropped with the link). */
+static void ref_done(mqtt_core *c, const blob_ref *ref)
+{
+  blob *b = blob_of(c, ref->handle);
+  b->refs--;
+  blob_maybe_free(c, b);
+}
+
 static void out_reset(mqtt_core *c)
 {
   /* drop what was waiting (the transport is gone): give back the blob references */
   size_t at = c->out_read;
   while (at < c->out_len) {
-    out_head h;
-    memcpy(&h, c->out + at, sizeof h);
-    size_t next = at + sizeof h + ALIGN4(h.own_len);
-    if (h.flags & OUT_BLOB) {
-      blob_ref ref;
-      memcpy(&ref, c->out + next, sizeof ref);
-      next += sizeof ref;
-      blob *b = blob_of(c, ref.handle);
-      b->refs--;
-      blob_maybe_free(c, b);
+    out_head *h = head_at(c, at);
+    at += sizeof *h + ALIGN4(h->own_len);
+    if (h->flags & OUT_BLOB) {
+      ref_done(c, ref_of(h));
+      at += sizeof(blob_ref);
     }
-    at = next;
   }
   c->out_read = c->out_len = 0;
   c->out_tail = -1;
@@ -322,35 +331,34 @@ static int out_room(mqtt_core *c, size_t need)
 }
 
 /* The tail record if own bytes may still be added to it. */
-static out_head *open_tail(mqtt_core *c, out_head *h)
+static out_head *open_tail(mqtt_core *c)
 {
   if (c->out_tail < 0) return NULL;
-  memcpy(h, c->out + c->out_tail, sizeof *h);
+  out_head *h = head_at(c, (size_t)c->out_tail);
   return h->flags & (OUT_BLOB | OUT_SEALED) ? NULL : h;
 }
 
 /* Starts a record for `len` own bytes (which the caller writes after its head). */
-static int out_new_record(mqtt_core *c, out_head *h, size_t len)
+static int out_new_record(mqtt_core *c, size_t len)
 {
   c->out_len = ALIGN4(c->out_len);
-  if (len > 0xffff || !out_room(c, sizeof *h + len)) {
+  if (len > 0xffff || !out_room(c, sizeof(out_head) + len)) {
     c->out_overflow = 1;
     return 0;
   }
-  *h = (out_head){(uint16_t)len, 0, 0};
   c->out_tail = (long)c->out_len;
-  memcpy(c->out + c->out_len, h, sizeof *h);
-  c->out_len += sizeof *h;
+  *head_at(c, c->out_len) = (out_head){(uint16_t)len, 0, 0};
+  c->out_len += sizeof(out_head);
   return 1;
 }
 
 static void out_own(mqtt_core *c, const uint8_t *bytes, size_t len)
 {
-  out_head h;
-  if (open_tail(c, &h) && h.own_len + len <= 0xffff && out_room(c, len)) {
-    h.own_len = (uint16_t)(h.own_len + len);
-    memcpy(c->out + c->out_tail, &h, sizeof h);
-  } else if (!out_new_record(c, &h, len)) {
+  out_head *h = open_tail(c);
+  if (h && h->own_len + len <= 0xffff && out_room(c, len)) {
+    /* out_room may have moved the records */
+    head_at(c, (size_t)c->out_tail)->own_len += (uint16_t)len;
+  } else if (!out_new_record(c, len)) {
     return;
   }
   memcpy(c->out + c->out_len, bytes, len);
@@ -360,19 +368,16 @@ static void out_own(mqtt_core *c, const uint8_t *bytes, size_t len)
 
 static void out_blob(mqtt_core *c, blob *b, uint32_t offset, uint32_t len)
 {
-  out_head h;
-  if (!open_tail(c, &h) && !out_new_record(c, &h, 0)) return;
+  if (!open_tail(c) && !out_new_record(c, 0)) return;
   size_t at = ALIGN4(c->out_len);
   if (!out_room(c, at - c->out_len + sizeof(blob_ref))) {
     c->out_overflow = 1;
     return;
   }
   at = ALIGN4(c->out_len);   /* out_room may have moved the records */
-  blob_ref ref = {b->handle, offset, len};
-  memcpy(c->out + at, &ref, sizeof ref);
-  c->out_len = at + sizeof ref;
-  h.flags |= OUT_BLOB;
-  memcpy(c->out + c->out_tail, &h, sizeof h);
+  *(blob_ref *)(void *)(c->out + at) = (blob_ref){b->handle, offset, len};
+  c->out_len = at + sizeof(blob_ref);
+  head_at(c, (size_t)c->out_tail)->flags |= OUT_BLOB;
   b->refs++;
   c->pending_bytes += len;
 }
@@ -415,22 +420,18 @@ static int out_full(const mqtt_core *c)
 /* The head record's part went out: step to the next part. */
 static void out_advance(mqtt_core *c)
 {
-  out_head h;
-  memcpy(&h, c->out + c->out_read, sizeof h);
-  size_t own_at = c->out_read + sizeof h;
+  out_head *h = head_at(c, c->out_read);
+  size_t own_end = c->out_read + sizeof *h + ALIGN4(h->own_len);
   if (c->out_phase == 0) {
-    c->pending_bytes -= h.own_len;
-    if (h.flags & OUT_BLOB) c->out_phase = 1;
-    else c->out_read = own_at + ALIGN4(h.own_len);
+    c->pending_bytes -= h->own_len;
+    if (h->flags & OUT_BLOB) c->out_phase = 1;
+    else c->out_read = own_end;
   } else {
-    blob_ref ref;
-    memcpy(&ref, c->out + own_at + ALIGN4(h.own_len), sizeof ref);
-    c->pending_bytes -= ref.len;
-    c->out_read = own_at + ALIGN4(h.own_len) + sizeof ref;
+    blob_ref *ref = ref_of(h);
+    c->pending_bytes -= ref->len;
+    c->out_read = own_end + sizeof *ref;
     c->out_phase = 0;
-    blob *b = blob_of(c, ref.handle);
-    b->refs--;
-    blob_maybe_free(c, b);
+    ref_done(c, ref);
   }
   if (c->out_read >= c->out_len) {
     c->out_read = c->out_len = 0;
@@ -447,21 +448,17 @@ static void out_pump(mqtt_core *c)
   while (!c->in_flight && !c->send_broken && c->link == LINK_OPEN && c->out_read < c->out_len) {
     /* bytes in flight must not move until sent (mqtt_core.h): compact now, not while they fly */
     if (c->out_read) out_compact(c);
-    out_head h;
-    memcpy(&h, c->out, sizeof h);
-    size_t own_at = sizeof h;
+    out_head *h = head_at(c, 0);
     const uint8_t *bytes;
     size_t len;
     if (c->out_phase == 0) {
-      h.flags |= OUT_SEALED;   /* nothing more may join bytes already on their way */
-      memcpy(c->out, &h, sizeof h);
-      bytes = c->out + own_at;
-      len = h.own_len;
+      h->flags |= OUT_SEALED;   /* nothing more may join bytes already on their way */
+      bytes = (const uint8_t *)(h + 1);
+      len = h->own_len;
     } else {
-      blob_ref ref;
-      memcpy(&ref, c->out + own_at + ALIGN4(h.own_len), sizeof ref);
-      bytes = blob_bytes(blob_of(c, ref.handle)) + ref.offset;
-      len = ref.len;
+      blob_ref *ref = ref_of(h);
+      bytes = blob_bytes(blob_of(c, ref->handle)) + ref->offset;
+      len = ref->len;
     }
     if (len == 0) {   /* an empty part: step over it */
       out_advance(c);
@@ -489,7 +486,7 @@ static size_t record_size(const queue_head *h)
   return sizeof *h + body;
 }
 
-static void queue_event(mqtt_core *c, int type, int32_t value, const uint8_t *codes, uint32_t count)
+static void queue_codes(mqtt_core *c, int type, int32_t value, const uint8_t *codes, uint32_t count)
 {
   size_t size = sizeof(queue_head) + count;
   if (c->queue_len + size > c->queue_cap) {
@@ -500,6 +497,8 @@ static void queue_event(mqtt_core *c, int type, int32_t value, const uint8_t *co
   if (count) memcpy(c->queue + c->queue_len + sizeof h, codes, count);
   c->queue_len += size;
 }
+
+static void queue_event(mqtt_core *c, int type, int32_t value) { queue_codes(c, type, value, NULL, 0); }
 
 /* --- engine callbacks (inside an engine call: record, never act) ---------------------------- */
 
@@ -536,45 +535,41 @@ static void on_release(void *user, int32_t handle)
   engine_released(user, handle);
 }
 
+/* The queue record of each engine event the core passes on (0: none). */
+static const uint8_t queued_type[] = {
+  [MQTT_ENGINE_EV_OPEN] = Q_OPEN, [MQTT_ENGINE_EV_CLOSE] = Q_CLOSE,
+  [MQTT_ENGINE_EV_CONNECT] = MQTT_CORE_CONNECT, [MQTT_ENGINE_EV_CONNFAIL] = MQTT_CORE_CONNFAIL,
+  [MQTT_ENGINE_EV_OFFLINE] = MQTT_CORE_OFFLINE, [MQTT_ENGINE_EV_PUBACK] = MQTT_CORE_PUBACK,
+  [MQTT_ENGINE_EV_SUBACK] = MQTT_CORE_SUBACK, [MQTT_ENGINE_EV_UNSUBACK] = MQTT_CORE_UNSUBACK,
+  [MQTT_ENGINE_EV_DROPPED] = MQTT_CORE_DROPPED, [MQTT_ENGINE_EV_PROTOCOL_ERROR] = MQTT_CORE_PROTOCOL_ERROR,
+  [MQTT_ENGINE_EV_WARNING] = MQTT_CORE_WARNING,
+};
+
 static void on_engine_event(void *user, int kind, int32_t a, int32_t b, int32_t count,
                             const uint8_t *codes)
 {
   mqtt_core *c = user;
+  if ((unsigned)kind >= sizeof queued_type || !queued_type[kind]) return;
   switch (kind) {
-    case MQTT_ENGINE_EV_OPEN: queue_event(c, Q_OPEN, 0, NULL, 0); break;
     case MQTT_ENGINE_EV_CLOSE:
       c->ignore_link = 1;   /* from now on the engine has moved on: no reports about this link */
-      queue_event(c, Q_CLOSE, 0, NULL, 0);
       break;
-    case MQTT_ENGINE_EV_CONNECT: queue_event(c, MQTT_CORE_CONNECT, a, NULL, 0); break;
     case MQTT_ENGINE_EV_CONNFAIL:
-      c->requests_open = 0;   /* the session's requests are forgotten */
-      queue_event(c, MQTT_CORE_CONNFAIL, a, NULL, 0);
-      break;
     case MQTT_ENGINE_EV_OFFLINE:
-      c->requests_open = 0;
-      queue_event(c, MQTT_CORE_OFFLINE, 0, NULL, 0);
+      c->requests_open = 0;   /* the session's requests are forgotten */
       break;
     case MQTT_ENGINE_EV_PUBACK:
-      engine_released(c, b);
-      queue_event(c, MQTT_CORE_PUBACK, a, NULL, 0);
-      break;
-    case MQTT_ENGINE_EV_SUBACK:
-      if (c->requests_open) c->requests_open--;
-      queue_event(c, MQTT_CORE_SUBACK, a, codes, count > (int32_t)MQTT_MAX_FILTERS ? MQTT_MAX_FILTERS : (uint32_t)count);
-      break;
-    case MQTT_ENGINE_EV_UNSUBACK:
-      if (c->requests_open) c->requests_open--;
-      queue_event(c, MQTT_CORE_UNSUBACK, a, NULL, 0);
-      break;
     case MQTT_ENGINE_EV_DROPPED:
       engine_released(c, b);
-      queue_event(c, MQTT_CORE_DROPPED, a, NULL, 0);
       break;
-    case MQTT_ENGINE_EV_PROTOCOL_ERROR: queue_event(c, MQTT_CORE_PROTOCOL_ERROR, a, NULL, 0); break;
-    case MQTT_ENGINE_EV_WARNING: queue_event(c, MQTT_CORE_WARNING, a, NULL, 0); break;
-    default: break;
+    case MQTT_ENGINE_EV_SUBACK:
+    case MQTT_ENGINE_EV_UNSUBACK:
+      if (c->requests_open) c->requests_open--;
+      break;
   }
+  if (kind != MQTT_ENGINE_EV_SUBACK) count = 0;
+  else if (count > (int32_t)MQTT_MAX_FILTERS) count = MQTT_MAX_FILTERS;
+  queue_codes(c, queued_type[kind], a, codes, (uint32_t)count);
 }
 
 /* Pieces are assembled in place in the queue; a first piece while another message is
@@ -667,8 +662,8 @@ static int32_t checked(mqtt_core *c, int32_t r)
     link_close(c);
     c->platform.arm_timer(c->user, -1);
     c->timer_state = TIMER_OFF;
-    queue_event(c, MQTT_CORE_PROTOCOL_ERROR, MQTT_ENGINE_ETRAP, NULL, 0);
-    if (c->connected) queue_event(c, MQTT_CORE_OFFLINE, 0, NULL, 0);
+    queue_event(c, MQTT_CORE_PROTOCOL_ERROR, MQTT_ENGINE_ETRAP);
+    if (c->connected) queue_event(c, MQTT_CORE_OFFLINE, 0);
   }
   if (!c->in_flight && c->out_read < c->out_len) out_pump(c);
   return r;
@@ -1037,7 +1032,7 @@ static int hand_over(mqtt_core *c, blob *b, int32_t token)
   b->engine_owned = 0;
   blob_maybe_free(c, b);
   if (r == 2) {
-    queue_event(c, MQTT_CORE_PUBACK, token, NULL, 0);   /* sent and complete */
+    queue_event(c, MQTT_CORE_PUBACK, token);   /* sent and complete */
     return MQTT_CORE_OK;
   }
   if (r == 0) return mqtt_engine_active(c->engine) == 1 ? MQTT_CORE_EFULL : MQTT_CORE_ENOTCONN;
@@ -1103,7 +1098,7 @@ static int32_t undefer(mqtt_core *c, blob *b)
 static void drop_deferred(mqtt_core *c, blob *b)
 {
   int32_t token = undefer(c, b);
-  if (b->kind & BLOB_PUBLISH) queue_event(c, MQTT_CORE_DROPPED, token, NULL, 0);
+  if (b->kind & BLOB_PUBLISH) queue_event(c, MQTT_CORE_DROPPED, token);
   else if (c->requests_open) c->requests_open--;
   blob_maybe_free(c, b);
 }
@@ -1118,7 +1113,7 @@ static void hand_over_deferred(mqtt_core *c)
     if (c->connected && (request ? request_cramped(c, b->parts) : out_cramped(c))) return;
     int32_t token = undefer(c, b);   /* first: the sends below count references in its place */
     if (!request) {
-      if (hand_over(c, b, token) != MQTT_CORE_OK) queue_event(c, MQTT_CORE_DROPPED, token, NULL, 0);
+      if (hand_over(c, b, token) != MQTT_CORE_OK) queue_event(c, MQTT_CORE_DROPPED, token);
       continue;
     }
     size_t bad;
@@ -1294,10 +1289,8 @@ static void link_gone(mqtt_core *c, int reason)
   if (!c || c->link == LINK_NONE) return;
   /* closed while opening counts as refused (docs/abi.md) */
   if (c->link == LINK_OPENING && reason == 0) reason = -5;
-  c->link = LINK_NONE;
-  c->close_when_flushed = 0;
-  c->send_broken = 0;
-  out_reset(c);
+  c->link = LINK_NONE;   /* gone already: link_close only resets */
+  link_close(c);
   if (!link_live(c)) return;
   enter(c);
   checked(c, reason ? mqtt_engine_failed(c->engine, reason, now(c)) : mqtt_engine_closed(c->engine, now(c)));
@@ -1342,7 +1335,7 @@ static size_t feed(mqtt_core *c, const uint8_t *bytes, size_t len)
  * hears it closed, as if the broker had closed it, and reconnects if asked to. */
 static void drop_link(mqtt_core *c, int32_t why)
 {
-  queue_event(c, MQTT_CORE_LINK_ERROR, why, NULL, 0);
+  queue_event(c, MQTT_CORE_LINK_ERROR, why);
   c->out_overflow = 1;   /* checked() closes the link and tells the engine */
 }
 

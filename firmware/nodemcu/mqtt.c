@@ -211,20 +211,8 @@ static int push_self(lua_State *L, client *c) {
   return 1;
 }
 
-/* Calls the on() handler for `ev` with the client and the `nargs` values on top of the stack
- * (which it leaves there). */
-static void call_handler(lua_State *L, client *c, int ev, int nargs) {
-  if (!push_function(L, c->handler_ref[ev])) return;
-  if (!push_self(L, c)) {
-    lua_pop(L, 1);
-    return;
-  }
-  for (int i = 0; i < nargs; i++) lua_pushvalue(L, -2 - nargs);
-  invoke(L, 1 + nargs, event_names[ev]);
-}
-
-/* Calls the function on top of the stack (a per-call callback) with the client and `nargs`
- * values below it; pops the function, leaves the values. */
+/* Calls the function on top of the stack (a per-call callback, or a handler) with the client
+ * and `nargs` values below it; pops the function, leaves the values. */
 static void call_once(lua_State *L, client *c, const char *what, int nargs) {
   if (!push_self(L, c)) {
     lua_pop(L, 1);
@@ -232,6 +220,12 @@ static void call_once(lua_State *L, client *c, const char *what, int nargs) {
   }
   for (int i = 0; i < nargs; i++) lua_pushvalue(L, -2 - nargs);
   invoke(L, 1 + nargs, what);
+}
+
+/* Calls the on() handler for `ev` with the client and the `nargs` values on top of the stack
+ * (which it leaves there). */
+static void call_handler(lua_State *L, client *c, int ev, int nargs) {
+  if (push_function(L, c->handler_ref[ev])) call_once(L, c, event_names[ev], nargs);
 }
 
 
@@ -317,10 +311,9 @@ static int deliver(lua_State *L) {
   lua_checkstack(L, 12);
   int top = lua_gettop(L);
   if (c->self_ref == LUA_NOREF) {
-    /* nobody to tell (the client is being collected or never connected): free what tokens hold */
-    if (ev->type == MQTT_CORE_PUBACK || ev->type == MQTT_CORE_DROPPED ||
-        ev->type == MQTT_CORE_SUBACK || ev->type == MQTT_CORE_UNSUBACK)
-      forget_token(L, c, ev->token);
+    /* nobody to tell (the client is being collected or never connected): free what tokens hold
+     * (events without one carry token 0) */
+    forget_token(L, c, ev->token);
     return 0;
   }
   switch (ev->type) {
@@ -376,15 +369,16 @@ static int deliver(lua_State *L) {
       print_line(L, "mqtt: a publish was dropped unacknowledged: its clean session ended");
     break;
   case MQTT_CORE_PROTOCOL_ERROR:
-    print_line(L, lua_pushfstring(L, "mqtt: the broker broke the MQTT protocol (%s, code %d); "
-                                     "disconnecting", ev->text ? ev->text : "?", (int)ev->reason));
-    break;
   case MQTT_CORE_WARNING:
-    print_line(L, lua_pushfstring(L, "mqtt: warning: %s (code %d)", ev->text, (int)ev->reason));
+  case MQTT_CORE_LINK_ERROR: {
+    /* in the core's order; the link error's text has no code */
+    static const char *const formats[] = {
+      "mqtt: the broker broke the MQTT protocol (%s, code %d); disconnecting",
+      "mqtt: warning: %s (code %d)", "mqtt: the broker %s; disconnecting"};
+    print_line(L, lua_pushfstring(L, formats[ev->type - MQTT_CORE_PROTOCOL_ERROR],
+                                  ev->text ? ev->text : "?", (int)ev->reason));
     break;
-  case MQTT_CORE_LINK_ERROR:
-    print_line(L, lua_pushfstring(L, "mqtt: the broker %s; disconnecting", ev->text));
-    break;
+  }
   }
   lua_settop(L, top);
   return 0;
@@ -421,7 +415,6 @@ static void on_core_event(void *user, const mqtt_core_event *ev) {
   lua_settop(L, top);
 }
 
-
 /* ---------- arguments ---------- */
 
 static client *self(lua_State *L, const char *method) {
@@ -450,6 +443,11 @@ static lua_Integer whole(lua_State *L, int idx, lua_Integer lo, lua_Integer hi, 
   return i;
 }
 
+/* The error for an argument of the wrong kind: "<call>: <name> must be <what>". */
+static void must_be(lua_State *L, const char *call, const char *name, const char *what) {
+  luaL_error(L, "%s: %s must be %s", call, name, what);
+}
+
 /* A whole number in [lo, hi] at idx, or an error naming it. */
 static lua_Integer ranged(lua_State *L, int idx, int lo, int hi, const char *call,
                           const char *name) {
@@ -466,7 +464,7 @@ static int flag(lua_State *L, int idx, int dflt, int strict, const char *call, c
   if (lua_isboolean(L, idx)) return lua_toboolean(L, idx);
   int ok;
   lua_Integer v = whole(L, idx, strict ? 0 : -0x7fffffff, strict ? 1 : 0x7fffffff, &ok);
-  if (!ok) luaL_error(L, "%s: %s must be 0, 1, true or false", call, name);
+  if (!ok) must_be(L, call, name, "0, 1, true or false");
   return v != 0;
 }
 
@@ -474,7 +472,7 @@ static int qos_arg(lua_State *L, int idx, int dflt, const char *call, const char
   if (dflt >= 0 && lua_isnoneornil(L, idx)) return dflt;
   int ok;
   lua_Integer q = whole(L, idx, 0, 2, &ok);
-  if (!ok) luaL_error(L, "%s: %s must be 0, 1 or 2", call, name);
+  if (!ok) must_be(L, call, name, "0, 1 or 2");
   return (int)q;
 }
 
@@ -485,25 +483,25 @@ static void check_length(lua_State *L, size_t len, const char *call, const char 
                (int)MQTT_MAX_STRING);
 }
 
-/* A string argument (a number is written out as Lua prints it, as NodeMCU takes it). */
+/* Message bytes: a string or a number (written out as Lua prints it, as NodeMCU takes it), of
+ * any length. */
+static const char *payload_arg(lua_State *L, int idx, size_t *len, const char *call,
+                               const char *name) {
+  if (!lua_isstring(L, idx)) must_be(L, call, name, "a string");
+  return lua_tolstring(L, idx, len);
+}
+
+/* A string argument: MQTT's 16-bit length. */
 static const char *string_arg(lua_State *L, int idx, size_t *len, const char *call,
                               const char *name) {
-  if (!lua_isstring(L, idx)) luaL_error(L, "%s: %s must be a string", call, name);
-  const char *s = lua_tolstring(L, idx, len);
+  const char *s = payload_arg(L, idx, len, call, name);
   check_length(L, *len, call, name);
   return s;
 }
 
-/* Message bytes: a string or a number, of any length. */
-static const char *payload_arg(lua_State *L, int idx, size_t *len, const char *call,
-                               const char *name) {
-  if (!lua_isstring(L, idx)) luaL_error(L, "%s: %s must be a string", call, name);
-  return lua_tolstring(L, idx, len);
-}
-
 static void callback_arg(lua_State *L, int idx, const char *call) {
   if (!lua_isnoneornil(L, idx) && !lua_isfunction(L, idx))
-    luaL_error(L, "%s: the callback must be a function", call);
+    must_be(L, call, "the callback", "a function");
 }
 
 /* Optional arguments as NodeMCU reads them: the next one belongs to a parameter when its type
@@ -603,7 +601,7 @@ static int mqtt_client_new(lua_State *L) {
   if (next_fits(L, &i, NIL_HOLDS | FITS_NUMBER, &at)) {
     int ok;
     lua_Integer keepalive = whole(L, at, 0, 65535, &ok);
-    if (!ok) return luaL_error(L, "%s: keepalive must be whole seconds, 0 to 65535", call);
+    if (!ok) must_be(L, call, "keepalive", "whole seconds, 0 to 65535");
     if (keepalive > 0) cfg.keepalive_s = (uint16_t)keepalive;
   }
   /* as NodeMCU, an empty username or password is none */
@@ -773,8 +771,7 @@ static int read_filters(lua_State *L, const char *call, int with_qos, mqtt_core_
       if (with_qos) {
         int ok;
         lua_Integer q = whole(L, -1, 0, 2, &ok);
-        if (!ok) luaL_error(L, "%s: %s must be 0, 1 or 2", call,
-                            lua_pushfstring(L, "qos of '%s'", f->filter));
+        if (!ok) must_be(L, call, lua_pushfstring(L, "qos of '%s'", f->filter), "0, 1 or 2");
         f->qos = (int)q;
       }
       lua_pop(L, 1);

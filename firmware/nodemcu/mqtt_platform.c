@@ -95,14 +95,10 @@ static uint32_t clock_last_us, clock_ms, clock_rest_us;
 static uint32_t clock_now_ms(void *user) {
   (void)user;
   uint32_t us = system_get_time();
-  uint32_t elapsed = us - clock_last_us;
+  clock_rest_us += us - clock_last_us;   /* under 1,000 before: no wrap within the hour */
   clock_last_us = us;
-  clock_ms += elapsed / 1000;
-  clock_rest_us += elapsed % 1000;
-  if (clock_rest_us >= 1000) {
-    clock_ms++;
-    clock_rest_us -= 1000;
-  }
+  clock_ms += clock_rest_us / 1000;
+  clock_rest_us %= 1000;
   return clock_ms;
 }
 

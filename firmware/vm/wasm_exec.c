@@ -427,11 +427,11 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
   for (;;) {
     uint8_t op = FETCH_OP();
     switch (op) {
-      case 0x00: TRAP(WASM_TRAP_UNREACHABLE);
-      case 0x01: break;
-      case 0x02:
-      case 0x03: SKIP_FIRST(); break;
-      case 0x04:
+      case OP_UNREACHABLE: TRAP(WASM_TRAP_UNREACHABLE);
+      case OP_NOP: break;
+      case OP_BLOCK:
+      case OP_LOOP: SKIP_FIRST(); break;
+      case OP_IF:
         if ((--sp)->i32) {
           SKIP_FIRST();
           stp++;
@@ -440,21 +440,21 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
           stp += stp->stp;
         }
         break;
-      case 0x05:
+      case OP_ELSE:
         pc += stp->pc;
         stp += stp->stp;
         break;
-      case 0x0b:
+      case OP_END:
         if (pc - 1 == fend) goto do_return;
         break;
-      case 0x0d:
+      case OP_BR_IF:
         if (!(--sp)->i32) {
           SKIP_FIRST();
           stp++;
           break;
         }
         /* fall through */
-      case 0x0c:
+      case OP_BR:
         TICK();
       take_branch: { /* pc: the byte after the opcode; stp: the entry */
         const wvm_side *s = stp;
@@ -469,7 +469,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         stp = s + x;
         break;
       }
-      case 0x0e: {
+      case OP_BR_TABLE: {
         const uint8_t *base = pc;
         TICK();
         uint32_t n, i;
@@ -479,7 +479,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         pc = base;
         goto take_branch;
       }
-      case 0x0f:
+      case OP_RETURN:
       do_return: {
         uint32_t nr = fn->type->nr;
         wasm_value *src = sp - nr;
@@ -498,7 +498,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         }
         break;
       }
-      case 0x10: {
+      case OP_CALL: {
         uint32_t idx;
         U32_FIRST(idx);
         callee = &in->funcs[idx];
@@ -543,7 +543,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         }
         break;
       }
-      case 0x11: {
+      case OP_CALL_INDIRECT: {
         uint32_t tidx, tab, i;
         U32_FIRST(tidx);
         U32(tab);
@@ -555,50 +555,50 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         if (!wvm_types_equal(callee->type, &in->types[tidx])) TRAP(WASM_TRAP_INDIRECT_MISMATCH);
         goto do_call;
       }
-      case 0x1a: sp--; break;
-      case 0x1c: {
+      case OP_DROP: sp--; break;
+      case OP_SELECT_T: {
         uint32_t n;
         U32_FIRST(n);
         pc += n;
       }
         /* fall through */
-      case 0x1b: {
+      case OP_SELECT: {
         uint32_t c = (--sp)->i32;
         sp--;
         if (!c) sp[-1] = sp[0];
         break;
       }
-      case 0x20: {
+      case OP_LOCAL_GET: {
         uint32_t i;
         U32_FIRST(i);
         *sp++ = fp[i];
         break;
       }
-      case 0x21: {
+      case OP_LOCAL_SET: {
         uint32_t i;
         U32_FIRST(i);
         fp[i] = *--sp;
         break;
       }
-      case 0x22: {
+      case OP_LOCAL_TEE: {
         uint32_t i;
         U32_FIRST(i);
         fp[i] = sp[-1];
         break;
       }
-      case 0x23: {
+      case OP_GLOBAL_GET: {
         uint32_t i;
         U32_FIRST(i);
         *sp++ = wvm_global_get(wvm_global_ref(in, i));
         break;
       }
-      case 0x24: {
+      case OP_GLOBAL_SET: {
         uint32_t i;
         U32_FIRST(i);
         wvm_global_set(wvm_global_ref(in, i), *--sp);
         break;
       }
-      case 0x25: {
+      case OP_TABLE_GET: {
         uint32_t x, i;
         U32_FIRST(x);
         wvm_table *t = in->tables[x];
@@ -607,7 +607,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         SET_REF(sp[-1], t->elems[i]);
         break;
       }
-      case 0x26: {
+      case OP_TABLE_SET: {
         uint32_t x, i;
         U32_FIRST(x);
         wvm_table *t = in->tables[x];
@@ -617,40 +617,40 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         t->elems[i] = v;
         break;
       }
-      case 0x28: LOAD32(4, sp[-1].i32 = t_)
-      case 0x29: LOAD64(sp[-1].i64 = t_)
+      case OP_I32_LOAD: LOAD32(4, sp[-1].i32 = t_)
+      case OP_I64_LOAD: LOAD64(sp[-1].i64 = t_)
 #if WASM_VM_FLOAT
-      case 0x2a: LOAD32(4, sp[-1].i32 = t_)
-      case 0x2b: LOAD64(sp[-1].i64 = t_)
+      case OP_F32_LOAD: LOAD32(4, sp[-1].i32 = t_)
+      case OP_F64_LOAD: LOAD64(sp[-1].i64 = t_)
 #endif
-      case 0x2c: LOAD32(1, sp[-1].i32 = (uint32_t)(int32_t)(int8_t)t_)
-      case 0x2d: LOAD32(1, sp[-1].i32 = t_)
-      case 0x2e: LOAD32(2, sp[-1].i32 = (uint32_t)(int32_t)(int16_t)t_)
-      case 0x2f: LOAD32(2, sp[-1].i32 = t_)
-      case 0x30: LOAD32(1, sp[-1].i64 = (uint64_t)(int64_t)(int8_t)t_)
-      case 0x31: LOAD32(1, sp[-1].i64 = t_)
-      case 0x32: LOAD32(2, sp[-1].i64 = (uint64_t)(int64_t)(int16_t)t_)
-      case 0x33: LOAD32(2, sp[-1].i64 = t_)
-      case 0x34: LOAD32(4, sp[-1].i64 = (uint64_t)(int64_t)(int32_t)t_)
-      case 0x35: LOAD32(4, sp[-1].i64 = t_)
-      case 0x36: STORE32(4)
-      case 0x37: STORE64(8)
+      case OP_I32_LOAD8_S: LOAD32(1, sp[-1].i32 = (uint32_t)(int32_t)(int8_t)t_)
+      case OP_I32_LOAD8_U: LOAD32(1, sp[-1].i32 = t_)
+      case OP_I32_LOAD16_S: LOAD32(2, sp[-1].i32 = (uint32_t)(int32_t)(int16_t)t_)
+      case OP_I32_LOAD16_U: LOAD32(2, sp[-1].i32 = t_)
+      case OP_I64_LOAD8_S: LOAD32(1, sp[-1].i64 = (uint64_t)(int64_t)(int8_t)t_)
+      case OP_I64_LOAD8_U: LOAD32(1, sp[-1].i64 = t_)
+      case OP_I64_LOAD16_S: LOAD32(2, sp[-1].i64 = (uint64_t)(int64_t)(int16_t)t_)
+      case OP_I64_LOAD16_U: LOAD32(2, sp[-1].i64 = t_)
+      case OP_I64_LOAD32_S: LOAD32(4, sp[-1].i64 = (uint64_t)(int64_t)(int32_t)t_)
+      case OP_I64_LOAD32_U: LOAD32(4, sp[-1].i64 = t_)
+      case OP_I32_STORE: STORE32(4)
+      case OP_I64_STORE: STORE64(8)
 #if WASM_VM_FLOAT
-      case 0x38: STORE32(4)
-      case 0x39: STORE64(8)
+      case OP_F32_STORE: STORE32(4)
+      case OP_F64_STORE: STORE64(8)
 #endif
-      case 0x3a: STORE32(1)
-      case 0x3b: STORE32(2)
-      case 0x3c: STORE64(1)
-      case 0x3d: STORE64(2)
-      case 0x3e: STORE64(4)
-      case 0x3f:
+      case OP_I32_STORE8: STORE32(1)
+      case OP_I32_STORE16: STORE32(2)
+      case OP_I64_STORE8: STORE64(1)
+      case OP_I64_STORE16: STORE64(2)
+      case OP_I64_STORE32: STORE64(4)
+      case OP_MEMORY_SIZE:
         pc++;
         sp->i64 = 0;
         sp->i32 = in->mem->pages;
         sp++;
         break;
-      case 0x40: {
+      case OP_MEMORY_GROW: {
         wvm_memory *m = in->mem;
         uint32_t n = sp[-1].i32, old = m->pages;
         uint64_t want = (uint64_t)old + n;
@@ -670,7 +670,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         LOAD_MEM();
         break;
       }
-      case 0x41:
+      case OP_I32_CONST:
         {
           uint32_t b = IMM_BYTE();
           if (__builtin_expect(b < 0x80, 1)) {
@@ -689,7 +689,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         }
         sp++;
         break;
-      case 0x42:
+      case OP_I64_CONST:
         {
           leb64 r_ = leb_s64(pc);
           sp->i64 = r_.v;
@@ -698,7 +698,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         sp++;
         break;
 #if WASM_VM_FLOAT
-      case 0x43: {
+      case OP_F32_CONST: {
         uint32_t v = 0;
         for (unsigned k = 0; k < 4; k++) v |= (uint32_t)RD8(pc + k) << (8 * k);
         pc += 4;
@@ -707,7 +707,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         sp++;
         break;
       }
-      case 0x44: {
+      case OP_F64_CONST: {
         uint64_t v = 0;
         for (unsigned k = 0; k < 8; k++) v |= (uint64_t)RD8(pc + k) << (8 * k);
         pc += 8;
@@ -716,235 +716,235 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
         break;
       }
 #endif
-      case 0x45: UN32(a == 0)
-      case 0x46: BIN32(a == b)
-      case 0x47: BIN32(a != b)
-      case 0x48: BIN32((int32_t)a < (int32_t)b)
-      case 0x49: BIN32(a < b)
-      case 0x4a: BIN32((int32_t)a > (int32_t)b)
-      case 0x4b: BIN32(a > b)
-      case 0x4c: BIN32((int32_t)a <= (int32_t)b)
-      case 0x4d: BIN32(a <= b)
-      case 0x4e: BIN32((int32_t)a >= (int32_t)b)
-      case 0x4f: BIN32(a >= b)
-      case 0x50: {
+      case OP_I32_EQZ: UN32(a == 0)
+      case OP_I32_EQ: BIN32(a == b)
+      case OP_I32_NE: BIN32(a != b)
+      case OP_I32_LT_S: BIN32((int32_t)a < (int32_t)b)
+      case OP_I32_LT_U: BIN32(a < b)
+      case OP_I32_GT_S: BIN32((int32_t)a > (int32_t)b)
+      case OP_I32_GT_U: BIN32(a > b)
+      case OP_I32_LE_S: BIN32((int32_t)a <= (int32_t)b)
+      case OP_I32_LE_U: BIN32(a <= b)
+      case OP_I32_GE_S: BIN32((int32_t)a >= (int32_t)b)
+      case OP_I32_GE_U: BIN32(a >= b)
+      case OP_I64_EQZ: {
         uint32_t z = sp[-1].i64 == 0;
         sp[-1].i64 = 0;
         sp[-1].i32 = z;
         break;
       }
-      case 0x51: CMP64(a == b)
-      case 0x52: CMP64(a != b)
-      case 0x53: CMP64((int64_t)a < (int64_t)b)
-      case 0x54: CMP64(a < b)
-      case 0x55: CMP64((int64_t)a > (int64_t)b)
-      case 0x56: CMP64(a > b)
-      case 0x57: CMP64((int64_t)a <= (int64_t)b)
-      case 0x58: CMP64(a <= b)
-      case 0x59: CMP64((int64_t)a >= (int64_t)b)
-      case 0x5a: CMP64(a >= b)
+      case OP_I64_EQ: CMP64(a == b)
+      case OP_I64_NE: CMP64(a != b)
+      case OP_I64_LT_S: CMP64((int64_t)a < (int64_t)b)
+      case OP_I64_LT_U: CMP64(a < b)
+      case OP_I64_GT_S: CMP64((int64_t)a > (int64_t)b)
+      case OP_I64_GT_U: CMP64(a > b)
+      case OP_I64_LE_S: CMP64((int64_t)a <= (int64_t)b)
+      case OP_I64_LE_U: CMP64(a <= b)
+      case OP_I64_GE_S: CMP64((int64_t)a >= (int64_t)b)
+      case OP_I64_GE_U: CMP64(a >= b)
 #if WASM_VM_FLOAT
-      case 0x5b: FCMP32(a == b)
-      case 0x5c: FCMP32(a != b)
-      case 0x5d: FCMP32(a < b)
-      case 0x5e: FCMP32(a > b)
-      case 0x5f: FCMP32(a <= b)
-      case 0x60: FCMP32(a >= b)
-      case 0x61: FCMP64(a == b)
-      case 0x62: FCMP64(a != b)
-      case 0x63: FCMP64(a < b)
-      case 0x64: FCMP64(a > b)
-      case 0x65: FCMP64(a <= b)
-      case 0x66: FCMP64(a >= b)
+      case OP_F32_EQ: FCMP32(a == b)
+      case OP_F32_NE: FCMP32(a != b)
+      case OP_F32_LT: FCMP32(a < b)
+      case OP_F32_GT: FCMP32(a > b)
+      case OP_F32_LE: FCMP32(a <= b)
+      case OP_F32_GE: FCMP32(a >= b)
+      case OP_F64_EQ: FCMP64(a == b)
+      case OP_F64_NE: FCMP64(a != b)
+      case OP_F64_LT: FCMP64(a < b)
+      case OP_F64_GT: FCMP64(a > b)
+      case OP_F64_LE: FCMP64(a <= b)
+      case OP_F64_GE: FCMP64(a >= b)
 #endif
-      case 0x67: UN32(a ? (uint32_t)__builtin_clz(a) : 32u)
-      case 0x68: UN32(a ? (uint32_t)__builtin_ctz(a) : 32u)
-      case 0x69: UN32(popcount32(a))
-      case 0x6a: BIN32(a + b)
-      case 0x6b: BIN32(a - b)
-      case 0x6c: BIN32(a * b)
-      case 0x6d: {
+      case OP_I32_CLZ: UN32(a ? (uint32_t)__builtin_clz(a) : 32u)
+      case OP_I32_CTZ: UN32(a ? (uint32_t)__builtin_ctz(a) : 32u)
+      case OP_I32_POPCNT: UN32(popcount32(a))
+      case OP_I32_ADD: BIN32(a + b)
+      case OP_I32_SUB: BIN32(a - b)
+      case OP_I32_MUL: BIN32(a * b)
+      case OP_I32_DIV_S: {
         uint32_t b = (--sp)->i32, a = sp[-1].i32;
         if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
         if (a == 0x80000000u && b == UINT32_MAX) TRAP(WASM_TRAP_INT_OVERFLOW);
         sp[-1].i32 = (uint32_t)((int32_t)a / (int32_t)b);
         break;
       }
-      case 0x6e: {
+      case OP_I32_DIV_U: {
         uint32_t b = (--sp)->i32, a = sp[-1].i32;
         if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
         sp[-1].i32 = a / b;
         break;
       }
-      case 0x6f: {
+      case OP_I32_REM_S: {
         uint32_t b = (--sp)->i32, a = sp[-1].i32;
         if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
         sp[-1].i32 = b == UINT32_MAX ? 0 : rem_s32(a, b);
         break;
       }
-      case 0x70: {
+      case OP_I32_REM_U: {
         uint32_t b = (--sp)->i32, a = sp[-1].i32;
         if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
         sp[-1].i32 = a % b;
         break;
       }
-      case 0x71: BIN32(a & b)
-      case 0x72: BIN32(a | b)
-      case 0x73: BIN32(a ^ b)
-      case 0x74: BIN32(a << (b & 31))
-      case 0x75: BIN32((uint32_t)((int32_t)a >> (b & 31)))
-      case 0x76: BIN32(a >> (b & 31))
-      case 0x77: BIN32((a << (b & 31)) | (a >> ((32 - (b & 31)) & 31)))
-      case 0x78: BIN32((a >> (b & 31)) | (a << ((32 - (b & 31)) & 31)))
-      case 0x79: UN64(a ? (uint64_t)__builtin_clzll(a) : 64u)
-      case 0x7a: UN64(a ? (uint64_t)__builtin_ctzll(a) : 64u)
-      case 0x7b: UN64((uint64_t)(popcount32((uint32_t)a) + popcount32((uint32_t)(a >> 32))))
-      case 0x7c: BIN64(a + b)
-      case 0x7d: BIN64(a - b)
-      case 0x7e: BIN64(a * b)
-      case 0x7f: {
+      case OP_I32_AND: BIN32(a & b)
+      case OP_I32_OR: BIN32(a | b)
+      case OP_I32_XOR: BIN32(a ^ b)
+      case OP_I32_SHL: BIN32(a << (b & 31))
+      case OP_I32_SHR_S: BIN32((uint32_t)((int32_t)a >> (b & 31)))
+      case OP_I32_SHR_U: BIN32(a >> (b & 31))
+      case OP_I32_ROTL: BIN32((a << (b & 31)) | (a >> ((32 - (b & 31)) & 31)))
+      case OP_I32_ROTR: BIN32((a >> (b & 31)) | (a << ((32 - (b & 31)) & 31)))
+      case OP_I64_CLZ: UN64(a ? (uint64_t)__builtin_clzll(a) : 64u)
+      case OP_I64_CTZ: UN64(a ? (uint64_t)__builtin_ctzll(a) : 64u)
+      case OP_I64_POPCNT: UN64((uint64_t)(popcount32((uint32_t)a) + popcount32((uint32_t)(a >> 32))))
+      case OP_I64_ADD: BIN64(a + b)
+      case OP_I64_SUB: BIN64(a - b)
+      case OP_I64_MUL: BIN64(a * b)
+      case OP_I64_DIV_S: {
         uint64_t b = (--sp)->i64, a = sp[-1].i64;
         if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
         if (a == 0x8000000000000000ull && b == UINT64_MAX) TRAP(WASM_TRAP_INT_OVERFLOW);
         sp[-1].i64 = (uint64_t)((int64_t)a / (int64_t)b);
         break;
       }
-      case 0x80: {
+      case OP_I64_DIV_U: {
         uint64_t b = (--sp)->i64, a = sp[-1].i64;
         if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
         sp[-1].i64 = a / b;
         break;
       }
-      case 0x81: {
+      case OP_I64_REM_S: {
         uint64_t b = (--sp)->i64, a = sp[-1].i64;
         if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
         sp[-1].i64 = b == UINT64_MAX ? 0 : rem_s64(a, b);
         break;
       }
-      case 0x82: {
+      case OP_I64_REM_U: {
         uint64_t b = (--sp)->i64, a = sp[-1].i64;
         if (!b) TRAP(WASM_TRAP_DIV_BY_ZERO);
         sp[-1].i64 = a % b;
         break;
       }
-      case 0x83: BIN64(a & b)
-      case 0x84: BIN64(a | b)
-      case 0x85: BIN64(a ^ b)
-      case 0x86: BIN64(a << (b & 63))
-      case 0x87: BIN64((uint64_t)((int64_t)a >> (b & 63)))
-      case 0x88: BIN64(a >> (b & 63))
-      case 0x89: BIN64((a << (b & 63)) | (a >> ((64 - (b & 63)) & 63)))
-      case 0x8a: BIN64((a >> (b & 63)) | (a << ((64 - (b & 63)) & 63)))
+      case OP_I64_AND: BIN64(a & b)
+      case OP_I64_OR: BIN64(a | b)
+      case OP_I64_XOR: BIN64(a ^ b)
+      case OP_I64_SHL: BIN64(a << (b & 63))
+      case OP_I64_SHR_S: BIN64((uint64_t)((int64_t)a >> (b & 63)))
+      case OP_I64_SHR_U: BIN64(a >> (b & 63))
+      case OP_I64_ROTL: BIN64((a << (b & 63)) | (a >> ((64 - (b & 63)) & 63)))
+      case OP_I64_ROTR: BIN64((a >> (b & 63)) | (a << ((64 - (b & 63)) & 63)))
 #if WASM_VM_FLOAT
-      case 0x8b: sp[-1].i32 &= 0x7fffffffu; break;
-      case 0x8c: sp[-1].i32 ^= 0x80000000u; break;
-      case 0x8d: FUN32(ceilf(a))
-      case 0x8e: FUN32(floorf(a))
-      case 0x8f: FUN32(truncf(a))
-      case 0x90: FUN32(rintf(a))
-      case 0x91: FUN32(sqrtf(a))
-      case 0x92: FBIN32(a + b)
-      case 0x93: FBIN32(a - b)
-      case 0x94: FBIN32(a * b)
-      case 0x95: FBIN32(a / b)
-      case 0x96: FBIN32(fmin32(a, b))
-      case 0x97: FBIN32(fmax32(a, b))
-      case 0x98: {
+      case OP_F32_ABS: sp[-1].i32 &= 0x7fffffffu; break;
+      case OP_F32_NEG: sp[-1].i32 ^= 0x80000000u; break;
+      case OP_F32_CEIL: FUN32(ceilf(a))
+      case OP_F32_FLOOR: FUN32(floorf(a))
+      case OP_F32_TRUNC: FUN32(truncf(a))
+      case OP_F32_NEAREST: FUN32(rintf(a))
+      case OP_F32_SQRT: FUN32(sqrtf(a))
+      case OP_F32_ADD: FBIN32(a + b)
+      case OP_F32_SUB: FBIN32(a - b)
+      case OP_F32_MUL: FBIN32(a * b)
+      case OP_F32_DIV: FBIN32(a / b)
+      case OP_F32_MIN: FBIN32(fmin32(a, b))
+      case OP_F32_MAX: FBIN32(fmax32(a, b))
+      case OP_F32_COPYSIGN: {
         uint32_t b = (--sp)->i32;
         sp[-1].i32 = (sp[-1].i32 & 0x7fffffffu) | (b & 0x80000000u);
         break;
       }
-      case 0x99: sp[-1].i64 &= 0x7fffffffffffffffull; break;
-      case 0x9a: sp[-1].i64 ^= 0x8000000000000000ull; break;
-      case 0x9b: FUN64(ceil(a))
-      case 0x9c: FUN64(floor(a))
-      case 0x9d: FUN64(trunc(a))
-      case 0x9e: FUN64(rint(a))
-      case 0x9f: FUN64(sqrt(a))
-      case 0xa0: FBIN64(a + b)
-      case 0xa1: FBIN64(a - b)
-      case 0xa2: FBIN64(a * b)
-      case 0xa3: FBIN64(a / b)
-      case 0xa4: FBIN64(fmin64(a, b))
-      case 0xa5: FBIN64(fmax64(a, b))
-      case 0xa6: {
+      case OP_F64_ABS: sp[-1].i64 &= 0x7fffffffffffffffull; break;
+      case OP_F64_NEG: sp[-1].i64 ^= 0x8000000000000000ull; break;
+      case OP_F64_CEIL: FUN64(ceil(a))
+      case OP_F64_FLOOR: FUN64(floor(a))
+      case OP_F64_TRUNC: FUN64(trunc(a))
+      case OP_F64_NEAREST: FUN64(rint(a))
+      case OP_F64_SQRT: FUN64(sqrt(a))
+      case OP_F64_ADD: FBIN64(a + b)
+      case OP_F64_SUB: FBIN64(a - b)
+      case OP_F64_MUL: FBIN64(a * b)
+      case OP_F64_DIV: FBIN64(a / b)
+      case OP_F64_MIN: FBIN64(fmin64(a, b))
+      case OP_F64_MAX: FBIN64(fmax64(a, b))
+      case OP_F64_COPYSIGN: {
         uint64_t b = (--sp)->i64;
         sp[-1].i64 = (sp[-1].i64 & 0x7fffffffffffffffull) | (b & 0x8000000000000000ull);
         break;
       }
 #endif
-      case 0xa7: {
+      case OP_I32_WRAP_I64: {
         uint32_t v = (uint32_t)sp[-1].i64;
         sp[-1].i64 = 0;
         sp[-1].i32 = v;
         break;
       }
 #if WASM_VM_FLOAT
-      case 0xa8: TRUNC(f32_of(sp - 1), -2147483904.0, 2147483648.0, 1, 32, 0)
-      case 0xa9: TRUNC(f32_of(sp - 1), -1.0, 4294967296.0, 0, 32, 0)
-      case 0xaa: TRUNC(f64_of(sp - 1), -2147483649.0, 2147483648.0, 1, 32, 0)
-      case 0xab: TRUNC(f64_of(sp - 1), -1.0, 4294967296.0, 0, 32, 0)
+      case OP_I32_TRUNC_F32_S: TRUNC(f32_of(sp - 1), -2147483904.0, 2147483648.0, 1, 32, 0)
+      case OP_I32_TRUNC_F32_U: TRUNC(f32_of(sp - 1), -1.0, 4294967296.0, 0, 32, 0)
+      case OP_I32_TRUNC_F64_S: TRUNC(f64_of(sp - 1), -2147483649.0, 2147483648.0, 1, 32, 0)
+      case OP_I32_TRUNC_F64_U: TRUNC(f64_of(sp - 1), -1.0, 4294967296.0, 0, 32, 0)
 #endif
-      case 0xac: sp[-1].i64 = (uint64_t)(int64_t)(int32_t)sp[-1].i32; break;
-      case 0xad: sp[-1].i64 = (uint64_t)sp[-1].i32; break;
+      case OP_I64_EXTEND_I32_S: sp[-1].i64 = (uint64_t)(int64_t)(int32_t)sp[-1].i32; break;
+      case OP_I64_EXTEND_I32_U: sp[-1].i64 = (uint64_t)sp[-1].i32; break;
 #if WASM_VM_FLOAT
-      case 0xae: TRUNC(f32_of(sp - 1), -9223373136366403584.0, 9223372036854775808.0, 1, 64, 0)
-      case 0xaf: TRUNC(f32_of(sp - 1), -1.0, 18446744073709551616.0, 0, 64, 0)
-      case 0xb0: TRUNC(f64_of(sp - 1), -9223372036854777856.0, 9223372036854775808.0, 1, 64, 0)
-      case 0xb1: TRUNC(f64_of(sp - 1), -1.0, 18446744073709551616.0, 0, 64, 0)
-      case 0xb2: put_f32(sp - 1, (float)(int32_t)sp[-1].i32); break;
-      case 0xb3: put_f32(sp - 1, (float)sp[-1].i32); break;
-      case 0xb4: put_f32(sp - 1, (float)(int64_t)sp[-1].i64); break;
-      case 0xb5: put_f32(sp - 1, (float)sp[-1].i64); break;
-      case 0xb6: put_f32(sp - 1, (float)f64_of(sp - 1)); break;
-      case 0xb7: put_f64(sp - 1, (double)(int32_t)sp[-1].i32); break;
-      case 0xb8: put_f64(sp - 1, (double)sp[-1].i32); break;
-      case 0xb9: put_f64(sp - 1, (double)(int64_t)sp[-1].i64); break;
-      case 0xba: put_f64(sp - 1, (double)sp[-1].i64); break;
-      case 0xbb: put_f64(sp - 1, (double)f32_of(sp - 1)); break;
-      case 0xbc:
-      case 0xbd:
-      case 0xbe:
-      case 0xbf: break;
+      case OP_I64_TRUNC_F32_S: TRUNC(f32_of(sp - 1), -9223373136366403584.0, 9223372036854775808.0, 1, 64, 0)
+      case OP_I64_TRUNC_F32_U: TRUNC(f32_of(sp - 1), -1.0, 18446744073709551616.0, 0, 64, 0)
+      case OP_I64_TRUNC_F64_S: TRUNC(f64_of(sp - 1), -9223372036854777856.0, 9223372036854775808.0, 1, 64, 0)
+      case OP_I64_TRUNC_F64_U: TRUNC(f64_of(sp - 1), -1.0, 18446744073709551616.0, 0, 64, 0)
+      case OP_F32_CONVERT_I32_S: put_f32(sp - 1, (float)(int32_t)sp[-1].i32); break;
+      case OP_F32_CONVERT_I32_U: put_f32(sp - 1, (float)sp[-1].i32); break;
+      case OP_F32_CONVERT_I64_S: put_f32(sp - 1, (float)(int64_t)sp[-1].i64); break;
+      case OP_F32_CONVERT_I64_U: put_f32(sp - 1, (float)sp[-1].i64); break;
+      case OP_F32_DEMOTE_F64: put_f32(sp - 1, (float)f64_of(sp - 1)); break;
+      case OP_F64_CONVERT_I32_S: put_f64(sp - 1, (double)(int32_t)sp[-1].i32); break;
+      case OP_F64_CONVERT_I32_U: put_f64(sp - 1, (double)sp[-1].i32); break;
+      case OP_F64_CONVERT_I64_S: put_f64(sp - 1, (double)(int64_t)sp[-1].i64); break;
+      case OP_F64_CONVERT_I64_U: put_f64(sp - 1, (double)sp[-1].i64); break;
+      case OP_F64_PROMOTE_F32: put_f64(sp - 1, (double)f32_of(sp - 1)); break;
+      case OP_I32_REINTERPRET_F32:
+      case OP_I64_REINTERPRET_F64:
+      case OP_F32_REINTERPRET_I32:
+      case OP_F64_REINTERPRET_I64: break;
 #endif
-      case 0xc0: sp[-1].i32 = (uint32_t)(int32_t)(int8_t)sp[-1].i32; break;
-      case 0xc1: sp[-1].i32 = (uint32_t)(int32_t)(int16_t)sp[-1].i32; break;
-      case 0xc2: sp[-1].i64 = (uint64_t)(int64_t)(int8_t)sp[-1].i64; break;
-      case 0xc3: sp[-1].i64 = (uint64_t)(int64_t)(int16_t)sp[-1].i64; break;
-      case 0xc4: sp[-1].i64 = (uint64_t)(int64_t)(int32_t)sp[-1].i64; break;
-      case 0xd0:
+      case OP_I32_EXTEND8_S: sp[-1].i32 = (uint32_t)(int32_t)(int8_t)sp[-1].i32; break;
+      case OP_I32_EXTEND16_S: sp[-1].i32 = (uint32_t)(int32_t)(int16_t)sp[-1].i32; break;
+      case OP_I64_EXTEND8_S: sp[-1].i64 = (uint64_t)(int64_t)(int8_t)sp[-1].i64; break;
+      case OP_I64_EXTEND16_S: sp[-1].i64 = (uint64_t)(int64_t)(int16_t)sp[-1].i64; break;
+      case OP_I64_EXTEND32_S: sp[-1].i64 = (uint64_t)(int64_t)(int32_t)sp[-1].i64; break;
+      case OP_REF_NULL:
         pc++;
         SET_REF(*sp, 0);
         sp++;
         break;
-      case 0xd1: {
+      case OP_REF_IS_NULL: {
         uint32_t z = sp[-1].ref == 0;
         sp[-1].i64 = 0;
         sp[-1].i32 = z;
         break;
       }
-      case 0xd2: {
+      case OP_REF_FUNC: {
         uint32_t i;
         U32_FIRST(i);
         SET_REF(*sp, (uintptr_t)&in->funcs[i]);
         sp++;
         break;
       }
-      case 0xfc: {
+      case OP_PREFIX_MISC: {
         uint32_t sub;
         U32_FIRST(sub);
         switch (sub) {
 #if WASM_VM_FLOAT
-          case 0: TRUNC(f32_of(sp - 1), -2147483904.0, 2147483648.0, 1, 32, 1)
-          case 1: TRUNC(f32_of(sp - 1), -1.0, 4294967296.0, 0, 32, 1)
-          case 2: TRUNC(f64_of(sp - 1), -2147483649.0, 2147483648.0, 1, 32, 1)
-          case 3: TRUNC(f64_of(sp - 1), -1.0, 4294967296.0, 0, 32, 1)
-          case 4: TRUNC(f32_of(sp - 1), -9223373136366403584.0, 9223372036854775808.0, 1, 64, 1)
-          case 5: TRUNC(f32_of(sp - 1), -1.0, 18446744073709551616.0, 0, 64, 1)
-          case 6: TRUNC(f64_of(sp - 1), -9223372036854777856.0, 9223372036854775808.0, 1, 64, 1)
-          case 7: TRUNC(f64_of(sp - 1), -1.0, 18446744073709551616.0, 0, 64, 1)
+          case OP_I32_TRUNC_SAT_F32_S: TRUNC(f32_of(sp - 1), -2147483904.0, 2147483648.0, 1, 32, 1)
+          case OP_I32_TRUNC_SAT_F32_U: TRUNC(f32_of(sp - 1), -1.0, 4294967296.0, 0, 32, 1)
+          case OP_I32_TRUNC_SAT_F64_S: TRUNC(f64_of(sp - 1), -2147483649.0, 2147483648.0, 1, 32, 1)
+          case OP_I32_TRUNC_SAT_F64_U: TRUNC(f64_of(sp - 1), -1.0, 4294967296.0, 0, 32, 1)
+          case OP_I64_TRUNC_SAT_F32_S: TRUNC(f32_of(sp - 1), -9223373136366403584.0, 9223372036854775808.0, 1, 64, 1)
+          case OP_I64_TRUNC_SAT_F32_U: TRUNC(f32_of(sp - 1), -1.0, 18446744073709551616.0, 0, 64, 1)
+          case OP_I64_TRUNC_SAT_F64_S: TRUNC(f64_of(sp - 1), -9223372036854777856.0, 9223372036854775808.0, 1, 64, 1)
+          case OP_I64_TRUNC_SAT_F64_U: TRUNC(f64_of(sp - 1), -1.0, 18446744073709551616.0, 0, 64, 1)
 #endif
-          case 8: {
+          case OP_MEMORY_INIT: {
             uint32_t seg, n, s, d;
             U32(seg);
             pc++;
@@ -957,13 +957,13 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
             for (uint32_t k = 0; k < n; k++) mem[d + k] = RD8(ds->bytes + s + k);
             break;
           }
-          case 9: {
+          case OP_DATA_DROP: {
             uint32_t seg;
             U32(seg);
             in->datas[seg].dropped = 1;
             break;
           }
-          case 10: {
+          case OP_MEMORY_COPY: {
             uint32_t n, s, d;
             pc += 2;
             n = (--sp)->i32;
@@ -973,7 +973,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
             if (n) memmove(mem + d, mem + s, n);
             break;
           }
-          case 11: {
+          case OP_MEMORY_FILL: {
             uint32_t n, v, d;
             pc++;
             n = (--sp)->i32;
@@ -983,7 +983,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
             if (n) memset(mem + d, (int)(v & 0xff), n);
             break;
           }
-          case 12: {
+          case OP_TABLE_INIT: {
             uint32_t seg, x, n, s, d;
             U32(seg);
             U32(x);
@@ -997,13 +997,13 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
             for (uint32_t k = 0; k < n; k++) t->elems[d + k] = wvm_elem_item(in, e, s + k);
             break;
           }
-          case 13: {
+          case OP_ELEM_DROP: {
             uint32_t seg;
             U32(seg);
             in->elems[seg].dropped = 1;
             break;
           }
-          case 14: {
+          case OP_TABLE_COPY: {
             uint32_t x, y, n, s, d;
             U32(x);
             U32(y);
@@ -1015,7 +1015,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
             if (n) memmove(td->elems + d, ts->elems + s, sizeof(uintptr_t) * n);
             break;
           }
-          case 15: {
+          case OP_TABLE_GROW: {
             uint32_t x, n;
             U32(x);
             wvm_table *t = in->tables[x];
@@ -1032,7 +1032,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
             }
             break;
           }
-          case 16: {
+          case OP_TABLE_SIZE: {
             uint32_t x;
             U32(x);
             sp->i64 = 0;
@@ -1040,7 +1040,7 @@ wasm_result wvm_execute(struct wasm_vm *vm, wvm_func *entry, const wasm_value *a
             sp++;
             break;
           }
-          case 17: {
+          case OP_TABLE_FILL: {
             uint32_t x, n, i;
             U32(x);
             wvm_table *t = in->tables[x];

@@ -298,14 +298,14 @@ static wasm_value eval_const(struct wasm_vm *vm, wvm_reader *r) {
   for (;;) {
     uint8_t op = rd_byte(r);
     switch (op) {
-      case 0x0b: return v;
-      case 0x41: v.i64 = 0; v.i32 = (uint32_t)rd_s32(r); break;
-      case 0x42: v.i64 = (uint64_t)rd_s64(r); break;
-      case 0x43: v.i64 = 0; v.i32 = rd_fixed32(r); break;
-      case 0x44: v.i64 = rd_fixed64(r); break;
-      case 0xd0: rd_byte(r); v.i64 = 0; v.ref = 0; break;
-      case 0xd2: v.i64 = 0; v.ref = (uintptr_t)&vm->funcs[rd_u32(r)]; break;
-      case 0x23: v = wvm_global_get(wvm_global_ref(vm, rd_u32(r))); break;
+      case OP_END: return v;
+      case OP_I32_CONST: v.i64 = 0; v.i32 = (uint32_t)rd_s32(r); break;
+      case OP_I64_CONST: v.i64 = (uint64_t)rd_s64(r); break;
+      case OP_F32_CONST: v.i64 = 0; v.i32 = rd_fixed32(r); break;
+      case OP_F64_CONST: v.i64 = rd_fixed64(r); break;
+      case OP_REF_NULL: rd_byte(r); v.i64 = 0; v.ref = 0; break;
+      case OP_REF_FUNC: v.i64 = 0; v.ref = (uintptr_t)&vm->funcs[rd_u32(r)]; break;
+      case OP_GLOBAL_GET: v = wvm_global_get(wvm_global_ref(vm, rd_u32(r))); break;
       default: return v;
     }
   }

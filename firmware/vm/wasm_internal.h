@@ -4,6 +4,7 @@
 #define WASM_INTERNAL_H
 
 #include "wasm_vm.h"
+#include "wasm_opcodes.h"
 
 #ifndef WASM_VM_ALIGNED_READS
 #define WASM_VM_ALIGNED_READS 0

@@ -156,7 +156,7 @@ static void check_limits(wvm_loader *L, uint32_t min, uint32_t max, int has_max,
 /* ---- lookups over validated sections ---- */
 
 static void skip_functype(wvm_reader *r, wvm_type *out) {
-  rd_byte(r); /* 0x60 */
+  rd_byte(r); /* WVM_FUNCTYPE_FORM */
   out->np = (uint16_t)rd_u32(r);
   out->params = r->p;
   r->p += out->np;
@@ -220,13 +220,13 @@ uint32_t wvm_func_type_index(const wvm_module *m, uint32_t fidx) {
 void wvm_skip_const_expr(wvm_reader *r) {
   for (;;) {
     uint8_t op = rd_byte(r);
-    if (r->err || op == 0x0b) return;
+    if (r->err || op == OP_END) return;
     switch (op) {
-      case 0x41: rd_s32(r); break;
-      case 0x42: rd_s64(r); break;
-      case 0x43: r->p += 4; break;
-      case 0x44: r->p += 8; break;
-      case 0xd0: rd_byte(r); break;
+      case OP_I32_CONST: rd_s32(r); break;
+      case OP_I64_CONST: rd_s64(r); break;
+      case OP_F32_CONST: r->p += 4; break;
+      case OP_F64_CONST: r->p += 8; break;
+      case OP_REF_NULL: rd_byte(r); break;
       default: rd_u32(r); break; /* ref.func, global.get */
     }
   }
@@ -286,14 +286,14 @@ static int const_expr_refs(wvm_reader *r, uint32_t fidx) {
   int found = 0;
   for (;;) {
     uint8_t op = rd_byte(r);
-    if (op == 0x0b || r->err) return found;
+    if (op == OP_END || r->err) return found;
     switch (op) {
-      case 0x41: rd_s32(r); break;
-      case 0x42: rd_s64(r); break;
-      case 0x43: r->p += 4; break;
-      case 0x44: r->p += 8; break;
-      case 0xd0: rd_byte(r); break;
-      case 0xd2: if (rd_u32(r) == fidx) found = 1; break;
+      case OP_I32_CONST: rd_s32(r); break;
+      case OP_I64_CONST: rd_s64(r); break;
+      case OP_F32_CONST: r->p += 4; break;
+      case OP_F64_CONST: r->p += 8; break;
+      case OP_REF_NULL: rd_byte(r); break;
+      case OP_REF_FUNC: if (rd_u32(r) == fidx) found = 1; break;
       default: rd_u32(r); break;
     }
   }
@@ -345,28 +345,28 @@ void wvm_validate_const_expr(wvm_loader *L, uint8_t want) {
     uint8_t op = rd_byte(r), t = 0;
     if (r->err) return;
     switch (op) {
-      case 0x0b:
+      case OP_END:
         if (h != 1 || stack[0] != want) rd_fail(r, WASM_ERR_INVALID, "type mismatch");
         return;
-      case 0x41: rd_s32(r); t = WASM_I32; break;
-      case 0x42: rd_s64(r); t = WASM_I64; break;
+      case OP_I32_CONST: rd_s32(r); t = WASM_I32; break;
+      case OP_I64_CONST: rd_s64(r); t = WASM_I64; break;
 #if WASM_VM_FLOAT
-      case 0x43: rd_fixed32(r); t = WASM_F32; break;
-      case 0x44: rd_fixed64(r); t = WASM_F64; break;
+      case OP_F32_CONST: rd_fixed32(r); t = WASM_F32; break;
+      case OP_F64_CONST: rd_fixed64(r); t = WASM_F64; break;
 #else
-      case 0x43:
-      case 0x44:
+      case OP_F32_CONST:
+      case OP_F64_CONST:
         rd_fail(r, WASM_ERR_UNSUPPORTED, "floating point not supported in this build (WASM_VM_FLOAT=0)");
         return;
 #endif
-      case 0xd0: t = read_reftype(r); break;
-      case 0xd2: {
+      case OP_REF_NULL: t = read_reftype(r); break;
+      case OP_REF_FUNC: {
         uint32_t f = rd_u32(r);
         if (f >= L->m.nfuncs) { rd_fail(r, WASM_ERR_INVALID, "unknown function"); return; }
         t = WASM_FUNCREF;
         break;
       }
-      case 0x23: {
+      case OP_GLOBAL_GET: {
         uint32_t g = rd_u32(r);
         uint8_t mut = 0;
         if (g >= L->m.imp_globals) { rd_fail(r, WASM_ERR_INVALID, "unknown global"); return; }
@@ -392,7 +392,7 @@ static void parse_types(wvm_loader *L) {
   L->m.ntypes = rd_u32(r);
   L->m.types = r->p;
   for (uint32_t i = 0; i < L->m.ntypes && !r->err; i++) {
-    if (rd_byte(r) != 0x60) { rd_fail(r, WASM_ERR_MALFORMED, "integer representation too long"); return; }
+    if (rd_byte(r) != WVM_FUNCTYPE_FORM) { rd_fail(r, WASM_ERR_MALFORMED, "integer representation too long"); return; }
     for (int part = 0; part < 2 && !r->err; part++) {
       uint32_t n = rd_u32(r);
       if (n > UINT16_MAX) rd_fail(r, WASM_ERR_UNSUPPORTED, "function type with more than 65535 params or results");

@@ -235,7 +235,7 @@ static void read_blocktype(V *v, wvm_type *bt) {
   memset(bt, 0, sizeof *bt);
   if (r->p >= r->end) { rd_fail(r, WASM_ERR_MALFORMED, "unexpected end"); return; }
   uint8_t b = RD8(r->p);
-  if (b == 0x40) { r->p++; return; }
+  if (b == WVM_BLOCKTYPE_EMPTY) { r->p++; return; }
   /* 0x7b..0x7f: v128 and the numeric types (wvm_read_valtype rejects v128 as unsupported) */
   if ((b >= WVM_V128 && b <= WASM_I32) || b == WASM_FUNCREF || b == WASM_EXTERNREF) {
     bt->nr = 1;
@@ -300,45 +300,45 @@ static void need_data(V *v, uint32_t idx) {
   if (idx >= v->L->m.datacount) fail(v, "unknown data segment");
 }
 
-/* Operand/result types of the plain numeric opcodes 0x45..0xc4 and 0xfc 0..7. */
+/* Operand/result types of the plain numeric opcodes (i32.eqz..i64.extend32_s). */
 static int numeric_sig(uint8_t op, uint8_t *a, uint8_t *b, uint8_t *out) {
   const uint8_t I = WASM_I32, L = WASM_I64, F = WASM_F32, D = WASM_F64;
   *b = 0;
 #define U(x, o) (*a = (x), *out = (o), 1)
 #define B(x, o) (*a = (x), *b = (x), *out = (o), 1)
-  if (op == 0x45) return U(I, I);
-  if (op <= 0x4f) return B(I, I);
-  if (op == 0x50) return U(L, I);
-  if (op <= 0x5a) return B(L, I);
-  if (op <= 0x60) return B(F, I);
-  if (op <= 0x66) return B(D, I);
-  if (op <= 0x69) return U(I, I);
-  if (op <= 0x78) return B(I, I);
-  if (op <= 0x7b) return U(L, L);
-  if (op <= 0x8a) return B(L, L);
-  if (op <= 0x91) return U(F, F);
-  if (op <= 0x98) return B(F, F);
-  if (op <= 0x9f) return U(D, D);
-  if (op <= 0xa6) return B(D, D);
+  if (op == OP_I32_EQZ) return U(I, I);
+  if (op <= OP_I32_GE_U) return B(I, I);
+  if (op == OP_I64_EQZ) return U(L, I);
+  if (op <= OP_I64_GE_U) return B(L, I);
+  if (op <= OP_F32_GE) return B(F, I);
+  if (op <= OP_F64_GE) return B(D, I);
+  if (op <= OP_I32_POPCNT) return U(I, I);
+  if (op <= OP_I32_ROTR) return B(I, I);
+  if (op <= OP_I64_POPCNT) return U(L, L);
+  if (op <= OP_I64_ROTR) return B(L, L);
+  if (op <= OP_F32_SQRT) return U(F, F);
+  if (op <= OP_F32_COPYSIGN) return B(F, F);
+  if (op <= OP_F64_SQRT) return U(D, D);
+  if (op <= OP_F64_COPYSIGN) return B(D, D);
   switch (op) {
-    case 0xa7: return U(L, I);
-    case 0xa8: case 0xa9: return U(F, I);
-    case 0xaa: case 0xab: return U(D, I);
-    case 0xac: case 0xad: return U(I, L);
-    case 0xae: case 0xaf: return U(F, L);
-    case 0xb0: case 0xb1: return U(D, L);
-    case 0xb2: case 0xb3: return U(I, F);
-    case 0xb4: case 0xb5: return U(L, F);
-    case 0xb6: return U(D, F);
-    case 0xb7: case 0xb8: return U(I, D);
-    case 0xb9: case 0xba: return U(L, D);
-    case 0xbb: return U(F, D);
-    case 0xbc: return U(F, I);
-    case 0xbd: return U(D, L);
-    case 0xbe: return U(I, F);
-    case 0xbf: return U(L, D);
-    case 0xc0: case 0xc1: return U(I, I);
-    case 0xc2: case 0xc3: case 0xc4: return U(L, L);
+    case OP_I32_WRAP_I64: return U(L, I);
+    case OP_I32_TRUNC_F32_S: case OP_I32_TRUNC_F32_U: return U(F, I);
+    case OP_I32_TRUNC_F64_S: case OP_I32_TRUNC_F64_U: return U(D, I);
+    case OP_I64_EXTEND_I32_S: case OP_I64_EXTEND_I32_U: return U(I, L);
+    case OP_I64_TRUNC_F32_S: case OP_I64_TRUNC_F32_U: return U(F, L);
+    case OP_I64_TRUNC_F64_S: case OP_I64_TRUNC_F64_U: return U(D, L);
+    case OP_F32_CONVERT_I32_S: case OP_F32_CONVERT_I32_U: return U(I, F);
+    case OP_F32_CONVERT_I64_S: case OP_F32_CONVERT_I64_U: return U(L, F);
+    case OP_F32_DEMOTE_F64: return U(D, F);
+    case OP_F64_CONVERT_I32_S: case OP_F64_CONVERT_I32_U: return U(I, D);
+    case OP_F64_CONVERT_I64_S: case OP_F64_CONVERT_I64_U: return U(L, D);
+    case OP_F64_PROMOTE_F32: return U(F, D);
+    case OP_I32_REINTERPRET_F32: return U(F, I);
+    case OP_I64_REINTERPRET_F64: return U(D, L);
+    case OP_F32_REINTERPRET_I32: return U(I, F);
+    case OP_F64_REINTERPRET_I64: return U(L, D);
+    case OP_I32_EXTEND8_S: case OP_I32_EXTEND16_S: return U(I, I);
+    case OP_I64_EXTEND8_S: case OP_I64_EXTEND16_S: case OP_I64_EXTEND32_S: return U(L, L);
   }
   return 0;
 #undef U
@@ -368,11 +368,11 @@ static void fc_op(V *v) {
   uint8_t t, t2;
   uint32_t x, y;
   switch (sub) {
-    case 0: case 1: numeric(v, WASM_F32, 0, WASM_I32); break;
-    case 2: case 3: numeric(v, WASM_F64, 0, WASM_I32); break;
-    case 4: case 5: numeric(v, WASM_F32, 0, WASM_I64); break;
-    case 6: case 7: numeric(v, WASM_F64, 0, WASM_I64); break;
-    case 8:
+    case OP_I32_TRUNC_SAT_F32_S: case OP_I32_TRUNC_SAT_F32_U: numeric(v, WASM_F32, 0, WASM_I32); break;
+    case OP_I32_TRUNC_SAT_F64_S: case OP_I32_TRUNC_SAT_F64_U: numeric(v, WASM_F64, 0, WASM_I32); break;
+    case OP_I64_TRUNC_SAT_F32_S: case OP_I64_TRUNC_SAT_F32_U: numeric(v, WASM_F32, 0, WASM_I64); break;
+    case OP_I64_TRUNC_SAT_F64_S: case OP_I64_TRUNC_SAT_F64_U: numeric(v, WASM_F64, 0, WASM_I64); break;
+    case OP_MEMORY_INIT:
       x = rd_u32(r);
       zero_byte(v);
       if (r->err) return;
@@ -380,22 +380,22 @@ static void fc_op(V *v) {
       if (!r->err) need_data(v, x);
       pop(v, WASM_I32); pop(v, WASM_I32); pop(v, WASM_I32);
       break;
-    case 9:
+    case OP_DATA_DROP:
       x = rd_u32(r);
       if (!r->err) need_data(v, x);
       break;
-    case 10:
+    case OP_MEMORY_COPY:
       zero_byte(v);
       zero_byte(v);
       need_memory(v);
       pop(v, WASM_I32); pop(v, WASM_I32); pop(v, WASM_I32);
       break;
-    case 11:
+    case OP_MEMORY_FILL:
       zero_byte(v);
       need_memory(v);
       pop(v, WASM_I32); pop(v, WASM_I32); pop(v, WASM_I32);
       break;
-    case 12:
+    case OP_TABLE_INIT:
       x = rd_u32(r);
       y = rd_u32(r);
       if (r->err) return;
@@ -406,11 +406,11 @@ static void fc_op(V *v) {
       if (t != t2) { fail(v, "type mismatch"); return; }
       pop(v, WASM_I32); pop(v, WASM_I32); pop(v, WASM_I32);
       break;
-    case 13:
+    case OP_ELEM_DROP:
       x = rd_u32(r);
       if (!r->err) elem_type(v, x);
       break;
-    case 14:
+    case OP_TABLE_COPY:
       x = rd_u32(r);
       y = rd_u32(r);
       if (r->err) return;
@@ -421,16 +421,16 @@ static void fc_op(V *v) {
       if (t != t2) { fail(v, "type mismatch"); return; }
       pop(v, WASM_I32); pop(v, WASM_I32); pop(v, WASM_I32);
       break;
-    case 15:
+    case OP_TABLE_GROW:
       t = table_of(v, rd_u32(r));
       if (r->err) return;
       pop(v, WASM_I32); pop(v, t); push(v, WASM_I32);
       break;
-    case 16:
+    case OP_TABLE_SIZE:
       table_of(v, rd_u32(r));
       push(v, WASM_I32);
       break;
-    case 17:
+    case OP_TABLE_FILL:
       t = table_of(v, rd_u32(r));
       if (r->err) return;
       pop(v, WASM_I32); pop(v, t); pop(v, WASM_I32);
@@ -477,13 +477,13 @@ static int instr(V *v) {
   vctrl *c;
   if (r->err) return 0;
   switch (op) {
-    case 0x00: set_unreachable(v); break;
-    case 0x01: break;
-    case 0x02:
+    case OP_UNREACHABLE: set_unreachable(v); break;
+    case OP_NOP: break;
+    case OP_BLOCK:
       read_blocktype(v, &bt);
       if (!r->err) push_ctrl(v, K_BLOCK, &bt);
       break;
-    case 0x03:
+    case OP_LOOP:
       read_blocktype(v, &bt);
       if (r->err) break;
       push_ctrl(v, K_LOOP, &bt);
@@ -492,7 +492,7 @@ static int instr(V *v) {
       c->start_off = off(v, r->p);
       c->start_stp = L->nside;
       break;
-    case 0x04: {
+    case OP_IF: {
       read_blocktype(v, &bt);
       if (r->err) break;
       pop(v, WASM_I32);
@@ -507,7 +507,7 @@ static int instr(V *v) {
       }
       break;
     }
-    case 0x05: {
+    case OP_ELSE: {
       c = &v->ctrl[v->nctrl - 1];
       if (c->kind != K_IF) { rd_fail(r, WASM_ERR_MALFORMED, "else without if"); break; }
       pop_vals(v, c->bt.results, c->bt.nr);
@@ -521,7 +521,7 @@ static int instr(V *v) {
       push_vals(v, c->bt.params, c->bt.np);
       break;
     }
-    case 0x0b: {
+    case OP_END: {
       c = &v->ctrl[v->nctrl - 1];
       pop_vals(v, c->bt.results, c->bt.nr);
       if (r->err) break;
@@ -544,23 +544,23 @@ static int instr(V *v) {
       push_vals(v, bt.results, bt.nr);
       break;
     }
-    case 0x0c:
-    case 0x0d: {
+    case OP_BR:
+    case OP_BR_IF: {
       x = rd_u32(r);
       if (r->err) break;
       if (x >= v->nctrl) { fail(v, "unknown label"); break; }
-      if (op == 0x0d) pop(v, WASM_I32);
+      if (op == OP_BR_IF) pop(v, WASM_I32);
       if (r->err) break;
       emit_branch(v, x, after);
       c = &v->ctrl[v->nctrl - 1 - x];
       const uint8_t *lt = c->kind == K_LOOP ? c->bt.params : c->bt.results;
       uint32_t ln = c->kind == K_LOOP ? c->bt.np : c->bt.nr;
       pop_vals(v, lt, ln);
-      if (op == 0x0c) set_unreachable(v);
+      if (op == OP_BR) set_unreachable(v);
       else push_vals(v, lt, ln);
       break;
     }
-    case 0x0e: {
+    case OP_BR_TABLE: {
       uint32_t n = rd_u32(r);
       if (r->err) break;
       pop(v, WASM_I32);
@@ -582,11 +582,11 @@ static int instr(V *v) {
       if (!r->err) set_unreachable(v);
       break;
     }
-    case 0x0f:
+    case OP_RETURN:
       pop_vals(v, v->ft.results, v->ft.nr);
       set_unreachable(v);
       break;
-    case 0x10: {
+    case OP_CALL: {
       x = rd_u32(r);
       if (r->err) break;
       if (x >= L->m.nfuncs) { fail(v, "unknown function"); break; }
@@ -602,7 +602,7 @@ static int instr(V *v) {
       }
       break;
     }
-    case 0x11: {
+    case OP_CALL_INDIRECT: {
       x = rd_u32(r);
       uint32_t tab = rd_u32(r);
       if (r->err) break;
@@ -614,8 +614,8 @@ static int instr(V *v) {
       L->bound_open = 1;
       break;
     }
-    case 0x1a: pop_any(v); break;
-    case 0x1b:
+    case OP_DROP: pop_any(v); break;
+    case OP_SELECT:
       pop(v, WASM_I32);
       a = pop_any(v);
       b = pop_any(v);
@@ -624,7 +624,7 @@ static int instr(V *v) {
       if (a != b && a != T_UNKNOWN && b != T_UNKNOWN) { fail(v, "type mismatch"); break; }
       push(v, a == T_UNKNOWN ? b : a);
       break;
-    case 0x1c:
+    case OP_SELECT_T:
       x = rd_u32(r);
       if (r->err) break;
       if (x != 1) { fail(v, "invalid result arity"); break; }
@@ -635,118 +635,123 @@ static int instr(V *v) {
       pop(v, t);
       push(v, t);
       break;
-    case 0x20:
+    case OP_LOCAL_GET:
       t = local_type(v, rd_u32(r));
       if (!r->err) push(v, t);
       break;
-    case 0x21:
+    case OP_LOCAL_SET:
       t = local_type(v, rd_u32(r));
       if (!r->err) pop(v, t);
       break;
-    case 0x22:
+    case OP_LOCAL_TEE:
       t = local_type(v, rd_u32(r));
       if (!r->err) { pop(v, t); push(v, t); }
       break;
-    case 0x23:
-    case 0x24: {
+    case OP_GLOBAL_GET:
+    case OP_GLOBAL_SET: {
       x = rd_u32(r);
       if (r->err) break;
       if (x >= L->m.nglobals) { fail(v, "unknown global"); break; }
       uint8_t mut = 0;
       wvm_global_type(&L->m, x, &t, &mut);
-      if (op == 0x23) push(v, t);
+      if (op == OP_GLOBAL_GET) push(v, t);
       else if (!mut) fail(v, "global is immutable");
       else pop(v, t);
       break;
     }
-    case 0x25:
+    case OP_TABLE_GET:
       t = table_of(v, rd_u32(r));
       if (r->err) break;
       pop(v, WASM_I32);
       push(v, t);
       break;
-    case 0x26:
+    case OP_TABLE_SET:
       t = table_of(v, rd_u32(r));
       if (r->err) break;
       pop(v, t);
       pop(v, WASM_I32);
       break;
-    case 0x28: memarg(v, 2); pop(v, WASM_I32); push(v, WASM_I32); break;
-    case 0x29: memarg(v, 3); pop(v, WASM_I32); push(v, WASM_I64); break;
-    case 0x2a: case 0x2b: case 0x38: case 0x39:
+    case OP_I32_LOAD: memarg(v, 2); pop(v, WASM_I32); push(v, WASM_I32); break;
+    case OP_I64_LOAD: memarg(v, 3); pop(v, WASM_I32); push(v, WASM_I64); break;
+    case OP_F32_LOAD: case OP_F64_LOAD: case OP_F32_STORE: case OP_F64_STORE:
 #if WASM_VM_FLOAT
-      memarg(v, op == 0x2a || op == 0x38 ? 2 : 3);
-      t = op == 0x2a || op == 0x38 ? WASM_F32 : WASM_F64;
-      if (op < 0x30) { pop(v, WASM_I32); push(v, t); }
+      memarg(v, op == OP_F32_LOAD || op == OP_F32_STORE ? 2 : 3);
+      t = op == OP_F32_LOAD || op == OP_F32_STORE ? WASM_F32 : WASM_F64;
+      if (op <= OP_F64_LOAD) { pop(v, WASM_I32); push(v, t); }
       else { pop(v, t); pop(v, WASM_I32); }
 #else
       rd_fail(r, WASM_ERR_UNSUPPORTED, "floating point not supported in this build (WASM_VM_FLOAT=0)");
 #endif
       break;
-    case 0x2c: case 0x2d: memarg(v, 0); pop(v, WASM_I32); push(v, WASM_I32); break;
-    case 0x2e: case 0x2f: memarg(v, 1); pop(v, WASM_I32); push(v, WASM_I32); break;
-    case 0x30: case 0x31: memarg(v, 0); pop(v, WASM_I32); push(v, WASM_I64); break;
-    case 0x32: case 0x33: memarg(v, 1); pop(v, WASM_I32); push(v, WASM_I64); break;
-    case 0x34: case 0x35: memarg(v, 2); pop(v, WASM_I32); push(v, WASM_I64); break;
-    case 0x36: memarg(v, 2); pop(v, WASM_I32); pop(v, WASM_I32); break;
-    case 0x37: memarg(v, 3); pop(v, WASM_I64); pop(v, WASM_I32); break;
-    case 0x3a: memarg(v, 0); pop(v, WASM_I32); pop(v, WASM_I32); break;
-    case 0x3b: memarg(v, 1); pop(v, WASM_I32); pop(v, WASM_I32); break;
-    case 0x3c: memarg(v, 0); pop(v, WASM_I64); pop(v, WASM_I32); break;
-    case 0x3d: memarg(v, 1); pop(v, WASM_I64); pop(v, WASM_I32); break;
-    case 0x3e: memarg(v, 2); pop(v, WASM_I64); pop(v, WASM_I32); break;
-    case 0x3f:
+    case OP_I32_LOAD8_S: case OP_I32_LOAD8_U: memarg(v, 0); pop(v, WASM_I32); push(v, WASM_I32); break;
+    case OP_I32_LOAD16_S: case OP_I32_LOAD16_U: memarg(v, 1); pop(v, WASM_I32); push(v, WASM_I32); break;
+    case OP_I64_LOAD8_S: case OP_I64_LOAD8_U: memarg(v, 0); pop(v, WASM_I32); push(v, WASM_I64); break;
+    case OP_I64_LOAD16_S: case OP_I64_LOAD16_U: memarg(v, 1); pop(v, WASM_I32); push(v, WASM_I64); break;
+    case OP_I64_LOAD32_S: case OP_I64_LOAD32_U: memarg(v, 2); pop(v, WASM_I32); push(v, WASM_I64); break;
+    case OP_I32_STORE: memarg(v, 2); pop(v, WASM_I32); pop(v, WASM_I32); break;
+    case OP_I64_STORE: memarg(v, 3); pop(v, WASM_I64); pop(v, WASM_I32); break;
+    case OP_I32_STORE8: memarg(v, 0); pop(v, WASM_I32); pop(v, WASM_I32); break;
+    case OP_I32_STORE16: memarg(v, 1); pop(v, WASM_I32); pop(v, WASM_I32); break;
+    case OP_I64_STORE8: memarg(v, 0); pop(v, WASM_I64); pop(v, WASM_I32); break;
+    case OP_I64_STORE16: memarg(v, 1); pop(v, WASM_I64); pop(v, WASM_I32); break;
+    case OP_I64_STORE32: memarg(v, 2); pop(v, WASM_I64); pop(v, WASM_I32); break;
+    case OP_MEMORY_SIZE:
       zero_byte(v);
       need_memory(v);
       push(v, WASM_I32);
       break;
-    case 0x40:
+    case OP_MEMORY_GROW:
       zero_byte(v);
       need_memory(v);
       pop(v, WASM_I32);
       push(v, WASM_I32);
       break;
-    case 0x41: rd_s32(r); push(v, WASM_I32); break;
-    case 0x42: rd_s64(r); push(v, WASM_I64); break;
-    case 0x43:
-    case 0x44:
+    case OP_I32_CONST: rd_s32(r); push(v, WASM_I32); break;
+    case OP_I64_CONST: rd_s64(r); push(v, WASM_I64); break;
+    case OP_F32_CONST:
+    case OP_F64_CONST:
 #if WASM_VM_FLOAT
-      if (op == 0x43) rd_fixed32(r);
+      if (op == OP_F32_CONST) rd_fixed32(r);
       else rd_fixed64(r);
-      push(v, op == 0x43 ? WASM_F32 : WASM_F64);
+      push(v, op == OP_F32_CONST ? WASM_F32 : WASM_F64);
 #else
       rd_fail(r, WASM_ERR_UNSUPPORTED, "floating point not supported in this build (WASM_VM_FLOAT=0)");
 #endif
       break;
-    case 0xd0: {
+    case OP_REF_NULL: {
       t = rd_byte(r);
       if (!r->err && !wvm_is_reftype(t)) { rd_fail(r, WASM_ERR_MALFORMED, "malformed reference type"); break; }
       push(v, t);
       break;
     }
-    case 0xd1:
+    case OP_REF_IS_NULL:
       t = pop_any(v);
       if (!r->err && t != T_UNKNOWN && !wvm_is_reftype(t)) { fail(v, "type mismatch"); break; }
       push(v, WASM_I32);
       break;
-    case 0xd2:
+    case OP_REF_FUNC:
       x = rd_u32(r);
       if (r->err) break;
       if (x >= L->m.nfuncs) { fail(v, "unknown function"); break; }
       if (!wvm_func_declared(&L->m, x)) { fail(v, "undeclared function reference"); break; }
       push(v, WASM_FUNCREF);
       break;
-    case 0xfc: fc_op(v); break;
+    case OP_PREFIX_MISC: fc_op(v); break;
     default:
-      if (op >= 0x45 && op <= 0xc4 && numeric_sig(op, &a, &b, &o)) {
+      if (op >= OP_I32_EQZ && op <= OP_I64_EXTEND32_S && numeric_sig(op, &a, &b, &o)) {
         numeric(v, a, b, o);
         break;
       }
       r->p = op_at;
-      /* 0xfb GC, 0xfd SIMD, 0xfe threads; below 0x20: exceptions (0x06-0x0a, 0x18, 0x19) and
-       * tail calls (0x12, 0x13). A valid module this build cannot run, not a broken one. */
+      /* The GC, SIMD and threads prefixes, exceptions and tail calls: a valid module this
+       * build cannot run, not a broken one. */
       {
-        int lacking = op >= 0xfb || (op < 32 && (0x030C07C0u >> op & 1));
+#define BIT(o) (1u << (o))
+        const uint32_t proposals = BIT(OP_TRY) | BIT(OP_CATCH) | BIT(OP_THROW) | BIT(OP_RETHROW) |
+                                   BIT(OP_THROW_REF) | BIT(OP_DELEGATE) | BIT(OP_CATCH_ALL) |
+                                   BIT(OP_RETURN_CALL) | BIT(OP_RETURN_CALL_INDIRECT);
+#undef BIT
+        int lacking = op >= OP_PREFIX_GC || (op < 32 && (proposals >> op & 1));
         rd_fail(r, lacking ? WASM_ERR_UNSUPPORTED : WASM_ERR_MALFORMED,
                 lacking ? "SIMD, threads, exceptions, tail calls and GC are not supported" : "illegal opcode");
       }

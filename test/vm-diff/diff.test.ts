@@ -7,11 +7,10 @@ import asc from "assemblyscript/asc";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build, OUT, runQemu } from "../lx106/qemu.js";
+import { build, OUT, runQemu, SCRIPT_ADDRESS } from "../lx106/qemu.js";
 import { compareWithNode, encodeScript, i32, i64, runInNode, runLines, type Call, type ScriptModule } from "./script.js";
 
 const PROGRAMS = join(import.meta.dirname, "programs");
-const EXTERNAL_SCRIPT_ADDRESS = 0x40280000; // harness_lx106.c
 const c = (name: string, ...args: Call["args"]): Call => ({ name, args });
 
 // Calls per program; buffers at 1024.. stay below the harness's 16 KiB memory limit except
@@ -89,7 +88,7 @@ describe("interpreter vs Node on AssemblyScript programs", () => {
 
   it("the lx106 build under QEMU prints exactly what the host build prints", () => {
     const host = runLines(join(OUT, "harness-host"), [blobFile]);
-    const qemu = runQemu(join(OUT, "harness.elf"), { blob: { file: blobFile, address: EXTERNAL_SCRIPT_ADDRESS } });
+    const qemu = runQemu(join(OUT, "harness.elf"), { blob: { file: blobFile, address: SCRIPT_ADDRESS } });
     expect(qemu.status).toBe(0);
     expect(qemu.stdout.split("\n").filter((l) => l !== "")).toEqual(host.lines);
   });

@@ -1,5 +1,6 @@
 // Engine benchmarks: packets/s through the real wrapper and ABI against mqtt-packet on the same
-// packets, and the engine's linear-memory high-water mark.
+// packets. (The engine's linear memory is no row: its layout is static, so high_water() is a
+// constant of the build, the same before and after any traffic; README states it.)
 import mqttPacket from "mqtt-packet";
 import { createEngine, type Engine, type EngineEvent } from "../../host/engine/index.js";
 import { EngineCodec } from "../../host/engine/codec.js";
@@ -190,27 +191,31 @@ export async function run(): Promise<BenchRow[]> {
     rows.push(row("generate PUBLISH QoS 1 1 KiB and take its PUBACK", result));
   }
   {
-    // the client's path for every CONNECT: the session's strings are already in the engine
-    const engine = createEngine({ send: () => {}, event: () => {} });
-    const config = { clientId: "esp-01", keepaliveSeconds: 60, cleanSession: true, autoReconnect: true,
+    // The headline: a CONNECT from nothing, as mqtt-packet generates one from its object: the
+    // config's strings marshalled into the engine, start, the transport opened (the CONNECT bytes),
+    // then close, which only lets the next start begin (no packet).
+    const config = { clientId: "esp-01", keepaliveSeconds: 60, cleanSession: true, autoReconnect: false,
       username: "user", password: new TextEncoder().encode("secret"), will };
+    let sent = 0;
+    const setup = createEngine({ send: (b) => { sent += b.length; }, event: () => {} });
+    const full = compare(() => {
+      if (!setup.start(config, 0, 1)) throw new Error("engine refused to start");
+      setup.transportOpened(0);
+      setup.close(0);
+    }, 1, () => gen(peerPackets.connect), 1);
+    if (sent === 0) throw new Error("engine sent no CONNECT");
+    rows.push(row("generate CONNECT with will from its fields (config into the engine, start, CONNECT, close)", full));
+    // A reconnect within a session: the strings are already in the engine.
+    const engine = createEngine({ send: () => {}, event: () => {} });
     let now = 0;
-    engine.start(config, now, 1);
+    engine.start({ ...config, autoReconnect: true }, now, 1);
     const reconnect = () => {
       engine.transportOpened(now); // CONNECT
       engine.transportClosed(now); // no CONNACK: back off
       now = engine.nextWakeup()!;
       engine.tick(now); // open again
     };
-    rows.push(row("generate CONNECT with will (each connect of a session)", compare(reconnect, 1, () => gen(peerPackets.connect), 1)));
-    // and a whole session setup: the config marshalled into the engine, CONNECT, close
-    const setup = createEngine({ send: () => {}, event: () => {} });
-    const [ours, peer] = compare(() => {
-      setup.start({ ...config, autoReconnect: false }, 0, 1);
-      setup.transportOpened(0);
-      setup.close(0);
-    }, 1, () => gen(peerPackets.connect), 1);
-    rows.push({ ...row("session setup with will (start, CONNECT, close)", [ours, peer]), goal: ">= 1x", met: ours >= peer });
+    rows.push(row("  CONNECT again within a session (its strings already in the engine)", compare(reconnect, 1, () => gen(peerPackets.connect), 1)));
   }
   {
     let pending: number[] = [];
@@ -226,16 +231,5 @@ export async function run(): Promise<BenchRow[]> {
     rows.push(row("generate SUBSCRIBE of 4 topics and take its SUBACK", result));
   }
 
-  // memory: 4 subscriptions and 20 QoS 1 messages of 64 bytes in flight
-  {
-    const { engine } = connectedEngine();
-    engine.subscribe(filters, 1, 0);
-    for (let i = 0; i < 20; i++) {
-      if (!engine.publish(topic16, payload64, 1, false, i, 0)) throw new Error("publish refused");
-    }
-    const bytes = engine.memoryHighWater();
-    rows.push({ group: "engine", name: "linear memory high-water, 4 subscriptions + 20 x 64 B QoS 1 in flight", ours: bytes,
-      peer: null, peerName: null, unit: "bytes", ratio: null, goal: "<= 8192", met: bytes <= 8192 });
-  }
   return rows;
 }

@@ -7,16 +7,13 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { regionLines } from "../firmware/session.js";
+import { join } from "node:path";
+import { buildLx106, lxOut, runLx106 } from "../firmware/qemu.js";
 import type { BenchRow } from "./types.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const OUT = join(ROOT, "build/firmware/lx106");
-const EXTERNAL_SCRIPT_ADDRESS = 0x40280000; // firmware/lx106/harness_lx106.c
+const OUT = lxOut();
 
-// Goals from the project brief; wasm3 measured 25x (CRC-32) and 23x (fib) on this setup.
+// Goals from the project brief (no peer interpreter is measured on the lx106 here).
 const MAX_INSTRUCTION_RATIO = 25;
 const MAX_C_STACK = 1536;
 const MAX_ARENA_BEYOND_MEMORY = 4096;
@@ -38,28 +35,12 @@ function row(name: string, ours: number, peer: number | null, peerName: string |
   return { group: "vm", name, ours, peer, peerName, unit, ratio, goal, met };
 }
 
-function make(...targets: string[]): void {
-  execFileSync("make", ["-s", "-C", join(ROOT, "firmware"), ...targets.map((t) => `../build/firmware/lx106/${t}`)], {
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-}
-
-function symbol(elf: string, name: string): string {
-  const line = execFileSync("xtensa-lx106-elf-nm", [elf], { encoding: "utf8" }).split("\n").find((l) => l.endsWith(` ${name}`));
-  if (!line) throw new Error(`${elf}: no symbol ${name}`);
-  return `0x${line.split(" ")[0]}`;
-}
-
 /** One QEMU run of a bench program (the interpreter harness by default) with the plugin counting
  *  each bench_begin..bench_end region. */
 function lx106Run(program = "harness.elf"): { stdout: string; regions: number[] } {
-  const elf = join(OUT, program);
-  const plugin = `${join(OUT, "libcount.so")},begin=${symbol(elf, "bench_begin")},end=${symbol(elf, "bench_end")}`;
-  const run = spawnSync("qemu-system-xtensa", ["-M", "sim", "-cpu", "lx106", "-display", "none", "-monitor", "none",
-    "-serial", "none", "-semihosting", "-device", `loader,file=${elf},cpu-num=0`, "-plugin", plugin, "-d", "plugin"],
-  { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
+  const run = runLx106(join(OUT, program), { markers: { begin: "bench_begin", end: "bench_end" } });
   if (run.status !== 0) throw new Error(`${program} under QEMU exited ${run.status}: ${run.stdout.slice(-500)}${run.stderr.slice(-500)}`);
-  return { stdout: run.stdout, regions: regionLines(run.stderr).regions };
+  return { stdout: run.stdout, regions: run.regions };
 }
 
 function measured(stdout: string, pattern: RegExp): number {
@@ -181,7 +162,7 @@ function codeSize(): Record<"text" | "rodata" | "data" | "bss", number> {
 }
 
 export async function run(): Promise<BenchRow[]> {
-  make("harness.elf", "aot-bench.elf", "harness-release", "libcount.so", "vm-size.txt");
+  buildLx106("harness.elf", "aot-bench.elf", "harness-release", "libcount.so", "vm-size.txt");
   const rows: BenchRow[] = [];
 
   const lx106 = lx106Run();

@@ -4,10 +4,14 @@
 // the engine and when) so the two transcripts must be equal line for line ('#' lines aside).
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createEngine, packageRoot, type EngineEvent } from "../../host/engine/index.js";
 import { firmwareLimit } from "./limits.js";
+import { lxOut, runLx106, SCRIPT_ADDRESS } from "./qemu.js";
+
+/** Where the session's programs and script blobs live (the report imports it from here). */
+export { lxOut };
 
 
 /** A 64-byte payload: the inbound QoS 0 PUBLISH whose cost the budget counts. */
@@ -237,9 +241,6 @@ export function runNode(script: string): string {
 
 // --- the firmware runs ------------------------------------------------------------------------
 
-/** Where the session's programs and script blobs live. */
-export const lxOut = (): string => join(packageRoot(), "build/firmware/lx106");
-
 /** Writes the script blob where QEMU's loader and session-host read it: one file per script
  *  (named by its hash, written whole then renamed), so runs in parallel never read another's. */
 export function writeScript(script: string, file?: string): string {
@@ -272,31 +273,12 @@ export interface SessionRun {
   narrowFlashLoads: number[];
 }
 
-/** The counting plugin's "region N: COUNT narrow_flash_loads M" lines, in order. */
-export function regionLines(stderr: string): { regions: number[]; narrowFlashLoads: number[] } {
-  const lines = [...stderr.matchAll(/^region \d+: (\d+) narrow_flash_loads (\d+)$/gm)];
-  return { regions: lines.map((m) => Number(m[1])), narrowFlashLoads: lines.map((m) => Number(m[2])) };
-}
-
-function symbol(elf: string, name: string): number {
-  const table = execFileSync("xtensa-lx106-elf-nm", [elf], { encoding: "utf8" });
-  const line = table.split("\n").find((l) => l.endsWith(` ${name}`));
-  if (!line) throw new Error(`${elf}: no symbol ${name}`);
-  return parseInt(line.split(" ")[0], 16);
-}
-
 /** The script on the lx106 under QEMU, counting instructions between bench_begin and bench_end. */
 export function runQemu(script: string, engine: FirmwareEngine = "wasm"): SessionRun {
-  const elf = join(lxOut(), `session${suffix(engine)}.elf`);
-  if (!existsSync(elf)) throw new Error(`${elf} is missing; run npm run build`);
-  const blob = writeScript(script);
-  const plugin = `${join(lxOut(), "libcount.so")},begin=0x${symbol(elf, "bench_begin").toString(16)},end=0x${symbol(elf, "bench_end").toString(16)}`;
-  const run = spawnSync("qemu-system-xtensa", ["-M", "sim", "-cpu", "lx106", "-display", "none", "-monitor", "none",
-    "-serial", "none", "-semihosting", "-device", `loader,file=${elf},cpu-num=0`,
-    "-device", `loader,file=${blob},addr=0x40280000,force-raw=on`, "-plugin", plugin, "-d", "plugin"],
-  { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
-  if (run.error) throw run.error;
-  return { status: run.status, transcript: run.stdout, stderr: run.stderr, ...regionLines(run.stderr) };
+  const run = runLx106(join(lxOut(), `session${suffix(engine)}.elf`), {
+    blob: { file: writeScript(script), address: SCRIPT_ADDRESS }, markers: { begin: "bench_begin", end: "bench_end" },
+  });
+  return { status: run.status, transcript: run.stdout, stderr: run.stderr, regions: run.regions, narrowFlashLoads: run.narrowFlashLoads };
 }
 
 /** The script on the host build (ASan/UBSan). */
