@@ -4,7 +4,7 @@
 // CommonJS `require` run against mosquitto, and TypeScript finds the types.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -66,6 +66,13 @@ describe("the tarball", () => {
     expect(visible.filter((name) => FIRMWARE_TOOLS.test(name))).toEqual([]);
     expect(existsSync(join(checkout, "build/firmware"))).toBe(false);
     expect(existsSync(join(checkout, "build/engine.wasm"))).toBe(true);
+  });
+
+  it("a second build with nothing changed rewrites no output (so make rebuilds no firmware)", async () => {
+    const outputs = ["build/engine.wasm", "dist/host/index.js", "dist/tools/firmware/embed.js"].map((f) => join(checkout, f));
+    const before = outputs.map((f) => statSync(f).mtimeMs);
+    await run("bash", ["scripts/build.sh"], { cwd: checkout, env: { ...process.env, PATH: hiddenPath }, timeout: SETUP_MS });
+    expect(outputs.map((f) => statSync(f).mtimeMs)).toEqual(before);
   });
 
   it("holds the client, the CLI, the engine, the types, README and LICENSE, and no sources or tooling", () => {
@@ -167,11 +174,13 @@ describe("installed into an empty project", () => {
       void settings;
     `);
     writeFileSync(join(app, "wrong.ts"), `import { Client } from "wasmqtt";\nnew Client(42);\n`);
-    const tsc = (file: string) => run(process.execPath, [
+    // One run over both: the right file has no error, the wrong call is the only one.
+    const out = await run(process.execPath, [
       join(ROOT, "node_modules/typescript/bin/tsc"), "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext",
-      "--typeRoots", join(ROOT, "node_modules/@types"), "--types", "node", file,
+      "--typeRoots", join(ROOT, "node_modules/@types"), "--types", "node", "use.ts", "wrong.ts",
     ], { cwd: app, timeout: 60_000 }).then(() => "", (e) => String(e.stdout));
-    expect(await tsc("use.ts")).toBe("");
-    expect(await tsc("wrong.ts")).toMatch(/wrong\.ts\(2,\d+\): error TS\d+/);
+    const errors = out.split("\n").filter((l) => / error TS\d+/.test(l));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^wrong\.ts\(2,\d+\): error TS\d+/);
   });
 });
