@@ -158,7 +158,7 @@ static int mqtt_missing(lua_State *L) {
   const char *key = lua_tostring(L, 2);
   return luaL_error(L,
                     "mqtt.%s: this wasmqtt-lua was built without the mqtt module (firmware/nodemcu/mqtt.c "
-                    "and mqtt_core.c were not both there yet); rebuild it with 'npm run build'",
+                    "and mqtt_core.c were not both there yet); rebuild it with 'npm run build:firmware'",
                     key ? key : "?");
 }
 

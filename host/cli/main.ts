@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     if (e.code === "ERR_MODULE_NOT_FOUND" && (e.url === url.href || e.message.includes(fileURLToPath(url)))) {
       console.error(command.tooling
         ? `wasmqtt: '${name}' is tooling that needs a wasmqtt checkout (it is not in the installed package): ` +
-          "clone the wasmqtt repository, run 'npm run build' there and run 'npx wasmqtt " + name + "' in it"
+          "clone the wasmqtt repository, run 'npm run build:firmware' there and run 'npx wasmqtt " + name + "' in it"
         : `wasmqtt: '${name}' is not built into this version`);
       return 2;
     }

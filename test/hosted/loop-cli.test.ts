@@ -167,7 +167,7 @@ describe("hosted runtime: errors and the command line", () => {
     const r = await runLua(`print(type(mqtt))\nlocal m = mqtt.Client("x", 60)\n`, [], PROBE);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("table\n");
-    expect(r.stderr).toMatch(/^lua: .*:2: mqtt\.Client: this wasmqtt-lua was built without the mqtt module .*rebuild it with 'npm run build'/);
+    expect(r.stderr).toMatch(/^lua: .*:2: mqtt\.Client: this wasmqtt-lua was built without the mqtt module .*rebuild it with 'npm run build:firmware'/);
   });
 
   it("wasmqtt run passes the script's output and exit code through", async () => {
@@ -187,6 +187,6 @@ describe("hosted runtime: errors and the command line", () => {
     const r = await runCli([scriptFile(`print("never")`)], { WASMQTT_LUA: "/nonexistent/wasmqtt-lua" });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/the hosted runtime \/nonexistent\/wasmqtt-lua is not built; build it with 'npm run build'/);
+    expect(r.stderr).toMatch(/the hosted runtime \/nonexistent\/wasmqtt-lua is not built; build it with 'npm run build:firmware'/);
   });
 });

@@ -6,7 +6,7 @@ import { ASAN, lines, runLua } from "./runtime.js";
 
 describe("hosted runtime: tmr", () => {
   it("is built", () => {
-    expect(existsSync(ASAN), `${ASAN} missing: run npm run build`).toBe(true);
+    expect(existsSync(ASAN), `${ASAN} missing: run npm run build:firmware`).toBe(true);
   });
 
   it("ALARM_SINGLE fires once, ALARM_AUTO repeats until unregistered, ALARM_SEMI fires once until started again", async () => {

@@ -42,7 +42,7 @@ export async function main(_command: string, argv: string[]): Promise<number> {
   }
   const runtime = process.env.WASMQTT_LUA || join(RUNTIME_DIR, sanitized ? "wasmqtt-lua-asan" : "wasmqtt-lua");
   if (!existsSync(runtime)) {
-    console.error(`wasmqtt run: the hosted runtime ${runtime} is not built; build it with 'npm run build' ` +
+    console.error(`wasmqtt run: the hosted runtime ${runtime} is not built; build it with 'npm run build:firmware' ` +
       `(it needs clang and Debian's liblua5.1-0-dev: 'npm run setup' installs them)`);
     return 2;
   }

@@ -49,7 +49,7 @@ function run(argv: string[]): number {
   }
   const tool = toolPath(aligned, sanitized);
   if (!existsSync(tool)) {
-    console.error(`wasmqtt vm: ${tool} is missing; build it with 'make -C firmware' (or npm run build)`);
+    console.error(`wasmqtt vm: ${tool} is missing; build it with 'make -C firmware' (or npm run build:firmware)`);
     return 2;
   }
   const r = spawnSync(tool, ["run", ...pass], { stdio: "inherit" });
@@ -319,7 +319,7 @@ async function spec(argv: string[]): Promise<number> {
   }
   const tool = toolPath(false, true);
   if (!existsSync(tool)) {
-    console.error(`spec: ${tool} is missing; build it with 'make -C firmware' (or npm run build)`);
+    console.error(`spec: ${tool} is missing; build it with 'make -C firmware' (or npm run build:firmware)`);
     return 2;
   }
   if (!existsSync(SUITE_DIR)) {

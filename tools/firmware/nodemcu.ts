@@ -265,7 +265,7 @@ function listOrFail<T>(list: () => T, advice: string): T {
 
 const coreFilesOrFail = (root: string) => listOrFail(() => coreFiles(root), "is this a complete wasmqtt checkout?");
 const engineFilesOrFail = (root: string, engine: Engine) =>
-  listOrFail(() => engineFiles(root, engine), "build wasmqtt first ('npm run build'), or use --engine wasm");
+  listOrFail(() => engineFiles(root, engine), "build wasmqtt first ('npm run build:firmware'), or use --engine wasm");
 
 /** The engine's generated source (the array of build/engine.wasm, or wasm2c's C), (re)made by
  *  firmware/engine/build.mk's rules. */
@@ -279,7 +279,7 @@ function buildEngine(root: string, engine: Engine): void {
   if (run.error || run.status !== 0) {
     const why = run.error ? run.error.message : (run.stderr || run.stdout).trim();
     throw new TreeError(`could not make ${target.replace(/^\.\.\//, "")} (the ${engine} engine's generated C): ${why}\n` +
-      "Run 'npm run build' in wasmqtt and try again.", EXIT.ourBuild);
+      "Run 'npm run build:firmware' in wasmqtt and try again.", EXIT.ourBuild);
   }
 }
 
@@ -341,7 +341,7 @@ export function install(dir: string, root: string, engine: Engine = "wasm"): Ins
   const sources = ourSources(root, engine);
   const contents = new Map<string, Buffer>();
   for (const [name, path] of sources) {
-    if (!existsSync(path)) throw new TreeError(`${path} is missing: build wasmqtt first ('npm run build')`, EXIT.ourBuild);
+    if (!existsSync(path)) throw new TreeError(`${path} is missing: build wasmqtt first ('npm run build:firmware')`, EXIT.ourBuild);
     contents.set(name, readFileSync(path));
   }
   const changed: string[] = [];

@@ -13,7 +13,7 @@ export const SCRIPT_ADDRESS = 0x40280000;
 /** Where the lx106 builds land (firmware/lx106/build.mk's LX_OUT). */
 export const lxOut = (): string => join(packageRoot(), "build/firmware/lx106");
 
-/** Brings the named lx106 targets up to date (a no-op when `npm run build` already made them). */
+/** Brings the named lx106 targets up to date (a no-op when `npm run build:firmware` already made them). */
 export function buildLx106(...targets: string[]): void {
   execFileSync("make", ["-s", "-C", join(packageRoot(), "firmware"), ...targets.map((t) => `../build/firmware/lx106/${t}`)], {
     stdio: ["ignore", "inherit", "inherit"],
@@ -58,7 +58,7 @@ export interface QemuRun {
 }
 
 export function runLx106(elf: string, options: QemuOptions = {}): QemuRun {
-  if (!existsSync(elf)) throw new Error(`${elf} is missing; run npm run build`);
+  if (!existsSync(elf)) throw new Error(`${elf} is missing; run npm run build:firmware`);
   const args = ["-M", "sim", "-cpu", "lx106", "-display", "none", "-monitor", "none", "-serial", "none",
     "-semihosting", "-device", `loader,file=${elf},cpu-num=0`];
   if (options.blob) {

@@ -151,7 +151,7 @@ export function moduleParts(root = packageRoot()): ModulePart[] {
   const include = [join(fw, "vm"), join(fw, "engine"), join(fw, "core"), join(fw, "nodemcu")];
   const vm = readdirSync(join(fw, "vm")).filter((f) => f.endsWith(".c")).sort().map((f) => join(fw, "vm", f));
   const engineArray = join(root, "build/firmware/engine_wasm.c");
-  if (!existsSync(engineArray)) throw new Error(`${engineArray} is missing; run npm run build`);
+  if (!existsSync(engineArray)) throw new Error(`${engineArray} is missing; run npm run build:firmware`);
   const core = firmwareMakeVars(root, ["CORE_SRC"]).CORE_SRC.map((f) => join(fw, f));
   const binding = { name: "binding", sources: core, include, note: undefined as string | undefined };
   const moduleDir = join(fw, "nodemcu");
@@ -255,7 +255,7 @@ export function measure(root = packageRoot()): FirmwareReport {
   const native = nativePart(root);
   const nativeElf = join(lxOut(), "session-native.elf");
   if (!native) notes.push("native: this build has no native engine (no ENGINE_NATIVE_SRC in firmware/)");
-  else if (!existsSync(nativeElf)) notes.push(`native: ${nativeElf} is missing (npm run build)`);
+  else if (!existsSync(nativeElf)) notes.push(`native: ${nativeElf} is missing (npm run build:firmware)`);
   else {
     // The native engine replaces the interpreter and the engine array; the binding is the same.
     const nativeParts = [native, modules[2]];
