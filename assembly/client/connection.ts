@@ -205,7 +205,7 @@ export function closedByPeer(): void {
 export function close(): bool {
   const st = S.state;
   if (st == ST_IDLE) return false;
-  if (st == ST_CONNECTED) sendEmpty(C.DISCONNECT << 4);
+  if (st == ST_CONNECTED) sendEmpty(C.DISCONNECT);
   if (st != ST_BACKOFF) drop();
   if (st == ST_CONNECTED) emit(Ev.EV_OFFLINE, 0);
   Out.dropAll();
@@ -231,7 +231,7 @@ export function tick(): void {
         afterLoss();
       }
     } else if (reached(now, S.lastSent + S.keepaliveMs)) {
-      sendEmpty(C.PINGREQ << 4);
+      sendEmpty(C.PINGREQ);
       S.pingOutstanding = true;
       S.pingSentAt = now;
     }
@@ -347,13 +347,13 @@ function handle(item: i32): i32 {
   const type = ptype;
   if (type == C.PUBLISH) {
     const q = In.qosOf();
-    if (q == 1) sendAck(C.PUBACK << 4, In.pidOf());
-    else if (q == 2) sendAck(C.PUBREC << 4, In.pidOf());
+    if (q == 1) sendAck(C.PUBACK, In.pidOf());
+    else if (q == 2) sendAck(C.PUBREC, In.pidOf());
   } else if (type == C.CONNACK) connack();
   else if (type == C.PUBACK || type == C.PUBREC || type == C.PUBCOMP) Out.acknowledge(type, word);
   else if (type == C.PUBREL) {
     In.releaseHeld(word);
-    sendAck(C.PUBCOMP << 4, word);
+    sendAck(C.PUBCOMP, word);
   } else if (type == C.SUBACK) {
     if (requestMatched) {
       requestMatched = false;

@@ -1,7 +1,7 @@
 // Outbound publishes: a fixed table of queued and in-flight messages whose topic and payload stay
 // in one host blob (topic bytes then payload bytes). Packet ids are never reused while in flight.
 import { MAX_OUTBOUND, MAX_PENDING_REQUESTS } from "../limits";
-import { PUBACK, PUBREC, PUBCOMP } from "../codec/constants";
+import { PUBACK, PUBREC, PUBREL, PUBCOMP } from "../codec/constants";
 import { putHeader, putWord, lengthSize } from "../codec/generator";
 import { hostEvent } from "../imports";
 import { out, flushWith, sendAck } from "./output";
@@ -173,7 +173,7 @@ export function resume(sessionPresent: bool): void {
     if (st == Q_QUEUED) transmit(e, false);
     else if (st == Q_WAIT_PUBCOMP) {
       // the broker took the message (PUBREC): finish the handshake or, with its session gone, it is done
-      if (sessionPresent) sendAck(0x62, e.pid);
+      if (sessionPresent) sendAck(PUBREL, e.pid);
       else complete(e, EV_PUBACK);
     } else if (sessionPresent) transmit(e, true);
     else {
@@ -195,13 +195,13 @@ export function resume(sessionPresent: bool): void {
     const st: i32 = e.state;
     if (type == PUBREC && st != Q_WAIT_PUBACK) {
       e.state = <u8>Q_WAIT_PUBCOMP;
-      sendAck(0x62, pid);
+      sendAck(PUBREL, pid);
       return;
     }
     const expected = type == PUBACK ? Q_WAIT_PUBACK : Q_WAIT_PUBCOMP;
     if (st != expected) {
       // a QoS 1 message answered with PUBREC: release the broker's id too
-      if (type == PUBREC) sendAck(0x62, pid);
+      if (type == PUBREC) sendAck(PUBREL, pid);
       warn(type == PUBACK && st == Q_WAIT_PUBREC ? E_QOS2_PUBACK : E_WRONG_ACK);
     }
     complete(e, EV_PUBACK);

@@ -1,5 +1,6 @@
 // Building blocks of the generator: fixed headers and big-endian fields written into a scratch
 // buffer. Strings and payloads never pass through here: the client sends them from host blobs.
+import { PUBREL } from "./constants";
 
 /** Bytes the remaining length takes (1..4). */
 export function lengthSize(rl: u32): i32 {
@@ -27,4 +28,15 @@ export function putWord(p: usize, v: i32): usize {
 export function putByte(p: usize, v: i32): usize {
   store<u8>(p, v);
   return p + 1;
+}
+
+/** PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK: fixed header (PUBREL's reserved flags are 0010)
+ *  and packet id. */
+export function putAck(p: usize, type: i32, pid: i32): usize {
+  return putWord(putHeader(p, (type << 4) | (type == PUBREL ? 2 : 0), 2), pid);
+}
+
+/** PINGREQ, PINGRESP, DISCONNECT: a fixed header alone. */
+export function putEmpty(p: usize, type: i32): usize {
+  return putHeader(p, type << 4, 0);
 }
