@@ -3,7 +3,7 @@
 import * as C from "../codec/constants";
 import * as E from "../codec/errors";
 import { Parser, ITEM_NEED_MORE, ITEM_PACKET, ITEM_BYTE, ITEM_WORD, ITEM_STRING, ITEM_PIECE, ITEM_STRING_END, ITEM_END, ITEM_ERROR } from "../codec/parser";
-import { putHeader, putWord, putByte } from "../codec/generator";
+import { putConnect } from "../codec/generator";
 import { OPEN_TIMEOUT_MS, CONNACK_TIMEOUT_MS, BACKOFF_MIN_SHIFT, BACKOFF_MAX_SHIFT, MAX_FILTERS } from "../limits";
 import { hostRelease, hostEvent } from "../imports";
 import { out, flushWith, sendString, sendAck, sendEmpty, emit } from "./output";
@@ -96,23 +96,12 @@ export function opened(): void {
 
 function sendConnect(): void {
   let cf = S.cleanSession ? C.CF_CLEAN : 0;
-  let rl: u32 = 10 + 2 + slotLen(SLOT_CLIENT_ID);
-  if (S.hasWill) {
-    cf |= C.CF_WILL | (S.willQos << 3) | (S.willRetain ? C.CF_WILL_RETAIN : 0);
-    rl += 4 + slotLen(SLOT_WILL_TOPIC) + slotLen(SLOT_WILL_MESSAGE);
-  }
-  if (S.hasUsername) {
-    cf |= C.CF_USERNAME;
-    rl += 2 + slotLen(SLOT_USERNAME);
-  }
-  if (S.hasPassword) {
-    cf |= C.CF_PASSWORD;
-    rl += 2 + slotLen(SLOT_PASSWORD);
-  }
-  let p = putWord(putHeader(out, C.CONNECT << 4, rl), 4);
-  store<u32>(p, 0x5454514d); // "MQTT"
-  p = putWord(putByte(putByte(p + 4, C.PROTOCOL_LEVEL), cf), S.keepalive);
-  flushWith(putWord(p, <i32>slotLen(SLOT_CLIENT_ID)), slotBlob(SLOT_CLIENT_ID), 0, slotLen(SLOT_CLIENT_ID));
+  if (S.hasWill) cf |= C.CF_WILL | (S.willQos << 3) | (S.willRetain ? C.CF_WILL_RETAIN : 0);
+  if (S.hasUsername) cf |= C.CF_USERNAME;
+  if (S.hasPassword) cf |= C.CF_PASSWORD;
+  const p = putConnect(out, cf, S.keepalive, slotLen(SLOT_CLIENT_ID), slotLen(SLOT_WILL_TOPIC), slotLen(SLOT_WILL_MESSAGE),
+    slotLen(SLOT_USERNAME), slotLen(SLOT_PASSWORD));
+  flushWith(p, slotBlob(SLOT_CLIENT_ID), 0, slotLen(SLOT_CLIENT_ID));
   if (S.hasWill) {
     sendSlot(SLOT_WILL_TOPIC);
     sendSlot(SLOT_WILL_MESSAGE);

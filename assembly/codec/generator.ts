@@ -1,6 +1,6 @@
 // Building blocks of the generator: fixed headers and big-endian fields written into a scratch
 // buffer. Strings and payloads never pass through here: the client sends them from host blobs.
-import { PUBREL } from "./constants";
+import { CONNECT, PUBREL, PROTOCOL_LEVEL, CF_WILL, CF_USERNAME, CF_PASSWORD } from "./constants";
 
 /** Bytes the remaining length takes (1..4). */
 export function lengthSize(rl: u32): i32 {
@@ -39,4 +39,18 @@ export function putAck(p: usize, type: i32, pid: i32): usize {
 /** PINGREQ, PINGRESP, DISCONNECT: a fixed header alone. */
 export function putEmpty(p: usize, type: i32): usize {
   return putHeader(p, type << 4, 0);
+}
+
+/** CONNECT up to its client id's bytes: fixed header, protocol name and level, `flags`, keepalive
+ *  and the client id's length. The client id follows, then (as `flags` say) will topic and will
+ *  message, username, password: each a 2-byte length (putWord) and its bytes. */
+export function putConnect(p: usize, flags: i32, keepalive: i32, clientId: u32, willTopic: u32, willMessage: u32,
+  username: u32, password: u32): usize {
+  let rl: u32 = 10 + 2 + clientId;
+  if (flags & CF_WILL) rl += 4 + willTopic + willMessage;
+  if (flags & CF_USERNAME) rl += 2 + username;
+  if (flags & CF_PASSWORD) rl += 2 + password;
+  p = putWord(putHeader(p, CONNECT << 4, rl), 4);
+  store<u32>(p, 0x5454514d); // "MQTT"
+  return putWord(putWord(putByte(putByte(p + 4, PROTOCOL_LEVEL), flags), keepalive), <i32>clientId);
 }
