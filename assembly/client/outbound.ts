@@ -2,7 +2,7 @@
 // in one host blob (topic bytes then payload bytes). Packet ids are never reused while in flight.
 import { MAX_OUTBOUND, MAX_PENDING_REQUESTS } from "../limits";
 import { PUBACK, PUBREC, PUBREL, PUBCOMP } from "../codec/constants";
-import { putHeader, putWord, lengthSize } from "../codec/generator";
+import { putWord, putPublish } from "../codec/generator";
 import { hostEvent } from "../imports";
 import { out, flushWith, sendAck } from "./output";
 import { EV_PUBACK, EV_DROPPED, EV_WARNING } from "./events";
@@ -72,24 +72,19 @@ export function allocatePid(): i32 {
   return pid;
 }
 
-function sendPublish(e: Entry, dup: bool): void {
-  const qos: i32 = e.qos;
-  const tl: u32 = e.topicLen;
-  const rl = 2 + tl + (qos != 0 ? 2 : 0) + e.payloadLen;
-  const first = 0x30 | (dup ? 8 : 0) | (qos << 1) | e.retain;
-  const p = putWord(putHeader(out, first, rl), <i32>tl);
+/** A PUBLISH of `blob` (topic bytes then payload bytes); `pid` is unused at QoS 0. */
+function sendPublish(blob: i32, topicLen: u32, payloadLen: u32, qos: i32, retain: i32, dup: bool, pid: i32): void {
+  const p = putPublish(out, qos, retain, dup, topicLen, payloadLen);
   if (qos == 0) {
-    flushWith(p, e.blob, 0, tl + e.payloadLen); // no packet id between topic and payload
+    flushWith(p, blob, 0, topicLen + payloadLen); // no packet id between topic and payload
     return;
   }
-  flushWith(p, e.blob, 0, tl);
-  flushWith(putWord(out, e.pid), e.blob, tl, e.payloadLen);
+  flushWith(p, blob, 0, topicLen);
+  flushWith(putWord(out, pid), blob, topicLen, payloadLen);
 }
 
-/** Total bytes of a PUBLISH (used by hosts to size their queues; also checks the 268 MB limit). */
-export function publishSize(topicLen: u32, payloadLen: u32, qos: i32): u32 {
-  const rl = 2 + topicLen + (qos != 0 ? 2 : 0) + payloadLen;
-  return 1 + <u32>lengthSize(rl) + rl;
+function sendEntry(e: Entry, dup: bool): void {
+  sendPublish(e.blob, e.topicLen, e.payloadLen, e.qos, e.retain, dup, e.pid);
 }
 
 /** Done (puback) or abandoned (dropped): the event also hands the blob back (one crossing). */
@@ -104,12 +99,12 @@ function complete(e: Entry, kind: i32): void {
 /** Start (or restart as new) one entry: a QoS 0 message is done once handed over. */
 function transmit(e: Entry, dup: bool): void {
   if (e.qos == 0) {
-    sendPublish(e, false);
+    sendEntry(e, false);
     complete(e, EV_PUBACK);
     return;
   }
   if (e.pid == 0) e.pid = <u16>allocatePid();
-  sendPublish(e, dup);
+  sendEntry(e, dup);
   e.state = <u8>(e.qos == 1 ? Q_WAIT_PUBACK : Q_WAIT_PUBREC);
 }
 
@@ -122,8 +117,7 @@ export const PUBLISH_DONE: i32 = 2;
 export function publish(blob: i32, topicLen: u32, payloadLen: u32, qos: i32, retain: i32, token: i32, send: bool): i32 {
   if (send && qos == 0) {
     // connected QoS 0: nothing to keep (anything queued was sent at CONNACK)
-    const rl = 2 + topicLen + payloadLen;
-    flushWith(putWord(putHeader(out, 0x30 | retain, rl), <i32>topicLen), blob, 0, topicLen + payloadLen);
+    sendPublish(blob, topicLen, payloadLen, 0, retain, false, 0);
     return PUBLISH_DONE;
   }
   if (used >= S.maxQueued || topicLen + payloadLen > S.maxQueuedBytes - usedBytes) return PUBLISH_REFUSED;

@@ -1,6 +1,6 @@
 // Building blocks of the generator: fixed headers and big-endian fields written into a scratch
 // buffer. Strings and payloads never pass through here: the client sends them from host blobs.
-import { CONNECT, PUBREL, PROTOCOL_LEVEL, CF_WILL, CF_USERNAME, CF_PASSWORD } from "./constants";
+import { CONNECT, PUBLISH, PUBREL, PROTOCOL_LEVEL, CF_WILL, CF_USERNAME, CF_PASSWORD } from "./constants";
 
 /** Bytes the remaining length takes (1..4). */
 export function lengthSize(rl: u32): i32 {
@@ -53,4 +53,23 @@ export function putConnect(p: usize, flags: i32, keepalive: i32, clientId: u32, 
   p = putWord(putHeader(p, CONNECT << 4, rl), 4);
   store<u32>(p, 0x5454514d); // "MQTT"
   return putWord(putWord(putByte(putByte(p + 4, PROTOCOL_LEVEL), flags), keepalive), <i32>clientId);
+}
+
+/** PUBLISH's remaining length. */
+// @ts-ignore: decorator
+@inline function publishLength(topicLen: u32, payloadLen: u32, qos: i32): u32 {
+  return 2 + topicLen + (qos != 0 ? 2 : 0) + payloadLen;
+}
+
+/** Total bytes of a PUBLISH (hosts size their queues with it; it also checks the 268 MB limit). */
+export function publishSize(topicLen: u32, payloadLen: u32, qos: i32): u32 {
+  const rl = publishLength(topicLen, payloadLen, qos);
+  return 1 + <u32>lengthSize(rl) + rl;
+}
+
+/** PUBLISH up to its topic's bytes: fixed header and the topic's length. The topic follows, then
+ *  at QoS 1 and 2 the packet id (putWord), then the payload. */
+export function putPublish(p: usize, qos: i32, retain: i32, dup: bool, topicLen: u32, payloadLen: u32): usize {
+  const first = (PUBLISH << 4) | (dup ? 8 : 0) | (qos << 1) | retain;
+  return putWord(putHeader(p, first, publishLength(topicLen, payloadLen, qos)), <i32>topicLen);
 }
