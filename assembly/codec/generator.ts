@@ -1,6 +1,6 @@
 // Building blocks of the generator: fixed headers and big-endian fields written into a scratch
 // buffer. Strings and payloads never pass through here: the client sends them from host blobs.
-import { CONNECT, PUBLISH, PUBREL, PROTOCOL_LEVEL, CF_WILL, CF_USERNAME, CF_PASSWORD } from "./constants";
+import { CONNECT, PUBLISH, PUBREL, SUBSCRIBE, PROTOCOL_LEVEL, CF_WILL, CF_USERNAME, CF_PASSWORD } from "./constants";
 
 /** Bytes the remaining length takes (1..4). */
 export function lengthSize(rl: u32): i32 {
@@ -72,4 +72,12 @@ export function publishSize(topicLen: u32, payloadLen: u32, qos: i32): u32 {
 export function putPublish(p: usize, qos: i32, retain: i32, dup: bool, topicLen: u32, payloadLen: u32): usize {
   const first = (PUBLISH << 4) | (dup ? 8 : 0) | (qos << 1) | retain;
   return putWord(putHeader(p, first, publishLength(topicLen, payloadLen, qos)), <i32>topicLen);
+}
+
+/** SUBSCRIBE or UNSUBSCRIBE (`type`) up to its first filter: fixed header and packet id. Its
+ *  `filters` filters (`filterBytes` bytes in all) follow, each a 2-byte length (putWord) and its
+ *  bytes, in a SUBSCRIBE then the requested QoS (putByte). */
+export function putRequest(p: usize, type: i32, pid: i32, filters: i32, filterBytes: u32): usize {
+  const rl: u32 = 2 + filterBytes + <u32>filters * (type == SUBSCRIBE ? 3 : 2);
+  return putWord(putHeader(p, (type << 4) | 2, rl), pid);
 }
