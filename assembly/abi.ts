@@ -9,7 +9,7 @@ import { S } from "./client/state";
 import * as Conn from "./client/connection";
 import * as Out from "./client/outbound";
 import * as Req from "./client/requests";
-import * as Codec from "./codec/mode";
+import * as Codec from "./codec_mode";
 import { ERROR_CODES, writeErrorText } from "./codec/error_texts";
 
 // String kinds for text()/field().

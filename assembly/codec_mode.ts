@@ -1,11 +1,12 @@
 // Codec mode: the same parser and generator as the client, driven directly (tests, benchmarks).
-import { Parser, ITEM_NEED_MORE, ITEM_ERROR, ITEM_PIECE, ITEM_PACKET, ITEM_STRING } from "./parser";
-import { TextCheck } from "./text";
-import { putHeader, putWord } from "./generator";
-import { CONNACK, SUBACK } from "./constants";
-import { hostEvent, hostSend } from "../imports";
-import { EV_ITEM } from "../client/events";
-import { out } from "../client/output";
+// Beside client/, not in codec/: like the client, it reaches the codec's output through the
+// host's imports.
+import { Parser, ITEM_NEED_MORE, ITEM_ERROR, ITEM_PIECE, ITEM_PACKET, ITEM_STRING } from "./codec/parser";
+import { putHeader, putWord } from "./codec/generator";
+import { CONNACK, SUBACK } from "./codec/constants";
+import { hostEvent, hostSend } from "./imports";
+import { EV_ITEM } from "./client/events";
+import { out } from "./client/output";
 
 let parser: Parser = changetype<Parser>(0);
 
