@@ -72,19 +72,17 @@ export function allocatePid(): i32 {
   return pid;
 }
 
-/** A PUBLISH of `blob` (topic bytes then payload bytes); `pid` is unused at QoS 0. */
-function sendPublish(blob: i32, topicLen: u32, payloadLen: u32, qos: i32, retain: i32, dup: bool, pid: i32): void {
-  const p = putPublish(out, qos, retain, dup, topicLen, payloadLen);
+/** An entry's PUBLISH: topic and payload from its blob, the packet id between them at QoS 1 and 2. */
+function sendPublish(e: Entry, dup: bool): void {
+  const qos: i32 = e.qos;
+  const tl: u32 = e.topicLen;
+  const p = putPublish(out, qos, e.retain, dup, tl, e.payloadLen);
   if (qos == 0) {
-    flushWith(p, blob, 0, topicLen + payloadLen); // no packet id between topic and payload
+    flushWith(p, e.blob, 0, tl + e.payloadLen); // no packet id between topic and payload
     return;
   }
-  flushWith(p, blob, 0, topicLen);
-  flushWith(putWord(out, pid), blob, topicLen, payloadLen);
-}
-
-function sendEntry(e: Entry, dup: bool): void {
-  sendPublish(e.blob, e.topicLen, e.payloadLen, e.qos, e.retain, dup, e.pid);
+  flushWith(p, e.blob, 0, tl);
+  flushWith(putWord(out, e.pid), e.blob, tl, e.payloadLen);
 }
 
 /** Done (puback) or abandoned (dropped): the event also hands the blob back (one crossing). */
@@ -99,12 +97,12 @@ function complete(e: Entry, kind: i32): void {
 /** Start (or restart as new) one entry: a QoS 0 message is done once handed over. */
 function transmit(e: Entry, dup: bool): void {
   if (e.qos == 0) {
-    sendEntry(e, false);
+    sendPublish(e, false);
     complete(e, EV_PUBACK);
     return;
   }
   if (e.pid == 0) e.pid = <u16>allocatePid();
-  sendEntry(e, dup);
+  sendPublish(e, dup);
   e.state = <u8>(e.qos == 1 ? Q_WAIT_PUBACK : Q_WAIT_PUBREC);
 }
 
@@ -117,7 +115,7 @@ export const PUBLISH_DONE: i32 = 2;
 export function publish(blob: i32, topicLen: u32, payloadLen: u32, qos: i32, retain: i32, token: i32, send: bool): i32 {
   if (send && qos == 0) {
     // connected QoS 0: nothing to keep (anything queued was sent at CONNACK)
-    sendPublish(blob, topicLen, payloadLen, 0, retain, false, 0);
+    flushWith(putPublish(out, 0, retain, false, topicLen, payloadLen), blob, 0, topicLen + payloadLen);
     return PUBLISH_DONE;
   }
   if (used >= S.maxQueued || topicLen + payloadLen > S.maxQueuedBytes - usedBytes) return PUBLISH_REFUSED;

@@ -1,6 +1,6 @@
 // Building blocks of the generator: fixed headers and big-endian fields written into a scratch
 // buffer. Strings and payloads never pass through here: the client sends them from host blobs.
-import { CONNECT, PUBLISH, PUBREL, SUBSCRIBE, PROTOCOL_LEVEL, CF_WILL, CF_USERNAME, CF_PASSWORD } from "./constants";
+import { CONNECT, CONNACK, PUBLISH, PUBREL, SUBSCRIBE, SUBACK, PROTOCOL_LEVEL, CF_WILL, CF_USERNAME, CF_PASSWORD } from "./constants";
 
 /** Bytes the remaining length takes (1..4). */
 export function lengthSize(rl: u32): i32 {
@@ -37,7 +37,8 @@ export function putAck(p: usize, type: i32, pid: i32): usize {
 }
 
 /** PINGREQ, PINGRESP, DISCONNECT: a fixed header alone. */
-export function putEmpty(p: usize, type: i32): usize {
+// @ts-ignore: decorator
+@inline export function putEmpty(p: usize, type: i32): usize {
   return putHeader(p, type << 4, 0);
 }
 
@@ -69,7 +70,8 @@ export function publishSize(topicLen: u32, payloadLen: u32, qos: i32): u32 {
 
 /** PUBLISH up to its topic's bytes: fixed header and the topic's length. The topic follows, then
  *  at QoS 1 and 2 the packet id (putWord), then the payload. */
-export function putPublish(p: usize, qos: i32, retain: i32, dup: bool, topicLen: u32, payloadLen: u32): usize {
+// @ts-ignore: decorator
+@inline export function putPublish(p: usize, qos: i32, retain: i32, dup: bool, topicLen: u32, payloadLen: u32): usize {
   const first = (PUBLISH << 4) | (dup ? 8 : 0) | (qos << 1) | retain;
   return putWord(putHeader(p, first, publishLength(topicLen, payloadLen, qos)), <i32>topicLen);
 }
@@ -80,4 +82,15 @@ export function putPublish(p: usize, qos: i32, retain: i32, dup: bool, topicLen:
 export function putRequest(p: usize, type: i32, pid: i32, filters: i32, filterBytes: u32): usize {
   const rl: u32 = 2 + filterBytes + <u32>filters * (type == SUBSCRIBE ? 3 : 2);
   return putWord(putHeader(p, (type << 4) | 2, rl), pid);
+}
+
+/** CONNACK: `flags` (session present) and return `code`. */
+export function putConnack(p: usize, flags: i32, code: i32): usize {
+  return putByte(putByte(putHeader(p, CONNACK << 4, 2), flags), code);
+}
+
+/** SUBACK up to its return codes: fixed header and packet id. Its `codes` return codes follow, a
+ *  byte each. */
+export function putSuback(p: usize, pid: i32, codes: u32): usize {
+  return putWord(putHeader(p, SUBACK << 4, 2 + codes), pid);
 }
