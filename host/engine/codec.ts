@@ -12,7 +12,12 @@ export interface CodecItem {
 }
 
 const EV_ITEM = 12;
-const PUBLISH = 3;
+
+/** MQTT packet types: codec_generate's `type` and a packet item's `a`. */
+export const PacketType = {
+  CONNECT: 1, CONNACK: 2, PUBLISH: 3, PUBACK: 4, PUBREC: 5, PUBREL: 6, PUBCOMP: 7,
+  SUBSCRIBE: 8, SUBACK: 9, UNSUBSCRIBE: 10, UNSUBACK: 11, PINGREQ: 12, PINGRESP: 13, DISCONNECT: 14,
+} as const;
 const ITEM_PIECE = 5;
 const ITEM_WHOLE_STRING = 9;
 
@@ -101,7 +106,7 @@ export class EngineCodec implements ImportSink {
   publish(topic: string, payload: Uint8Array, options: { qos?: 0 | 1 | 2; id?: number; retain?: boolean; dup?: boolean } = {}): Uint8Array {
     const t = new TextEncoder().encode(topic);
     const flags = (options.dup ? 8 : 0) | ((options.qos ?? 0) << 1) | (options.retain ? 1 : 0);
-    return this.generate(PUBLISH | (flags << 4), options.id ?? 0, t.length, Buffer.concat([t, payload]));
+    return this.generate(PacketType.PUBLISH | (flags << 4), options.id ?? 0, t.length, Buffer.concat([t, payload]));
   }
 
   errorText(code: number): string {
