@@ -7,6 +7,7 @@ import { TextCheck } from "./codec/text";
 import { publishSize } from "./codec/generator";
 import { S } from "./client/state";
 import * as Conn from "./client/connection";
+import { setSlot } from "./client/slots";
 import * as Out from "./client/outbound";
 import * as Req from "./client/requests";
 import * as Codec from "./codec_mode";
@@ -125,7 +126,7 @@ export function field(kindAndQos: i32, handle: i32, len: u32): i32 {
     return Req.stage(handle, len, qos) ? 0 : E.E_ARG_FILTERS;
   }
   if (kind > K_WILL_MESSAGE) return E.E_ARG_ORDER;
-  Conn.setSlot(kind, handle, len);
+  setSlot(kind, handle, len);
   return 0;
 }
 

@@ -5,46 +5,21 @@ import * as E from "../codec/errors";
 import { Parser, ITEM_NEED_MORE, ITEM_PACKET, ITEM_BYTE, ITEM_WORD, ITEM_STRING, ITEM_PIECE, ITEM_STRING_END, ITEM_END, ITEM_ERROR } from "../codec/parser";
 import { putConnect } from "../codec/generator";
 import { OPEN_TIMEOUT_MS, CONNACK_TIMEOUT_MS, BACKOFF_MIN_SHIFT, BACKOFF_MAX_SHIFT, MAX_FILTERS } from "../limits";
-import { hostRelease, hostEvent } from "../imports";
+import { hostEvent } from "../imports";
 import { out, flushWith, sendString, sendAck, sendEmpty, emit } from "./output";
 import * as Ev from "./events";
 import * as Out from "./outbound";
 import * as In from "./inbound";
 import * as Req from "./requests";
+import { initSlots, slotBlob, slotLen, releaseSlots } from "./slots";
 import { S, reached, ST_IDLE, ST_OPENING, ST_CONNECTING, ST_CONNECTED, ST_BACKOFF,
-  SLOTS, SLOT_CLIENT_ID, SLOT_USERNAME, SLOT_PASSWORD, SLOT_WILL_TOPIC, SLOT_WILL_MESSAGE } from "./state";
+  SLOT_CLIENT_ID, SLOT_USERNAME, SLOT_PASSWORD, SLOT_WILL_TOPIC, SLOT_WILL_MESSAGE } from "./state";
 
-const slots: usize = memory.data(SLOTS * 8); // blob handle (-1 = none), length
 let parser: Parser = changetype<Parser>(0);
 
 export function init(): void {
   parser = Parser.create();
-  for (let i = 0; i < SLOTS; i++) store<i32>(slots + <usize>i * 8, -1);
-}
-
-export function setSlot(slot: i32, blob: i32, len: u32): void {
-  const p = slots + <usize>slot * 8;
-  const old = load<i32>(p);
-  if (old >= 0) hostRelease(old);
-  store<i32>(p, blob);
-  store<u32>(p, len, 4);
-}
-
-function slotBlob(slot: i32): i32 {
-  return load<i32>(slots + <usize>slot * 8);
-}
-
-function slotLen(slot: i32): u32 {
-  return load<u32>(slots + <usize>slot * 8, 4);
-}
-
-function releaseSlots(): void {
-  for (let i = 0; i < SLOTS; i++) {
-    const p = slots + <usize>i * 8;
-    const h = load<i32>(p);
-    if (h >= 0) hostRelease(h);
-    store<i32>(p, -1);
-  }
+  initSlots();
 }
 
 /** Returns 1, 0 when a session is already running, or -error. */
