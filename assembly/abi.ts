@@ -8,6 +8,7 @@ import { publishSize } from "./codec/generator";
 import { S } from "./client/state";
 import * as Conn from "./client/connection";
 import { setSlot } from "./client/slots";
+import * as Dispatch from "./client/dispatch";
 import * as Out from "./client/outbound";
 import * as Req from "./client/requests";
 import * as Codec from "./codec_mode";
@@ -168,7 +169,7 @@ export function failed(reason: i32, now: u32): i32 {
 export function received(len: i32, now: u32): i32 {
   setup();
   S.now = now;
-  if (fits(len)) Conn.received(io, len);
+  if (fits(len)) Dispatch.received(io, len);
   return Conn.wakeDelay();
 }
 
