@@ -2,7 +2,7 @@
 // Beside client/, not in codec/: like the client, it reaches the codec's output through the
 // host's imports.
 import { Parser, ITEM_NEED_MORE, ITEM_ERROR, ITEM_PIECE, ITEM_PACKET, ITEM_STRING } from "./codec/parser";
-import { putWord, putConnack, putSuback, putPublish } from "./codec/generator";
+import { putWord, putConnack, putSuback, putPublishFlags } from "./codec/generator";
 import { CONNACK, PUBLISH, SUBACK } from "./codec/constants";
 import { hostEvent, hostSend } from "./imports";
 import { EV_ITEM } from "./client/events";
@@ -98,9 +98,8 @@ export function parse(ptr: usize, len: i32, itemsAt: usize): i32 {
  *  first `topicLen` of the `n` bytes as its topic. */
 function generatePublish(flags: i32, pid: i32, topicLen: u32, bytes: usize, n: u32): void {
   const tl = topicLen < n ? topicLen : n;
-  const qos = (flags >> 1) & 3;
-  flush(putPublish(out, qos, flags & 1, (flags & 8) != 0, tl, n - tl));
+  flush(putPublishFlags(out, flags, tl, n - tl));
   hostSend(bytes, <i32>tl, 0, 0, 0);
-  if (qos != 0) flush(putWord(out, pid));
+  if (flags & 6) flush(putWord(out, pid)); // QoS 1 or 2
   hostSend(bytes + <usize>tl, <i32>(n - tl), 0, 0, 0);
 }

@@ -76,6 +76,13 @@ export function publishSize(topicLen: u32, payloadLen: u32, qos: i32): u32 {
   return putWord(putHeader(p, first, publishLength(topicLen, payloadLen, qos)), <i32>topicLen);
 }
 
+/** putPublish() with the fixed header's flags as the packet holds them (dup 8, QoS << 1, retain 1):
+ *  codec mode's form. Two spellings of one encoder, each the cheapest for its caller. */
+// @ts-ignore: decorator
+@inline export function putPublishFlags(p: usize, flags: i32, topicLen: u32, payloadLen: u32): usize {
+  return putWord(putHeader(p, (PUBLISH << 4) | flags, publishLength(topicLen, payloadLen, flags & 6)), <i32>topicLen);
+}
+
 /** SUBSCRIBE or UNSUBSCRIBE (`type`) up to its first filter: fixed header and packet id. Its
  *  `filters` filters (`filterBytes` bytes in all) follow, each a 2-byte length (putWord) and its
  *  bytes, in a SUBSCRIBE then the requested QoS (putByte). */
