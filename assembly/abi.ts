@@ -4,7 +4,7 @@ import { IO_MAX, IO_MIN, MAX_OUTBOUND, DEFAULT_MAX_MESSAGE } from "./limits";
 import * as C from "./codec/constants";
 import * as E from "./codec/errors";
 import { TextCheck } from "./codec/text";
-import { publishSize } from "./codec/generator";
+import { publishLength } from "./codec/generator";
 import { S } from "./client/state";
 import * as Conn from "./client/connection";
 import { setSlot } from "./client/slots";
@@ -201,7 +201,7 @@ export function publish(handle: i32, topicLen: u32, payloadLen: u32, qosRetain: 
   if (qos > 2 || qos < 0) return -E.E_ARG_QOS;
   const err = checked(K_TOPIC, topicLen);
   if (err != 0) return -err;
-  if (publishSize(topicLen, payloadLen, qos) > 268435455 + 5) return -E.E_ARG_TOO_LONG;
+  if (publishLength(topicLen, payloadLen, qos) > C.MAX_REMAINING_LENGTH) return -E.E_ARG_TOO_LONG;
   if (!Conn.canQueue()) return 0;
   return Out.publish(handle, topicLen, payloadLen, qos, qosRetain & 1, token, Conn.isConnected());
 }

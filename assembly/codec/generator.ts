@@ -1,11 +1,8 @@
-// Building blocks of the generator: fixed headers and big-endian fields written into a scratch
-// buffer. Strings and payloads never pass through here: the client sends them from host blobs.
+// The generator: every packet's own bytes (fixed header, fixed fields, lengths, packet ids) written
+// into a scratch buffer. Each put<Packet> writes a packet up to its first string and says what
+// follows; strings and payloads never pass through here: the caller sends them (the client from
+// host blobs, codec mode from io).
 import { CONNECT, CONNACK, PUBLISH, PUBREL, SUBSCRIBE, SUBACK, PROTOCOL_LEVEL, CF_WILL, CF_USERNAME, CF_PASSWORD } from "./constants";
-
-/** Bytes the remaining length takes (1..4). */
-export function lengthSize(rl: u32): i32 {
-  return rl < 128 ? 1 : rl < 16384 ? 2 : rl < 2097152 ? 3 : 4;
-}
 
 /** Fixed header: first byte and remaining length; returns the write position after it. */
 export function putHeader(p: usize, first: i32, rl: u32): usize {
@@ -56,16 +53,10 @@ export function putConnect(p: usize, flags: i32, keepalive: i32, clientId: u32, 
   return putWord(putWord(putByte(putByte(p + 4, PROTOCOL_LEVEL), flags), keepalive), <i32>clientId);
 }
 
-/** PUBLISH's remaining length. */
+/** PUBLISH's remaining length (at most MAX_REMAINING_LENGTH). */
 // @ts-ignore: decorator
-@inline function publishLength(topicLen: u32, payloadLen: u32, qos: i32): u32 {
+@inline export function publishLength(topicLen: u32, payloadLen: u32, qos: i32): u32 {
   return 2 + topicLen + (qos != 0 ? 2 : 0) + payloadLen;
-}
-
-/** Total bytes of a PUBLISH (hosts size their queues with it; it also checks the 268 MB limit). */
-export function publishSize(topicLen: u32, payloadLen: u32, qos: i32): u32 {
-  const rl = publishLength(topicLen, payloadLen, qos);
-  return 1 + <u32>lengthSize(rl) + rl;
 }
 
 /** PUBLISH up to its topic's bytes: fixed header and the topic's length. The topic follows, then
