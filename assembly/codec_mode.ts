@@ -1,6 +1,6 @@
-// Codec mode: the same parser and generator as the client, driven directly (tests, benchmarks).
-// Beside client/, not in codec/: like the client, it reaches the codec's output through the
-// host's imports.
+// Codec mode: the same parser and generator as the client, driven directly (tests, tools,
+// benchmarks). Beside client/, not in codec/: like the client it talks to the host through the
+// imports, and it sends through the client's output (scratch buffer and senders).
 import { Parser, ITEM_NEED_MORE, ITEM_ERROR, ITEM_PIECE, ITEM_PACKET, ITEM_STRING } from "./codec/parser";
 import { putWord, putConnack, putSuback, putPublishFlags } from "./codec/generator";
 import { CONNACK, PUBLISH, SUBACK } from "./codec/constants";

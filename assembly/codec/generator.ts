@@ -2,7 +2,7 @@
 // into a scratch buffer. Each put<Packet> writes a packet up to its first string and says what
 // follows; strings and payloads never pass through here: the caller sends them (the client from
 // host blobs, codec mode from io).
-import { CONNECT, CONNACK, PUBLISH, PUBREL, SUBSCRIBE, SUBACK, PROTOCOL_LEVEL, CF_WILL, CF_USERNAME, CF_PASSWORD } from "./constants";
+import { CONNECT, CONNACK, PUBLISH, PUBREL, SUBACK, PROTOCOL_LEVEL, CF_WILL, CF_USERNAME, CF_PASSWORD } from "./constants";
 
 /** Fixed header: first byte and remaining length; returns the write position after it. */
 export function putHeader(p: usize, first: i32, rl: u32): usize {
@@ -74,12 +74,18 @@ export function putConnect(p: usize, flags: i32, keepalive: i32, clientId: u32, 
   return putWord(putHeader(p, (PUBLISH << 4) | flags, publishLength(topicLen, payloadLen, flags & 6)), <i32>topicLen);
 }
 
+/** Bytes a filter of `len` bytes takes in a SUBSCRIBE (`subscribe`) or UNSUBSCRIBE: its length,
+ *  its bytes and, subscribing, the requested QoS. */
+// @ts-ignore: decorator
+@inline export function filterEntrySize(len: u32, subscribe: bool): u32 {
+  return 2 + len + (subscribe ? 1 : 0);
+}
+
 /** SUBSCRIBE or UNSUBSCRIBE (`type`) up to its first filter: fixed header and packet id. Its
- *  `filters` filters (`filterBytes` bytes in all) follow, each a 2-byte length (putWord) and its
- *  bytes, in a SUBSCRIBE then the requested QoS (putByte). */
-export function putRequest(p: usize, type: i32, pid: i32, filters: i32, filterBytes: u32): usize {
-  const rl: u32 = 2 + filterBytes + <u32>filters * (type == SUBSCRIBE ? 3 : 2);
-  return putWord(putHeader(p, (type << 4) | 2, rl), pid);
+ *  filters follow (`entries` bytes in all, as filterEntrySize counts them), each a 2-byte length
+ *  (putWord) and its bytes, in a SUBSCRIBE then the requested QoS (putByte). */
+export function putRequest(p: usize, type: i32, pid: i32, entries: u32): usize {
+  return putWord(putHeader(p, (type << 4) | 2, 2 + entries), pid);
 }
 
 /** CONNACK: `flags` (session present) and return `code`. */
