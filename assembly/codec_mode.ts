@@ -84,14 +84,13 @@ export function parse(ptr: usize, len: i32, itemsAt: usize): i32 {
  *  codes or a PUBLISH's topic then payload. The client's own senders write it. */
 // @ts-ignore: decorator
 @inline export function generate(type: i32, a: i32, b: i32, bytes: usize, n: i32): void {
-  const kind = type & 15;
-  if (kind == PUBLISH) generatePublish(type >> 4, a, <u32>b, bytes, <u32>n);
-  else if (kind == CONNACK) flush(putConnack(out, a, b));
-  else if (kind == SUBACK) {
+  if ((type & 15) == PUBLISH) generatePublish(type >> 4, a, <u32>b, bytes, <u32>n);
+  else if (type == CONNACK) flush(putConnack(out, a, b));
+  else if (type == SUBACK) {
     flush(putSuback(out, a, n));
     hostSend(bytes, n, 0, 0, 0);
-  } else if (b != 0) sendAck(kind, a);
-  else sendEmpty(kind);
+  } else if (b != 0) sendAck(type, a);
+  else sendEmpty(type);
 }
 
 /** PUBLISH with header `flags` (dup 8, QoS << 1, retain 1), packet id `pid` (QoS 1 and 2) and the
