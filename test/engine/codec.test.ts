@@ -1,6 +1,7 @@
 // The codec inside build/engine.wasm: byte-exact vectors from the MQTT 3.1.1 standard for all 14
 // packet types, generated through the client ABI (and codec mode for the 4 packets only brokers
-// send) and parsed in codec mode; differential checks against mqtt-packet.
+// send) and parsed in codec mode; differential checks against mqtt-packet, codec mode's broker
+// packets included.
 import { describe, it, expect } from "vitest";
 import mqttPacket from "mqtt-packet";
 import { EngineCodec } from "../../host/engine/codec.js";
