@@ -4,11 +4,14 @@ import { IO_MAX, IO_MIN, MAX_OUTBOUND, DEFAULT_MAX_MESSAGE } from "./limits";
 import * as C from "./codec/constants";
 import * as E from "./codec/errors";
 import { TextCheck } from "./codec/text";
+import { publishLength } from "./codec/generator";
 import { S } from "./client/state";
 import * as Conn from "./client/connection";
+import { setSlot } from "./client/slots";
+import * as Dispatch from "./client/dispatch";
 import * as Out from "./client/outbound";
 import * as Req from "./client/requests";
-import * as Codec from "./codec/mode";
+import * as Codec from "./codec_mode";
 import { ERROR_CODES, writeErrorText } from "./codec/error_texts";
 
 // String kinds for text()/field().
@@ -124,7 +127,7 @@ export function field(kindAndQos: i32, handle: i32, len: u32): i32 {
     return Req.stage(handle, len, qos) ? 0 : E.E_ARG_FILTERS;
   }
   if (kind > K_WILL_MESSAGE) return E.E_ARG_ORDER;
-  Conn.setSlot(kind, handle, len);
+  setSlot(kind, handle, len);
   return 0;
 }
 
@@ -166,7 +169,7 @@ export function failed(reason: i32, now: u32): i32 {
 export function received(len: i32, now: u32): i32 {
   setup();
   S.now = now;
-  if (fits(len)) Conn.received(io, len);
+  if (fits(len)) Dispatch.received(io, len);
   return Conn.wakeDelay();
 }
 
@@ -198,7 +201,7 @@ export function publish(handle: i32, topicLen: u32, payloadLen: u32, qosRetain: 
   if (qos > 2 || qos < 0) return -E.E_ARG_QOS;
   const err = checked(K_TOPIC, topicLen);
   if (err != 0) return -err;
-  if (Out.publishSize(topicLen, payloadLen, qos) > 268435455 + 5) return -E.E_ARG_TOO_LONG;
+  if (publishLength(topicLen, payloadLen, qos) > C.MAX_REMAINING_LENGTH) return -E.E_ARG_TOO_LONG;
   if (!Conn.canQueue()) return 0;
   return Out.publish(handle, topicLen, payloadLen, qos, qosRetain & 1, token, Conn.isConnected());
 }

@@ -1,50 +1,23 @@
 // The connection state machine: open -> CONNECT -> CONNACK -> connected, keepalive, loss,
-// reconnect with jittered exponential backoff, close. Time only comes in through S.now.
+// reconnect with jittered exponential backoff, close. Time only comes in through S.now. The
+// broker's packets reach it through dispatch.ts (CONNACK, broken packets, the link's end).
 import * as C from "../codec/constants";
 import * as E from "../codec/errors";
-import { Parser, ITEM_NEED_MORE, ITEM_PACKET, ITEM_BYTE, ITEM_WORD, ITEM_STRING, ITEM_PIECE, ITEM_STRING_END, ITEM_END, ITEM_ERROR } from "../codec/parser";
-import { putHeader, putWord, putByte } from "../codec/generator";
-import { OPEN_TIMEOUT_MS, CONNACK_TIMEOUT_MS, BACKOFF_MIN_SHIFT, BACKOFF_MAX_SHIFT, MAX_FILTERS } from "../limits";
-import { hostRelease, hostEvent } from "../imports";
-import { out, flushWith, sendString, sendAck, sendEmpty, emit } from "./output";
+import { putConnect } from "../codec/generator";
+import { OPEN_TIMEOUT_MS, CONNACK_TIMEOUT_MS, BACKOFF_MIN_SHIFT, BACKOFF_MAX_SHIFT } from "../limits";
+import { out, flushWith, sendString, sendEmpty, emit } from "./output";
 import * as Ev from "./events";
 import * as Out from "./outbound";
 import * as In from "./inbound";
 import * as Req from "./requests";
+import * as Dispatch from "./dispatch";
+import { initSlots, slotBlob, slotLen, releaseSlots } from "./slots";
 import { S, reached, ST_IDLE, ST_OPENING, ST_CONNECTING, ST_CONNECTED, ST_BACKOFF,
-  SLOTS, SLOT_CLIENT_ID, SLOT_USERNAME, SLOT_PASSWORD, SLOT_WILL_TOPIC, SLOT_WILL_MESSAGE } from "./state";
-
-const slots: usize = memory.data(SLOTS * 8); // blob handle (-1 = none), length
-let parser: Parser = changetype<Parser>(0);
+  SLOT_CLIENT_ID, SLOT_USERNAME, SLOT_PASSWORD, SLOT_WILL_TOPIC, SLOT_WILL_MESSAGE } from "./state";
 
 export function init(): void {
-  parser = Parser.create();
-  for (let i = 0; i < SLOTS; i++) store<i32>(slots + <usize>i * 8, -1);
-}
-
-export function setSlot(slot: i32, blob: i32, len: u32): void {
-  const p = slots + <usize>slot * 8;
-  const old = load<i32>(p);
-  if (old >= 0) hostRelease(old);
-  store<i32>(p, blob);
-  store<u32>(p, len, 4);
-}
-
-function slotBlob(slot: i32): i32 {
-  return load<i32>(slots + <usize>slot * 8);
-}
-
-function slotLen(slot: i32): u32 {
-  return load<u32>(slots + <usize>slot * 8, 4);
-}
-
-function releaseSlots(): void {
-  for (let i = 0; i < SLOTS; i++) {
-    const p = slots + <usize>i * 8;
-    const h = load<i32>(p);
-    if (h >= 0) hostRelease(h);
-    store<i32>(p, -1);
-  }
+  Dispatch.init();
+  initSlots();
 }
 
 /** Returns 1, 0 when a session is already running, or -error. */
@@ -87,7 +60,7 @@ function open(): void {
 
 export function opened(): void {
   if (S.state != ST_OPENING) return;
-  parser.reset();
+  Dispatch.restart();
   S.pingOutstanding = false;
   sendConnect();
   S.state = ST_CONNECTING;
@@ -96,23 +69,12 @@ export function opened(): void {
 
 function sendConnect(): void {
   let cf = S.cleanSession ? C.CF_CLEAN : 0;
-  let rl: u32 = 10 + 2 + slotLen(SLOT_CLIENT_ID);
-  if (S.hasWill) {
-    cf |= C.CF_WILL | (S.willQos << 3) | (S.willRetain ? C.CF_WILL_RETAIN : 0);
-    rl += 4 + slotLen(SLOT_WILL_TOPIC) + slotLen(SLOT_WILL_MESSAGE);
-  }
-  if (S.hasUsername) {
-    cf |= C.CF_USERNAME;
-    rl += 2 + slotLen(SLOT_USERNAME);
-  }
-  if (S.hasPassword) {
-    cf |= C.CF_PASSWORD;
-    rl += 2 + slotLen(SLOT_PASSWORD);
-  }
-  let p = putWord(putHeader(out, C.CONNECT << 4, rl), 4);
-  store<u32>(p, 0x5454514d); // "MQTT"
-  p = putWord(putByte(putByte(p + 4, C.PROTOCOL_LEVEL), cf), S.keepalive);
-  flushWith(putWord(p, <i32>slotLen(SLOT_CLIENT_ID)), slotBlob(SLOT_CLIENT_ID), 0, slotLen(SLOT_CLIENT_ID));
+  if (S.hasWill) cf |= C.CF_WILL | (S.willQos << 3) | (S.willRetain ? C.CF_WILL_RETAIN : 0);
+  if (S.hasUsername) cf |= C.CF_USERNAME;
+  if (S.hasPassword) cf |= C.CF_PASSWORD;
+  const p = putConnect(out, cf, S.keepalive, slotLen(SLOT_CLIENT_ID), slotLen(SLOT_WILL_TOPIC), slotLen(SLOT_WILL_MESSAGE),
+    slotLen(SLOT_USERNAME), slotLen(SLOT_PASSWORD));
+  flushWith(p, slotBlob(SLOT_CLIENT_ID), 0, slotLen(SLOT_CLIENT_ID));
   if (S.hasWill) {
     sendSlot(SLOT_WILL_TOPIC);
     sendSlot(SLOT_WILL_MESSAGE);
@@ -180,7 +142,8 @@ function drop(): void {
   emit(Ev.EV_CLOSE, 0);
 }
 
-function protocolError(code: i32): void {
+/** The broker's bytes broke a rule of MQTT (error `code`): drop the connection. */
+export function protocolError(code: i32): void {
   emit(Ev.EV_PROTOCOL_ERROR, code);
   drop();
   if (S.state == ST_CONNECTING) {
@@ -205,7 +168,7 @@ export function closedByPeer(): void {
 export function close(): bool {
   const st = S.state;
   if (st == ST_IDLE) return false;
-  if (st == ST_CONNECTED) sendEmpty(C.DISCONNECT << 4);
+  if (st == ST_CONNECTED) sendEmpty(C.DISCONNECT);
   if (st != ST_BACKOFF) drop();
   if (st == ST_CONNECTED) emit(Ev.EV_OFFLINE, 0);
   Out.dropAll();
@@ -231,7 +194,7 @@ export function tick(): void {
         afterLoss();
       }
     } else if (reached(now, S.lastSent + S.keepaliveMs)) {
-      sendEmpty(C.PINGREQ << 4);
+      sendEmpty(C.PINGREQ);
       S.pingOutstanding = true;
       S.pingSentAt = now;
     }
@@ -258,122 +221,15 @@ export function canQueue(): bool {
   return S.state != ST_IDLE;
 }
 
-// --- inbound bytes -------------------------------------------------------------------------
-
-let ptype: i32 = 0;
-let pflags: i32 = 0;
-let word: i32 = 0;
-let sessionPresent: i32 = 0;
-let returnCode: i32 = 0;
-let requestMatched: bool = false;
-const codes: usize = memory.data(MAX_FILTERS);
-let codeCount: i32 = 0;
-
-export function received(ptr: usize, len: i32): void {
-  const st = S.state;
-  if (st != ST_CONNECTING && st != ST_CONNECTED) return;
-  parser.feed(ptr, len);
-  while (<u32>(S.state - ST_CONNECTING) <= <u32>(ST_CONNECTED - ST_CONNECTING)) { // connecting or connected
-    const item = parser.next();
-    if (item == ITEM_NEED_MORE) return;
-    const err = handle(item);
-    if (err != 0) {
-      protocolError(err);
-      return;
-    }
-  }
+/** CONNACK refused the connection with return code `rc`. */
+export function refused(rc: i32): void {
+  emit(Ev.EV_CONNFAIL, rc);
+  drop();
+  afterFailure(rc);
 }
 
-/** Packet types only a client sends (type numbers 1..14: one bit each). */
-const CLIENT_PACKETS: i32 = (1 << C.CONNECT) | (1 << C.SUBSCRIBE) | (1 << C.UNSUBSCRIBE) | (1 << C.PINGREQ) | (1 << C.DISCONNECT);
-
-function handle(item: i32): i32 {
-  const p = parser;
-  const field = p.field;
-  // Most frequent first: an inbound PUBLISH is two strings of pieces.
-  if (item == ITEM_PIECE) {
-    if (field == C.F_TOPIC) In.topicPiece(p.ptr, p.len);
-    else In.payloadPiece(p.ptr, p.len, p.left == 0);
-    return 0;
-  }
-  if (item == ITEM_STRING) {
-    if (field == C.F_TOPIC) return In.topicStart(p.len);
-    return In.payloadStart(p.len);
-  }
-  if (item == ITEM_STRING_END) {
-    if (field == C.F_PAYLOAD) In.payloadEnd();
-    return 0;
-  }
-  if (item == ITEM_PACKET) {
-    const type = p.value;
-    ptype = type;
-    pflags = p.value2;
-    if (S.state == ST_CONNECTING) {
-      if (type != C.CONNACK) return E.E_NOT_CONNACK;
-    } else if (type == C.CONNACK) return E.E_SECOND_CONNACK;
-    if (((1 << type) & CLIENT_PACKETS) != 0) return E.E_CLIENT_PACKET;
-    if (type == C.PUBLISH) In.begin(pflags);
-    return 0;
-  }
-  if (item == ITEM_END) return ended();
-  if (item == ITEM_ERROR) return p.value;
-  if (item == ITEM_BYTE) {
-    const v = p.value;
-    if (field == C.F_CONNACK_FLAGS) sessionPresent = v;
-    else if (field == C.F_CONNACK_CODE) returnCode = v;
-    else if (field == C.F_SUBACK_CODE && requestMatched) {
-      if (codeCount >= Req.settledFilters()) return E.E_SUBACK_COUNT;
-      store<u8>(codes + <usize>codeCount, v);
-      codeCount++;
-    }
-    return 0;
-  }
-  if (item == ITEM_WORD) {
-    word = p.value;
-    if (ptype == C.PUBLISH) In.setPid(word);
-    else if (ptype == C.SUBACK) {
-      requestMatched = Req.settle(C.SUBSCRIBE, word);
-      codeCount = 0;
-    }
-    return 0;
-  }
-  return 0;
-}
-
-/** The packet's last field arrived: acknowledge or settle what it completes. Inlined: a call
- *  more would lengthen the longest call chain the interpreter sizes its stack from. */
-// @ts-ignore: decorator
-@inline function ended(): i32 {
-  const type = ptype;
-  if (type == C.PUBLISH) {
-    const q = In.qosOf();
-    if (q == 1) sendAck(C.PUBACK << 4, In.pidOf());
-    else if (q == 2) sendAck(C.PUBREC << 4, In.pidOf());
-  } else if (type == C.CONNACK) connack();
-  else if (type == C.PUBACK || type == C.PUBREC || type == C.PUBCOMP) Out.acknowledge(type, word);
-  else if (type == C.PUBREL) {
-    In.releaseHeld(word);
-    sendAck(C.PUBCOMP << 4, word);
-  } else if (type == C.SUBACK) {
-    if (requestMatched) {
-      requestMatched = false;
-      if (codeCount != Req.settledFilters()) return E.E_SUBACK_COUNT;
-      hostEvent(Ev.EV_SUBACK, Req.settledToken(), <i32>codes, codeCount);
-    }
-  } else if (type == C.UNSUBACK) {
-    if (Req.settle(C.UNSUBSCRIBE, word)) emit(Ev.EV_UNSUBACK, Req.settledToken());
-  } else if (type == C.PINGRESP) S.pingOutstanding = false;
-  return 0;
-}
-
-function connack(): void {
-  const rc = returnCode;
-  if (rc != 0) {
-    emit(Ev.EV_CONNFAIL, rc);
-    drop();
-    afterFailure(rc);
-    return;
-  }
+/** CONNACK accepted the connection. */
+export function connected(sessionPresent: i32): void {
   S.state = ST_CONNECTED;
   S.attempt = 0;
   const sp = sessionPresent != 0 && !S.cleanSession;

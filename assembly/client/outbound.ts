@@ -1,8 +1,8 @@
 // Outbound publishes: a fixed table of queued and in-flight messages whose topic and payload stay
 // in one host blob (topic bytes then payload bytes). Packet ids are never reused while in flight.
 import { MAX_OUTBOUND, MAX_PENDING_REQUESTS } from "../limits";
-import { PUBACK, PUBREC, PUBCOMP } from "../codec/constants";
-import { putHeader, putWord, lengthSize } from "../codec/generator";
+import { PUBACK, PUBREC, PUBREL, PUBCOMP } from "../codec/constants";
+import { putWord, putPublish } from "../codec/generator";
 import { hostEvent } from "../imports";
 import { out, flushWith, sendAck } from "./output";
 import { EV_PUBACK, EV_DROPPED, EV_WARNING } from "./events";
@@ -72,24 +72,17 @@ export function allocatePid(): i32 {
   return pid;
 }
 
+/** An entry's PUBLISH: topic and payload from its blob, the packet id between them at QoS 1 and 2. */
 function sendPublish(e: Entry, dup: bool): void {
   const qos: i32 = e.qos;
   const tl: u32 = e.topicLen;
-  const rl = 2 + tl + (qos != 0 ? 2 : 0) + e.payloadLen;
-  const first = 0x30 | (dup ? 8 : 0) | (qos << 1) | e.retain;
-  const p = putWord(putHeader(out, first, rl), <i32>tl);
+  const p = putPublish(out, qos, e.retain, dup, tl, e.payloadLen);
   if (qos == 0) {
     flushWith(p, e.blob, 0, tl + e.payloadLen); // no packet id between topic and payload
     return;
   }
   flushWith(p, e.blob, 0, tl);
   flushWith(putWord(out, e.pid), e.blob, tl, e.payloadLen);
-}
-
-/** Total bytes of a PUBLISH (used by hosts to size their queues; also checks the 268 MB limit). */
-export function publishSize(topicLen: u32, payloadLen: u32, qos: i32): u32 {
-  const rl = 2 + topicLen + (qos != 0 ? 2 : 0) + payloadLen;
-  return 1 + <u32>lengthSize(rl) + rl;
 }
 
 /** Done (puback) or abandoned (dropped): the event also hands the blob back (one crossing). */
@@ -122,8 +115,7 @@ export const PUBLISH_DONE: i32 = 2;
 export function publish(blob: i32, topicLen: u32, payloadLen: u32, qos: i32, retain: i32, token: i32, send: bool): i32 {
   if (send && qos == 0) {
     // connected QoS 0: nothing to keep (anything queued was sent at CONNACK)
-    const rl = 2 + topicLen + payloadLen;
-    flushWith(putWord(putHeader(out, 0x30 | retain, rl), <i32>topicLen), blob, 0, topicLen + payloadLen);
+    flushWith(putPublish(out, 0, retain, false, topicLen, payloadLen), blob, 0, topicLen + payloadLen);
     return PUBLISH_DONE;
   }
   if (used >= S.maxQueued || topicLen + payloadLen > S.maxQueuedBytes - usedBytes) return PUBLISH_REFUSED;
@@ -173,7 +165,7 @@ export function resume(sessionPresent: bool): void {
     if (st == Q_QUEUED) transmit(e, false);
     else if (st == Q_WAIT_PUBCOMP) {
       // the broker took the message (PUBREC): finish the handshake or, with its session gone, it is done
-      if (sessionPresent) sendAck(0x62, e.pid);
+      if (sessionPresent) sendAck(PUBREL, e.pid);
       else complete(e, EV_PUBACK);
     } else if (sessionPresent) transmit(e, true);
     else {
@@ -195,13 +187,13 @@ export function resume(sessionPresent: bool): void {
     const st: i32 = e.state;
     if (type == PUBREC && st != Q_WAIT_PUBACK) {
       e.state = <u8>Q_WAIT_PUBCOMP;
-      sendAck(0x62, pid);
+      sendAck(PUBREL, pid);
       return;
     }
     const expected = type == PUBACK ? Q_WAIT_PUBACK : Q_WAIT_PUBCOMP;
     if (st != expected) {
       // a QoS 1 message answered with PUBREC: release the broker's id too
-      if (type == PUBREC) sendAck(0x62, pid);
+      if (type == PUBREC) sendAck(PUBREL, pid);
       warn(type == PUBACK && st == Q_WAIT_PUBREC ? E_QOS2_PUBACK : E_WRONG_ACK);
     }
     complete(e, EV_PUBACK);

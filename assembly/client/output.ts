@@ -2,7 +2,7 @@
 // strings and payloads as host blob ranges. Sending counts as activity for keepalive.
 import { OUT_SIZE } from "../limits";
 import { hostSend, hostEvent } from "../imports";
-import { putHeader, putWord } from "../codec/generator";
+import { putWord, putAck, putEmpty } from "../codec/generator";
 import { S } from "./state";
 
 export const out: usize = memory.data(OUT_SIZE);
@@ -23,13 +23,14 @@ export function sendString(handle: i32, len: u32): void {
   flushWith(putWord(out, <i32>len), handle, 0, len);
 }
 
-/** PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK: header and packet id. */
-export function sendAck(first: i32, pid: i32): void {
-  flush(putWord(putHeader(out, first, 2), pid));
+/** PUBACK, PUBREC, PUBREL or PUBCOMP (`type`) for packet id `pid`. */
+export function sendAck(type: i32, pid: i32): void {
+  flush(putAck(out, type, pid));
 }
 
-export function sendEmpty(first: i32): void {
-  flush(putHeader(out, first, 0));
+/** PINGREQ or DISCONNECT. */
+export function sendEmpty(type: i32): void {
+  flush(putEmpty(out, type));
 }
 
 export function emit(kind: i32, a: i32): void {

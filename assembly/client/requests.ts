@@ -2,7 +2,7 @@
 // requests awaiting SUBACK/UNSUBACK.
 import { MAX_FILTERS, MAX_PENDING_REQUESTS } from "../limits";
 import { SUBSCRIBE } from "../codec/constants";
-import { putHeader, putWord, putByte } from "../codec/generator";
+import { putWord, putByte, putRequest, filterEntrySize } from "../codec/generator";
 import { out, flush, flushWith } from "./output";
 import { allocatePid, requestIds } from "./outbound";
 
@@ -51,13 +51,13 @@ export function request(type: i32, tok: i32): bool {
     return false;
   }
   const sub = type == SUBSCRIBE;
-  let rl: u32 = 2;
-  for (let i = 0; i < stagedCount; i++) rl += 2 + <u32>load<u16>(staged + <usize>i * STAGED_SIZE, 4) + (sub ? 1 : 0);
+  let entries: u32 = 0;
+  for (let i = 0; i < stagedCount; i++) entries += filterEntrySize(<u32>load<u16>(staged + <usize>i * STAGED_SIZE, 4), sub);
   const pid = allocatePid();
   store<u16>(requestIds + (<usize>slot << 1), <u16>pid);
   store<i32>(tokens + (<usize>slot << 2), tok);
   store<u8>(kinds + <usize>slot, (sub ? 0x80 : 0) | stagedCount);
-  let p = putWord(putHeader(out, (type << 4) | 2, rl), pid);
+  let p = putRequest(out, type, pid, entries);
   for (let i = 0; i < stagedCount; i++) {
     const e = staged + <usize>i * STAGED_SIZE;
     const len = <u32>load<u16>(e, 4);

@@ -16,6 +16,8 @@ export const PINGRESP: i32 = 13;
 export const DISCONNECT: i32 = 14;
 
 export const PROTOCOL_LEVEL: i32 = 4;
+/** The most a 4-byte remaining length holds. */
+export const MAX_REMAINING_LENGTH: u32 = 268435455;
 
 // CONNECT flags
 export const CF_CLEAN: i32 = 0x02;

@@ -12,6 +12,12 @@ export interface CodecItem {
 }
 
 const EV_ITEM = 12;
+
+/** MQTT packet types: codec_generate's `type` and a packet item's `a`. */
+export const PacketType = {
+  CONNECT: 1, CONNACK: 2, PUBLISH: 3, PUBACK: 4, PUBREC: 5, PUBREL: 6, PUBCOMP: 7,
+  SUBSCRIBE: 8, SUBACK: 9, UNSUBSCRIBE: 10, UNSUBACK: 11, PINGREQ: 12, PINGRESP: 13, DISCONNECT: 14,
+} as const;
 const ITEM_PIECE = 5;
 const ITEM_WHOLE_STRING = 9;
 
@@ -84,12 +90,23 @@ export class EngineCodec implements ImportSink {
     this.x.codec_reset();
   }
 
-  /** Packets only brokers send: CONNACK (a flags, b code), SUBACK (a id, codes), UNSUBACK (a id), PINGRESP. */
-  generate(type: number, a = 0, b = 0, codes: Uint8Array = new Uint8Array(0)): Uint8Array {
+  /** Packets a broker sends: CONNACK (a flags, b code), SUBACK (a id, codes), PUBACK, PUBREC,
+   *  PUBREL, PUBCOMP, UNSUBACK (a id, b 1), PINGRESP; PUBLISH through publish(). */
+  generate(type: number, a = 0, b = 0, bytes: Uint8Array = new Uint8Array(0)): Uint8Array {
+    if (bytes.length > this.ioSize) {
+      throw new RangeError(`codec mode generates packets of up to ${this.ioSize} bytes of strings and payload (io_size); got ${bytes.length}`);
+    }
     this.out = [];
-    this.view(this.ioPtr, this.ioSize).set(codes);
-    this.x.codec_generate(type, a, b, codes.length);
+    this.view(this.ioPtr, this.ioSize).set(bytes);
+    this.x.codec_generate(type, a, b, bytes.length);
     return Buffer.concat(this.out);
+  }
+
+  /** A PUBLISH as a broker sends it (`id` only at QoS 1 and 2). */
+  publish(topic: string, payload: Uint8Array, options: { qos?: 0 | 1 | 2; id?: number; retain?: boolean; dup?: boolean } = {}): Uint8Array {
+    const t = new TextEncoder().encode(topic);
+    const flags = (options.dup ? 8 : 0) | ((options.qos ?? 0) << 1) | (options.retain ? 1 : 0);
+    return this.generate(PacketType.PUBLISH | (flags << 4), options.id ?? 0, t.length, Buffer.concat([t, payload]));
   }
 
   errorText(code: number): string {

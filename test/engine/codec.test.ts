@@ -1,6 +1,7 @@
 // The codec inside build/engine.wasm: byte-exact vectors from the MQTT 3.1.1 standard for all 14
 // packet types, generated through the client ABI (and codec mode for the 4 packets only brokers
-// send) and parsed in codec mode; differential checks against mqtt-packet.
+// send) and parsed in codec mode; differential checks against mqtt-packet, codec mode's broker
+// packets included.
 import { describe, it, expect } from "vitest";
 import mqttPacket from "mqtt-packet";
 import { EngineCodec } from "../../host/engine/codec.js";
@@ -146,5 +147,30 @@ describe("differential against mqtt-packet", () => {
     expect(normalize(pub)).toMatchObject({ topic: "t/😀/x", qos: 2, retain: true, payload: "09".repeat(300) });
     expect(normalize(sub)).toMatchObject({ subscriptions: (samples[11] as any).subscriptions });
     expect(normalize(unsub)).toMatchObject({ unsubscriptions: ["#", "a/b"] });
+  });
+
+  it("codec mode writes every packet a broker sends byte for byte as mqtt-packet does", () => {
+    const codec = new EngineCodec();
+    const same = (got: Uint8Array, packet: Record<string, unknown>) => expect(toHex(got)).toBe(toHex(encode(packet)));
+    // every flag; remaining lengths of 127 and 128 (one and two bytes) and up to what io holds
+    const topic = "sensors/ü"; // 10 bytes
+    for (const [qos, id, retain, dup, size] of [[0, 0, false, false, 0], [0, 0, true, false, 115], [1, 7, false, false, 114],
+      [1, 65535, true, true, 1500], [2, 8, false, true, 2038], [2, 1, true, false, 113]] as const) {
+      const payload = new Uint8Array(size).map((_, i) => i);
+      same(codec.publish(topic, payload, { qos, id, retain, dup }),
+        { cmd: "publish", topic, payload: Buffer.from(payload), qos, messageId: qos ? id : undefined, retain, dup });
+    }
+    for (const [type, cmd] of [[4, "puback"], [5, "pubrec"], [6, "pubrel"], [7, "pubcomp"], [11, "unsuback"]] as const) {
+      same(codec.generate(type, 258, 1), { cmd, messageId: 258 });
+    }
+    same(codec.generate(2, 1, 0), { cmd: "connack", sessionPresent: true, returnCode: 0 });
+    same(codec.generate(9, 1, 0, new Uint8Array([0, 1, 2, 0x80])), { cmd: "suback", messageId: 1, granted: [0, 1, 2, 128] });
+    same(codec.generate(13), { cmd: "pingresp" });
+  });
+
+  it("codec mode refuses a PUBLISH longer than io with a clear error, and the next one is whole", () => {
+    const codec = new EngineCodec();
+    expect(() => codec.publish("t", new Uint8Array(2048))).toThrow(/up to 2048 bytes of strings and payload \(io_size\); got 2049/);
+    expect(toHex(codec.publish("t", new Uint8Array([1])))).toBe("30 04 00 01 74 01");
   });
 });

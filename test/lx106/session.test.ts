@@ -5,7 +5,7 @@
 // (session.elf, session-host) and the native engine (session-native.elf, session-native-host).
 import { beforeAll, describe, expect, it } from "vitest";
 import { build } from "./qemu.js";
-import { comparable, DEFAULT_SESSION, figures, runHost, runNode, runQemu, type FirmwareEngine, type SessionRun } from "../../tools/firmware/session.js";
+import { comparable, defaultSession, figures, runHost, runNode, runQemu, type FirmwareEngine, type SessionRun } from "../../tools/firmware/session.js";
 
 const ENGINES: FirmwareEngine[] = ["wasm", "native"];
 
@@ -46,7 +46,7 @@ describe("client session on the lx106 under QEMU", () => {
   const runs: Record<string, { qemu: SessionRun; host: SessionRun; node: string }> = {};
   beforeAll(() => {
     build("session.elf", "session-host", "session-native.elf", "session-native-host", "libcount.so");
-    for (const [name, script] of [["default", DEFAULT_SESSION], ["edges", EDGE_SESSION]]) {
+    for (const [name, script] of [["default", defaultSession()], ["edges", EDGE_SESSION]]) {
       const node = runNode(script);
       for (const engine of ENGINES) runs[`${name} ${engine}`] = { qemu: runQemu(script, engine), host: runHost(script, engine), node };
     }

@@ -14,7 +14,7 @@ import { basename, join } from "node:path";
 import { packageRoot } from "../../host/engine/index.js";
 import { LX106_REGIONS, memberName, moduleCost, parseMap, type Cost } from "./mapfile.js";
 import { firmwareMakeVars } from "./sources.js";
-import { buildSession, DEFAULT_SESSION, figures, lxOut, runQemu } from "./session.js";
+import { buildSession, defaultSession, figures, lxOut, runQemu } from "./session.js";
 
 /** The figures measured for each engine, and their budgets. */
 export interface EngineFigures {
@@ -223,7 +223,7 @@ function nativePart(root: string): ModulePart | null {
 /** One engine's figures: its parts linked, its session under QEMU. */
 function measureEngine(name: EngineName, parts: ReturnType<typeof moduleParts>, root: string): EngineReport & { transcript: string } {
   const linked = measureLinked(parts, join(root, "build/firmware/size", `linked-${name}`), root);
-  const run = runQemu(DEFAULT_SESSION, name);
+  const run = runQemu(defaultSession(), name);
   if (run.status !== 0) {
     throw new Error(`the lx106 session (${name}) failed under QEMU (status ${run.status}):\n${run.transcript.slice(-1500)}${run.stderr.slice(-800)}`);
   }

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createEngine, packageRoot, type EngineEvent } from "../../host/engine/index.js";
+import { EngineCodec, PacketType } from "../../host/engine/codec.js";
 import { firmwareLimit } from "./limits.js";
 import { lxOut, runLx106, SCRIPT_ADDRESS } from "./qemu.js";
 
@@ -17,67 +18,60 @@ export { lxOut };
 /** A 64-byte payload: the inbound QoS 0 PUBLISH whose cost the budget counts. */
 const PAYLOAD_64 = Buffer.alloc(64, 0).map((_, i) => 0x41 + (i % 26));
 
-function publishPacket(topic: string, payload: Uint8Array, qos = 0, id = 0, flags = 0): string {
-  const t = Buffer.from(topic, "utf8");
-  const body = Buffer.concat([Buffer.from([t.length >> 8, t.length & 255]), t,
-    qos ? Buffer.from([id >> 8, id & 255]) : Buffer.alloc(0), payload]);
-  const len: number[] = [];
-  let n = body.length;
-  do {
-    let b = n & 127;
-    n >>= 7;
-    if (n) b |= 128;
-    len.push(b);
-  } while (n);
-  return Buffer.concat([Buffer.from([0x30 | (qos << 1) | flags, ...len]), body]).toString("hex");
-}
-
 /** The whole session of the issue: CONNECT/CONNACK, SUBSCRIBE/SUBACK (4 filters), inbound PUBLISH
  *  at QoS 0/1/2, outbound QoS 1 and 2, PINGREQ, a broker that disconnects, a reconnect with
- *  session present; measured steps around inbound 64-byte QoS 0 PUBLISHes. */
-export const DEFAULT_SESSION = [
-  "client wasmqtt-lx106 30 0 1024 12345",
-  "will lx/status 1 1 offline",
-  "connect broker.lan 1883 0 1",
-  "opened",
-  "in 20020000",
-  "subscribe 1 sensors/# 0 cmd/+ 1 status 2 lx/# 0",
-  "in 9006000100010200",
-  "heap",
-  `in ${publishPacket("sensors/t", Buffer.from("21.5"))}`,
-  `measure ${publishPacket("sensors/a", PAYLOAD_64)}`,
-  `measure ${publishPacket("sensors/a", PAYLOAD_64)}`,
-  `measure ${publishPacket("sensors/a", PAYLOAD_64)}`,
-  `measure ${publishPacket("sensors/a", PAYLOAD_64)}`,
-  "heap",
-  `in ${publishPacket("cmd/led", Buffer.from("on"), 1, 7)}`,
-  `in ${publishPacket("status", Buffer.from("two"), 2, 8)}`,
-  "in 62020008",
-  `in ${publishPacket("sensors/big", Buffer.alloc(1500, 0x7a))}`,
-  "publish lx/out 1 0 21 hello",
-  "in 40020002",
-  "publish lx/out 2 1 22 x:00ff10",
-  "in 50020003",
-  "in 70020003",
-  "publish lx/q0 0 0 23 fire-and-forget",
-  "time 29999",
-  "time 1",
-  "in d000",
-  "unsubscribe 2 status",
-  "in b0020004",
-  "publish lx/out 1 0 24 pending",
-  "closed",
-  "publish lx/out 2 0 25 queued",
-  "time 2000",
-  "opened",
-  "in 20020100",
-  "in 40020005",
-  "in 50020006",
-  "in 70020006",
-  "heap",
-  "close",
-  "free",
-].join("\n") + "\n";
+ *  session present; measured steps around inbound 64-byte QoS 0 PUBLISHes. The broker's packets
+ *  come from the engine's codec mode (nothing here writes MQTT bytes). */
+export function defaultSession(): string {
+  const broker = new EngineCodec();
+  const hex = (packet: Uint8Array): string => Buffer.from(packet).toString("hex");
+  const publish = (topic: string, payload: Uint8Array, qos: 0 | 1 | 2 = 0, id = 0): string => hex(broker.publish(topic, payload, { qos, id }));
+  const connack = (sessionPresent: number): string => hex(broker.generate(PacketType.CONNACK, sessionPresent, 0));
+  const ack = (type: number, id: number): string => hex(broker.generate(type, id, 1));
+  return [
+    "client wasmqtt-lx106 30 0 1024 12345",
+    "will lx/status 1 1 offline",
+    "connect broker.lan 1883 0 1",
+    "opened",
+    `in ${connack(0)}`,
+    "subscribe 1 sensors/# 0 cmd/+ 1 status 2 lx/# 0",
+    `in ${hex(broker.generate(PacketType.SUBACK, 1, 0, new Uint8Array([0, 1, 2, 0])))}`,
+    "heap",
+    `in ${publish("sensors/t", Buffer.from("21.5"))}`,
+    `measure ${publish("sensors/a", PAYLOAD_64)}`,
+    `measure ${publish("sensors/a", PAYLOAD_64)}`,
+    `measure ${publish("sensors/a", PAYLOAD_64)}`,
+    `measure ${publish("sensors/a", PAYLOAD_64)}`,
+    "heap",
+    `in ${publish("cmd/led", Buffer.from("on"), 1, 7)}`,
+    `in ${publish("status", Buffer.from("two"), 2, 8)}`,
+    `in ${ack(PacketType.PUBREL, 8)}`,
+    `in ${publish("sensors/big", Buffer.alloc(1500, 0x7a))}`,
+    "publish lx/out 1 0 21 hello",
+    `in ${ack(PacketType.PUBACK, 2)}`,
+    "publish lx/out 2 1 22 x:00ff10",
+    `in ${ack(PacketType.PUBREC, 3)}`,
+    `in ${ack(PacketType.PUBCOMP, 3)}`,
+    "publish lx/q0 0 0 23 fire-and-forget",
+    "time 29999",
+    "time 1",
+    `in ${hex(broker.generate(PacketType.PINGRESP))}`,
+    "unsubscribe 2 status",
+    `in ${ack(PacketType.UNSUBACK, 4)}`,
+    "publish lx/out 1 0 24 pending",
+    "closed",
+    "publish lx/out 2 0 25 queued",
+    "time 2000",
+    "opened",
+    `in ${connack(1)}`,
+    `in ${ack(PacketType.PUBACK, 5)}`,
+    `in ${ack(PacketType.PUBREC, 6)}`,
+    `in ${ack(PacketType.PUBCOMP, 6)}`,
+    "heap",
+    "close",
+    "free",
+  ].join("\n") + "\n";
+}
 
 export function scriptBlob(script: string): Buffer {
   const text = Buffer.from(script, "utf8");

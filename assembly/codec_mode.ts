@@ -1,11 +1,12 @@
-// Codec mode: the same parser and generator as the client, driven directly (tests, benchmarks).
-import { Parser, ITEM_NEED_MORE, ITEM_ERROR, ITEM_PIECE, ITEM_PACKET, ITEM_STRING } from "./parser";
-import { TextCheck } from "./text";
-import { putHeader, putWord } from "./generator";
-import { CONNACK, SUBACK } from "./constants";
-import { hostEvent, hostSend } from "../imports";
-import { EV_ITEM } from "../client/events";
-import { out } from "../client/output";
+// Codec mode: the same parser and generator as the client, driven directly (tests, tools,
+// benchmarks). Beside client/, not in codec/: like the client it talks to the host through the
+// imports, and it sends through the client's output (scratch buffer and senders).
+import { Parser, ITEM_NEED_MORE, ITEM_ERROR, ITEM_PIECE, ITEM_PACKET, ITEM_STRING } from "./codec/parser";
+import { putWord, putConnack, putSuback, putPublishFlags } from "./codec/generator";
+import { CONNACK, PUBLISH, SUBACK } from "./codec/constants";
+import { hostEvent, hostSend } from "./imports";
+import { EV_ITEM } from "./client/events";
+import { out, flush, sendAck, sendEmpty } from "./client/output";
 
 let parser: Parser = changetype<Parser>(0);
 
@@ -79,19 +80,25 @@ export function parse(ptr: usize, len: i32, itemsAt: usize): i32 {
   return 0;
 }
 
-export function generate(type: i32, a: i32, b: i32, codes: usize, n: i32): void {
-  if (type == CONNACK) {
-    const p = putHeader(out, CONNACK << 4, 2);
-    store<u8>(p, a);
-    store<u8>(p + 1, b);
-    hostSend(out, <i32>(p + 2 - out), 0, 0, 0);
-    return;
-  }
-  if (type == SUBACK) {
-    hostSend(out, <i32>(putWord(putHeader(out, SUBACK << 4, 2 + <u32>n), a) - out), 0, 0, 0);
-    hostSend(codes, n, 0, 0, 0);
-    return;
-  }
-  if (b != 0) hostSend(out, <i32>(putWord(putHeader(out, type << 4, 2), a) - out), 0, 0, 0);
-  else hostSend(out, <i32>(putHeader(out, type << 4, 0) - out), 0, 0, 0);
+/** One packet of `type` (docs/abi.md) through send(); `bytes` (n of them) are a SUBACK's return
+ *  codes or a PUBLISH's topic then payload. The client's own senders write it. */
+// @ts-ignore: decorator
+@inline export function generate(type: i32, a: i32, b: i32, bytes: usize, n: i32): void {
+  if ((type & 15) == PUBLISH) generatePublish(type >> 4, a, <u32>b, bytes, <u32>n);
+  else if (type == CONNACK) flush(putConnack(out, a, b));
+  else if (type == SUBACK) {
+    flush(putSuback(out, a, n));
+    hostSend(bytes, n, 0, 0, 0);
+  } else if (b != 0) sendAck(type, a);
+  else sendEmpty(type);
+}
+
+/** PUBLISH with header `flags` (dup 8, QoS << 1, retain 1), packet id `pid` (QoS 1 and 2) and the
+ *  first `topicLen` of the `n` bytes as its topic. */
+function generatePublish(flags: i32, pid: i32, topicLen: u32, bytes: usize, n: u32): void {
+  const tl = topicLen < n ? topicLen : n;
+  flush(putPublishFlags(out, flags, tl, n - tl));
+  hostSend(bytes, <i32>tl, 0, 0, 0);
+  if (flags & 6) flush(putWord(out, pid)); // QoS 1 or 2
+  hostSend(bytes + <usize>tl, <i32>(n - tl), 0, 0, 0);
 }
