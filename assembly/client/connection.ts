@@ -5,7 +5,7 @@ import * as C from "../codec/constants";
 import * as E from "../codec/errors";
 import { putConnect } from "../codec/generator";
 import { OPEN_TIMEOUT_MS, CONNACK_TIMEOUT_MS, BACKOFF_MIN_SHIFT, BACKOFF_MAX_SHIFT } from "../limits";
-import { out, flushWith, sendString, sendEmpty, emit } from "./output";
+import { out, flushWith, sendString, sendEmpty, emit, rearmWarnings } from "./output";
 import * as Ev from "./events";
 import * as Out from "./outbound";
 import * as In from "./inbound";
@@ -61,6 +61,7 @@ function open(): void {
 export function opened(): void {
   if (S.state != ST_OPENING) return;
   Dispatch.restart();
+  In.forget(); // nothing of an earlier connection's message is left to hand over
   S.pingOutstanding = false;
   sendConnect();
   S.state = ST_CONNECTING;
@@ -232,6 +233,7 @@ export function refused(rc: i32): void {
 export function connected(sessionPresent: i32): void {
   S.state = ST_CONNECTED;
   S.attempt = 0;
+  rearmWarnings();
   const sp = sessionPresent != 0 && !S.cleanSession;
   if (!sp) In.clearHeld();
   emit(Ev.EV_CONNECT, sp ? 1 : 0);

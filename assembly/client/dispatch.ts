@@ -4,7 +4,6 @@
 import * as C from "../codec/constants";
 import * as E from "../codec/errors";
 import { Parser, ITEM_NEED_MORE, ITEM_PACKET, ITEM_BYTE, ITEM_WORD, ITEM_STRING, ITEM_PIECE, ITEM_STRING_END, ITEM_END, ITEM_ERROR } from "../codec/parser";
-import { MAX_FILTERS } from "../limits";
 import { hostEvent } from "../imports";
 import { sendAck, emit } from "./output";
 import * as Ev from "./events";
@@ -31,7 +30,6 @@ let word: i32 = 0;
 let sessionPresent: i32 = 0;
 let returnCode: i32 = 0;
 let requestMatched: bool = false;
-const codes: usize = memory.data(MAX_FILTERS);
 let codeCount: i32 = 0;
 
 /** `len` bytes from the broker at `ptr`, while connecting or connected. */
@@ -41,7 +39,10 @@ export function received(ptr: usize, len: i32): void {
   parser.feed(ptr, len);
   while (<u32>(S.state - ST_CONNECTING) <= <u32>(ST_CONNECTED - ST_CONNECTING)) { // connecting or connected
     const item = parser.next();
-    if (item == ITEM_NEED_MORE) return;
+    if (item == ITEM_NEED_MORE) {
+      In.chunkEnd();
+      return;
+    }
     const err = handle(item);
     if (err != 0) {
       protocolError(err);
@@ -63,8 +64,9 @@ function handle(item: i32): i32 {
     return 0;
   }
   if (item == ITEM_STRING) {
-    if (field == C.F_TOPIC) return In.topicStart(p.len);
-    return In.payloadStart(p.len);
+    if (field == C.F_TOPIC) In.topicStart(p.len);
+    else In.payloadStart(p.len);
+    return 0;
   }
   if (item == ITEM_STRING_END) {
     if (field == C.F_PAYLOAD) In.payloadEnd();
@@ -89,7 +91,7 @@ function handle(item: i32): i32 {
     else if (field == C.F_CONNACK_CODE) returnCode = v;
     else if (field == C.F_SUBACK_CODE && requestMatched) {
       if (codeCount >= Req.settledFilters()) return E.E_SUBACK_COUNT;
-      store<u8>(codes + <usize>codeCount, v);
+      store<u8>(Req.codes + <usize>codeCount, v);
       codeCount++;
     }
     return 0;
@@ -127,7 +129,7 @@ function handle(item: i32): i32 {
     if (requestMatched) {
       requestMatched = false;
       if (codeCount != Req.settledFilters()) return E.E_SUBACK_COUNT;
-      hostEvent(Ev.EV_SUBACK, Req.settledToken(), <i32>codes, codeCount);
+      hostEvent(Ev.EV_SUBACK, Req.settledToken(), <i32>Req.codes, codeCount);
     }
   } else if (type == C.UNSUBACK) {
     if (Req.settle(C.UNSUBSCRIBE, word)) emit(Ev.EV_UNSUBACK, Req.settledToken());

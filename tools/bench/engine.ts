@@ -56,9 +56,9 @@ function gen(p: object): Buffer {
 }
 
 /** A connected engine whose output is only counted. */
-function connectedEngine(onEvent: (e: EngineEvent) => void = () => {}): { engine: Engine; sent: () => number } {
+function connectedEngine(onEvent: (e: EngineEvent) => void = () => {}, limits: Partial<EngineLimits> = {}): { engine: Engine; sent: () => number } {
   let bytes = 0;
-  const engine = createEngine({ send: (b) => { bytes += b.length; }, event: onEvent }, { maxMessageLength: 2048 });
+  const engine = createEngine({ send: (b) => { bytes += b.length; }, event: onEvent }, { maxMessageLength: 2048, ...limits });
   engine.start({ clientId: "bench", keepaliveSeconds: 0, cleanSession: true, autoReconnect: false }, 0, 1);
   engine.transportOpened(0);
   engine.received(new Uint8Array(gen({ cmd: "connack", returnCode: 0, sessionPresent: false })), 0);
