@@ -2,7 +2,7 @@
 // packets. (The engine's linear memory is no row: its layout is static, so high_water() is a
 // constant of the build, the same before and after any traffic; README states it.)
 import mqttPacket from "mqtt-packet";
-import { createEngine, type Engine, type EngineEvent } from "../../host/engine/index.js";
+import { createEngine, type Engine, type EngineEvent, type EngineLimits } from "../../host/engine/index.js";
 import { EngineCodec } from "../../host/engine/codec.js";
 import type { BenchRow } from "./types.js";
 
