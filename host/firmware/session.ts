@@ -13,7 +13,8 @@ import { firmwareLimit } from "./limits.js";
 /** A 64-byte payload: the inbound QoS 0 PUBLISH whose cost the budget counts. */
 const PAYLOAD_64 = Buffer.alloc(64, 0).map((_, i) => 0x41 + (i % 26));
 
-function publishPacket(topic: string, payload: Uint8Array, qos = 0, id = 0, flags = 0): string {
+/** A PUBLISH as hex (flags: 8 dup, 1 retain), for session scripts. */
+export function publishPacket(topic: string, payload: Uint8Array, qos = 0, id = 0, flags = 0): string {
   const t = Buffer.from(topic, "utf8");
   const body = Buffer.concat([Buffer.from([t.length >> 8, t.length & 255]), t,
     qos ? Buffer.from([id >> 8, id & 255]) : Buffer.alloc(0), payload]);
@@ -110,6 +111,7 @@ export function runNode(script: string): string {
   let will: { topic: string; qos: number; retain: boolean; message: Uint8Array } | undefined;
   let config: { clientId: string; keepaliveSeconds: number; cleanSession: boolean; username?: string; password?: Uint8Array } | null = null;
   let seed = 0;
+  const topicBound = firmwareLimit("MQTT_MAX_TOPIC_IN");
 
   const onEvent = (ev: EngineEvent): void => {
     switch (ev.type) {
@@ -127,9 +129,14 @@ export function runNode(script: string): string {
       case "connect": lines.push(`ev connect sp=${ev.sessionPresent ? 1 : 0}`); return;
       case "connfail": lines.push(`ev connfail ${ev.reason}`); return;
       case "offline": lines.push("ev offline"); return;
-      case "message":
-        lines.push(`ev message ${ev.topic} ${Buffer.from(ev.payload).toString("hex")} q${ev.qos} r${ev.retain ? 1 : 0}${ev.overflow ? " overflow" : ""}`);
+      case "message": {
+        // as the core: a topic past MQTT_MAX_TOPIC_IN is kept up to it and the message is an overflow
+        const topic = Buffer.from(ev.topic, "utf8");
+        const cut = topic.length > topicBound;
+        lines.push(`ev message ${topic.subarray(0, topicBound).toString("utf8")} ${Buffer.from(ev.payload).toString("hex")} ` +
+          `q${ev.qos} r${ev.retain ? 1 : 0}${ev.overflow || cut ? " overflow" : ""}`);
         return;
+      }
       case "puback": lines.push(`ev puback ${ev.token}`); return;
       case "suback": lines.push(`ev suback ${[ev.token, ...ev.granted].join(" ")}`); return;
       case "unsuback": lines.push(`ev unsuback ${ev.token}`); return;
