@@ -23,7 +23,7 @@
  * engine's table, 8 bytes each). The next call returns false. */
 #define MQTT_MAX_PENDING_REQUESTS 32u
 /* The engine's inbound QoS 2 window (a power of two, 32 at least; 2 bytes of its memory per id):
- * 127 ids in sequence awaiting PUBREL at once: mosquitto's window (20), EMQX's (32), HiveMQ's (10),
+ * 127 ids in sequence awaiting PUBREL at once: mosquitto's window (20), EMQX's (32),
  * RabbitMQ (QoS 2 comes as 1), and 100 queued messages mosquitto sends back to back with
  * max_inflight_messages 0; 64 would not hold those. Past it the oldest ids are forgotten, with
  * warning 33 (docs/abi.md), never a disconnect. */
