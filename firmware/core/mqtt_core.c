@@ -106,7 +106,7 @@ enum { ERROR_TEXT_BYTES = 96 };
 
 struct mqtt_core {
   mqtt_engine *engine;
-  mqtt_core_platform platform;
+  const mqtt_core_platform *platform;   /* the caller's: it outlives the core (mqtt_core.h) */
   mqtt_core_event_fn on_event;
   void *user;
   size_t heap;                 /* bytes this core holds (mqtt_core_heap_bytes) */
@@ -115,23 +115,22 @@ struct mqtt_core {
   blob *strings[5];            /* client id, username, password, will topic, will message */
   uint8_t given;               /* strings handed to the engine (bit per kind) */
   uint8_t has_will, will_qos, will_retain;
-  uint16_t keepalive;
+  uint16_t keepalive, port;
   uint8_t clean_session, auto_reconnect, secure;
   uint32_t seed;
   char *host;
-  uint16_t port;
 
   blob *blobs;
   int32_t next_handle;
   /* publishes accepted and not yet done with (queued, in flight, or waiting for the transport),
    * and their topic + payload bytes: the documented queue bound is checked against these */
   uint16_t held_count;
-  uint32_t held_bytes;
   /* calls accepted while the out records had no room for them (BLOB_DEFERRED): handed to the
    * engine in call order as the transport takes what waits (the engine checked their topics
    * when they were accepted) */
   uint8_t deferred_count;
   uint8_t requests_open;       /* subscribe/unsubscribe calls accepted and not yet acknowledged */
+  uint32_t held_bytes;         /* of the held publishes */
   uint32_t deferred_filter_bytes;
 
   /* transport */
@@ -151,7 +150,6 @@ struct mqtt_core {
 
   /* inbound bytes waiting for room in out (the transport is held meanwhile) */
   chunk *backlog;
-  uint8_t feeding;             /* backlog_feed is running */
 
   /* events and messages */
   uint8_t *queue;
@@ -166,9 +164,10 @@ struct mqtt_core {
   uint8_t dead;                /* the engine trapped */
   uint8_t timer_dirty;
   uint8_t timer_state;         /* TIMER_UNKNOWN, TIMER_OFF, or TIMER_DUE at timer_due */
+  uint8_t feeding;             /* backlog_feed is running */
+  uint8_t posted;
   uint32_t timer_due;
   uint32_t clock;              /* the last `now` given to the engine */
-  uint8_t posted;
   uint8_t connected;
   int8_t refused_part;         /* mqtt_core_refused_part() */
   char error[ERROR_TEXT_BYTES];
@@ -308,7 +307,7 @@ static void link_close(mqtt_core *c)
 {
   if (c->link != LINK_NONE) {
     c->link = LINK_NONE;
-    c->platform.close(c->user);
+    c->platform->close(c->user);
   }
   c->close_when_flushed = 0;
   c->send_broken = 0;
@@ -472,7 +471,7 @@ static void out_pump(mqtt_core *c)
     c->in_flight = 1;
     c->send_started = now(c);
     c->timer_dirty = 1;   /* the stall check needs the timer */
-    if (c->platform.send(c->user, bytes, len) != 0) {
+    if (c->platform->send(c->user, bytes, len) != 0) {
       c->in_flight = 0;
       c->send_broken = 1;
     }
@@ -652,7 +651,7 @@ static const mqtt_engine_host engine_host = {
 
 /* --- after each engine call ----------------------------------------------------------------- */
 
-static uint32_t now(mqtt_core *c) { return c->clock = c->platform.now_ms(c->user); }
+static uint32_t now(mqtt_core *c) { return c->clock = c->platform->now_ms(c->user); }
 
 static void set_error(mqtt_core *c, int32_t code)
 {
@@ -676,7 +675,7 @@ static int32_t checked(mqtt_core *c, int32_t r)
     c->dead = 1;
     set_error(c, r);
     link_close(c);
-    c->platform.arm_timer(c->user, -1);
+    c->platform->arm_timer(c->user, -1);
     c->timer_state = TIMER_OFF;
     queue_event(c, MQTT_CORE_PROTOCOL_ERROR, MQTT_ENGINE_ETRAP);
     if (c->connected) queue_event(c, MQTT_CORE_OFFLINE, 0);
@@ -697,7 +696,7 @@ static void deliver(mqtt_core *c, const queue_head *h, const uint8_t *body)
       link_close(c);
       c->ignore_link = 0;
       c->link = LINK_OPENING;
-      c->platform.open(c->user, c->host, c->port, c->secure);
+      c->platform->open(c->user, c->host, c->port, c->secure);
       return;
     case Q_CLOSE:
       c->connected = 0;
@@ -813,7 +812,7 @@ static void leave(mqtt_core *c)
     if (delay < 0 ? c->timer_state != TIMER_OFF : c->timer_state != TIMER_DUE || due != c->timer_due) {
       c->timer_state = delay < 0 ? TIMER_OFF : TIMER_DUE;
       c->timer_due = due;
-      c->platform.arm_timer(c->user, delay < 0 ? -1 : delay);
+      c->platform->arm_timer(c->user, delay < 0 ? -1 : delay);
     }
   }
 }
@@ -829,7 +828,7 @@ static void post(mqtt_core *c)
     if (record_size(&h) == c->queue_len) return;
   }
   c->posted = 1;
-  c->platform.post(c->user);
+  c->platform->post(c->user);
 }
 
 /* --- public --------------------------------------------------------------------------------- */
@@ -851,7 +850,7 @@ mqtt_core *mqtt_core_new(const mqtt_core_config *config, const mqtt_core_platfor
   if (!c) return NULL;
   memset(c, 0, sizeof *c);
   c->heap = sizeof *c;
-  c->platform = *platform;
+  c->platform = platform;
   c->on_event = on_event;
   c->user = user;
   c->partial = NO_PARTIAL;
@@ -907,9 +906,9 @@ void mqtt_core_free(mqtt_core *core)
   if (!core || core->doomed) return;
   if (core->link != LINK_NONE) {
     core->link = LINK_NONE;
-    core->platform.close(core->user);
+    core->platform->close(core->user);
   }
-  core->platform.arm_timer(core->user, -1);
+  core->platform->arm_timer(core->user, -1);
   if (core->depth > 0) {
     core->doomed = 1;   /* a callback frees its own client: finish when the stack unwinds */
     return;
@@ -1370,7 +1369,7 @@ static void backlog_add(mqtt_core *c, const uint8_t *bytes, size_t len)
   k->len = (uint16_t)len;
   k->at = 0;
   memcpy(k->bytes, bytes, len);
-  if (!c->backlog) c->platform.hold(c->user, 1);   /* the first: hold */
+  if (!c->backlog) c->platform->hold(c->user, 1);   /* the first: hold */
   *end = k;
 }
 
@@ -1389,7 +1388,7 @@ static void backlog_feed(mqtt_core *c)
     core_free(c, k, sizeof *k + k->len);
   }
   c->feeding = 0;
-  if (!c->backlog) c->platform.hold(c->user, 0);
+  if (!c->backlog) c->platform->hold(c->user, 0);
 }
 
 void mqtt_core_transport_received(mqtt_core *core, const uint8_t *bytes, size_t len)

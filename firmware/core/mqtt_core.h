@@ -115,6 +115,7 @@ enum {
   MQTT_CORE_EREQUESTS = -9     /* MQTT_MAX_PENDING_REQUESTS requests await acknowledgement */
 };
 
+/* `platform` is kept by reference (not copied): it must outlive the core (a static const). */
 mqtt_core *mqtt_core_new(const mqtt_core_config *config, const mqtt_core_platform *platform,
                          mqtt_core_event_fn on_event, void *user, int *error);
 /* Ends any session (as close) and frees everything; no events after this. */

@@ -10,8 +10,10 @@
 /* The largest max_message_length a script may ask for. */
 #define MQTT_MAX_MESSAGE_LENGTH_LIMIT 16384u
 /* Longest inbound topic the core assembles (the engine hands topics over in pieces, up to 65,535
- * bytes): a longer one is delivered as overflow, cut at this bound. */
-#define MQTT_MAX_TOPIC_IN 256u
+ * bytes): a longer one's message goes to the overflow handler with the topic's first
+ * MQTT_MAX_TOPIC_IN bytes; the session goes on. The queue reserves it for the message being
+ * assembled (1 B of heap per byte): 320 takes 300-byte topics whole, 512 would not fit the heap. */
+#define MQTT_MAX_TOPIC_IN 320u
 /* Outbound publishes held (queued, in flight, or waiting for the transport; also the engine's
  * table, 24 bytes each) and their topic + payload bytes. publish() returns false beyond either,
  * and only then. */
@@ -20,9 +22,11 @@
 /* Subscribe/unsubscribe calls awaiting their acknowledgement (a table is one call; also the
  * engine's table, 8 bytes each). The next call returns false. */
 #define MQTT_MAX_PENDING_REQUESTS 32u
-/* The engine's inbound QoS 2 window (a power of two; 2 bytes each): 127 ids in sequence awaiting
- * PUBREL at once (mosquitto's window is 20, EMQX's 32; mosquitto with max_inflight_messages 0
- * sends 100 queued ones back to back). Past it the oldest id is forgotten (docs/abi.md). */
+/* The engine's inbound QoS 2 window (a power of two, 32 at least; 2 bytes of its memory per id):
+ * 127 ids in sequence awaiting PUBREL at once: mosquitto's window (20), EMQX's (32),
+ * RabbitMQ (QoS 2 comes as 1), and 100 queued messages mosquitto sends back to back with
+ * max_inflight_messages 0; 64 would not hold those. Past it the oldest ids are forgotten, with
+ * warning 33 (docs/abi.md), never a disconnect. */
 #define MQTT_QOS2_WINDOW 128u
 /* Filter bytes of subscribe/unsubscribe calls waiting for room in the out records (a burst of
  * them on connect): beyond, the call returns false ("send buffer full") until they went out. */
@@ -35,8 +39,10 @@
  * held publish (mqtt_core.c checks that at compile time). */
 #define MQTT_OUT_RECORD_BYTES 960u
 /* Inbound bytes given to the engine per call; events are delivered between slices, so the
- * bytes held for undelivered messages stay bounded. */
-#define MQTT_RECEIVE_SLICE_BYTES 128u
+ * bytes held for undelivered messages stay bounded (the queue keeps twice a slice for the
+ * messages wholly inside one). 80 takes a 64-byte publish (77 B) in one call; 64 would cost it a
+ * second (+9,000 instructions on the interpreter), 128 the heap 96 B more. */
+#define MQTT_RECEIVE_SLICE_BYTES 80u
 /* Inbound bytes kept while the out records have no room for what they may make (their acks):
  * the core stops feeding the engine and holds the espconn receive (espconn_recv_hold) until the
  * records drain. After a hold lwIP still delivers what the receive window allowed (TCP_WND,

@@ -5,7 +5,8 @@
 // (session.elf, session-host) and the native engine (session-native.elf, session-native-host).
 import { beforeAll, describe, expect, it } from "vitest";
 import { build } from "./qemu.js";
-import { comparable, defaultSession, figures, runHost, runNode, runQemu, type FirmwareEngine, type SessionRun } from "../../tools/firmware/session.js";
+import { comparable, defaultSession, figures, publishPacket, runHost, runNode, runQemu, type FirmwareEngine, type SessionRun } from "../../tools/firmware/session.js";
+import { firmwareLimit } from "../../tools/firmware/limits.js";
 
 const ENGINES: FirmwareEngine[] = ["wasm", "native"];
 
@@ -42,17 +43,44 @@ const EDGE_SESSION = [
   "free",
 ].join("\n") + "\n";
 
+/** The inbound bounds of mqtt_limits.h: a topic longer than the engine's io buffer (it comes in
+ *  pieces), one past MQTT_MAX_TOPIC_IN (overflow, the session goes on), and 100 QoS 2 messages
+ *  back to back before any PUBREL (the QoS 2 window), one of them resent with DUP. */
+const TOPIC_BOUND = firmwareLimit("MQTT_MAX_TOPIC_IN");
+const WINDOWED = 100;
+const LONG_TOPIC = `long/${"t".repeat(295)}`;
+const TOO_LONG_TOPIC = `long/${"u".repeat(TOPIC_BOUND + 95)}`;
+const ascii = (text: string) => Buffer.from(text, "utf8");
+const hex = (text: string) => ascii(text).toString("hex");
+const id16 = (id: number) => id.toString(16).padStart(4, "0");
+const BOUNDS_SESSION = [
+  "client wasmqtt-bounds 30 0 64 4242",
+  "connect broker.lan 1883 0 0",
+  "opened",
+  "in 20020000",
+  "subscribe 1 # 2",
+  "in 9003000102",
+  `in ${publishPacket(LONG_TOPIC, ascii("whole"))}`,
+  `in ${publishPacket(TOO_LONG_TOPIC, ascii("cut"))}`,
+  `in ${publishPacket("next", ascii("after"), 1, 1)}`,
+  `in ${Array.from({ length: WINDOWED }, (_, k) => publishPacket("w", ascii(String(k + 1)), 2, k + 1)).join("")}`,
+  `in ${publishPacket("w", ascii("50"), 2, 50, 8)}`,
+  `in ${Array.from({ length: WINDOWED }, (_, k) => `6202${id16(k + 1)}`).join("")}`,
+  "close",
+  "free",
+].join("\n") + "\n";
+
 describe("client session on the lx106 under QEMU", () => {
   const runs: Record<string, { qemu: SessionRun; host: SessionRun; node: string }> = {};
   beforeAll(() => {
     build("session.elf", "session-host", "session-native.elf", "session-native-host", "libcount.so");
-    for (const [name, script] of [["default", defaultSession()], ["edges", EDGE_SESSION]]) {
+    for (const [name, script] of [["default", defaultSession()], ["edges", EDGE_SESSION], ["bounds", BOUNDS_SESSION]]) {
       const node = runNode(script);
       for (const engine of ENGINES) runs[`${name} ${engine}`] = { qemu: runQemu(script, engine), host: runHost(script, engine), node };
     }
   }, 240_000);
 
-  for (const name of ["default", "edges"]) {
+  for (const name of ["default", "edges", "bounds"]) {
     for (const engine of ENGINES) {
       const key = `${name} ${engine}`;
       it(`${key}: exits 0 on both builds with the heap back to zero, no sanitizer report`, () => {
@@ -111,6 +139,22 @@ describe("client session on the lx106 under QEMU", () => {
     expect(t).toMatch(/ev message a 6262626262626262626262626262626\d q0 r0 overflow/);
     expect(t).toContain("> publish a/+ 0 0 1 bad\n= error");
     expect(t).toMatch(/ev error 13 topic name contains a wildcard/);
+  });
+
+  it("the bounds session: a long topic whole, one past the bound as overflow, 100 QoS 2 messages in flight delivered once", () => {
+    const t = comparable(runs["bounds wasm"].qemu.transcript);
+    expect(t).toContain(`ev message ${LONG_TOPIC} ${hex("whole")} q0 r0\n`);
+    expect(t).toContain(`ev message ${TOO_LONG_TOPIC.slice(0, TOPIC_BOUND)} ${hex("cut")} q0 r0 overflow\n`);
+    expect(t).toMatch(/ev message next 6166746572 q1 r0\nout 40020001\n/);   // the session went on
+    const delivered = [...t.matchAll(/^ev message w ([0-9a-f]+) q2 r0$/gm)].map((m) => Buffer.from(m[1], "hex").toString());
+    expect(delivered).toEqual(Array.from({ length: WINDOWED }, (_, k) => String(k + 1)));   // once each, in order
+    const pubrecs = Array.from({ length: WINDOWED }, (_, k) => `5002${id16(k + 1)}`).join("");
+    expect(t).toContain(`out ${pubrecs}\n`);
+    // the resent id 50 is acknowledged again and not delivered twice
+    expect(t).toContain(`> in ${publishPacket("w", ascii("50"), 2, 50, 8)}\nout 50020032\n> in 6202`);
+    const pubcomps = Array.from({ length: WINDOWED }, (_, k) => `7002${id16(k + 1)}`).join("");
+    expect(t).toContain(`out ${pubcomps}\n`);
+    expect(t.slice(0, t.indexOf("> close"))).not.toMatch(/^ev (error|warning|offline|link error)/m);
   });
 
   it.each(ENGINES)("measures the lx106 figures of the %s engine: heap, stack, instructions per inbound 64-byte QoS 0 PUBLISH", (engine) => {

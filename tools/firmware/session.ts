@@ -18,6 +18,14 @@ export { lxOut };
 /** A 64-byte payload: the inbound QoS 0 PUBLISH whose cost the budget counts. */
 const PAYLOAD_64 = Buffer.alloc(64, 0).map((_, i) => 0x41 + (i % 26));
 
+/** A PUBLISH as a broker sends it, as hex, from the engine's codec mode (flags: 8 dup, 1 retain),
+ *  for session scripts. */
+export function publishPacket(topic: string, payload: Uint8Array, qos: 0 | 1 | 2 = 0, id = 0, flags = 0): string {
+  sharedCodec ??= new EngineCodec();
+  return Buffer.from(sharedCodec.publish(topic, payload, { qos, id, dup: (flags & 8) !== 0, retain: (flags & 1) !== 0 })).toString("hex");
+}
+let sharedCodec: EngineCodec | undefined;
+
 /** The whole session of the issue: CONNECT/CONNACK, SUBSCRIBE/SUBACK (4 filters), inbound PUBLISH
  *  at QoS 0/1/2, outbound QoS 1 and 2, PINGREQ, a broker that disconnects, a reconnect with
  *  session present; measured steps around inbound 64-byte QoS 0 PUBLISHes. The broker's packets
@@ -108,6 +116,7 @@ export function runNode(script: string): string {
   let will: { topic: string; qos: number; retain: boolean; message: Uint8Array } | undefined;
   let config: { clientId: string; keepaliveSeconds: number; cleanSession: boolean; username?: string; password?: Uint8Array } | null = null;
   let seed = 0;
+  const topicBound = firmwareLimit("MQTT_MAX_TOPIC_IN");
 
   const onEvent = (ev: EngineEvent): void => {
     switch (ev.type) {
@@ -125,9 +134,14 @@ export function runNode(script: string): string {
       case "connect": lines.push(`ev connect sp=${ev.sessionPresent ? 1 : 0}`); return;
       case "connfail": lines.push(`ev connfail ${ev.reason}`); return;
       case "offline": lines.push("ev offline"); return;
-      case "message":
-        lines.push(`ev message ${ev.topic} ${Buffer.from(ev.payload).toString("hex")} q${ev.qos} r${ev.retain ? 1 : 0}${ev.overflow ? " overflow" : ""}`);
+      case "message": {
+        // as the core: a topic past MQTT_MAX_TOPIC_IN is kept up to it and the message is an overflow
+        const topic = Buffer.from(ev.topic, "utf8");
+        const cut = topic.length > topicBound;
+        lines.push(`ev message ${topic.subarray(0, topicBound).toString("utf8")} ${Buffer.from(ev.payload).toString("hex")} ` +
+          `q${ev.qos} r${ev.retain ? 1 : 0}${ev.overflow || cut ? " overflow" : ""}`);
         return;
+      }
       case "puback": lines.push(`ev puback ${ev.token}`); return;
       case "suback": lines.push(`ev suback ${[ev.token, ...ev.granted].join(" ")}`); return;
       case "unsuback": lines.push(`ev unsuback ${ev.token}`); return;
