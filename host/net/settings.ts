@@ -1,9 +1,24 @@
-// The Node client's bounds and timings, in one place. The engine's own capacities and timeouts
-// (in-flight window, stored publishes, open/CONNACK timeouts, backoff) live in the engine
-// (assembly/limits.ts); these are what the Node host adds around it.
+// The Node client's bounds, capacities and timings, in one place. The engine lays its tables out
+// once, at start, from the capacities here (engineLimits); its timeouts and backoff live in the
+// engine (assembly/limits.ts). docs/client.md says what happens at each bound.
+import type { EngineLimits } from "../engine/types.js";
+
+/** MQTT 3.1.1's largest remaining length: no packet, and so no message, is longer. */
+export const MQTT_MAX_PACKET = 268_435_455;
+
 export interface ClientSettings {
-  /** Inbound messages longer than this fire "overflow" with their first bytes (NodeMCU: 1024). */
+  /** Inbound messages longer than this fire "overflow" with their first bytes (NodeMCU's
+   *  max_message_length, 1024 there). Default: MQTT's maximum, so every message is delivered whole. */
   maxMessageLength: number;
+  /** Publishes the client holds (queued + awaiting their ack). publish() returns false while full. */
+  maxQueuedMessages: number;
+  /** Topic + payload bytes of the publishes the client holds. A message longer than this on its
+   *  own throws a RangeError; otherwise publish() returns false until acks make room. */
+  maxQueuedBytes: number;
+  /** subscribe/unsubscribe calls awaiting their SUBACK/UNSUBACK; past it the call returns false. */
+  maxPendingRequests: number;
+  /** Topics in one subscribe/unsubscribe call; more throw a RangeError (split the call). */
+  maxFiltersPerCall: number;
   /** publish() returns false while more than this many bytes wait to be written. */
   maxSocketBufferBytes: number;
   /** Bytes collected in one tick before they go to the socket in one write. */
@@ -19,7 +34,11 @@ export interface ClientSettings {
 }
 
 export const DEFAULT_CLIENT_SETTINGS: Readonly<ClientSettings> = Object.freeze({
-  maxMessageLength: 1024,
+  maxMessageLength: MQTT_MAX_PACKET,
+  maxQueuedMessages: 32,
+  maxQueuedBytes: 2 * MQTT_MAX_PACKET,
+  maxPendingRequests: 32,
+  maxFiltersPerCall: 16,
   maxSocketBufferBytes: 1 << 20,
   writeStageBytes: 64 * 1024,
   pauseReadingBytes: 256 * 1024,
@@ -37,4 +56,9 @@ export function clientSettings(partial: Partial<ClientSettings> | undefined): Cl
     }
   }
   return s;
+}
+
+/** The engine's capacities, from the settings. */
+export function engineLimits(s: ClientSettings): EngineLimits {
+  return { maxMessageLength: s.maxMessageLength, maxQueuedMessages: s.maxQueuedMessages, maxQueuedBytes: s.maxQueuedBytes };
 }

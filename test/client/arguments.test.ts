@@ -47,6 +47,16 @@ const cases: Case[] = [
   ["unsubscribe with a non-string topic", () => mk().unsubscribe(null as unknown as string), TypeError, /unsubscribe: topic must be a string/],
   ["unsubscribe with a non-function callback", () => mk().unsubscribe("a/b", 1 as unknown as () => void), TypeError, /unsubscribe: callback/],
   ["unsubscribe with a bad filter", () => mk().unsubscribe("a+/b"), RangeError, /unsubscribe: topic 'a\+\/b'/],
+  ["publish of a message larger than settings.maxQueuedBytes",
+    () => new Client({ clientid: "x", keepalive: 30, settings: { maxQueuedBytes: 1000 } }).publish("a/b", Buffer.alloc(998), 1, 0),
+    RangeError, /^publish: the message is 1001 bytes \(topic \+ payload\), more than this client holds \(settings\.maxQueuedBytes: 1000\); raise that setting or send less$/],
+  ["subscribe with more topics than settings.maxFiltersPerCall",
+    () => new Client({ clientid: "x", keepalive: 30, settings: { maxFiltersPerCall: 2 } }).subscribe({ "a/1": 0, "a/2": 1, "a/3": 2 }),
+    RangeError, /^subscribe: 3 topics in one call, more than this client takes \(settings\.maxFiltersPerCall: 2\); split the call or raise that setting$/],
+  ["unsubscribe with more topics than settings.maxFiltersPerCall",
+    () => new Client({ clientid: "x", keepalive: 30, settings: { maxFiltersPerCall: 1 } }).unsubscribe({ "a/1": 1, "a/2": 1 }),
+    RangeError, /^unsubscribe: 2 topics in one call, .*settings\.maxFiltersPerCall: 1/],
+  ["Client with resubscribe 'yes'", () => new Client({ clientid: "x", keepalive: 30, resubscribe: "yes" as unknown as boolean }), TypeError, /Client: resubscribe/],
 ];
 
 describe("argument errors", () => {
