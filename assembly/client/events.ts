@@ -21,3 +21,5 @@ export const MSG_OVERFLOW: i32 = 4;
 export const MSG_QOS_SHIFT: i32 = 3;
 export const MSG_RETAIN: i32 = 32;
 export const MSG_DUP: i32 = 64;
+/** The call carries a piece of the topic (a topic not wholly in one io chunk). */
+export const MSG_TOPIC: i32 = 128;

@@ -28,13 +28,13 @@ export const E_NO_ENTRIES: i32 = 23;
 export const E_CLIENT_PACKET: i32 = 24;
 export const E_NOT_CONNACK: i32 = 25;
 export const E_SECOND_CONNACK: i32 = 26;
-export const E_TOPIC_TOO_LONG: i32 = 27;
-export const E_QOS2_FULL: i32 = 28;
+// 27 and 28 are retired (inbound topics have no engine bound; the QoS 2 window never drops the link).
 export const E_EMPTY_FILTER: i32 = 29;
 export const E_SUBACK_COUNT: i32 = 30;
 // Warnings (event 13): the broker's answer is odd but the session goes on.
 export const E_QOS2_PUBACK: i32 = 31;
 export const E_WRONG_ACK: i32 = 32;
+export const E_QOS2_WINDOW: i32 = 33;
 
 export const E_ARG_QOS: i32 = 40;
 export const E_ARG_TOO_LONG: i32 = 41;
@@ -45,6 +45,7 @@ export const E_ARG_ORDER: i32 = 45;
 export const E_ARG_KEEPALIVE: i32 = 46;
 export const E_ARG_IO: i32 = 47;
 export const E_ARG_CODEC_IO: i32 = 48;
+export const E_ARG_LAYOUT: i32 = 49;
 
 export function errorText(code: i32): string {
   switch (code) {
@@ -74,21 +75,21 @@ export function errorText(code: i32): string {
     case E_CLIENT_PACKET: return "broker sent a packet only clients send";
     case E_NOT_CONNACK: return "first packet from the broker is not CONNACK";
     case E_SECOND_CONNACK: return "broker sent a second CONNACK";
-    case E_TOPIC_TOO_LONG: return "inbound topic name longer than this engine's MAX_TOPIC_IN";
-    case E_QOS2_FULL: return "too many inbound QoS 2 messages awaiting PUBREL (MAX_QOS2_IN)";
     case E_EMPTY_FILTER: return "topic filter is empty";
     case E_SUBACK_COUNT: return "SUBACK has not one return code per filter of its SUBSCRIBE";
     case E_QOS2_PUBACK: return "broker answered a QoS 2 publish with PUBACK (it delivers QoS 2 as QoS 1); taken as delivered";
     case E_WRONG_ACK: return "broker acknowledged a publish with the wrong packet for its QoS; taken as delivered";
+    case E_QOS2_WINDOW: return "inbound QoS 2: more in flight than the qos2Window setting; oldest ids forgotten";
     case E_ARG_QOS: return "qos must be 0, 1 or 2";
     case E_ARG_TOO_LONG: return "string longer than 65535 bytes";
     case E_ARG_PASSWORD: return "password given without username (MQTT 3.1.1 forbids it)";
     case E_ARG_CLIENT_ID: return "an empty client id needs a clean session (cleansession 1)";
-    case E_ARG_FILTERS: return "topic filter list must have 1 to MAX_FILTERS entries";
+    case E_ARG_FILTERS: return "a subscribe/unsubscribe call takes 1 to this client's filters setting of topic filters";
     case E_ARG_ORDER: return "ABI misuse: string not checked with text() before use";
     case E_ARG_KEEPALIVE: return "keepalive must be 0..65535 seconds";
     case E_ARG_IO: return "ABI misuse: length beyond the io buffer";
-    case E_ARG_CODEC_IO: return "codec mode needs the whole io buffer (set_io_size 2048)";
+    case E_ARG_CODEC_IO: return "codec mode works only before layout";
+    case E_ARG_LAYOUT: return "layout: only before start, capacities in range (docs/abi.md)";
   }
   return "unknown error";
 }
