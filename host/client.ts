@@ -118,9 +118,15 @@ function named(call: string, err: unknown, filters?: string[]): unknown {
     let message = err.message;
     if (filters) message = message.replace(/^filters\[(\d+)\]/, (m, i: string) => filters[Number(i)] !== undefined ? `topic '${filters[Number(i)]}'` : m);
     message = message.replace(/^config\.(clientId|username|password|will\.topic|will\.message)/, (_m, f: string) => CONFIG_NAMES[f] ?? f);
-    return new E(`${call}: ${message}`);
+    return new E(`${call}: ${settingNames(message)}`);
   }
+  if (err instanceof RangeError) return new RangeError(settingNames(err.message));
   return err;
+}
+
+/** The engine wrapper names its limits; the client's users set them as settings. */
+function settingNames(message: string): string {
+  return message.replace(/\blimits\.(\w+)/g, "settings.$1").replace(/: raise that limit$/, ": raise that setting or send less");
 }
 
 /** The engine wrapper's names for the session settings, as the NodeMCU API calls them. */
@@ -138,8 +144,6 @@ const FLAGS: readonly MessageFlags[] = Array.from({ length: 12 }, (_, i) =>
 function messageFlags(qos: number, retain: boolean, dup: boolean): MessageFlags {
   return FLAGS[qos * 4 + (retain ? 2 : 0) + (dup ? 1 : 0)];
 }
-/** CONNACK refusals after which the engine does not retry even with autoreconnect. */
-const PERMANENT_REFUSALS = new Set([1, 2, 4, 5]);
 
 export class Client<B extends boolean = false> {
   // Real private (#) fields: the session settings (username, password), the engine (which holds
@@ -170,7 +174,6 @@ export class Client<B extends boolean = false> {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private isConnected = false;
-  private autoReconnect = false;
 
   constructor(options: ClientOptions<B>);
   constructor(clientid: string, keepalive: number, username?: string | null, password?: string | Uint8Array | null,
@@ -208,10 +211,14 @@ export class Client<B extends boolean = false> {
       ...(o.username != null ? { username: o.username } : {}),
       ...(o.password != null ? { password: bytesOf("Client: password", o.password) } : {}),
     };
-    this.#engine = createEngine(
-      { send: (bytes) => this.#transport?.write(bytes), event: (ev) => { this.events.push(ev); } },
-      engineLimits(this.settings),
-    );
+    try {
+      this.#engine = createEngine(
+        { send: (bytes) => this.#transport?.write(bytes), event: (ev) => { this.events.push(ev); } },
+        engineLimits(this.settings),
+      );
+    } catch (err) {
+      throw err instanceof RangeError ? new RangeError(`Client: ${settingNames(err.message)}`) : err;
+    }
   }
 
   /** True between the broker's CONNACK and going offline. */
@@ -283,7 +290,6 @@ export class Client<B extends boolean = false> {
     }
     this.onConnect = onConnect;
     this.onFail = onFail;
-    this.autoReconnect = autoReconnect;
     this.connacks = 0;
     this.schedule();
     return true;
@@ -296,7 +302,6 @@ export class Client<B extends boolean = false> {
     const q = qosOf("publish: qos", qos);
     const r = flag("publish: retain", retain, false);
     const cb = callbackOf<ClientCallback<B>>("publish: callback", fn);
-    this.checkQueuedBytes(t, bytes);
     if (this.#transport && this.#transport.buffered > this.settings.maxSocketBufferBytes) return false;
     const token = this.token();
     let ok: boolean;
@@ -325,31 +330,9 @@ export class Client<B extends boolean = false> {
       cbArg = fn;
     }
     const cb = callbackOf<SubackCallback<B>>("subscribe: callback", cbArg);
-    this.checkFilterCount("subscribe", filters.length);
     const ok = this.request(filters, cb);
     if (ok) this.subscriptions?.add(filters);
     return ok;
-  }
-
-  /** A message that can never fit the queue throws (false means "full now, try again later"). */
-  private checkQueuedBytes(topic: string, payload: Uint8Array): void {
-    const max = this.settings.maxQueuedBytes;
-    // the cheap bound first: a UTF-16 unit is at most 3 UTF-8 bytes
-    if (topic.length * 3 + payload.length <= max) return;
-    const size = Buffer.byteLength(topic) + payload.length;
-    if (size > max) {
-      throw new RangeError(`publish: the message is ${size} bytes (topic + payload), more than this client holds ` +
-        `(settings.maxQueuedBytes: ${max}); raise that setting or send less`);
-    }
-  }
-
-  /** More filters than one call takes: this client's bound, worded as such (not blamed on a topic). */
-  private checkFilterCount(call: string, count: number): void {
-    const max = this.settings.maxFiltersPerCall;
-    if (count > max) {
-      throw new RangeError(`${call}: ${count} topics in one call, more than this client takes ` +
-        `(settings.maxFiltersPerCall: ${max}); split the call or raise that setting`);
-    }
   }
 
   /** Send one SUBSCRIBE; `cb` fires with its SUBACK. */
@@ -376,7 +359,6 @@ export class Client<B extends boolean = false> {
       filters = [topicOf("unsubscribe: topic", topic)];
     }
     const cb = callbackOf<ClientCallback<B>>("unsubscribe: callback", fn);
-    this.checkFilterCount("unsubscribe", filters.length);
     const token = this.token();
     let ok: boolean;
     try {
@@ -521,7 +503,7 @@ export class Client<B extends boolean = false> {
         break;
       }
       case "connfail": {
-        if (!this.autoReconnect || PERMANENT_REFUSALS.has(ev.reason)) this.forgetRequests();
+        if (!ev.retrying) this.forgetRequests();
         const cb = this.onFail;
         this.onFail = undefined;
         const detail = this.lastError;
@@ -530,7 +512,7 @@ export class Client<B extends boolean = false> {
         break;
       }
       case "offline":
-        if (!this.autoReconnect) this.forgetRequests();
+        if (!ev.retrying) this.forgetRequests();
         this.isConnected = false;
         this.call("offline");
         break;
@@ -538,7 +520,7 @@ export class Client<B extends boolean = false> {
         // The engine hands over a payload of its own (not a view of wasm memory): no copy needed.
         const bytes = Buffer.from(ev.payload.buffer, ev.payload.byteOffset, ev.payload.byteLength);
         const data = this.binary ? bytes : bytes.toString("utf8");
-        this.call(ev.overflow ? "overflow" : "message", ev.topic, data, messageFlags(ev.qos, ev.retain, "dup" in ev && ev.dup === true));
+        this.call(ev.overflow ? "overflow" : "message", ev.topic, data, messageFlags(ev.qos, ev.retain, ev.dup));
         break;
       }
       case "puback": {
