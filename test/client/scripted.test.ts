@@ -247,6 +247,23 @@ describe("bounds in bytes", () => {
   });
 });
 
+describe("message flags", () => {
+  it("the message callback's fourth argument is the message's { qos, retain, dup }, as the broker sent them", async () => {
+    const b = await scripted(async (cn) => {
+      await accept(cn);
+      cn.send({ cmd: "publish", topic: "f/t", payload: Buffer.from("live"), qos: 0, retain: false, dup: false });
+      cn.send({ cmd: "publish", topic: "f/t", payload: Buffer.from("stored"), qos: 1, messageId: 3, retain: true, dup: false });
+      cn.send({ cmd: "publish", topic: "f/t", payload: Buffer.from("again"), qos: 2, messageId: 4, retain: false, dup: true });
+    });
+    const c = client(uniqueId(), 30);
+    const got: string[] = [];
+    c.on("message", (_c, _t, d, f) => got.push(`${d} qos=${f.qos} retain=${f.retain} dup=${f.dup}`));
+    await connected(c, HOST, b.port);
+    await until(() => got.length === 3, "3 messages");
+    expect(got).toEqual(["live qos=0 retain=false dup=false", "stored qos=1 retain=true dup=false", "again qos=2 retain=false dup=true"]);
+  });
+});
+
 describe("inbound QoS 2", () => {
   it("a duplicate PUBLISH before PUBREL is acknowledged again but delivered once", async () => {
     const done = deferred<string[]>("the exchange");
