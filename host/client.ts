@@ -1,7 +1,7 @@
 // NodeMCU's mqtt module for Node: the same calls, callbacks and reason codes, over the wasm engine.
 // This file knows sockets, timers and the API; only the engine knows MQTT packets.
 import { createEngine } from "./engine/index.js";
-import { ConnFail, type Engine, type EngineEvent, type EngineLimits, type SessionConfig, type Will } from "./engine/types.js";
+import { ConnFail, type Engine, type EngineEvent, type SessionConfig, type Will } from "./engine/types.js";
 import { clientSettings, engineLimits, type ClientSettings } from "./net/settings.js";
 import { Transport, type TlsSettings } from "./net/transport.js";
 import { Subscriptions, type QoS } from "./subscriptions.js";
@@ -410,7 +410,9 @@ export class Client<B extends boolean = false> {
   private resubscribe(): void {
     for (const filters of this.subscriptions!.calls(this.settings.maxFiltersPerCall)) {
       if (!this.request(filters, undefined)) {
-        this.call("warning", new Error(`resubscribe: ${filters.length} topic(s) could not be subscribed again after a reconnect without a session (${filters.map(([t]) => `'${t}'`).join(", ")}): the client's request queue is full (settings.maxPendingRequests ${this.settings.maxPendingRequests}); subscribe again later`));
+        this.call("warning", new Error(`resubscribe: ${filters.length} topic filter(s) from '${filters[0][0]}' on were not ` +
+          `subscribed again after a reconnect without a session: this client's settings.maxPendingRequests ` +
+          `(${this.settings.maxPendingRequests}) requests already await their SUBACK; subscribe to them again later`));
       }
     }
   }

@@ -126,6 +126,25 @@ describe("resubscribe", () => {
       "subscribe t/0:1 t/1:1 t/2:1 t/3:1", "subscribe t/4:1 t/5:1 t/6:1 t/7:1", "subscribe t/8:1 t/9:1"]);
   });
 
+  it("what does not fit settings.maxPendingRequests is not sent again, and a warning says which and why", async () => {
+    const b = await broker([false, false]);
+    const c = client({ settings: { maxFiltersPerCall: 1, maxPendingRequests: 2 } });
+    const warnings: string[] = [];
+    c.on("warning", (_c, e) => warnings.push(e.message));
+    await connected(c, HOST, b.port, 0, 1);
+    const conn0 = await b.connection(0);
+    for (let i = 0; i < 3; i++) {
+      const acked = deferred<void>(`suback ${i}`);
+      expect(c.subscribe(`t/${i}`, 1, () => acked.resolve())).toBe(true);
+      await ackSubscribe(conn0);
+      await acked.promise;
+    }
+    const conn1 = await dropAndReconnect(b, c, 0, "marker");
+    expect([await nextPacket(conn1), await nextPacket(conn1), await nextPacket(conn1)]).toEqual(["subscribe t/0:1", "subscribe t/1:1", "publish marker"]);
+    expect(warnings).toEqual(["resubscribe: 1 topic filter(s) from 't/2' on were not subscribed again after a reconnect without a session: " +
+      "this client's settings.maxPendingRequests (2) requests already await their SUBACK; subscribe to them again later"]);
+  });
+
   it("after close() a new connect() starts with nothing to subscribe again", async () => {
     const b = await broker([false, false, false]);
     const c = client();
