@@ -145,6 +145,26 @@ describe("resubscribe", () => {
       "this client's settings.maxPendingRequests (2) requests already await their SUBACK; subscribe to them again later"]);
   });
 
+  it("a refusal the engine retries (CONNACK 3) keeps the list: the next accepted reconnect subscribes again", async () => {
+    const b = await ScriptedBroker.start(async (conn, i) => {
+      await conn.next("connect");
+      conn.send({ cmd: "connack", returnCode: i === 1 ? 3 : 0, sessionPresent: false });
+    });
+    brokers.push(b);
+    const c = client();
+    const reasons: number[] = [];
+    c.on("connfail", (_c, reason) => reasons.push(reason));
+    await connected(c, HOST, b.port, 0, 1);
+    c.subscribe("a/1", 1);
+    await ackSubscribe(await b.connection(0));
+    const back = deferred<void>("reconnect after the refusal", 15_000);
+    c.on("connect", () => back.resolve());
+    (await b.connection(0)).destroy();
+    await back.promise;
+    expect(reasons).toEqual([3]);
+    expect(await nextPacket(await b.connection(2))).toBe("subscribe a/1:1");
+  });
+
   it("after close() a new connect() starts with nothing to subscribe again", async () => {
     const b = await broker([false, false, false]);
     const c = client();
