@@ -79,17 +79,17 @@ export function errorText(code: i32): string {
     case E_SUBACK_COUNT: return "SUBACK has not one return code per filter of its SUBSCRIBE";
     case E_QOS2_PUBACK: return "broker answered a QoS 2 publish with PUBACK (it delivers QoS 2 as QoS 1); taken as delivered";
     case E_WRONG_ACK: return "broker acknowledged a publish with the wrong packet for its QoS; taken as delivered";
-    case E_QOS2_WINDOW: return "inbound QoS 2: more in flight than the qos2Window setting; oldest ids forgotten";
+    case E_QOS2_WINDOW: return "inbound QoS 2 beyond the qos2Window setting: oldest ids forgotten";
     case E_ARG_QOS: return "qos must be 0, 1 or 2";
     case E_ARG_TOO_LONG: return "string longer than 65535 bytes";
     case E_ARG_PASSWORD: return "password given without username (MQTT 3.1.1 forbids it)";
     case E_ARG_CLIENT_ID: return "an empty client id needs a clean session (cleansession 1)";
-    case E_ARG_FILTERS: return "a subscribe/unsubscribe call takes 1 to this client's filters setting of topic filters";
+    case E_ARG_FILTERS: return "topic filters per call: 1 to this client's filters setting";
     case E_ARG_ORDER: return "ABI misuse: string not checked with text() before use";
     case E_ARG_KEEPALIVE: return "keepalive must be 0..65535 seconds";
     case E_ARG_IO: return "ABI misuse: length beyond the io buffer";
-    case E_ARG_CODEC_IO: return "codec mode works only before layout";
-    case E_ARG_LAYOUT: return "layout: only before start, capacities in range (docs/abi.md)";
+    case E_ARG_CODEC_IO: return "codec mode: before layout only";
+    case E_ARG_LAYOUT: return "layout: once, before start, capacities in range";
   }
   return "unknown error";
 }
