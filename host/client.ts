@@ -1,9 +1,10 @@
 // NodeMCU's mqtt module for Node: the same calls, callbacks and reason codes, over the wasm engine.
 // This file knows sockets, timers and the API; only the engine knows MQTT packets.
 import { createEngine } from "./engine/index.js";
-import { ConnFail, type Engine, type EngineEvent, type EngineLimits, type SessionConfig, type Will } from "./engine/types.js";
-import { DEFAULT_CLIENT_SETTINGS, clientSettings, type ClientSettings } from "./net/settings.js";
+import { ConnFail, type Engine, type EngineEvent, type SessionConfig, type Will } from "./engine/types.js";
+import { clientSettings, engineLimits, type ClientSettings } from "./net/settings.js";
 import { Transport, type TlsSettings } from "./net/transport.js";
+import { Subscriptions, type QoS } from "./subscriptions.js";
 
 /** NodeMCU's reason constants (mqtt.CONN_FAIL_* and mqtt.CONNACK_*), same names and values. */
 export const constants = Object.freeze({
@@ -21,51 +22,57 @@ export const constants = Object.freeze({
 });
 
 export type Payload = string | Uint8Array | number;
+export type { QoS };
 /** NodeMCU's 0/1 flags; booleans too. */
 export type Flag = 0 | 1 | boolean;
 /** connect()'s `secure`: 0/1, a boolean, or TLS settings for node:tls. */
 export type Secure = Flag | TlsSettings;
-/** A message's data: a UTF-8 string (NodeMCU), or a Buffer when the client was made with `binary: true`. */
-export type MessageData = string | Buffer;
-export type ClientCallback = (client: Client) => void;
-export type FailCallback = (client: Client, reason: number, error?: Error) => void;
-export type MessageCallback = (client: Client, topic: string, data: MessageData) => void;
-export type SubackCallback = (client: Client, granted: number[]) => void;
-export type ErrorCallback = (client: Client, error: Error) => void;
+/** A message's data: a UTF-8 string (NodeMCU), or a Buffer when the client was made with
+ *  `binary: true` (`B` is that setting; `boolean` when it is not known at compile time). */
+export type MessageData<B extends boolean = boolean> = B extends true ? Buffer : string;
+/** Not in NodeMCU (MQTT.js has them): how a message came. `dup` is the broker's DUP flag (a resend). */
+export interface MessageFlags { readonly qos: QoS; readonly retain: boolean; readonly dup: boolean }
+/** Not in NodeMCU (MQTT.js has it): whether the broker resumed a stored session (cleansession 0). */
+export interface ConnackInfo { readonly sessionPresent: boolean }
+export type ClientCallback<B extends boolean = boolean> = (client: Client<B>) => void;
+export type ConnectCallback<B extends boolean = boolean> = (client: Client<B>, connack: ConnackInfo) => void;
+export type FailCallback<B extends boolean = boolean> = (client: Client<B>, reason: number, error?: Error) => void;
+export type MessageCallback<B extends boolean = boolean> = (client: Client<B>, topic: string, data: MessageData<B>, flags: MessageFlags) => void;
+export type SubackCallback<B extends boolean = boolean> = (client: Client<B>, granted: number[]) => void;
+export type ErrorCallback<B extends boolean = boolean> = (client: Client<B>, error: Error) => void;
 
-export interface ClientEvents {
-  connect: ClientCallback;
-  connfail: FailCallback;
-  offline: ClientCallback;
-  message: MessageCallback;
-  overflow: MessageCallback;
-  puback: ClientCallback;
-  suback: SubackCallback;
-  unsuback: ClientCallback;
+export interface ClientEvents<B extends boolean = boolean> {
+  connect: ConnectCallback<B>;
+  connfail: FailCallback<B>;
+  offline: ClientCallback<B>;
+  message: MessageCallback<B>;
+  overflow: MessageCallback<B>;
+  puback: ClientCallback<B>;
+  suback: SubackCallback<B>;
+  unsuback: ClientCallback<B>;
   /** Not in NodeMCU: the broker broke the protocol (the client then goes offline). */
-  error: ErrorCallback;
+  error: ErrorCallback<B>;
   /** Not in NodeMCU: the broker did something legal but odd (e.g. answered a QoS 2 publish with
-   *  PUBACK, as RabbitMQ does); the session goes on. Once per kind and connection. */
-  warning: ErrorCallback;
+   *  PUBACK, as RabbitMQ does), or a resubscription could not be sent; the session goes on. */
+  warning: ErrorCallback<B>;
 }
 export type ClientEvent = keyof ClientEvents;
 const EVENTS: readonly ClientEvent[] = ["connect", "connfail", "offline", "message", "overflow", "puback", "suback", "unsuback", "error", "warning"];
 
 /** The options form of the constructor: `new Client({ clientid, keepalive, ... })`. */
-export interface ClientOptions {
+export interface ClientOptions<B extends boolean = boolean> {
   clientid: string;
   keepalive: number;
   username?: string | null;
   password?: string | Uint8Array | null;
   cleansession?: boolean | number;
-  /** NodeMCU's max_message_length (default 1024). */
-  maxMessageLength?: number;
   /** Deliver message data as Buffers instead of UTF-8 strings. */
-  binary?: boolean;
-  /** Host bounds and timings (host/net/settings.ts). */
+  binary?: B;
+  /** After an automatic reconnect that finds no session, subscribe again to what was subscribed
+   *  (MQTT.js's `resubscribe`). Default true. */
+  resubscribe?: boolean;
+  /** Host bounds, engine capacities and timings (host/net/settings.ts): the one place for them. */
   settings?: Partial<ClientSettings>;
-  /** Engine capacities (queued publishes and their bytes). */
-  limits?: Partial<EngineLimits>;
 }
 
 type Pending<F> = Map<number, F | undefined>;
@@ -111,9 +118,15 @@ function named(call: string, err: unknown, filters?: string[]): unknown {
     let message = err.message;
     if (filters) message = message.replace(/^filters\[(\d+)\]/, (m, i: string) => filters[Number(i)] !== undefined ? `topic '${filters[Number(i)]}'` : m);
     message = message.replace(/^config\.(clientId|username|password|will\.topic|will\.message)/, (_m, f: string) => CONFIG_NAMES[f] ?? f);
-    return new E(`${call}: ${message}`);
+    return new E(`${call}: ${settingNames(message)}`);
   }
+  if (err instanceof RangeError) return new RangeError(settingNames(err.message));
   return err;
+}
+
+/** The engine wrapper names its limits; the client's users set them as settings. */
+function settingNames(message: string): string {
+  return message.replace(/\blimits\.(\w+)/g, "settings.$1").replace(/: raise that limit$/, ": raise that setting or send less");
 }
 
 /** The engine wrapper's names for the session settings, as the NodeMCU API calls them. */
@@ -122,10 +135,17 @@ const CONFIG_NAMES: Record<string, string> = {
 };
 
 const TOKEN_LIMIT = 0x7fffffff;
-/** CONNACK refusals after which the engine does not retry even with autoreconnect. */
-const PERMANENT_REFUSALS = new Set([1, 2, 4, 5]);
+const SESSION_PRESENT: ConnackInfo = Object.freeze({ sessionPresent: true });
+const NO_SESSION: ConnackInfo = Object.freeze({ sessionPresent: false });
+/** Every message's flags, made once: index qos * 4 + retain * 2 + dup. */
+const FLAGS: readonly MessageFlags[] = Array.from({ length: 12 }, (_, i) =>
+  Object.freeze({ qos: (i >> 2) as QoS, retain: (i & 2) !== 0, dup: (i & 1) !== 0 }));
 
-export class Client {
+function messageFlags(qos: number, retain: boolean, dup: boolean): MessageFlags {
+  return FLAGS[qos * 4 + (retain ? 2 : 0) + (dup ? 1 : 0)];
+}
+
+export class Client<B extends boolean = false> {
   // Real private (#) fields: the session settings (username, password), the engine (which holds
   // them), the target and transport (TLS keys) never show in util.inspect, console.log or JSON.
   readonly #config: Omit<SessionConfig, "autoReconnect" | "will">;
@@ -133,15 +153,20 @@ export class Client {
   private readonly binary: boolean;
   private readonly settings: ClientSettings;
   readonly #engine: Engine;
-  private readonly handlers: { [K in ClientEvent]?: ClientEvents[K] } = {};
-  private readonly pubCallbacks: Pending<ClientCallback> = new Map();
-  private readonly subCallbacks: Pending<SubackCallback> = new Map();
-  private readonly unsubCallbacks: Pending<ClientCallback> = new Map();
+  private readonly handlers: { [K in ClientEvent]?: ClientEvents<B>[K] } = {};
+  private readonly pubCallbacks: Pending<ClientCallback<B>> = new Map();
+  /** Per SUBSCRIBE awaiting its SUBACK: its callback and filters. */
+  private readonly subRequests = new Map<number, { fn: SubackCallback<B> | undefined; filters: string[] }>();
+  private readonly unsubCallbacks: Pending<ClientCallback<B>> = new Map();
+  /** What to subscribe again when an automatic reconnect finds no session (null: resubscribe off). */
+  private readonly subscriptions: Subscriptions | null;
   private nextToken = 1;
   #target: { host: string; port: number; tls: TlsSettings | null } | null = null;
   #transport: Transport | null = null;
-  private onConnect: ClientCallback | undefined;
-  private onFail: FailCallback | undefined;
+  private onConnect: ConnectCallback<B> | undefined;
+  private onFail: FailCallback<B> | undefined;
+  /** CONNACKs accepted since connect(): from the second on, they are automatic reconnects. */
+  private connacks = 0;
   private lastError: Error | undefined;
   private events: EngineEvent[] = [];
   private draining = false;
@@ -149,18 +174,18 @@ export class Client {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private isConnected = false;
-  private autoReconnect = false;
 
-  constructor(options: ClientOptions);
+  constructor(options: ClientOptions<B>);
   constructor(clientid: string, keepalive: number, username?: string | null, password?: string | Uint8Array | null,
     cleansession?: boolean | number, max_message_length?: number);
   constructor(...args: unknown[]) {
-    const o: ClientOptions = typeof args[0] === "object" && args[0] !== null
-      ? (args[0] as ClientOptions)
-      : {
+    const positional = !(typeof args[0] === "object" && args[0] !== null);
+    const o: ClientOptions<B> = positional
+      ? {
         clientid: args[0] as string, keepalive: args[1] as number, username: args[2] as string,
-        password: args[3] as string, cleansession: args[4] as number, maxMessageLength: args[5] as number,
-      };
+        password: args[3] as string, cleansession: args[4] as number,
+      }
+      : (args[0] as ClientOptions<B>);
     if (typeof o.clientid !== "string") throw new TypeError("Client: clientid must be a string");
     if (!Number.isInteger(o.keepalive) || o.keepalive < 0 || o.keepalive > 65535) {
       throw new RangeError("Client: keepalive must be a whole number of seconds from 0 to 65535");
@@ -171,10 +196,14 @@ export class Client {
     if (o.password !== undefined && o.password !== null && typeof o.password !== "string" && !(o.password instanceof Uint8Array)) {
       throw new TypeError("Client: password must be a string or a Buffer");
     }
-    const maxLen = o.maxMessageLength ?? o.settings?.maxMessageLength ?? DEFAULT_CLIENT_SETTINGS.maxMessageLength;
-    if (!Number.isInteger(maxLen) || maxLen < 1) throw new RangeError("Client: max_message_length must be a positive whole number");
-    this.settings = clientSettings({ ...o.settings, maxMessageLength: maxLen });
+    // NodeMCU's sixth argument is settings.maxMessageLength under its own name
+    const maxLen = positional ? args[5] : undefined;
+    if (maxLen !== undefined && maxLen !== null && (!Number.isInteger(maxLen) || (maxLen as number) < 1)) {
+      throw new RangeError("Client: max_message_length must be a positive whole number");
+    }
+    this.settings = clientSettings(maxLen == null ? o.settings : { ...o.settings, maxMessageLength: maxLen as number });
     this.binary = o.binary === true;
+    this.subscriptions = flag("Client: resubscribe", o.resubscribe, true) ? new Subscriptions() : null;
     this.#config = {
       clientId: o.clientid,
       keepaliveSeconds: o.keepalive,
@@ -182,10 +211,14 @@ export class Client {
       ...(o.username != null ? { username: o.username } : {}),
       ...(o.password != null ? { password: bytesOf("Client: password", o.password) } : {}),
     };
-    this.#engine = createEngine(
-      { send: (bytes) => this.#transport?.write(bytes), event: (ev) => { this.events.push(ev); } },
-      { ...o.limits, maxMessageLength: maxLen },
-    );
+    try {
+      this.#engine = createEngine(
+        { send: (bytes) => this.#transport?.write(bytes), event: (ev) => { this.events.push(ev); } },
+        engineLimits(this.settings),
+      );
+    } catch (err) {
+      throw err instanceof RangeError ? new RangeError(`Client: ${settingNames(err.message)}`) : err;
+    }
   }
 
   /** True between the broker's CONNACK and going offline. */
@@ -194,7 +227,7 @@ export class Client {
   }
 
   /** lwt(topic, message[, qos[, retain]]): the will for the next connect(). */
-  lwt(topic: string, message: Payload, qos?: number, retain?: boolean | number): void {
+  lwt(topic: string, message: Payload, qos?: QoS, retain?: Flag): void {
     this.#will = {
       topic: topicOf("lwt: topic", topic),
       message: bytesOf("lwt: message", message),
@@ -204,9 +237,9 @@ export class Client {
   }
 
   /** on(event, fn): register (or, with null, remove) the handler for an event. */
-  on<K extends ClientEvent>(event: K, fn: ClientEvents[K] | null): void {
+  on<K extends ClientEvent>(event: K, fn: ClientEvents<B>[K] | null): void {
     if (!EVENTS.includes(event)) throw new RangeError(`on: event must be one of ${EVENTS.join(", ")}`);
-    const f = callbackOf<ClientEvents[K]>(`on: the ${event} handler`, fn);
+    const f = callbackOf<ClientEvents<B>[K]>(`on: the ${event} handler`, fn);
     if (f) this.handlers[event] = f as never;
     else delete this.handlers[event];
   }
@@ -215,11 +248,11 @@ export class Client {
    * connect(host[, port[, secure[, autoreconnect]]][, onConnect[, onFail]]) -> boolean.
    * `secure` is 0/1, a boolean, or TLS settings {ca, cert, key, rejectUnauthorized}.
    */
-  connect(host: string, onConnect?: ClientCallback | null, onFail?: FailCallback | null): boolean;
-  connect(host: string, port: number, onConnect?: ClientCallback | null, onFail?: FailCallback | null): boolean;
-  connect(host: string, port: number, secure: Secure, onConnect?: ClientCallback | null, onFail?: FailCallback | null): boolean;
+  connect(host: string, onConnect?: ConnectCallback<B> | null, onFail?: FailCallback<B> | null): boolean;
+  connect(host: string, port: number, onConnect?: ConnectCallback<B> | null, onFail?: FailCallback<B> | null): boolean;
+  connect(host: string, port: number, secure: Secure, onConnect?: ConnectCallback<B> | null, onFail?: FailCallback<B> | null): boolean;
   connect(host: string, port: number, secure: Secure, autoreconnect: Flag,
-    onConnect?: ClientCallback | null, onFail?: FailCallback | null): boolean;
+    onConnect?: ConnectCallback<B> | null, onFail?: FailCallback<B> | null): boolean;
   connect(host: string, ...rest: unknown[]): boolean {
     if (typeof host !== "string" || host.length === 0) throw new TypeError("connect: host must be a non-empty string");
     const plain: unknown[] = [];
@@ -238,8 +271,8 @@ export class Client {
     if (typeof secureArg === "object" && secureArg !== null) tls = { ...(secureArg as TlsSettings) };
     else if (flag("connect: secure", secureArg, false)) tls = {};
     const autoReconnect = flag("connect: autoreconnect", autoArg, false);
-    const onConnect = callbackOf<ClientCallback>("connect: onConnect", fns[0]);
-    const onFail = callbackOf<FailCallback>("connect: onFail", fns[1]);
+    const onConnect = callbackOf<ConnectCallback<B>>("connect: onConnect", fns[0]);
+    const onFail = callbackOf<FailCallback<B>>("connect: onFail", fns[1]);
 
     const config: SessionConfig = { ...this.#config, autoReconnect, ...(this.#will ? { will: this.#will } : {}) };
     const previous = this.#target;
@@ -257,18 +290,18 @@ export class Client {
     }
     this.onConnect = onConnect;
     this.onFail = onFail;
-    this.autoReconnect = autoReconnect;
+    this.connacks = 0;
     this.schedule();
     return true;
   }
 
   /** publish(topic, payload, qos, retain[, fn]) -> boolean; fn fires once, when this message is done. */
-  publish(topic: string, payload: Payload, qos: number, retain: boolean | number, fn?: ClientCallback): boolean {
+  publish(topic: string, payload: Payload, qos: QoS, retain: Flag, fn?: ClientCallback<B> | null): boolean {
     const t = topicOf("publish: topic", topic);
     const bytes = bytesOf("publish: payload", payload);
     const q = qosOf("publish: qos", qos);
     const r = flag("publish: retain", retain, false);
-    const cb = callbackOf<ClientCallback>("publish: callback", fn);
+    const cb = callbackOf<ClientCallback<B>>("publish: callback", fn);
     if (this.#transport && this.#transport.buffered > this.settings.maxSocketBufferBytes) return false;
     const token = this.token();
     let ok: boolean;
@@ -282,9 +315,11 @@ export class Client {
     return ok;
   }
 
-  /** subscribe(topic, qos[, fn]) or subscribe({topic: qos, ...}[, fn]) -> boolean. */
-  subscribe(topic: string | Record<string, number>, qos?: number | SubackCallback, fn?: SubackCallback): boolean {
-    let filters: Array<[string, number]>;
+  /** subscribe(topic[, qos[, fn]]) or subscribe({topic: qos, ...}[, fn]) -> boolean. */
+  subscribe(topic: string, qos?: QoS | null, fn?: SubackCallback<B> | null): boolean;
+  subscribe(topics: Readonly<Record<string, QoS>>, fn?: SubackCallback<B> | null): boolean;
+  subscribe(topic: unknown, qos?: unknown, fn?: unknown): boolean {
+    let filters: Array<[string, QoS]>;
     let cbArg: unknown;
     if (typeof topic === "object" && topic !== null) {
       filters = Object.entries(topic).map(([t, q]) => [t, qosOf(`subscribe: qos of '${t}'`, q)]);
@@ -294,7 +329,14 @@ export class Client {
       filters = [[topicOf("subscribe: topic", topic), qosOf("subscribe: qos", qos, 0)]];
       cbArg = fn;
     }
-    const cb = callbackOf<SubackCallback>("subscribe: callback", cbArg);
+    const cb = callbackOf<SubackCallback<B>>("subscribe: callback", cbArg);
+    const ok = this.request(filters, cb);
+    if (ok) this.subscriptions?.add(filters);
+    return ok;
+  }
+
+  /** Send one SUBSCRIBE; `cb` fires with its SUBACK. */
+  private request(filters: Array<[string, QoS]>, cb: SubackCallback<B> | undefined): boolean {
     const token = this.token();
     let ok: boolean;
     try {
@@ -302,13 +344,13 @@ export class Client {
     } catch (err) {
       throw named("subscribe", err, filters.map(([t]) => t));
     }
-    if (ok) this.subCallbacks.set(token, cb);
+    if (ok) this.subRequests.set(token, { fn: cb, filters: filters.map(([t]) => t) });
     this.schedule();
     return ok;
   }
 
   /** unsubscribe(topic[, fn]) or unsubscribe({topic: anything, ...}[, fn]) -> boolean. */
-  unsubscribe(topic: string | Record<string, unknown>, fn?: ClientCallback): boolean {
+  unsubscribe(topic: string | Readonly<Record<string, unknown>>, fn?: ClientCallback<B> | null): boolean {
     let filters: string[];
     if (typeof topic === "object" && topic !== null) {
       filters = Object.keys(topic);
@@ -316,7 +358,7 @@ export class Client {
     } else {
       filters = [topicOf("unsubscribe: topic", topic)];
     }
-    const cb = callbackOf<ClientCallback>("unsubscribe: callback", fn);
+    const cb = callbackOf<ClientCallback<B>>("unsubscribe: callback", fn);
     const token = this.token();
     let ok: boolean;
     try {
@@ -324,7 +366,10 @@ export class Client {
     } catch (err) {
       throw named("unsubscribe", err, filters);
     }
-    if (ok) this.unsubCallbacks.set(token, cb);
+    if (ok) {
+      this.unsubCallbacks.set(token, cb);
+      this.subscriptions?.remove(filters);
+    }
     this.schedule();
     return ok;
   }
@@ -354,9 +399,22 @@ export class Client {
     return this.lastError;
   }
 
+  /** The session ended: the engine forgot its pending requests, and there is nothing to resubscribe. */
   private forgetRequests(): void {
-    this.subCallbacks.clear();
+    this.subRequests.clear();
     this.unsubCallbacks.clear();
+    this.subscriptions?.clear();
+  }
+
+  /** An automatic reconnect found no session: subscribe again, in calls the engine takes. */
+  private resubscribe(): void {
+    for (const filters of this.subscriptions!.calls(this.settings.maxFiltersPerCall)) {
+      if (!this.request(filters, undefined)) {
+        this.call("warning", new Error(`resubscribe: ${filters.length} topic filter(s) from '${filters[0][0]}' on were not ` +
+          `subscribed again after a reconnect without a session: this client's settings.maxPendingRequests ` +
+          `(${this.settings.maxPendingRequests}) requests already await their SUBACK; subscribe to them again later`));
+      }
+    }
   }
 
   private token(): number {
@@ -437,15 +495,17 @@ export class Client {
         break;
       case "connect": {
         this.isConnected = true;
+        const connack = ev.sessionPresent ? SESSION_PRESENT : NO_SESSION;
+        if (++this.connacks > 1 && !ev.sessionPresent && this.subscriptions?.size) this.resubscribe();
         const cb = this.onConnect;
         this.onConnect = undefined;
         this.onFail = undefined;
-        cb?.(this);
-        this.call("connect");
+        cb?.(this, connack);
+        this.call("connect", connack);
         break;
       }
       case "connfail": {
-        if (!this.autoReconnect || PERMANENT_REFUSALS.has(ev.reason)) this.forgetRequests();
+        if (!ev.retrying) this.forgetRequests();
         const cb = this.onFail;
         this.onFail = undefined;
         const detail = this.lastError;
@@ -454,7 +514,7 @@ export class Client {
         break;
       }
       case "offline":
-        if (!this.autoReconnect) this.forgetRequests();
+        if (!ev.retrying) this.forgetRequests();
         this.isConnected = false;
         this.call("offline");
         break;
@@ -462,7 +522,7 @@ export class Client {
         // The engine hands over a payload of its own (not a view of wasm memory): no copy needed.
         const bytes = Buffer.from(ev.payload.buffer, ev.payload.byteOffset, ev.payload.byteLength);
         const data = this.binary ? bytes : bytes.toString("utf8");
-        this.call(ev.overflow ? "overflow" : "message", ev.topic, data);
+        this.call(ev.overflow ? "overflow" : "message", ev.topic, data, messageFlags(ev.qos, ev.retain, ev.dup));
         break;
       }
       case "puback": {
@@ -475,9 +535,10 @@ export class Client {
         break;
       }
       case "suback": {
-        const cb = this.subCallbacks.get(ev.token);
-        this.subCallbacks.delete(ev.token);
-        cb?.(this, ev.granted);
+        const req = this.subRequests.get(ev.token);
+        this.subRequests.delete(ev.token);
+        if (req) this.subscriptions?.refused(req.filters, ev.granted);
+        req?.fn?.(this, ev.granted);
         this.call("suback", ev.granted);
         break;
       }

@@ -75,7 +75,7 @@ function runExample(target: Target): Promise<number> {
       console.log("connected");
       client.subscribe("/topic", 2, () => {
         console.log("subscribe success");
-        for (const qos of [0, 1, 2]) {
+        for (const qos of [0, 1, 2] as const) {
           client.publish("/topic", "hello", qos, 0, () => { console.log(`sent (QoS ${qos})`); progress(); });
         }
       });

@@ -286,8 +286,8 @@ class WasmEngine implements Engine, ImportSink {
       case EV.OPEN: return this.push({ type: "open" });
       case EV.CLOSE: return this.push({ type: "close" });
       case EV.CONNECT: return this.push({ type: "connect", sessionPresent: a !== 0 });
-      case EV.CONNFAIL: return this.push({ type: "connfail", reason: a });
-      case EV.OFFLINE: return this.push({ type: "offline" });
+      case EV.CONNFAIL: return this.pushEnding({ type: "connfail", reason: a, retrying: false });
+      case EV.OFFLINE: return this.pushEnding({ type: "offline", retrying: false });
       case EV.PUBACK:
         this.release(b);
         return this.push({ type: "puback", token: a });
@@ -407,7 +407,21 @@ class WasmEngine implements Engine, ImportSink {
   // --- delivery -----------------------------------------------------------------------------
 
   /** Deliver what the engine produced, after the call that produced it returned, in order. */
+  /** connfail/offline: whether the engine retries is known once the call that emitted them returned. */
+  private pushEnding(event: EngineEvent & { retrying: boolean }): void {
+    this.ending.push(event);
+    this.push(event);
+  }
+
+  private readonly ending: Array<{ retrying: boolean }> = [];
+
   private deliver(): void {
+    // the engine's verdict, now that its call returned (before any callback can call it again)
+    if (this.ending.length > 0) {
+      const retrying = this.x.active() !== 0;
+      for (const e of this.ending) e.retrying = retrying;
+      this.ending.length = 0;
+    }
     if (this.delivering) return;
     this.delivering = true;
     let i = 0;

@@ -42,8 +42,10 @@ export type EngineEvent =
   /** Close the transport (protocol error, keepalive timeout, refused CONNACK, close()). */
   | { type: "close" }
   | { type: "connect"; sessionPresent: boolean }
-  | { type: "connfail"; reason: number }
-  | { type: "offline" }
+  /** `retrying`: the engine will open again by itself (autoReconnect, and not a refusal a retry
+   *  cannot fix); false: the session ended, its pending requests are forgotten. */
+  | { type: "connfail"; reason: number; retrying: boolean }
+  | { type: "offline"; retrying: boolean }
   /** A whole inbound message, or its first maxMessageLength bytes when `overflow`. `payload` may be
    *  a view of the bytes given to received() (as MQTT.js does): hosts pass fresh buffers there. */
   | { type: "message"; topic: string; payload: Uint8Array; qos: number; retain: boolean; dup: boolean; overflow: boolean }

@@ -1,9 +1,27 @@
-// The Node client's bounds and timings, in one place. The engine's own capacities and timeouts
-// (in-flight window, stored publishes, open/CONNACK timeouts, backoff) live in the engine
-// (assembly/limits.ts); these are what the Node host adds around it.
-export interface ClientSettings {
-  /** Inbound messages longer than this fire "overflow" with their first bytes (NodeMCU: 1024). */
+// The Node client's bounds, capacities and timings, in one place. The engine lays its tables out
+// once, at start, from the capacities here (engineLimits); its timeouts and backoff live in the
+// engine (assembly/limits.ts). docs/client.md says what happens at each bound.
+import { DEFAULT_LIMITS, type EngineLimits } from "../engine/index.js";
+
+/** MQTT 3.1.1's largest remaining length: no packet, and so no message, is longer. */
+export const MQTT_MAX_PACKET = 268_435_455;
+
+/** The engine's capacities (docs/abi.md) and what the Node host adds around the engine. */
+export interface ClientSettings extends EngineLimits {
+  /** Inbound messages longer than this fire "overflow" with their first bytes (NodeMCU's
+   *  max_message_length, 1024 there). Default: MQTT's maximum, so every message comes whole. */
   maxMessageLength: number;
+  /** Publishes the client holds (queued + awaiting their ack): publish() returns false while full. */
+  maxQueuedMessages: number;
+  /** Topic + payload bytes of the publishes held. A message longer than this on its own throws a
+   *  RangeError; otherwise publish() returns false until acks make room. */
+  maxQueuedBytes: number;
+  /** subscribe/unsubscribe calls awaiting SUBACK/UNSUBACK: past it the call returns false. */
+  maxPendingRequests: number;
+  /** Topics in one subscribe/unsubscribe call: more throw a RangeError (split the call). */
+  maxFiltersPerCall: number;
+  /** Inbound QoS 2 ids awaiting PUBREL told apart (65,536: every id, no limit). */
+  qos2Window: number;
   /** publish() returns false while more than this many bytes wait to be written. */
   maxSocketBufferBytes: number;
   /** Bytes collected in one tick before they go to the socket in one write. */
@@ -19,7 +37,11 @@ export interface ClientSettings {
 }
 
 export const DEFAULT_CLIENT_SETTINGS: Readonly<ClientSettings> = Object.freeze({
-  maxMessageLength: 1024,
+  // the engine's Node capacities (host/engine), generous: no bound below one message of MQTT's
+  // maximum size (maxQueuedBytes 4 GiB)
+  ...DEFAULT_LIMITS,
+  // every message whole, as in MQTT.js (the engine wrapper's own default is NodeMCU's 1024)
+  maxMessageLength: MQTT_MAX_PACKET,
   maxSocketBufferBytes: 1 << 20,
   writeStageBytes: 64 * 1024,
   pauseReadingBytes: 256 * 1024,
@@ -37,4 +59,12 @@ export function clientSettings(partial: Partial<ClientSettings> | undefined): Cl
     }
   }
   return s;
+}
+
+/** The engine's capacities, from the settings. */
+export function engineLimits(s: ClientSettings): EngineLimits {
+  return {
+    maxMessageLength: s.maxMessageLength, maxQueuedMessages: s.maxQueuedMessages, maxQueuedBytes: s.maxQueuedBytes,
+    maxPendingRequests: s.maxPendingRequests, maxFiltersPerCall: s.maxFiltersPerCall, qos2Window: s.qos2Window,
+  };
 }

@@ -47,6 +47,18 @@ const cases: Case[] = [
   ["unsubscribe with a non-string topic", () => mk().unsubscribe(null as unknown as string), TypeError, /unsubscribe: topic must be a string/],
   ["unsubscribe with a non-function callback", () => mk().unsubscribe("a/b", 1 as unknown as () => void), TypeError, /unsubscribe: callback/],
   ["unsubscribe with a bad filter", () => mk().unsubscribe("a+/b"), RangeError, /unsubscribe: topic 'a\+\/b'/],
+  ["publish of a message larger than settings.maxQueuedBytes",
+    () => new Client({ clientid: "x", keepalive: 30, settings: { maxQueuedBytes: 1000 } }).publish("a/b", Buffer.alloc(998), 1, 0),
+    RangeError, /^publish: topic \+ payload are 1001 bytes, more than this client ever holds \(settings\.maxQueuedBytes 1000\): raise that setting or send less$/],
+  ["subscribe with more topics than settings.maxFiltersPerCall",
+    () => new Client({ clientid: "x", keepalive: 30, settings: { maxFiltersPerCall: 2 } }).subscribe({ "a/1": 0, "a/2": 1, "a/3": 2 }),
+    RangeError, /^subscribe: 3 topic filters in one call; this client takes at most 2 \(settings\.maxFiltersPerCall\): split the call$/],
+  ["unsubscribe with more topics than settings.maxFiltersPerCall",
+    () => new Client({ clientid: "x", keepalive: 30, settings: { maxFiltersPerCall: 1 } }).unsubscribe({ "a/1": 1, "a/2": 1 }),
+    RangeError, /^unsubscribe: 2 topic filters in one call; this client takes at most 1 \(settings\.maxFiltersPerCall\)/],
+  ["Client with settings.qos2Window above 65536", () => new Client({ clientid: "x", keepalive: 30, settings: { qos2Window: 70000 } }),
+    RangeError, /^Client: settings\.qos2Window must be an integer from 1 to 65536, got 70000$/],
+  ["Client with resubscribe 'yes'", () => new Client({ clientid: "x", keepalive: 30, resubscribe: "yes" as unknown as boolean }), TypeError, /Client: resubscribe/],
 ];
 
 describe("argument errors", () => {

@@ -215,20 +215,52 @@ describe("acknowledgements", () => {
 });
 
 describe("bounds", () => {
-  it("publish() returns false once the engine holds its maximum of unacknowledged messages, true again after acks", async () => {
+  it("publish() returns false once the client holds settings.maxQueuedMessages unacknowledged messages, true again after acks", async () => {
     const conn = deferred<ScriptedConn>("connection");
     const b = await scripted(async (cn) => { await accept(cn); conn.resolve(cn); });
-    const c = client(uniqueId(), 30);
+    const c = client({ clientid: uniqueId(), keepalive: 30, settings: { maxQueuedMessages: 16 } });
     await connected(c, HOST, b.port);
     let accepted = 0;
     while (accepted < 1000 && c.publish("bound/t", `m${accepted}`, 1, 0)) accepted++;
-    expect(accepted).toBeGreaterThan(0);
-    expect(accepted).toBeLessThan(1000);
+    expect(accepted).toBe(16);
     const cn = await conn.promise;
     const first = (await cn.next("publish")) as IPublishPacket;
     cn.send({ cmd: "puback", messageId: first.messageId });
     await until(() => c.publish("bound/t", "one more", 1, 0), "room for one more publish", 3000);
     expect(c.publish("bound/t", "and another", 1, 0)).toBe(false);
+  });
+});
+
+describe("bounds in bytes", () => {
+  it("a message that fits settings.maxQueuedBytes but not the room left: false now, true once an ack made room", async () => {
+    const conn = deferred<ScriptedConn>("connection");
+    const b = await scripted(async (cn) => { await accept(cn); conn.resolve(cn); });
+    const c = client({ clientid: uniqueId(), keepalive: 30, settings: { maxQueuedBytes: 1000 } });
+    await connected(c, HOST, b.port);
+    const payload = Buffer.alloc(600, 1);
+    expect(c.publish("bytes/t", payload, 1, 0)).toBe(true);
+    expect(c.publish("bytes/t", payload, 1, 0)).toBe(false);
+    const cn = await conn.promise;
+    const first = (await cn.next("publish")) as IPublishPacket;
+    cn.send({ cmd: "puback", messageId: first.messageId });
+    await until(() => c.publish("bytes/t", payload, 1, 0), "room for the second message", 3000);
+  });
+});
+
+describe("message flags", () => {
+  it("the message callback's fourth argument is the message's { qos, retain, dup }, as the broker sent them", async () => {
+    const b = await scripted(async (cn) => {
+      await accept(cn);
+      cn.send({ cmd: "publish", topic: "f/t", payload: Buffer.from("live"), qos: 0, retain: false, dup: false });
+      cn.send({ cmd: "publish", topic: "f/t", payload: Buffer.from("stored"), qos: 1, messageId: 3, retain: true, dup: false });
+      cn.send({ cmd: "publish", topic: "f/t", payload: Buffer.from("again"), qos: 2, messageId: 4, retain: false, dup: true });
+    });
+    const c = client(uniqueId(), 30);
+    const got: string[] = [];
+    c.on("message", (_c, _t, d, f) => got.push(`${d} qos=${f.qos} retain=${f.retain} dup=${f.dup}`));
+    await connected(c, HOST, b.port);
+    await until(() => got.length === 3, "3 messages");
+    expect(got).toEqual(["live qos=0 retain=false dup=false", "stored qos=1 retain=true dup=false", "again qos=2 retain=false dup=true"]);
   });
 });
 
@@ -339,12 +371,12 @@ describe("acknowledgements of the wrong kind", () => {
 
   it("a QoS 2 publish answered with PUBACK (RabbitMQ) completes: callbacks fire, slots free, one warning", async () => {
     const { broker, pubrels } = await answering(() => "puback");
-    const c = client(uniqueId(), 30);
+    const c = client({ clientid: uniqueId(), keepalive: 30, settings: { maxQueuedMessages: 8 } });
     const warnings: string[] = [];
     c.on("warning", (_c, e) => warnings.push(e.message));
     await connected(c, HOST, broker.port);
-    // More than the engine's 32 held messages: a wedge would refuse publish() after 32.
-    for (let i = 0; i < 40; i++) await published(c, "downgrade/t", `m${i}`, 2);
+    // More than the 8 messages the client holds: a wedge would refuse publish() after 8.
+    for (let i = 0; i < 20; i++) await published(c, "downgrade/t", `m${i}`, 2);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/QoS 2 publish with PUBACK.*taken as delivered/);
     expect(pubrels).toEqual([]);

@@ -125,7 +125,7 @@ describe("malformed packets", () => {
       const ev = rig.take();
       expect(ev.map((e) => e.type)).toEqual(["protocol-error", "close", "connfail"]);
       expect(ev[0]).toMatchObject({ code: expectCode, message: whole.errorText(expectCode) });
-      expect(ev[2]).toEqual({ type: "connfail", reason: -4 });
+      expect(ev[2]).toEqual({ type: "connfail", reason: -4, retrying: false });
       return;
     }
     rig.connect();

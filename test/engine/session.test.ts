@@ -41,8 +41,8 @@ describe("connect", () => {
     rig.engine.transportOpened(rig.now);
     rig.take();
     rig.feed({ cmd: "connack", returnCode: rc, sessionPresent: false });
-    expect(rig.take()).toEqual([{ type: "connfail", reason: rc }, { type: "close" }]);
     // only "server unavailable" is worth retrying
+    expect(rig.take()).toEqual([{ type: "connfail", reason: rc, retrying: rc === 3 }, { type: "close" }]);
     expect(rig.engine.nextWakeup() !== null).toBe(rc === 3);
   });
 
@@ -54,7 +54,7 @@ describe("connect", () => {
     rig.advance(9_999);
     expect(rig.take()).toEqual([]);
     rig.advance(1);
-    expect(rig.take()).toEqual([{ type: "connfail", reason: -2 }, { type: "close" }]);
+    expect(rig.take()).toEqual([{ type: "connfail", reason: -2, retrying: false }, { type: "close" }]);
     expect(rig.engine.nextWakeup()).toBe(null);
   });
 
@@ -62,12 +62,12 @@ describe("connect", () => {
     const rig = new Rig();
     rig.engine.start({ clientId: "c", keepaliveSeconds: 0, cleanSession: true, autoReconnect: false }, rig.now, 1);
     rig.runFor(10_000);
-    expect(rig.take()).toEqual([{ type: "open" }, { type: "connfail", reason: -1 }, { type: "close" }]);
+    expect(rig.take()).toEqual([{ type: "open" }, { type: "connfail", reason: -1, retrying: false }, { type: "close" }]);
     for (const reason of [-5, -3]) {
       const r = new Rig();
       r.engine.start({ clientId: "c", keepaliveSeconds: 0, cleanSession: true, autoReconnect: false }, r.now, 1);
       r.engine.transportFailed(reason, r.now);
-      expect(r.take()).toEqual([{ type: "open" }, { type: "connfail", reason }]);
+      expect(r.take()).toEqual([{ type: "open" }, { type: "connfail", reason, retrying: false }]);
     }
   });
 
@@ -79,7 +79,7 @@ describe("connect", () => {
     rig.feed({ cmd: "suback", messageId: 1, granted: [0] });
     expect(rig.take()).toEqual([
       { type: "protocol-error", code: 25, message: "first packet from the broker is not CONNACK" },
-      { type: "close" }, { type: "connfail", reason: -4 },
+      { type: "close" }, { type: "connfail", reason: -4, retrying: false },
     ]);
     const http = new Rig();
     http.engine.start({ clientId: "c", keepaliveSeconds: 0, cleanSession: true, autoReconnect: false }, http.now, 1);
@@ -110,7 +110,7 @@ describe("keepalive", () => {
     rig.advance(29_999);
     expect(rig.take()).toEqual([]);
     rig.advance(1);
-    expect(rig.take()).toEqual([{ type: "close" }, { type: "offline" }]);
+    expect(rig.take()).toEqual([{ type: "close" }, { type: "offline", retrying: false }]);
   });
 
   it("keepalive 0 never pings", () => {
@@ -127,7 +127,7 @@ describe("reconnect", () => {
     rig.connect({ autoReconnect: true, keepaliveSeconds: 0 });
     rig.take();
     rig.engine.transportClosed(rig.now);
-    expect(rig.take()).toEqual([{ type: "offline" }]);
+    expect(rig.take()).toEqual([{ type: "offline", retrying: true }]);
     for (let i = 0; i < 10; i++) {
       const wake = rig.engine.nextWakeup()!;
       delays.push(wake - rig.now);
@@ -135,7 +135,7 @@ describe("reconnect", () => {
       rig.engine.tick(rig.now);
       expect(rig.take()).toEqual([{ type: "open" }]);
       rig.engine.transportFailed(-5, rig.now);
-      expect(rig.take()).toEqual([{ type: "connfail", reason: -5 }]);
+      expect(rig.take()).toEqual([{ type: "connfail", reason: -5, retrying: true }]);
     }
     const bases = [1024, 2048, 4096, 8192, 16384, 32768, 65536, 65536, 65536, 65536];
     delays.forEach((d, i) => {
@@ -211,7 +211,7 @@ describe("QoS and sessions", () => {
       ["publish", "c", true, first[2].messageId],
       ["publish", "d", false, again[3].messageId],
     ]);
-    expect(rig.take().filter((e) => e.type !== "open")).toEqual([{ type: "offline" }, { type: "connect", sessionPresent: true }]);
+    expect(rig.take().filter((e) => e.type !== "open")).toEqual([{ type: "offline", retrying: true }, { type: "connect", sessionPresent: true }]);
   });
 
   it("no session present: PUBLISHes sent again as new; messages the broker took are complete", () => {
@@ -355,7 +355,7 @@ describe("inbound messages", () => {
     rig.feed(new Uint8Array([0x30, 0x05, 0x00, 0x03, 0x61, 0x2b, 0x62])); // topic "a+b"
     expect(rig.take()).toEqual([
       { type: "protocol-error", code: 13, message: "topic name contains a wildcard (+ or #)" },
-      { type: "close" }, { type: "offline" },
+      { type: "close" }, { type: "offline", retrying: true },
     ]);
     // bytes after the close are ignored; the session reconnects
     rig.feed(new Uint8Array([0xff, 0xff]));
@@ -407,7 +407,7 @@ describe("streaming and time", () => {
     expect(rig.packets().map((p) => p.cmd)).toEqual(["pingreq"]);
     expect(rig.engine.nextWakeup()).toBe(rig.now + 10_000);
     rig.advance(10_000);
-    expect(rig.take()).toEqual([{ type: "close" }, { type: "offline" }]);
+    expect(rig.take()).toEqual([{ type: "close" }, { type: "offline", retrying: false }]);
   });
 });
 
@@ -421,7 +421,7 @@ describe("SUBACK", () => {
     rig.feed({ cmd: "suback", messageId: sub.messageId, granted });
     expect(rig.take()).toEqual([
       { type: "protocol-error", code: 30, message: "SUBACK has not one return code per filter of its SUBSCRIBE" },
-      { type: "close" }, { type: "offline" },
+      { type: "close" }, { type: "offline", retrying: false },
     ]);
   });
 

@@ -7,4 +7,5 @@ interopSuite({
   grantedForQos2: 2,
   wrongPasswordCode: 4,
   start: () => AedesServer.start({ users: { [USER]: PASSWORD } }),
+  mqttjsLosesQueuedQos2: ["m0"],
 });

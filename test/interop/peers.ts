@@ -11,16 +11,22 @@ export interface Login {
   username?: string;
   password?: string;
   will?: { topic: string; payload: string; qos: 0 | 1 | 2 };
+  /** Reconnect on its own after a lost connection, subscribing again when the session is gone
+   *  (wasmqtt: autoreconnect + resubscribe, on by default; MQTT.js: reconnectPeriod + resubscribe). */
+  reconnect?: boolean;
 }
 
-export interface Received { topic: string; payload: string }
+/** A message as the client's message callback saw it: `retain` is the flag it reports. */
+export interface Received { topic: string; payload: string; retain: boolean }
 
 export interface Peer {
   readonly received: Received[];
+  /** sessionPresent of every CONNACK accepted, in order. */
+  readonly connacks: boolean[];
   /** Granted QoS (or 128) per filter. */
   subscribe(topic: string, qos: 0 | 1 | 2): Promise<number[]>;
   /** Resolves when the client reports the publish done (its callback). */
-  publish(topic: string, payload: string, qos: 0 | 1 | 2, retain?: boolean): Promise<void>;
+  publish(topic: string, payload: string | Buffer, qos: 0 | 1 | 2, retain?: boolean): Promise<void>;
   /** Wait until `n` messages have arrived. */
   receive(n: number, timeoutMs?: number): Promise<Received[]>;
   /** Disconnect cleanly. */
@@ -46,10 +52,13 @@ export const wasmqtt: Implementation = {
     const c = new Client(login.clientId, 30, login.username ?? null, login.password ?? null, login.clean === false ? 0 : 1);
     if (login.will) c.lwt(login.will.topic, login.will.payload, login.will.qos, 0);
     const list: Received[] = [];
-    c.on("message", (_c, topic, data) => list.push({ topic, payload: String(data) }));
+    const connacks: boolean[] = [];
+    c.on("message", (_c, topic, data, flags) => list.push({ topic, payload: data, retain: flags.retain }));
+    c.on("connect", (_c, connack) => connacks.push(connack.sessionPresent));
     const d = deferred<Peer>(`wasmqtt connect to ${login.port}`, 20_000);
     const peer: Peer = {
       received: list,
+      connacks,
       subscribe(topic, qos) {
         const s = deferred<number[]>(`suback for ${topic}`);
         if (!c.subscribe(topic, qos, (_c, granted) => s.resolve(granted))) s.reject(new Error("subscribe() returned false"));
@@ -66,7 +75,7 @@ export const wasmqtt: Implementation = {
         await until(() => !c.connected, "wasmqtt offline", 5000);
       },
     };
-    const started = c.connect("127.0.0.1", login.port, 0, 0, () => d.resolve(peer),
+    const started = c.connect("127.0.0.1", login.port, 0, login.reconnect ? 1 : 0, () => d.resolve(peer),
       (_c, reason) => { c.close(); d.reject(Object.assign(new Error(`connfail ${reason}`), { code: reason })); });
     if (!started) d.reject(new Error("connect() returned false"));
     return d.promise;
@@ -78,14 +87,17 @@ export const mqttjs: Implementation = {
   connect(login) {
     const c = mqtt.connect(`mqtt://127.0.0.1:${login.port}`, {
       clientId: login.clientId, clean: login.clean !== false, username: login.username, password: login.password,
-      keepalive: 30, reconnectPeriod: 0, resubscribe: false,
+      keepalive: 30, reconnectPeriod: login.reconnect ? 1000 : 0, resubscribe: login.reconnect === true,
       will: login.will ? { topic: login.will.topic, payload: Buffer.from(login.will.payload), qos: login.will.qos, retain: false } : undefined,
     });
     const list: Received[] = [];
-    c.on("message", (topic, payload) => list.push({ topic, payload: payload.toString() }));
+    const connacks: boolean[] = [];
+    c.on("message", (topic, payload, packet) => list.push({ topic, payload: payload.toString(), retain: packet.retain }));
+    c.on("connect", (connack) => connacks.push(connack.sessionPresent));
     const d = deferred<Peer>(`MQTT.js connect to ${login.port}`, 20_000);
     const peer: Peer = {
       received: list,
+      connacks,
       subscribe: (topic, qos) => new Promise((resolve, reject) => {
         c.subscribe(topic, { qos }, (err, granted) => (err ? reject(err) : resolve((granted ?? []).map((g) => g.qos))));
       }),
@@ -95,8 +107,11 @@ export const mqttjs: Implementation = {
       receive: received(list),
       end: () => new Promise((resolve) => { c.end(false, {}, () => resolve()); }),
     };
-    c.once("connect", () => d.resolve(peer));
-    c.once("error", (err) => { c.end(true); d.reject(err); });
+    // an error before the first CONNACK is the refusal; later ones (a reset connection) are for
+    // the reconnect logic to handle
+    const refused = (err: Error) => { c.end(true); d.reject(err); };
+    c.once("error", refused);
+    c.once("connect", () => { c.off("error", refused); c.on("error", () => {}); d.resolve(peer); });
     return d.promise;
   },
 };

@@ -26,13 +26,13 @@ interface Pair {
 }
 
 async function wasmqttPair(port: number, topic: string, qos: number): Promise<Pair> {
-  const connectOne = (id: string) => new Promise<Client>((resolve, reject) => {
+  const connectOne = (id: string) => new Promise<Client<true>>((resolve, reject) => {
     const c = new Client({ clientid: id, keepalive: 60, binary: true });
     c.connect(HOST, port, 0, 0, resolve, (_c, reason) => reject(new Error(`wasmqtt connfail ${reason}`)));
   });
   const sub = await connectOne(`bench-sub-${process.pid}`);
   const pub = await connectOne(`bench-pub-${process.pid}`);
-  await new Promise<void>((r) => sub.subscribe(topic, qos, () => r()));
+  await new Promise<void>((r) => sub.subscribe(topic, qos as 0 | 1 | 2, () => r()));
   return {
     publish: (t, p, q, done) => pub.publish(t, p, q, 0, done),
     onMessage: (fn) => sub.on("message", fn),
