@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { Mosquitto } from "../helpers/mosquitto.js";
 import { uniqueId } from "../helpers/client.js";
-import { firmwareLimit } from "../../host/firmware/limits.js";
+import { firmwareLimit } from "../../tools/firmware/limits.js";
 import { expectClean, LuaProcess, lq, runLua } from "./lua.js";
 
 const run = promisify(execFile);
