@@ -2,23 +2,14 @@
 // bulk bytes pass through the io buffer (io_ptr/io_size). Described in docs/abi.md.
 import { IO_MAX, IO_MIN, MAX_OUTBOUND, DEFAULT_MAX_MESSAGE } from "./limits";
 import * as C from "./codec/constants";
-import * as E from "./codec/errors";
+import * as E from "./abi_table";
+import { K_CLIENT_ID, K_USERNAME, K_WILL_TOPIC, K_WILL_MESSAGE, K_TOPIC, K_FILTER } from "./abi_table";
 import { TextCheck } from "./codec/text";
 import { S } from "./client/state";
 import * as Conn from "./client/connection";
 import * as Out from "./client/outbound";
 import * as Req from "./client/requests";
 import * as Codec from "./codec/mode";
-import { ERROR_CODES, writeErrorText } from "./codec/error_texts";
-
-// String kinds for text()/field().
-const K_CLIENT_ID: i32 = 0;
-const K_USERNAME: i32 = 1;
-const K_PASSWORD: i32 = 2;
-const K_WILL_TOPIC: i32 = 3;
-const K_WILL_MESSAGE: i32 = 4;
-const K_TOPIC: i32 = 5;
-const K_FILTER: i32 = 6;
 
 // io sits after all static data (the stub runtime never allocates there), so its size can be chosen
 // at run time and a host backs only high_water() bytes.
@@ -233,13 +224,6 @@ export function close(now: u32): i32 {
 /** Bytes of linear memory in use: static data and tables, then io (nothing is allocated later). */
 export function high_water(): i32 {
   return <i32>io + ioSize;
-}
-
-/** Writes the text of error `code` (ASCII) to io; returns its length. */
-export function error_text(code: i32): i32 {
-  setup();
-  const c = code > 0 && code < ERROR_CODES ? code : 0;
-  return writeErrorText(c, io);
 }
 
 /** Codec mode (tests, benchmarks): parse `len` bytes in io as a stream of packets (either

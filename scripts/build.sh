@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p build
+# the ABI's numbers, generated from abi/abi.json into assembly/, host/, firmware/ and docs/
+node abi/generate.mjs
 if [ -f assembly/index.ts ]; then
   npx asc assembly/index.ts --target release
 fi

@@ -3,8 +3,8 @@
 // PUBLISH is not delivered twice.
 import { MAX_TOPIC_IN, MAX_QOS2_IN } from "../limits";
 import { hostMessage } from "../imports";
-import { E_TOPIC_TOO_LONG, E_QOS2_FULL } from "../codec/errors";
-import { MSG_FIRST, MSG_LAST, MSG_OVERFLOW, MSG_QOS_SHIFT, MSG_RETAIN, MSG_DUP } from "./events";
+import { E_TOPIC_TOO_LONG, E_QOS2_FULL } from "../abi_table";
+import { MSG_FIRST, MSG_LAST, MSG_OVERFLOW, MSG_QOS_SHIFT, MSG_RETAIN, MSG_DUP } from "../abi_table";
 import { S } from "./state";
 
 const topic: usize = memory.data(MAX_TOPIC_IN);

@@ -5,8 +5,8 @@ import { PUBACK, PUBREC, PUBCOMP } from "../codec/constants";
 import { putHeader, putWord, lengthSize } from "../codec/generator";
 import { hostEvent } from "../imports";
 import { out, flushWith, sendAck } from "./output";
-import { EV_PUBACK, EV_DROPPED, EV_WARNING } from "./events";
-import { E_QOS2_PUBACK, E_WRONG_ACK } from "../codec/errors";
+import { EV_PUBACK, EV_DROPPED, EV_WARNING } from "../abi_table";
+import { E_QOS2_PUBACK, E_WRONG_ACK } from "../abi_table";
 import { S } from "./state";
 
 export const Q_FREE: i32 = 0;

@@ -4,7 +4,7 @@ import { TextCheck } from "./text";
 import { putHeader, putWord } from "./generator";
 import { CONNACK, SUBACK } from "./constants";
 import { hostEvent, hostSend } from "../imports";
-import { EV_ITEM } from "../client/events";
+import { EV_ITEM } from "../abi_table";
 import { out } from "../client/output";
 
 let parser: Parser = changetype<Parser>(0);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "engine_error_texts.h"
 #include "mqtt_alloc.h"
 #include "mqtt_engine_backend.h"
 
@@ -289,17 +290,35 @@ static const char *copy_text(const char *text, size_t len, char *buf, size_t siz
   return buf;
 }
 
+/* Byte i of the engine's error texts, read with aligned word loads only (they may be in flash). */
+static char text_byte(size_t i)
+{
+  return (char)(uint8_t)(engine_error_texts.words[i / 4] >> (i % 4 * 8));
+}
+
+/* Text `code` of the table (text 0 for unknown codes and codes without a text) into buf. */
+static const char *engine_text(int32_t code, char *buf, size_t size)
+{
+  if (!buf || size == 0) return "";
+  size_t at = 0;
+  if (code > 0 && code < ENGINE_ERROR_CODES) {
+    for (int32_t skip = code; skip > 0; at++) {
+      if (text_byte(at) == 0) skip--;
+    }
+    if (text_byte(at) == 0) at = 0;
+  }
+  size_t n = 0;
+  for (char ch; n + 1 < size && (ch = text_byte(at + n)) != 0; n++) buf[n] = ch;
+  buf[n] = 0;
+  return buf;
+}
+
+/* The texts are the firmware's (from the ABI table), not the engine's: any engine state, even none. */
 const char *mqtt_engine_error_text(mqtt_engine *e, int32_t code, char *buf, size_t size)
 {
+  (void)e;
   const char *own = own_text(code);
-  if (!own) {
-    int32_t n = unusable(e);
-    if (n == 0) n = call(e, X_ERROR_TEXT, ARGS(I(code)));
-    if (n >= 0 && (uint32_t)n <= e->io_size) return copy_text((const char *)e->memory + e->io_ptr, (size_t)n, buf, size);
-    /* no text from the engine: why (busy, or dead) */
-    own = own_text(n == MQTT_ENGINE_EBUSY ? n : MQTT_ENGINE_ETRAP);
-  }
-  return copy_text(own, strlen(own), buf, size);
+  return own ? copy_text(own, strlen(own), buf, size) : engine_text(code, buf, size);
 }
 
 void mqtt_engine_get_stats(const mqtt_engine *e, mqtt_engine_stats *out)

@@ -1,5 +1,6 @@
 // Codec mode of the engine (tests and benchmarks): the engine's own parser and generator driven
 // directly through the same ABI. Reports raw items; what they mean is documented in docs/abi.md.
+import { EV, errorText } from "./abi_table.js";
 import { instantiate, type EngineExports, type ImportSink } from "./index.js";
 
 export interface CodecItem {
@@ -11,7 +12,6 @@ export interface CodecItem {
   bytes?: Uint8Array;
 }
 
-const EV_ITEM = 12;
 const ITEM_PIECE = 5;
 const ITEM_WHOLE_STRING = 9;
 
@@ -44,7 +44,7 @@ export class EngineCodec implements ImportSink {
   /** A batch of `count` items, 4 i32 each (item, a, b, piece pointer), at `ptr`. With onItem set,
    *  pieces are views valid during the callback only; collected items get copies. */
   event(kind: number, count: number, ptr: number): void {
-    if (kind !== EV_ITEM) return;
+    if (kind !== EV.ITEM) return;
     if (this.mem.byteLength === 0) {
       this.mem = new Uint8Array(this.x.memory.buffer);
       this.words = new Int32Array(this.x.memory.buffer);
@@ -92,8 +92,8 @@ export class EngineCodec implements ImportSink {
     return Buffer.concat(this.out);
   }
 
+  /** The text of an error code (the ABI table's, as every host has it). */
   errorText(code: number): string {
-    const n = this.x.error_text(code);
-    return new TextDecoder().decode(this.view(this.ioPtr, n));
+    return errorText(code);
   }
 }
