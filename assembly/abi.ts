@@ -3,7 +3,7 @@
 import { IO_MAX, IO_MIN, MAX_OUTBOUND, DEFAULT_MAX_MESSAGE } from "./limits";
 import * as C from "./codec/constants";
 import * as E from "./abi_table";
-import { K_CLIENT_ID, K_USERNAME, K_WILL_TOPIC, K_WILL_MESSAGE, K_TOPIC, K_FILTER } from "./abi_table";
+import { K_CLIENT_ID, K_USERNAME, K_WILL_TOPIC, K_WILL_MESSAGE, K_TOPIC, K_FILTER, FIELD_QOS_SHIFT, PUBLISH_QOS_SHIFT, PUBLISH_RETAIN } from "./abi_table";
 import { TextCheck } from "./codec/text";
 import { S } from "./client/state";
 import * as Conn from "./client/connection";
@@ -106,8 +106,8 @@ function checked(kind: i32, len: u32): i32 {
  *  QoS is in bits 8..9 of `kind`. Returns 0 (the engine now owns the handle) or an error code. */
 export function field(kindAndQos: i32, handle: i32, len: u32): i32 {
   setup();
-  const kind = kindAndQos & 0xff;
-  const qos = kindAndQos >> 8;
+  const kind = kindAndQos & ((1 << FIELD_QOS_SHIFT) - 1);
+  const qos = kindAndQos >> FIELD_QOS_SHIFT;
   const err = checked(kind, len);
   if (err != 0) return err;
   if (kind == K_FILTER) {
@@ -131,8 +131,8 @@ export function active(): i32 {
   return Conn.canQueue() ? 1 : 0;
 }
 
-/** flags: 1 clean session, 2 auto-reconnect, 4 will, 8..16 will QoS, 32 will retain, 64 username,
- *  128 password. Returns 1 started, 0 already running, -error for bad arguments. */
+/** flags: START_* of abi_table.ts (clean session, auto-reconnect, will with its QoS and retain,
+ *  username, password). Returns 1 started, 0 already running, -error for bad arguments. */
 export function start(keepalive: i32, flags: i32, now: u32, seed: u32): i32 {
   setup();
   S.now = now;
@@ -185,13 +185,13 @@ export function wake_delay(): i32 {
 export function publish(handle: i32, topicLen: u32, payloadLen: u32, qosRetain: i32, token: i32, now: u32): i32 {
   setup();
   S.now = now;
-  const qos = qosRetain >> 1;
+  const qos = qosRetain >> PUBLISH_QOS_SHIFT;
   if (qos > 2 || qos < 0) return -E.E_ARG_QOS;
   const err = checked(K_TOPIC, topicLen);
   if (err != 0) return -err;
   if (Out.publishSize(topicLen, payloadLen, qos) > 268435455 + 5) return -E.E_ARG_TOO_LONG;
   if (!Conn.canQueue()) return 0;
-  return Out.publish(handle, topicLen, payloadLen, qos, qosRetain & 1, token, Conn.isConnected());
+  return Out.publish(handle, topicLen, payloadLen, qos, qosRetain & PUBLISH_RETAIN, token, Conn.isConnected());
 }
 
 /** SUBSCRIBE the filters staged with field(6 | qos << 8, ...). 1 sent, 0 not connected or too

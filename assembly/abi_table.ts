@@ -54,6 +54,11 @@ export const CONNFAIL_REFUSED_SERVER_UNAVAILABLE: i32 = 3; // CONNACK refusal: s
 export const CONNFAIL_REFUSED_BAD_USER_OR_PASS: i32 = 4; // CONNACK refusal: bad username or password (ends the session)
 export const CONNFAIL_REFUSED_NOT_AUTHORIZED: i32 = 5; // CONNACK refusal: not authorized (ends the session)
 
+// Packed arguments: field's kindAndQos and publish's qosRetain
+export const FIELD_QOS_SHIFT: i32 = 8; // field(kind | qos << 8, ...): a filter's requested QoS above the kind
+export const PUBLISH_QOS_SHIFT: i32 = 1; // publish(..., qos << 1 | retain, ...): the QoS above the retain bit
+export const PUBLISH_RETAIN: i32 = 1; // publish's retain bit
+
 // Error codes: returned by calls, and the a of events PROTOCOL_ERROR and WARNING:
 //   1..30 a broken packet from the peer
 //   31..32 the broker's answer is odd but legal: event WARNING, the session goes on

@@ -171,7 +171,7 @@ int32_t mqtt_engine_field(mqtt_engine *e, int kind, int qos, int32_t handle, con
     r = stage(e, kind, bytes, len);
     if (r) return r;
   }
-  return call(e, X_FIELD, ARGS(I(kind | qos << 8), I(handle), I(len)));
+  return call(e, X_FIELD, ARGS(I(kind | qos << MQTT_ENGINE_FIELD_QOS_SHIFT), I(handle), I(len)));
 }
 
 int32_t mqtt_engine_clear_fields(mqtt_engine *e)
@@ -246,7 +246,7 @@ int32_t mqtt_engine_publish(mqtt_engine *e, int32_t handle, const uint8_t *topic
   if (r) return r;
   r = stage(e, MQTT_ENGINE_TOPIC, topic, topic_len);
   if (r) return r;
-  return call(e, X_PUBLISH, ARGS(I(handle), I(topic_len), I(payload_len), I(qos << 1 | (retain != 0)),
+  return call(e, X_PUBLISH, ARGS(I(handle), I(topic_len), I(payload_len), I(qos << MQTT_ENGINE_PUBLISH_QOS_SHIFT | (retain ? MQTT_ENGINE_PUBLISH_RETAIN : 0)),
                                  I(token), I(now)));
 }
 

@@ -66,6 +66,13 @@ enum {
   MQTT_ENGINE_CONNFAIL_REFUSED_NOT_AUTHORIZED = 5      /* CONNACK refusal: not authorized (ends the session) */
 };
 
+/* Packed arguments: field's kindAndQos and publish's qosRetain. */
+enum {
+  MQTT_ENGINE_FIELD_QOS_SHIFT = 8,   /* field(kind | qos << 8, ...): a filter's requested QoS above the kind */
+  MQTT_ENGINE_PUBLISH_QOS_SHIFT = 1, /* publish(..., qos << 1 | retain, ...): the QoS above the retain bit */
+  MQTT_ENGINE_PUBLISH_RETAIN = 1     /* publish's retain bit */
+};
+
 /* Error codes: returned by calls, and the a of events PROTOCOL_ERROR and WARNING: 1..30 a broken packet from the peer; 31..32 the broker's answer is odd but legal: event WARNING, the session goes on; 40..48 a bad argument from the host, or ABI misuse. */
 enum {
   MQTT_ENGINE_ERR_RESERVED_TYPE = 1,

@@ -107,6 +107,16 @@ export const ConnFail = {
   REFUSED_NOT_AUTHORIZED: 5,
 } as const;
 
+/** Packed arguments: field's kindAndQos and publish's qosRetain. */
+export const PACK = {
+  /** field(kind | qos << 8, ...): a filter's requested QoS above the kind */
+  FIELD_QOS_SHIFT: 8,
+  /** publish(..., qos << 1 | retain, ...): the QoS above the retain bit */
+  PUBLISH_QOS_SHIFT: 1,
+  /** publish's retain bit */
+  PUBLISH_RETAIN: 1,
+} as const;
+
 /** Error codes: returned by calls, and the a of events PROTOCOL_ERROR and WARNING: 1..30 a broken packet from the peer; 31..32 the broker's answer is odd but legal: event WARNING, the session goes on; 40..48 a bad argument from the host, or ABI misuse. */
 export const ERR = {
   RESERVED_TYPE: 1,

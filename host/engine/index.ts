@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
-import { EV, KIND, MSG, START, errorText, type EngineExports } from "./abi_table.js";
+import { EV, KIND, MSG, PACK, START, errorText, type EngineExports } from "./abi_table.js";
 import type { Engine, EngineEvent, EngineHost, EngineLimits, SessionConfig } from "./types.js";
 
 export * from "./types.js";
@@ -414,7 +414,7 @@ class WasmEngine implements Engine, ImportSink {
       len = bytes.length;
     }
     const handle = this.newBlob(bytes, len, null);
-    const err = this.x.field(kind | (extra << 8), handle, len);
+    const err = this.x.field(kind | (extra << PACK.FIELD_QOS_SHIFT), handle, len);
     if (err !== 0) {
       this.dropBlob(handle);
       throw new RangeError(`${what}: ${errorText(err)}`);
@@ -526,7 +526,7 @@ class WasmEngine implements Engine, ImportSink {
     const topicLen = topicBytes.length;
     const handle = this.newBlob(topicBytes, topicLen, payload);
     try {
-      const r = this.x.publish(handle, topicLen, payload.length, (q << 1) | (retain ? 1 : 0), token | 0, t);
+      const r = this.x.publish(handle, topicLen, payload.length, (q << PACK.PUBLISH_QOS_SHIFT) | (retain ? PACK.PUBLISH_RETAIN : 0), token | 0, t);
       if (r === 1) {
         this.keep(handle);
         return true;
