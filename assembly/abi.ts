@@ -1,6 +1,6 @@
 // The engine's exports: the whole surface a host sees (imports are in imports.ts). Integers only;
 // bulk bytes pass through the io buffer (io_ptr/io_size). Described in docs/abi.md.
-import { IO_MAX, IO_MIN, MAX_OUTBOUND, DEFAULT_MAX_MESSAGE } from "./limits";
+import { IO_MAX, IO_MIN, MAX_IDS, MAX_FILTERS, MIN_QOS2_WINDOW, MAX_QOS2_WINDOW, DEFAULT_IO, DEFAULT_MAX_MESSAGE } from "./limits";
 import * as C from "./codec/constants";
 import * as E from "./abi_table";
 import { K_CLIENT_ID, K_USERNAME, K_WILL_TOPIC, K_WILL_MESSAGE, K_TOPIC, K_FILTER, FIELD_QOS_SHIFT, PUBLISH_QOS_SHIFT, PUBLISH_RETAIN } from "./abi_table";
@@ -9,12 +9,16 @@ import { S } from "./client/state";
 import * as Conn from "./client/connection";
 import * as Out from "./client/outbound";
 import * as Req from "./client/requests";
+import * as In from "./client/inbound";
 import * as Codec from "./codec/mode";
 
-// io sits after all static data (the stub runtime never allocates there), so its size can be chosen
-// at run time and a host backs only high_water() bytes.
-const io: usize = (__heap_base + 15) & ~15;
-let ioSize: i32 = IO_MAX;
+// The host's capacities are laid out after all static data (the stub runtime never allocates
+// there), io last, so a host backs only high_water() bytes. Until layout() the engine has io of
+// DEFAULT_IO bytes there and no tables (codec mode and error texts work; start() refuses).
+const tables: usize = (__heap_base + 7) & ~7;
+let io: usize = (__heap_base + 15) & ~15;
+let ioSize: i32 = DEFAULT_IO;
+let laidOut: bool = false;
 let check: TextCheck = changetype<TextCheck>(0);
 let checking: i32 = -1; // kind of the string being checked, -1 = none
 let checkedKind: i32 = -1; // kind, length and result of the last complete string
@@ -27,6 +31,35 @@ function setup(): void {
   ready = true;
   check = changetype<TextCheck>(memory.data(<i32>offsetof<TextCheck>(), 8));
   Conn.init();
+}
+
+/** The host's capacities: held outbound publishes, the inbound QoS 2 window (ids, rounded up to a
+ *  power of two), pending subscribe/unsubscribe requests, filters per call, io bytes. Once, before
+ *  start; memory grows if they need it. Returns high_water(), or -E_ARG_LAYOUT (nothing laid out). */
+export function layout(outbound: i32, window: i32, requests: i32, filters: i32, ioBytes: i32): i32 {
+  setup();
+  if (laidOut || Conn.canQueue()
+    || <u32>(outbound - 1) >= <u32>(MAX_IDS - 1) || <u32>(requests - 1) >= <u32>(MAX_IDS - outbound)
+    || <u32>(filters - 1) >= <u32>MAX_FILTERS || <u32>(window - 1) >= <u32>MAX_QOS2_WINDOW
+    || <u32>(ioBytes - IO_MIN) > <u32>(IO_MAX - IO_MIN)) return -E.E_ARG_LAYOUT;
+  let w = MIN_QOS2_WINDOW;
+  while (w < window) w <<= 1;
+  const ids = Out.idMapSize(outbound + requests);
+  const requestsAt = tables + Out.bytes(outbound, ids);
+  const windowAt = requestsAt + Req.bytes(requests, filters);
+  const start = (windowAt + In.bytes(w) + 15) & ~15;
+  const pages = <i32>((start + <usize>ioBytes + 0xffff) >> 16) - memory.size();
+  if (pages > 0 && memory.grow(pages) < 0) return -E.E_ARG_LAYOUT;
+  // the tables start empty: zero what io (and codec mode's records) may have used before
+  const used = io + <usize>ioSize + <usize>Codec.ITEM_BYTES;
+  memory.fill(tables, 0, (used < start ? used : start) - tables);
+  Out.place(tables, outbound, ids);
+  Req.place(requestsAt, requests, filters, outbound);
+  In.place(windowAt, w);
+  io = start;
+  ioSize = ioBytes;
+  laidOut = true;
+  return high_water();
 }
 
 /** A host's length of bytes in io: never read outside it, whatever a buggy host passes. */
@@ -50,22 +83,11 @@ export function io_size(): i32 {
   return ioSize;
 }
 
-/** Sets the io buffer's size (clamped to IO_MIN..IO_MAX) while no session runs; returns the size
- *  in effect. */
-export function set_io_size(size: i32): i32 {
-  setup();
-  if (!Conn.canQueue()) ioSize = size < IO_MIN ? IO_MIN : size > IO_MAX ? IO_MAX : size;
-  return ioSize;
-}
-
-/** Inbound payload bytes delivered per message; the outbound message cap (1..MAX_OUTBOUND) and
- *  the cap on topic + payload bytes of the publishes held. Returns the message cap in effect. */
-export function configure(maxMessageLength: i32, maxQueued: i32, maxQueuedBytes: u32): i32 {
-  setup();
+/** Inbound payload bytes delivered per message, and the cap on topic + payload bytes of the
+ *  publishes held (their count is layout's). Any time. */
+export function configure(maxMessageLength: i32, maxQueuedBytes: u32): void {
   S.maxQueuedBytes = maxQueuedBytes;
   S.maxMessage = maxMessageLength > 0 ? maxMessageLength : DEFAULT_MAX_MESSAGE;
-  S.maxQueued = maxQueued > 0 && maxQueued < MAX_OUTBOUND ? maxQueued : MAX_OUTBOUND;
-  return S.maxQueued;
 }
 
 /** Check the next `len` bytes (in io) of a string of `kind`; `last` != 0 on its final piece.
@@ -135,6 +157,7 @@ export function active(): i32 {
  *  username, password). Returns 1 started, 0 already running, -error for bad arguments. */
 export function start(keepalive: i32, flags: i32, now: u32, seed: u32): i32 {
   setup();
+  if (!laidOut) return -E.E_ARG_LAYOUT;
   S.now = now;
   return Conn.start(keepalive, flags, seed);
 }
@@ -231,8 +254,8 @@ export function high_water(): i32 {
  *  Returns 0, or the error code that stopped parsing (call codec_reset to start over). */
 export function codec_parse(len: i32): i32 {
   setup();
-  if (ioSize != IO_MAX) return E.E_ARG_CODEC_IO;
-  return fits(len) ? Codec.parse(io, len, io + <usize>IO_MAX) : E.E_ARG_IO;
+  if (laidOut) return E.E_ARG_CODEC_IO;
+  return fits(len) ? Codec.parse(io, len, io + <usize>ioSize) : E.E_ARG_IO;
 }
 
 export function codec_reset(): void {

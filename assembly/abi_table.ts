@@ -22,6 +22,7 @@ export const MSG_OVERFLOW: i32 = 4; // the payload was longer than maxMessageLen
 export const MSG_QOS_SHIFT: i32 = 3; // the QoS is in bits 3..4
 export const MSG_RETAIN: i32 = 32; // retain flag
 export const MSG_DUP: i32 = 64; // DUP flag
+export const MSG_TOPIC: i32 = 128; // the call carries a piece of the topic (a topic not wholly in one io chunk; total = the topic's length)
 
 // Start flags: the `flags` of `start`
 export const START_CLEAN_SESSION: i32 = 1; // clean session
@@ -61,8 +62,8 @@ export const PUBLISH_RETAIN: i32 = 1; // publish's retain bit
 
 // Error codes: returned by calls, and the a of events PROTOCOL_ERROR and WARNING:
 //   1..30 a broken packet from the peer
-//   31..32 the broker's answer is odd but legal: event WARNING, the session goes on
-//   40..48 a bad argument from the host, or ABI misuse
+//   31..33 the broker's answer is odd but legal: event WARNING, the session goes on
+//   40..49 a bad argument from the host, or ABI misuse
 export const E_RESERVED_TYPE: i32 = 1;
 export const E_HEADER_FLAGS: i32 = 2;
 export const E_PUBLISH_QOS3: i32 = 3;
@@ -89,12 +90,11 @@ export const E_NO_ENTRIES: i32 = 23;
 export const E_CLIENT_PACKET: i32 = 24;
 export const E_NOT_CONNACK: i32 = 25;
 export const E_SECOND_CONNACK: i32 = 26;
-export const E_TOPIC_TOO_LONG: i32 = 27;
-export const E_QOS2_FULL: i32 = 28;
 export const E_EMPTY_FILTER: i32 = 29;
 export const E_SUBACK_COUNT: i32 = 30;
 export const E_QOS2_PUBACK: i32 = 31;
 export const E_WRONG_ACK: i32 = 32;
+export const E_QOS2_WINDOW: i32 = 33;
 export const E_ARG_QOS: i32 = 40;
 export const E_ARG_TOO_LONG: i32 = 41;
 export const E_ARG_PASSWORD: i32 = 42;
@@ -104,3 +104,4 @@ export const E_ARG_ORDER: i32 = 45;
 export const E_ARG_KEEPALIVE: i32 = 46;
 export const E_ARG_IO: i32 = 47;
 export const E_ARG_CODEC_IO: i32 = 48;
+export const E_ARG_LAYOUT: i32 = 49;

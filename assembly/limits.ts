@@ -1,24 +1,24 @@
-// Every capacity and time bound of the engine, in one place. Memory is laid out once at start
-// from these numbers; nothing grows afterwards.
+// Every capacity and time bound of the engine, in one place. The capacities are the host's: it
+// gives them with layout() (docs/abi.md), and these are their ranges. Memory is laid out then;
+// nothing grows afterwards.
 
-/** Bytes of the io buffer the host writes inbound bytes and strings into: IO_MAX by default (a TCP
- *  segment fits); a host short of RAM sets less with set_io_size (the buffer is the last thing in
- *  linear memory, so it backs only high_water() bytes). IO_MIN holds every error text. */
-export const IO_MAX: i32 = 2048;
+/** The io buffer the host writes inbound bytes and strings into (the last thing in linear
+ *  memory, so a host short of RAM backs only high_water() bytes). IO_MIN holds every error text. */
 export const IO_MIN: i32 = 128;
+export const IO_MAX: i32 = 65536;
 /** Scratch for the bytes the engine builds itself (fixed headers, lengths, ids). */
 export const OUT_SIZE: i32 = 32;
-/** Outbound publishes held by the engine (queued + in flight). */
-export const MAX_OUTBOUND: i32 = 32;
-/** Inbound QoS 2 packet ids held until PUBREL (mosquitto sends up to 20 at once by default). */
-export const MAX_QOS2_IN: i32 = 32;
-/** SUBSCRIBE/UNSUBSCRIBE requests awaiting SUBACK/UNSUBACK (7 bytes each): scripts subscribe to a
- *  dozen topics in a row on connect, one call each. */
-export const MAX_PENDING_REQUESTS: i32 = 32;
-/** Topic filters in one subscribe/unsubscribe call. */
-export const MAX_FILTERS: i32 = 16;
-/** Longest inbound topic name delivered to the host. */
-export const MAX_TOPIC_IN: i32 = 256;
+/** Packet ids: outbound publishes and subscribe/unsubscribe requests each own the ids congruent
+ *  to their slot, so together they hold at most this many. */
+export const MAX_IDS: i32 = 65535;
+/** Filters in one call: a request keeps its count in 15 bits. */
+export const MAX_FILTERS: i32 = 32767;
+/** The inbound QoS 2 window, in packet ids (a power of two): 65536 spans every id. */
+export const MIN_QOS2_WINDOW: i32 = 32;
+export const MAX_QOS2_WINDOW: i32 = 65536;
+
+/** The io buffer before layout() (codec mode, which works only then, and error texts). */
+export const DEFAULT_IO: i32 = 2048;
 /** Default max_message_length (inbound payload bytes delivered; NodeMCU uses 1024 too). */
 export const DEFAULT_MAX_MESSAGE: i32 = 1024;
 

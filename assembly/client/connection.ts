@@ -4,9 +4,9 @@ import * as C from "../codec/constants";
 import * as E from "../abi_table";
 import { Parser, ITEM_NEED_MORE, ITEM_PACKET, ITEM_BYTE, ITEM_WORD, ITEM_STRING, ITEM_PIECE, ITEM_STRING_END, ITEM_END, ITEM_ERROR } from "../codec/parser";
 import { putHeader, putWord, putByte } from "../codec/generator";
-import { OPEN_TIMEOUT_MS, CONNACK_TIMEOUT_MS, BACKOFF_MIN_SHIFT, BACKOFF_MAX_SHIFT, MAX_FILTERS } from "../limits";
+import { OPEN_TIMEOUT_MS, CONNACK_TIMEOUT_MS, BACKOFF_MIN_SHIFT, BACKOFF_MAX_SHIFT } from "../limits";
 import { hostRelease, hostEvent } from "../imports";
-import { out, flushWith, sendString, sendAck, sendEmpty, emit } from "./output";
+import { out, flushWith, sendString, sendAck, sendEmpty, emit, rearmWarnings } from "./output";
 import * as Ev from "../abi_table";
 import { CONNFAIL_REFUSED_PROTOCOL_VER, CONNFAIL_REFUSED_ID_REJECTED, CONNFAIL_REFUSED_BAD_USER_OR_PASS, CONNFAIL_REFUSED_NOT_AUTHORIZED } from "../abi_table";
 import * as Out from "./outbound";
@@ -89,6 +89,7 @@ function open(): void {
 export function opened(): void {
   if (S.state != ST_OPENING) return;
   parser.reset();
+  In.forget(); // nothing of an earlier connection's message is left to hand over
   S.pingOutstanding = false;
   sendConnect();
   S.state = ST_CONNECTING;
@@ -268,7 +269,6 @@ let word: i32 = 0;
 let sessionPresent: i32 = 0;
 let returnCode: i32 = 0;
 let requestMatched: bool = false;
-const codes: usize = memory.data(MAX_FILTERS);
 let codeCount: i32 = 0;
 
 export function received(ptr: usize, len: i32): void {
@@ -277,7 +277,10 @@ export function received(ptr: usize, len: i32): void {
   parser.feed(ptr, len);
   while (<u32>(S.state - ST_CONNECTING) <= <u32>(ST_CONNECTED - ST_CONNECTING)) { // connecting or connected
     const item = parser.next();
-    if (item == ITEM_NEED_MORE) return;
+    if (item == ITEM_NEED_MORE) {
+      In.chunkEnd();
+      return;
+    }
     const err = handle(item);
     if (err != 0) {
       protocolError(err);
@@ -299,8 +302,9 @@ function handle(item: i32): i32 {
     return 0;
   }
   if (item == ITEM_STRING) {
-    if (field == C.F_TOPIC) return In.topicStart(p.len);
-    return In.payloadStart(p.len);
+    if (field == C.F_TOPIC) In.topicStart(p.len);
+    else In.payloadStart(p.len);
+    return 0;
   }
   if (item == ITEM_STRING_END) {
     if (field == C.F_PAYLOAD) In.payloadEnd();
@@ -325,7 +329,7 @@ function handle(item: i32): i32 {
     else if (field == C.F_CONNACK_CODE) returnCode = v;
     else if (field == C.F_SUBACK_CODE && requestMatched) {
       if (codeCount >= Req.settledFilters()) return E.E_SUBACK_COUNT;
-      store<u8>(codes + <usize>codeCount, v);
+      store<u8>(Req.codes + <usize>codeCount, v);
       codeCount++;
     }
     return 0;
@@ -360,7 +364,7 @@ function handle(item: i32): i32 {
     if (requestMatched) {
       requestMatched = false;
       if (codeCount != Req.settledFilters()) return E.E_SUBACK_COUNT;
-      hostEvent(Ev.EV_SUBACK, Req.settledToken(), <i32>codes, codeCount);
+      hostEvent(Ev.EV_SUBACK, Req.settledToken(), <i32>Req.codes, codeCount);
     }
   } else if (type == C.UNSUBACK) {
     if (Req.settle(C.UNSUBSCRIBE, word)) emit(Ev.EV_UNSUBACK, Req.settledToken());
@@ -378,6 +382,7 @@ function connack(): void {
   }
   S.state = ST_CONNECTED;
   S.attempt = 0;
+  rearmWarnings();
   const sp = sessionPresent != 0 && !S.cleanSession;
   if (!sp) In.clearHeld();
   emit(Ev.EV_CONNECT, sp ? 1 : 0);

@@ -1,16 +1,12 @@
-// Inbound PUBLISH: topic kept in a fixed buffer, payload handed to the host in pieces straight
-// from the io buffer, cut at max_message_length. QoS 2 ids are held until PUBREL so a resent
-// PUBLISH is not delivered twice.
-import { MAX_TOPIC_IN, MAX_QOS2_IN } from "../limits";
+// Inbound PUBLISH: the topic and the payload go to the host in pieces straight from the io
+// buffer (no copy: the engine keeps no topic buffer), the payload cut at max_message_length.
+// QoS 2 ids are held until PUBREL, in a window, so a resent PUBLISH is not delivered twice.
 import { hostMessage } from "../imports";
-import { E_TOPIC_TOO_LONG, E_QOS2_FULL } from "../abi_table";
-import { MSG_FIRST, MSG_LAST, MSG_OVERFLOW, MSG_QOS_SHIFT, MSG_RETAIN, MSG_DUP } from "../abi_table";
+import { E_QOS2_WINDOW } from "../abi_table";
+import { MSG_FIRST, MSG_LAST, MSG_OVERFLOW, MSG_QOS_SHIFT, MSG_RETAIN, MSG_DUP, MSG_TOPIC } from "../abi_table";
+import { warn } from "./output";
 import { S } from "./state";
 
-const topic: usize = memory.data(MAX_TOPIC_IN);
-const held: usize = memory.data(MAX_QOS2_IN * 2);
-
-let topicLen: i32 = 0;
 let qos: i32 = 0;
 let flags: i32 = 0;
 let pid: i32 = 0;
@@ -19,29 +15,75 @@ let limit: u32 = 0;
 let delivered: u32 = 0;
 let suppress: bool = false;
 let finished: bool = false; // the last piece went out with the payload's final bytes
+/** A call of this message went to the host: the next is not its first. */
+let started: bool = false;
+let topicTotal: u32 = 0;
+/** A whole topic in the current io chunk, not handed over yet (its length; 0 = none). */
+let topicPtr: usize = 0;
+let topicLen: u32 = 0;
 
-function heldIndex(id: i32): i32 {
-  for (let i = 0; i < MAX_QOS2_IN; i++) {
-    if (<i32>load<u16>(held + (<usize>i << 1)) == id) return i;
-  }
-  return -1;
+// --- QoS 2 ids: a window over the most recent ids, one u16 slot per id modulo its size W (a power
+// of two): a held id sits in slot id & (W - 1) until its PUBREL. Ids come in sequence, so an id
+// still held when the id W later arrives is forgotten for it (warning 33; docs/abi.md says why).
+// With W = 65536 every id has a slot of its own.
+let ids: usize = 0; // before layout: one slot at address 0 (below memoryBase: unused)
+let mask: i32 = 0;
+let heldCount: i32 = 0;
+
+export function bytes(window: i32): usize {
+  return <usize>window << 1;
+}
+
+/** Lays out an empty window of `window` ids (a power of two) at `at` (once; memory zero). */
+export function place(at: usize, window: i32): void {
+  ids = at;
+  mask = window - 1;
+}
+
+export function heldIds(): i32 {
+  return heldCount;
 }
 
 export function clearHeld(): void {
-  memory.fill(held, 0, MAX_QOS2_IN * 2);
+  if (heldCount == 0) return;
+  memory.fill(ids, 0, bytes(mask + 1));
+  heldCount = 0;
+}
+
+// @ts-ignore: decorator
+@inline function slot(id: i32): usize {
+  return ids + (<usize>(id & mask) << 1);
+}
+
+function hold(id: i32): void {
+  const p = slot(id);
+  if (load<u16>(p) != 0) warn(E_QOS2_WINDOW);
+  else heldCount++;
+  store<u16>(p, id);
 }
 
 /** PUBREL: the id may be used again. */
 export function releaseHeld(id: i32): void {
-  const i = heldIndex(id);
-  if (i >= 0) store<u16>(held + (<usize>i << 1), 0);
+  const p = slot(id);
+  if (<i32>load<u16>(p) != id) return;
+  store<u16>(p, 0);
+  heldCount--;
 }
+
+// --- messages -------------------------------------------------------------------------------
 
 export function begin(headerFlags: i32): void {
   qos = (headerFlags >> 1) & 3;
   flags = (qos << MSG_QOS_SHIFT) | ((headerFlags & 1) != 0 ? MSG_RETAIN : 0) | ((headerFlags & 8) != 0 ? MSG_DUP : 0);
   topicLen = 0;
+  started = false;
   pid = 0;
+}
+
+/** A new connection: no topic of the last one waits to be handed over. */
+// @ts-ignore: decorator
+@inline export function forget(): void {
+  topicLen = 0;
 }
 
 export function qosOf(): i32 {
@@ -56,29 +98,42 @@ export function setPid(id: i32): void {
   pid = id;
 }
 
-/** Returns an error code or 0. */
-export function topicStart(len: u32): i32 {
-  return len > <u32>MAX_TOPIC_IN ? E_TOPIC_TOO_LONG : 0;
+export function topicStart(len: u32): void {
+  topicTotal = len;
 }
 
+/** A topic wholly in this chunk waits to go with the first payload piece; else it goes now. */
 export function topicPiece(ptr: usize, len: u32): void {
-  memory.copy(topic + <usize>topicLen, ptr, len);
-  topicLen += <i32>len;
+  if (len == topicTotal) {
+    topicPtr = ptr;
+    topicLen = len;
+  } else send(ptr, len, flags | MSG_TOPIC);
 }
 
-/** Returns an error code or 0. */
-export function payloadStart(len: u32): i32 {
+/** The io chunk ends (its bytes are overwritten next): a whole topic still waiting goes now. */
+export function chunkEnd(): void {
+  if (topicLen == 0) return;
+  const n = topicLen;
+  topicLen = 0;
+  send(topicPtr, n, flags | MSG_TOPIC);
+}
+
+/** One call to the host: the first of the message has MSG_FIRST and the waiting topic, if any. */
+function send(ptr: usize, len: u32, f: i32): void {
+  const tl = topicLen;
+  topicLen = 0;
+  hostMessage(topicPtr, tl, ptr, len, (f & MSG_TOPIC) != 0 ? topicTotal : total, started ? f : f | MSG_FIRST);
+  started = true;
+}
+
+export function payloadStart(len: u32): void {
   total = len;
   delivered = 0;
   const max = <u32>S.maxMessage;
   limit = len < max ? len : max;
-  suppress = false;
   finished = false;
-  if (qos == 2) {
-    if (heldIndex(pid) >= 0) suppress = true;
-    else if (heldIndex(0) < 0) return E_QOS2_FULL;
-  }
-  return 0;
+  suppress = qos == 2 && <i32>load<u16>(slot(pid)) == pid;
+  if (suppress) topicLen = 0; // delivered before: nothing goes to the host
 }
 
 /** A piece of the payload; `final` when it ends the payload (then it also carries MSG_LAST). */
@@ -88,19 +143,17 @@ export function payloadPiece(ptr: usize, len: u32, final: bool): void {
   const n = len < room ? len : room;
   if (final) {
     finished = true;
-    hostMessage(topic, topicLen, ptr, n, total, lastFlags());
-  } else if (n != 0) hostMessage(topic, topicLen, ptr, n, total, flags | (delivered == 0 ? MSG_FIRST : 0));
+    send(ptr, n, lastFlags());
+  } else if (n != 0) send(ptr, n, flags);
   delivered += n;
 }
 
 function lastFlags(): i32 {
-  let f = flags | MSG_LAST | (delivered == 0 ? MSG_FIRST : 0);
-  if (total > limit) f |= MSG_OVERFLOW;
-  return f;
+  return total > limit ? flags | MSG_LAST | MSG_OVERFLOW : flags | MSG_LAST;
 }
 
 export function payloadEnd(): void {
   if (suppress) return;
-  if (!finished) hostMessage(topic, topicLen, 0, 0, total, lastFlags());
-  if (qos == 2) store<u16>(held + (<usize>heldIndex(0) << 1), <u16>pid);
+  if (!finished) send(0, 0, lastFlags());
+  if (qos == 2) hold(pid);
 }

@@ -1,75 +1,109 @@
-// Outbound publishes: a fixed table of queued and in-flight messages whose topic and payload stay
-// in one host blob (topic bytes then payload bytes). Packet ids are never reused while in flight.
-import { MAX_OUTBOUND, MAX_PENDING_REQUESTS } from "../limits";
+// Outbound publishes: a table of queued and in-flight messages (its size is the host's, from
+// layout) whose topic and payload stay in one host blob (topic bytes then payload bytes). Free
+// slots are a list, publish order a list through the table, and the packet ids in flight a map
+// to their holders, so no call scans the table: the host may hold thousands. Ids count up, and
+// are never reused while in flight.
 import { PUBACK, PUBREC, PUBCOMP } from "../codec/constants";
 import { putHeader, putWord, lengthSize } from "../codec/generator";
 import { hostEvent } from "../imports";
-import { out, flushWith, sendAck } from "./output";
-import { EV_PUBACK, EV_DROPPED, EV_WARNING } from "../abi_table";
+import { out, flushWith, sendAck, warn } from "./output";
+import { EV_PUBACK, EV_DROPPED } from "../abi_table";
 import { E_QOS2_PUBACK, E_WRONG_ACK } from "../abi_table";
 import { S } from "./state";
 
 export const Q_FREE: i32 = 0;
-export const Q_QUEUED: i32 = 1; // not sent yet
+export const Q_QUEUED: i32 = 1; // not sent yet (no packet id)
 export const Q_WAIT_PUBACK: i32 = 2;
 export const Q_WAIT_PUBREC: i32 = 3;
 export const Q_WAIT_PUBCOMP: i32 = 4; // PUBREL sent
 
-// Words first, then the narrow fields: 24 bytes an entry, not 36 (the table is the largest thing
-// in linear memory). A topic is at most 65535 bytes (checked before it gets here).
+/** No slot (a list's end): slots count from 1. */
+export const NONE: i32 = 0;
+
+// Words first, then the narrow fields: 24 bytes an entry. A topic is at most 65535 bytes
+// (checked before it gets here). A free entry keeps its last packet id (ids rotate per slot).
 @unmanaged
 class Entry {
   blob: i32;
   payloadLen: u32;
   token: i32;
-  seq: u32;
   topicLen: u16;
   pid: u16;
+  next: u16; // publish order; the free list for a free entry
+  prev: u16;
   state: u8;
   qos: u8;
   retain: u8;
 }
 
-const ENTRY_SIZE: usize = (offsetof<Entry>() + 3) & ~3;
-const table: usize = memory.data(<i32>ENTRY_SIZE * MAX_OUTBOUND);
-/** Packet ids of SUBSCRIBE/UNSUBSCRIBE in flight (kept here so ids are allocated in one place). */
-export const requestIds: usize = memory.data(MAX_PENDING_REQUESTS * 2);
-
+export const ENTRY_SIZE: usize = (offsetof<Entry>() + 3) & ~3;
+/** Where slot 0 would be: slots are 1..capacity. */
+let table: usize = 0;
+let capacity: i32 = 0;
+/** Ids in flight: u16 at index id & idMask = their holder (0 = none; 1..capacity an outbound slot,
+ *  above a request). Its size, a power of two, is at least the holders', so a free index is near. */
+let idMap: usize = 0;
+let idMask: i32 = 0;
+let lastPid: i32 = 0;
+/** Slots up to this were used once (the rest are free and need no list: nothing touches them). */
+let fresh: i32 = 0;
+let freeList: i32 = NONE;
+let first: i32 = NONE;
+let last: i32 = NONE;
 let used: i32 = 0;
 let usedBytes: u32 = 0;
-let nextSeq: u32 = 0;
-let lastPid: i32 = 0;
-/** Warnings already reported on this connection (bit per code past E_QOS2_PUBACK): once each. */
-let warned: i32 = 0;
+
+/** The id map's size for `holders` publishes and requests. */
+export function idMapSize(holders: i32): i32 {
+  let n = 32;
+  while (n < holders) n <<= 1;
+  return n;
+}
+
+export function bytes(outbound: i32, idMapIds: i32): usize {
+  return <usize>outbound * ENTRY_SIZE + (<usize>idMapIds << 1);
+}
+
+/** Lays the table and the id map out at `at` (once, before any publish; memory zero). */
+export function place(at: usize, outbound: i32, idMapIds: i32): void {
+  idMap = at;
+  idMask = idMapIds - 1;
+  table = at + (<usize>idMapIds << 1) - ENTRY_SIZE;
+  capacity = outbound;
+}
+
+export function held(): i32 {
+  return used;
+}
 
 // @ts-ignore: decorator
 @inline function at(i: i32): Entry {
   return changetype<Entry>(table + <usize>i * ENTRY_SIZE);
 }
 
-export function outboundCount(): i32 {
-  return used;
+// @ts-ignore: decorator
+@inline function idAt(id: i32): usize {
+  return idMap + (<usize>(id & idMask) << 1);
 }
 
-function pidInUse(pid: i32): bool {
-  for (let i = 0; i < MAX_OUTBOUND; i++) {
-    const e = at(i);
-    if (e.state != Q_FREE && e.pid == pid) return true;
-  }
-  for (let i = 0; i < MAX_PENDING_REQUESTS; i++) {
-    if (<i32>load<u16>(requestIds + (<usize>i << 1)) == pid) return true;
-  }
-  return false;
-}
-
-/** A packet id 1..65535 not used by any message or request in flight. */
-export function allocatePid(): i32 {
-  let pid = lastPid;
+/** A packet id 1..65535 after the last one, not in flight (its map index free), for `holder`. */
+export function allocateId(holder: i32): i32 {
+  let id = lastPid;
   do {
-    pid = pid == 65535 ? 1 : pid + 1;
-  } while (pidInUse(pid));
-  lastPid = pid;
-  return pid;
+    id = id == 65535 ? 1 : id + 1;
+  } while (load<u16>(idAt(id)) != 0);
+  store<u16>(idAt(id), holder);
+  lastPid = id;
+  return id;
+}
+
+export function freeId(id: i32): void {
+  store<u16>(idAt(id), 0);
+}
+
+/** Who holds packet id `id` (0: none; may be another id with the same index: check its id). */
+export function holderOf(id: i32): i32 {
+  return load<u16>(idAt(id));
 }
 
 function sendPublish(e: Entry, dup: bool): void {
@@ -92,23 +126,34 @@ export function publishSize(topicLen: u32, payloadLen: u32, qos: i32): u32 {
   return 1 + <u32>lengthSize(rl) + rl;
 }
 
-/** Done (puback) or abandoned (dropped): the event also hands the blob back (one crossing). */
-function complete(e: Entry, kind: i32): void {
+/** Done (puback) or abandoned (dropped): out of the order, onto the free list; the event also
+ *  hands the blob back (one crossing). */
+function complete(i: i32, kind: i32): void {
+  const e = at(i);
+  const p: i32 = e.prev;
+  const n: i32 = e.next;
+  if (p != NONE) at(p).next = <u16>n;
+  else first = n;
+  if (n != NONE) at(n).prev = <u16>p;
+  else last = p;
+  if (<i32>e.state > Q_QUEUED) freeId(e.pid);
   e.state = <u8>Q_FREE;
-  e.pid = 0;
+  e.next = <u16>freeList;
+  freeList = i;
   used--;
   usedBytes -= <u32>e.topicLen + e.payloadLen;
   hostEvent(kind, e.token, e.blob, 0);
 }
 
 /** Start (or restart as new) one entry: a QoS 0 message is done once handed over. */
-function transmit(e: Entry, dup: bool): void {
+function transmit(i: i32, dup: bool): void {
+  const e = at(i);
   if (e.qos == 0) {
     sendPublish(e, false);
-    complete(e, EV_PUBACK);
+    complete(i, EV_PUBACK);
     return;
   }
-  if (e.pid == 0) e.pid = <u16>allocatePid();
+  if (e.state == Q_QUEUED) e.pid = <u16>allocateId(i);
   sendPublish(e, dup);
   e.state = <u8>(e.qos == 1 ? Q_WAIT_PUBACK : Q_WAIT_PUBREC);
 }
@@ -118,7 +163,7 @@ export const PUBLISH_HELD: i32 = 1;
 /** Sent and complete: the blob is given back and the puback is due, without an event crossing. */
 export const PUBLISH_DONE: i32 = 2;
 
-/** Publish now (connected) or queue. Refused when the table or the host's cap is full. */
+/** Publish now (connected) or queue. Refused when the table or the host's byte cap is full. */
 export function publish(blob: i32, topicLen: u32, payloadLen: u32, qos: i32, retain: i32, token: i32, send: bool): i32 {
   if (send && qos == 0) {
     // connected QoS 0: nothing to keep (anything queued was sent at CONNACK)
@@ -126,60 +171,54 @@ export function publish(blob: i32, topicLen: u32, payloadLen: u32, qos: i32, ret
     flushWith(putWord(putHeader(out, 0x30 | retain, rl), <i32>topicLen), blob, 0, topicLen + payloadLen);
     return PUBLISH_DONE;
   }
-  if (used >= S.maxQueued || topicLen + payloadLen > S.maxQueuedBytes - usedBytes) return PUBLISH_REFUSED;
-  for (let i = 0; i < MAX_OUTBOUND; i++) {
-    const e = at(i);
-    if (e.state != Q_FREE) continue;
-    e.state = <u8>Q_QUEUED;
-    e.qos = <u8>qos;
-    e.retain = <u8>retain;
-    e.pid = 0;
-    e.blob = blob;
-    e.topicLen = <u16>topicLen;
-    e.payloadLen = payloadLen;
-    e.token = token;
-    e.seq = ++nextSeq;
-    used++;
-    usedBytes += topicLen + payloadLen;
-    if (send) transmit(e, false);
-    return PUBLISH_HELD;
+  if (used >= capacity || topicLen + payloadLen > S.maxQueuedBytes - usedBytes) return PUBLISH_REFUSED;
+  // a slot is free: on the free list, or never used yet
+  let i = freeList;
+  let e: Entry;
+  if (i != NONE) {
+    e = at(i);
+    freeList = e.next;
+  } else {
+    i = ++fresh;
+    e = at(i);
   }
-  return PUBLISH_REFUSED;
-}
-
-/** The entry with the smallest sequence number above `after`, or null. */
-function nextInOrder(after: u32): Entry | null {
-  let best: Entry | null = null;
-  let bestSeq: u32 = 0xffffffff;
-  for (let i = 0; i < MAX_OUTBOUND; i++) {
-    const e = at(i);
-    if (e.state != Q_FREE && e.seq > after && e.seq <= bestSeq) {
-      best = e;
-      bestSeq = e.seq;
-    }
-  }
-  return best;
+  e.state = <u8>Q_QUEUED;
+  e.qos = <u8>qos;
+  e.retain = <u8>retain;
+  e.blob = blob;
+  e.topicLen = <u16>topicLen;
+  e.payloadLen = payloadLen;
+  e.token = token;
+  e.next = <u16>NONE;
+  e.prev = <u16>last;
+  if (last != NONE) at(last).next = <u16>i;
+  else first = i;
+  last = i;
+  used++;
+  usedBytes += topicLen + payloadLen;
+  if (send) transmit(i, false);
+  return PUBLISH_HELD;
 }
 
 /** After CONNACK: resend (session present) or restart (no session) everything, in order. */
 export function resume(sessionPresent: bool): void {
-  warned = 0;
-  let after: u32 = 0;
-  while (true) {
-    const e = nextInOrder(after);
-    if (e == null) break;
-    after = e.seq;
-    const st = e.state;
-    if (st == Q_QUEUED) transmit(e, false);
+  let i = first;
+  while (i != NONE) {
+    const e = at(i);
+    const next: i32 = e.next; // transmit may complete (unlink) this one
+    const st: i32 = e.state;
+    if (st == Q_QUEUED) transmit(i, false);
     else if (st == Q_WAIT_PUBCOMP) {
       // the broker took the message (PUBREC): finish the handshake or, with its session gone, it is done
       if (sessionPresent) sendAck(0x62, e.pid);
-      else complete(e, EV_PUBACK);
-    } else if (sessionPresent) transmit(e, true);
+      else complete(i, EV_PUBACK);
+    } else if (sessionPresent) transmit(i, true);
     else {
-      e.pid = 0;
-      transmit(e, false);
+      freeId(e.pid); // a new message: a new id
+      e.state = <u8>Q_QUEUED;
+      transmit(i, false);
     }
+    i = next;
   }
 }
 
@@ -189,40 +228,26 @@ export function resume(sessionPresent: bool): void {
  *  Inline (one call site): each function costs the firmware interpreter heap for its records. */
 // @ts-ignore: decorator
 @inline export function acknowledge(type: i32, pid: i32): void {
-  for (let i = 0; i < MAX_OUTBOUND; i++) {
-    const e = at(i);
-    if (e.state == Q_FREE || e.pid != pid) continue;
-    const st: i32 = e.state;
-    if (type == PUBREC && st != Q_WAIT_PUBACK) {
-      e.state = <u8>Q_WAIT_PUBCOMP;
-      sendAck(0x62, pid);
-      return;
-    }
-    const expected = type == PUBACK ? Q_WAIT_PUBACK : Q_WAIT_PUBCOMP;
-    if (st != expected) {
-      // a QoS 1 message answered with PUBREC: release the broker's id too
-      if (type == PUBREC) sendAck(0x62, pid);
-      warn(type == PUBACK && st == Q_WAIT_PUBREC ? E_QOS2_PUBACK : E_WRONG_ACK);
-    }
-    complete(e, EV_PUBACK);
+  const i = holderOf(pid);
+  if (i == 0 || i > capacity) return; // not in flight, or a request's
+  const e = at(i);
+  const st: i32 = e.state;
+  if (st <= Q_QUEUED || <i32>e.pid != pid) return;
+  if (type == PUBREC && st != Q_WAIT_PUBACK) {
+    e.state = <u8>Q_WAIT_PUBCOMP;
+    sendAck(0x62, pid);
     return;
   }
-}
-
-function warn(code: i32): void {
-  const bit = 1 << (code - E_QOS2_PUBACK);
-  if (warned & bit) return;
-  warned |= bit;
-  hostEvent(EV_WARNING, code, 0, 0);
+  const expected = type == PUBACK ? Q_WAIT_PUBACK : Q_WAIT_PUBCOMP;
+  if (st != expected) {
+    // a QoS 1 message answered with PUBREC: release the broker's id too
+    if (type == PUBREC) sendAck(0x62, pid);
+    warn(type == PUBACK && st == Q_WAIT_PUBREC ? E_QOS2_PUBACK : E_WRONG_ACK);
+  }
+  complete(i, EV_PUBACK);
 }
 
 /** Every message is abandoned (close(), or a clean session ended). */
 export function dropAll(): void {
-  let after: u32 = 0;
-  while (true) {
-    const e = nextInOrder(after);
-    if (e == null) break;
-    after = e.seq;
-    complete(e, EV_DROPPED);
-  }
+  while (first != NONE) complete(first, EV_DROPPED);
 }

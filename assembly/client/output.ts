@@ -4,6 +4,8 @@ import { OUT_SIZE } from "../limits";
 import { hostSend, hostEvent } from "../imports";
 import { putHeader, putWord } from "../codec/generator";
 import { S } from "./state";
+import { EV_WARNING } from "../abi_table";
+import { E_QOS2_PUBACK } from "../abi_table";
 
 export const out: usize = memory.data(OUT_SIZE);
 
@@ -34,4 +36,20 @@ export function sendEmpty(first: i32): void {
 
 export function emit(kind: i32, a: i32): void {
   hostEvent(kind, a, 0, 0);
+}
+
+/** Warnings already reported on this connection (a bit per code from E_QOS2_PUBACK on). */
+let warned: i32 = 0;
+
+/** Something legal but odd (a warning code): reported once per connection. */
+export function warn(code: i32): void {
+  const bit = 1 << (code - E_QOS2_PUBACK);
+  if (warned & bit) return;
+  warned |= bit;
+  hostEvent(EV_WARNING, code, 0, 0);
+}
+
+/** A new connection: every warning may be reported again. */
+export function rearmWarnings(): void {
+  warned = 0;
 }

@@ -1,22 +1,47 @@
 // SUBSCRIBE and UNSUBSCRIBE: filters staged by the host (as blobs), sent in one packet, and the
-// requests awaiting SUBACK/UNSUBACK.
-import { MAX_FILTERS, MAX_PENDING_REQUESTS } from "../limits";
+// requests awaiting SUBACK/UNSUBACK. Both tables are sized by the host (layout); a request's
+// packet id names its slot, and free slots are a list: no call scans a table.
 import { SUBSCRIBE } from "../codec/constants";
 import { putHeader, putWord, putByte } from "../codec/generator";
 import { out, flush, flushWith } from "./output";
-import { allocatePid, requestIds } from "./outbound";
+import { NONE, allocateId, freeId, holderOf } from "./outbound";
 
-// blob i32, len u16 (a filter is at most 65535 bytes: checked before staging), qos u8
+// Staged filter: blob i32, len u16 (a filter is at most 65535 bytes: checked before staging), qos u8
 const STAGED_SIZE: usize = 8;
-const staged: usize = memory.data(MAX_FILTERS * <i32>STAGED_SIZE);
+let staged: usize = 0;
+let stagedCap: i32 = 0;
 let stagedCount: i32 = 0;
-// Per pending request, beside its packet id in requestIds: its token, and one byte: bit 7 set for
-// SUBSCRIBE (else UNSUBSCRIBE), bits 0-6 the filter count. 7 bytes a request in all.
-const tokens: usize = memory.data(MAX_PENDING_REQUESTS * 4);
-const kinds: usize = memory.data(MAX_PENDING_REQUESTS);
+/** A SUBACK's return codes, one byte per filter of the request it settles. */
+export let codes: usize = 0;
+
+// Request: token i32 (the free list's link when free), id u16, kind u16: bit 15 SUBSCRIBE (else
+// UNSUBSCRIBE), bits 0..14 its filter count, 0 for a free slot.
+const REQUEST_SIZE: usize = 8;
+const SUB: i32 = 0x8000;
+/** Where request 0 would be: requests are 1..capacity. */
+let table: usize = 0;
+/** Request j is holder firstSlot + j of its packet id (outbound slots come first). */
+let firstSlot: i32 = 0;
+let capacity: i32 = 0;
+let fresh: i32 = 0;
+let freeList: i32 = NONE;
+
+export function bytes(requests: i32, filters: i32): usize {
+  return <usize>requests * REQUEST_SIZE + <usize>filters * (STAGED_SIZE + 1);
+}
+
+/** Lays out `requests` requests and `filters` filters per call at `at` (once, before any). */
+export function place(at: usize, requests: i32, filters: i32, slotBase: i32): void {
+  table = at - REQUEST_SIZE;
+  capacity = requests;
+  firstSlot = slotBase;
+  staged = at + <usize>requests * REQUEST_SIZE;
+  stagedCap = filters;
+  codes = staged + <usize>filters * STAGED_SIZE;
+}
 
 export function stage(blob: i32, len: u32, qos: i32): bool {
-  if (stagedCount >= MAX_FILTERS) return false;
+  if (stagedCount >= stagedCap) return false;
   const p = staged + <usize>stagedCount * STAGED_SIZE;
   store<i32>(p, blob);
   store<u16>(p, len, 4);
@@ -35,28 +60,28 @@ export function unstage(): void {
   stagedCount = 0;
 }
 
-function freeSlot(): i32 {
-  for (let i = 0; i < MAX_PENDING_REQUESTS; i++) {
-    if (load<u16>(requestIds + (<usize>i << 1)) == 0) return i;
-  }
-  return -1;
-}
-
-/** Send SUBSCRIBE (type SUBSCRIBE) or UNSUBSCRIBE of the staged filters. False when too many
- *  requests are awaiting their acknowledgement. The staged filters are consumed in every case. */
+/** Send SUBSCRIBE (type SUBSCRIBE) or UNSUBSCRIBE of the staged filters. False when `capacity`
+ *  requests await their acknowledgement. The staged filters are consumed in every case. */
 export function request(type: i32, tok: i32): bool {
-  const slot = freeSlot();
-  if (slot < 0) {
+  let j = freeList;
+  let r: usize;
+  if (j != NONE) {
+    r = table + <usize>j * REQUEST_SIZE;
+    freeList = load<i32>(r);
+  } else if (fresh < capacity) {
+    j = ++fresh;
+    r = table + <usize>j * REQUEST_SIZE;
+  } else {
     unstage();
     return false;
   }
   const sub = type == SUBSCRIBE;
   let rl: u32 = 2;
   for (let i = 0; i < stagedCount; i++) rl += 2 + <u32>load<u16>(staged + <usize>i * STAGED_SIZE, 4) + (sub ? 1 : 0);
-  const pid = allocatePid();
-  store<u16>(requestIds + (<usize>slot << 1), <u16>pid);
-  store<i32>(tokens + (<usize>slot << 2), tok);
-  store<u8>(kinds + <usize>slot, (sub ? 0x80 : 0) | stagedCount);
+  const pid = allocateId(firstSlot + j);
+  store<i32>(r, tok);
+  store<u16>(r, pid, 4);
+  store<u16>(r, (sub ? SUB : 0) | stagedCount, 6);
   let p = putWord(putHeader(out, (type << 4) | 2, rl), pid);
   for (let i = 0; i < stagedCount; i++) {
     const e = staged + <usize>i * STAGED_SIZE;
@@ -85,18 +110,28 @@ export function settledFilters(): i32 {
 
 /** The acknowledgement for `pid` arrived: false if no such request of that type is pending. */
 export function settle(type: i32, pid: i32): bool {
-  for (let i = 0; i < MAX_PENDING_REQUESTS; i++) {
-    const idp = requestIds + (<usize>i << 1);
-    const kind = <i32>load<u8>(kinds + <usize>i);
-    if (<i32>load<u16>(idp) != pid || (kind >> 7) != (type == SUBSCRIBE ? 1 : 0)) continue;
-    store<u16>(idp, 0);
-    token = load<i32>(tokens + (<usize>i << 2));
-    filters = kind & 0x7f;
-    return true;
-  }
-  return false;
+  const j = holderOf(pid) - firstSlot;
+  if (<u32>(j - 1) >= <u32>capacity) return false; // not in flight, or a publish's
+  const r = table + <usize>j * REQUEST_SIZE;
+  const kind = <i32>load<u16>(r, 6);
+  if (kind == 0 || <i32>load<u16>(r, 4) != pid || (kind >> 15) != (type == SUBSCRIBE ? 1 : 0)) return false;
+  token = load<i32>(r);
+  filters = kind & (SUB - 1);
+  free(j, r);
+  return true;
 }
 
+function free(j: i32, r: usize): void {
+  freeId(<i32>load<u16>(r, 4));
+  store<u16>(r, 0, 6);
+  store<i32>(r, freeList);
+  freeList = j;
+}
+
+/** The session's requests are forgotten, and their packet ids free again. */
 export function clearRequests(): void {
-  memory.fill(requestIds, 0, MAX_PENDING_REQUESTS * 2);
+  for (let j = 1; j <= fresh; j++) {
+    const r = table + <usize>j * REQUEST_SIZE;
+    if (load<u16>(r, 6) != 0) free(j, r);
+  }
 }

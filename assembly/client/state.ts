@@ -1,5 +1,5 @@
 // The session state shared by the client modules (module-wide, allocated once).
-import { DEFAULT_MAX_MESSAGE, MAX_OUTBOUND } from "../limits";
+import { DEFAULT_MAX_MESSAGE } from "../limits";
 
 export const ST_IDLE: i32 = 0; // no session
 export const ST_OPENING: i32 = 1; // asked the host to open the transport
@@ -34,7 +34,6 @@ export class S {
   static rng: u32 = 1;
   static attempt: i32 = 0;
   static maxMessage: i32 = DEFAULT_MAX_MESSAGE;
-  static maxQueued: i32 = MAX_OUTBOUND;
   static maxQueuedBytes: u32 = 65536;
 }
 

@@ -13,12 +13,12 @@
 #define ENGINE_ERROR_TEXTS_PLACE
 #endif
 
-/* Codes 1..48 have a text (empty for unused ones); 0 and the rest read text 0. */
-#define ENGINE_ERROR_CODES 49
+/* Codes 1..49 have a text (empty for unused ones); 0 and the rest read text 0. */
+#define ENGINE_ERROR_CODES 50
 
 static const union {
-  char text[1848];
-  uint32_t words[462];
+  char text[1884];
+  uint32_t words[471];
 } engine_error_texts ENGINE_ERROR_TEXTS_PLACE = {
   "unknown error\0" /* unknown codes */
   "packet type 0 or 15 is reserved\0" /* 1 */
@@ -47,13 +47,13 @@ static const union {
   "broker sent a packet only clients send\0" /* 24 */
   "first packet from the broker is not CONNACK\0" /* 25 */
   "broker sent a second CONNACK\0" /* 26 */
-  "inbound topic name longer than this engine's MAX_TOPIC_IN\0" /* 27 */
-  "too many inbound QoS 2 messages awaiting PUBREL (MAX_QOS2_IN)\0" /* 28 */
+  "\0" /* 27 */
+  "\0" /* 28 */
   "topic filter is empty\0" /* 29 */
   "SUBACK has not one return code per filter of its SUBSCRIBE\0" /* 30 */
   "broker answered a QoS 2 publish with PUBACK (it delivers QoS 2 as QoS 1); taken as delivered\0" /* 31 */
   "broker acknowledged a publish with the wrong packet for its QoS; taken as delivered\0" /* 32 */
-  "\0" /* 33 */
+  "inbound QoS 2: more in flight than the qos2Window setting; oldest ids forgotten\0" /* 33 */
   "\0" /* 34 */
   "\0" /* 35 */
   "\0" /* 36 */
@@ -64,11 +64,12 @@ static const union {
   "string longer than 65535 bytes\0" /* 41 */
   "password given without username (MQTT 3.1.1 forbids it)\0" /* 42 */
   "an empty client id needs a clean session (cleansession 1)\0" /* 43 */
-  "topic filter list must have 1 to MAX_FILTERS entries\0" /* 44 */
+  "a subscribe/unsubscribe call takes 1 to this client's filters setting of topic filters\0" /* 44 */
   "ABI misuse: string not checked with text() before use\0" /* 45 */
   "keepalive must be 0..65535 seconds\0" /* 46 */
   "ABI misuse: length beyond the io buffer\0" /* 47 */
-  "codec mode needs the whole io buffer (set_io_size 2048)" /* 48 */
+  "codec mode works only before layout\0" /* 48 */
+  "layout: only before start, capacities in range (docs/abi.md)" /* 49 */
 };
 
 #endif

@@ -5,8 +5,8 @@
 
 enum {
   X_IO_PTR, /* io_ptr() -> i32 */
-  X_SET_IO_SIZE, /* set_io_size(size) -> i32 */
-  X_CONFIGURE, /* configure(maxMessageLength, maxQueued, maxQueuedBytes) -> i32 */
+  X_LAYOUT, /* layout(outbound, window, requests, filters, ioBytes) -> i32 */
+  X_CONFIGURE, /* configure(maxMessageLength, maxQueuedBytes) */
   X_TEXT, /* text(kind, len, last) -> i32 */
   X_FIELD, /* field(kindAndQos, handle, len) -> i32 */
   X_CLEAR_FIELDS, /* clear_fields() */
@@ -27,8 +27,8 @@ enum {
 };
 
 /* Their names, in X_* order, NUL-separated (for a string of them, no pointer per entry). */
-#define ENGINE_EXPORT_NAMES "io_ptr\0set_io_size\0configure\0text\0field\0clear_fields\0active\0start\0opened\0failed\0received\0closed\0tick\0wake_delay\0publish\0subscribe\0unsubscribe\0close\0high_water"
+#define ENGINE_EXPORT_NAMES "io_ptr\0layout\0configure\0text\0field\0clear_fields\0active\0start\0opened\0failed\0received\0closed\0tick\0wake_delay\0publish\0subscribe\0unsubscribe\0close\0high_water"
 /* Parameters << 1 | results (0 or 1) of export i: nibble i % 8 of word i / 8. */
-#define ENGINE_EXPORT_ARITY { 0x91077731u, 0x5d133553u, 0x00000135u }
+#define ENGINE_EXPORT_ARITY { 0x910774b1u, 0x5d133553u, 0x00000135u }
 
 #endif

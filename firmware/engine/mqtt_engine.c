@@ -111,16 +111,18 @@ mqtt_engine *mqtt_engine_new(const mqtt_engine_host *host, void *user, int *erro
     *error = MQTT_ENGINE_ELOAD;
     return NULL;
   }
-  /* io is last in linear memory: sized so that it ends where the backed memory ends */
-  int32_t io_size = call(e, X_SET_IO_SIZE, ARGS(I(mqtt_engine_io_bytes)));
+  /* the tables, then io: it ends where the backed memory ends */
+  const uint32_t *c = mqtt_engine_capacities;
+  int32_t high = call(e, X_LAYOUT, ARGS(I(c[0]), I(c[1]), I(c[2]), I(c[3]), I(mqtt_engine_io_bytes)));
   int32_t io_ptr = call(e, X_IO_PTR, NULL);
-  if (!e->memory || io_ptr < 0 || io_size <= 0 || !in_memory(e, (uint32_t)io_ptr, (uint32_t)io_size)) {
+  uint32_t io_size = mqtt_engine_io_bytes;
+  if (!e->memory || high <= 0 || io_ptr < 0 || !in_memory(e, (uint32_t)io_ptr, io_size)) {
     MQTT_FREE(e);
     *error = MQTT_ENGINE_ELOAD;
     return NULL;
   }
   e->io_ptr = (uint32_t)io_ptr;
-  e->io_size = (uint32_t)io_size;
+  e->io_size = io_size;
   *error = MQTT_ENGINE_OK;
   return e;
 }
@@ -155,10 +157,9 @@ static int32_t stage(mqtt_engine *e, int kind, const uint8_t *bytes, size_t len)
   return MQTT_ENGINE_OK;
 }
 
-int32_t mqtt_engine_configure(mqtt_engine *e, uint32_t max_message_length, uint32_t max_queued,
-                              uint32_t max_queued_bytes)
+int32_t mqtt_engine_configure(mqtt_engine *e, uint32_t max_message_length, uint32_t max_queued_bytes)
 {
-  return call(e, X_CONFIGURE, ARGS(I(max_message_length), I(max_queued), I(max_queued_bytes)));
+  return call(e, X_CONFIGURE, ARGS(I(max_message_length), I(max_queued_bytes)));
 }
 
 int32_t mqtt_engine_field(mqtt_engine *e, int kind, int qos, int32_t handle, const uint8_t *bytes,
@@ -246,8 +247,8 @@ int32_t mqtt_engine_publish(mqtt_engine *e, int32_t handle, const uint8_t *topic
   if (r) return r;
   r = stage(e, MQTT_ENGINE_TOPIC, topic, topic_len);
   if (r) return r;
-  return call(e, X_PUBLISH, ARGS(I(handle), I(topic_len), I(payload_len), I(qos << MQTT_ENGINE_PUBLISH_QOS_SHIFT | (retain ? MQTT_ENGINE_PUBLISH_RETAIN : 0)),
-                                 I(token), I(now)));
+  int32_t qos_retain = qos << MQTT_ENGINE_PUBLISH_QOS_SHIFT | (retain ? MQTT_ENGINE_PUBLISH_RETAIN : 0);
+  return call(e, X_PUBLISH, ARGS(I(handle), I(topic_len), I(payload_len), I(qos_retain), I(token), I(now)));
 }
 
 int32_t mqtt_engine_subscribe(mqtt_engine *e, int32_t token, uint32_t now)

@@ -23,11 +23,15 @@ extern "C" {
  * 32-bit loads (the interpreter is built with WASM_VM_ALIGNED_READS=1 there). */
 extern const uint8_t mqtt_engine_wasm[];
 extern const uint32_t mqtt_engine_wasm_length;
-/* Bytes of linear memory the engine uses (its high_water(), rounded up to 8): the only part of
- * the declared 64 KiB page the host backs, with io set to mqtt_engine_io_bytes. */
+/* Bytes of linear memory the engine uses (its high_water() after layout, rounded up to 8): the
+ * only part of the declared 64 KiB page the host backs. */
 extern const uint32_t mqtt_engine_memory_bytes;
-/* Size of the engine's io buffer (set_io_size at load; MQTT_ENGINE_IO_BYTES of mqtt_limits.h):
- * io is last in linear memory, so mqtt_engine_memory_bytes covers static data plus this. */
+/* The engine's capacities, given to its layout() at load, from mqtt_limits.h: held outbound
+ * publishes, inbound QoS 2 window (ids), pending subscribe/unsubscribe requests, filters per call
+ * (docs/abi.md). */
+extern const uint32_t mqtt_engine_capacities[4];
+/* Size of the engine's io buffer (layout's last argument; MQTT_ENGINE_IO_BYTES of mqtt_limits.h):
+ * io is last in linear memory, so mqtt_engine_memory_bytes covers static data, tables and this. */
 extern const uint32_t mqtt_engine_io_bytes;
 
 /* Event kinds, string kinds, start and message flags, connfail reasons and error codes: generated
@@ -55,7 +59,8 @@ typedef struct {
   void (*release)(void *user, int32_t handle);
   /* An event; `codes` (c bytes) only for SUBACK, NULL otherwise. */
   void (*event)(void *user, int kind, int32_t a, int32_t b, int32_t c, const uint8_t *codes);
-  /* A piece of an inbound message (see docs/abi.md for first/last/overflow). */
+  /* A piece of an inbound message (docs/abi.md: first/last/overflow; the topic comes with the
+   * first call, whole in topic/topic_len, or in MQTT_ENGINE_MSG_TOPIC pieces in data). */
   void (*message)(void *user, const uint8_t *topic, size_t topic_len, const uint8_t *data,
                   size_t len, uint32_t total, int flags);
   /* Optional (NULL: blob + send are used): send bytes [offset, offset + len) of blob `handle`
@@ -70,14 +75,15 @@ typedef struct mqtt_engine mqtt_engine;
  * memory); 0 if the embedded module does not load. Measured once, then cached. */
 size_t mqtt_engine_footprint(void);
 
-/* A new engine with its own arena (one allocation with MQTT_ENGINE_MALLOC). NULL on failure with
- * *error set (MQTT_ENGINE_ENOMEM or MQTT_ENGINE_ELOAD). `host` must outlive the engine. */
+/* A new engine with its own arena (one allocation with MQTT_ENGINE_MALLOC), laid out with
+ * mqtt_engine_capacities and mqtt_engine_io_bytes. NULL on failure with *error set
+ * (MQTT_ENGINE_ENOMEM or MQTT_ENGINE_ELOAD). `host` must outlive the engine. */
 mqtt_engine *mqtt_engine_new(const mqtt_engine_host *host, void *user, int *error);
 void mqtt_engine_free(mqtt_engine *engine);
 
 /* The exports. Each returns what the ABI says, or a negative MQTT_ENGINE_E* of this layer. */
-int32_t mqtt_engine_configure(mqtt_engine *e, uint32_t max_message_length, uint32_t max_queued,
-                              uint32_t max_queued_bytes);
+/* Inbound payload bytes delivered per message; topic + payload bytes of the publishes held. */
+int32_t mqtt_engine_configure(mqtt_engine *e, uint32_t max_message_length, uint32_t max_queued_bytes);
 /* A string for field kinds 0..4 (replaces the session's), or a staged filter (kind 6, with its
  * QoS): the bytes are copied into io (through text() in pieces when longer than io), then
  * field(kind | qos << 8, handle, len). 0 = the engine owns `handle` until release. */

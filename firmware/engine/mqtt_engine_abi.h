@@ -26,7 +26,8 @@ enum {
   MQTT_ENGINE_MSG_OVERFLOW = 4,  /* the payload was longer than maxMessageLength: only its first bytes were delivered */
   MQTT_ENGINE_MSG_QOS_SHIFT = 3, /* the QoS is in bits 3..4 */
   MQTT_ENGINE_MSG_RETAIN = 32,   /* retain flag */
-  MQTT_ENGINE_MSG_DUP = 64       /* DUP flag */
+  MQTT_ENGINE_MSG_DUP = 64,      /* DUP flag */
+  MQTT_ENGINE_MSG_TOPIC = 128    /* the call carries a piece of the topic (a topic not wholly in one io chunk; total = the topic's length) */
 };
 
 /* Start flags: the `flags` of `start`. */
@@ -73,7 +74,7 @@ enum {
   MQTT_ENGINE_PUBLISH_RETAIN = 1     /* publish's retain bit */
 };
 
-/* Error codes: returned by calls, and the a of events PROTOCOL_ERROR and WARNING: 1..30 a broken packet from the peer; 31..32 the broker's answer is odd but legal: event WARNING, the session goes on; 40..48 a bad argument from the host, or ABI misuse. */
+/* Error codes: returned by calls, and the a of events PROTOCOL_ERROR and WARNING: 1..30 a broken packet from the peer; 31..33 the broker's answer is odd but legal: event WARNING, the session goes on; 40..49 a bad argument from the host, or ABI misuse. */
 enum {
   MQTT_ENGINE_ERR_RESERVED_TYPE = 1,
   MQTT_ENGINE_ERR_HEADER_FLAGS = 2,
@@ -101,12 +102,11 @@ enum {
   MQTT_ENGINE_ERR_CLIENT_PACKET = 24,
   MQTT_ENGINE_ERR_NOT_CONNACK = 25,
   MQTT_ENGINE_ERR_SECOND_CONNACK = 26,
-  MQTT_ENGINE_ERR_TOPIC_TOO_LONG = 27,
-  MQTT_ENGINE_ERR_QOS2_FULL = 28,
   MQTT_ENGINE_ERR_EMPTY_FILTER = 29,
   MQTT_ENGINE_ERR_SUBACK_COUNT = 30,
   MQTT_ENGINE_ERR_QOS2_PUBACK = 31,
   MQTT_ENGINE_ERR_WRONG_ACK = 32,
+  MQTT_ENGINE_ERR_QOS2_WINDOW = 33,
   MQTT_ENGINE_ERR_ARG_QOS = 40,
   MQTT_ENGINE_ERR_ARG_TOO_LONG = 41,
   MQTT_ENGINE_ERR_ARG_PASSWORD = 42,
@@ -115,7 +115,8 @@ enum {
   MQTT_ENGINE_ERR_ARG_ORDER = 45,
   MQTT_ENGINE_ERR_ARG_KEEPALIVE = 46,
   MQTT_ENGINE_ERR_ARG_IO = 47,
-  MQTT_ENGINE_ERR_ARG_CODEC_IO = 48
+  MQTT_ENGINE_ERR_ARG_CODEC_IO = 48,
+  MQTT_ENGINE_ERR_ARG_LAYOUT = 49
 };
 
 #endif

@@ -11,10 +11,11 @@
   (global $io (mut i32) (i32.const 256))
   (func (export "io_ptr") (result i32) (i32.const 64))
   (func (export "io_size") (result i32) (global.get $io))
-  (func (export "set_io_size") (param i32) (result i32) (global.set $io (local.get 0)) (local.get 0))
   ;; io is last: the host backs io_ptr + io_size bytes
+  (func (export "layout") (param i32 i32 i32 i32 i32) (result i32)
+    (global.set $io (local.get 4)) (i32.add (i32.const 64) (global.get $io)))
   (func (export "high_water") (result i32) (i32.add (i32.const 64) (global.get $io)))
-  (func (export "configure") (param i32 i32 i32) (result i32) (i32.const 16))
+  (func (export "configure") (param i32 i32))
 ;; text: a store past the backed memory (out of bounds, like unsubscribe's load)
   (func (export "text") (param i32 i32 i32) (result i32)
     (i32.store offset=0x7000 (local.get 0) (i32.const 1)) (i32.const 0))

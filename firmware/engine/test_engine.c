@@ -63,10 +63,12 @@ static void on_event(void *user, int kind, int32_t a, int32_t b, int32_t c, cons
 static void on_message(void *user, const uint8_t *topic, size_t topic_len, const uint8_t *data,
                        size_t len, uint32_t total, int flags)
 {
-  (void)total, (void)flags;
+  (void)total;
   host_state *h = user;
-  snprintf(h->topic, sizeof h->topic, "%.*s", (int)topic_len, (const char *)topic);
-  snprintf(h->payload, sizeof h->payload, "%.*s", (int)len, (const char *)data);
+  /* the topic comes with the first call (whole, or in pieces: only short ones here) */
+  if (flags & MQTT_ENGINE_MSG_TOPIC) snprintf(h->topic, sizeof h->topic, "%.*s", (int)len, (const char *)data);
+  else if (flags & MQTT_ENGINE_MSG_FIRST) snprintf(h->topic, sizeof h->topic, "%.*s", (int)topic_len, (const char *)topic);
+  if (!(flags & MQTT_ENGINE_MSG_TOPIC)) snprintf(h->payload, sizeof h->payload, "%.*s", (int)len, (const char *)data);
 }
 
 static const mqtt_engine_host host = {on_send, on_blob, on_release, on_event, on_message, NULL};
@@ -89,7 +91,7 @@ static int connect(host_state *h, const char *client_id, size_t id_len)
   h->engine = mqtt_engine_new(&host, h, &error);
   if (!h->engine) return error;
   set_blob(h, 1, client_id, id_len);
-  if (mqtt_engine_configure(h->engine, 1024, 16, 4096) != 16) return -1;
+  if (mqtt_engine_configure(h->engine, 1024, 4096) != MQTT_ENGINE_OK) return -1;
   if (mqtt_engine_field(h->engine, MQTT_ENGINE_CLIENT_ID, 0, 1, (const uint8_t *)client_id, id_len)) return -2;
   if (mqtt_engine_start(h->engine, 60, MQTT_ENGINE_CLEAN_SESSION, 1000, 7) != 1) return -3;
   if (last_event(h) != MQTT_ENGINE_EV_OPEN) return -4;

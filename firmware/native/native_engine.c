@@ -9,6 +9,7 @@
 
 /* The same figures the interpreter build gets from engine_wasm.c. */
 const uint32_t mqtt_engine_memory_bytes = W2C_MEMORY_BYTES;
+const uint32_t mqtt_engine_capacities[4] = {W2C_CAPACITIES};
 const uint32_t mqtt_engine_io_bytes = W2C_IO_BYTES;
 
 /* The linear memory follows the instance, 8-byte aligned. */
@@ -47,7 +48,7 @@ void Z_envZ_message(struct Z_env_instance_t *env, u32 topic, u32 topic_len, u32 
 static int32_t dispatch(Z_engine_instance_t *x, int which, const wasm_value *v)
 {
   switch (which) {
-    case X_CONFIGURE: return (int32_t)Z_engineZ_configure(x, v[0].i32, v[1].i32, v[2].i32);
+    case X_CONFIGURE: Z_engineZ_configure(x, v[0].i32, v[1].i32); return 0;
     case X_TEXT: return (int32_t)Z_engineZ_text(x, v[0].i32, v[1].i32, v[2].i32);
     case X_FIELD: return (int32_t)Z_engineZ_field(x, v[0].i32, v[1].i32, v[2].i32);
     case X_CLEAR_FIELDS: Z_engineZ_clear_fields(x); return 0;
@@ -65,7 +66,7 @@ static int32_t dispatch(Z_engine_instance_t *x, int which, const wasm_value *v)
     case X_CLOSE: return (int32_t)Z_engineZ_close(x, v[0].i32);
     case X_HIGH_WATER: return (int32_t)Z_engineZ_high_water(x);
     case X_IO_PTR: return (int32_t)Z_engineZ_io_ptr(x);
-    case X_SET_IO_SIZE: return (int32_t)Z_engineZ_set_io_size(x, v[0].i32);
+    case X_LAYOUT: return (int32_t)Z_engineZ_layout(x, v[0].i32, v[1].i32, v[2].i32, v[3].i32, v[4].i32);
     default: native_rt_trap(WASM_ERR_ARGUMENT);
   }
 }

@@ -68,10 +68,15 @@ enum {
   Q_CLOSE,         /* close it (event 2) */
   Q_DEAD           /* a message cut off: skipped */
 };
-enum { MSG_DONE = 0x80 };   /* a message record whose last piece arrived */
+/* A message record's flags: the engine's QoS, retain, dup and overflow bits, and these. */
+enum {
+  MSG_TOPIC_CUT = 1,   /* the topic was longer than MQTT_MAX_TOPIC_IN: its first bytes are kept */
+  MSG_DONE = 0x80      /* the last piece arrived */
+};
+enum { MSG_KEPT = MQTT_ENGINE_MSG_RETAIN | MQTT_ENGINE_MSG_DUP | 3 << MQTT_ENGINE_MSG_QOS_SHIFT };
 typedef struct {
   uint8_t type;     /* mqtt_core_event_type or Q_* */
-  uint8_t flags;    /* messages: the engine's flags | MSG_DONE */
+  uint8_t flags;    /* messages: MSG_KEPT of the engine's flags, MSG_TOPIC_CUT, overflow, MSG_DONE */
   uint16_t n;       /* topic bytes (messages), codes (suback) */
   union {
     int32_t value;  /* reason, token, session present, error code */
@@ -577,8 +582,11 @@ static void on_engine_event(void *user, int kind, int32_t a, int32_t b, int32_t 
   }
 }
 
-/* Pieces are assembled in place in the queue; a first piece while another message is
- * unfinished means the connection dropped mid-message: that one is cut. */
+/* Pieces are assembled in place in the queue: the topic (whole with the first call, or in
+ * MQTT_ENGINE_MSG_TOPIC pieces; past MQTT_MAX_TOPIC_IN bytes the rest is cut and the message is
+ * delivered as an overflow), then the payload (cut at max_message_length). A first piece while
+ * another message is unfinished means the connection dropped mid-message, or a resent QoS 2
+ * message was recognised after its topic came: that one is cut. */
 static void on_message(void *user, const uint8_t *topic, size_t topic_len, const uint8_t *data,
                        size_t len, uint32_t total, int flags)
 {
@@ -596,13 +604,10 @@ static void on_message(void *user, const uint8_t *topic, size_t topic_len, const
       }
       c->partial = NO_PARTIAL;
     }
-    if (topic_len > MQTT_MAX_TOPIC_IN || c->queue_len + sizeof h + topic_len > c->queue_cap) {
-      return;
-    }
-    h = (queue_head){.type = MQTT_CORE_MESSAGE, .flags = (uint8_t)(flags & 0x7f), .n = (uint16_t)topic_len};
+    if (c->queue_len + sizeof h > c->queue_cap) return;
+    h = (queue_head){.type = MQTT_CORE_MESSAGE, .flags = (uint8_t)(flags & MSG_KEPT)};
     c->partial = (long)c->queue_len;
-    memcpy(c->queue + c->queue_len + sizeof h, topic, topic_len);
-    c->queue_len += sizeof h + topic_len;
+    c->queue_len += sizeof h;
   } else {
     if (c->partial == NO_PARTIAL) return;
     memcpy(&h, c->queue + c->partial, sizeof h);
@@ -614,20 +619,31 @@ static void on_message(void *user, const uint8_t *topic, size_t topic_len, const
       return;
     }
   }
+  if (flags & MQTT_ENGINE_MSG_TOPIC) {   /* a piece of the topic, before any payload */
+    topic = data;
+    topic_len = len;
+    len = 0;
+  }
+  if (topic_len > MQTT_MAX_TOPIC_IN - h.n) {
+    topic_len = MQTT_MAX_TOPIC_IN - h.n;
+    h.flags |= MSG_TOPIC_CUT;
+  }
   size_t room = c->max_message_length - h.len;
   if (len > room) len = room;
-  if (c->queue_len + len > c->queue_cap) {
+  if (c->queue_len + topic_len + len > c->queue_cap) {
     h.type = Q_DEAD;
     memcpy(c->queue + c->partial, &h, sizeof h);
     c->partial = NO_PARTIAL;
     return;
   }
-  memcpy(c->queue + c->queue_len, data, len);
-  c->queue_len += len;
+  memcpy(c->queue + c->queue_len, topic, topic_len);
+  memcpy(c->queue + c->queue_len + topic_len, data, len);
+  c->queue_len += topic_len + len;
+  h.n = (uint16_t)(h.n + topic_len);
   h.len += (uint32_t)len;
   if (flags & MQTT_ENGINE_MSG_LAST) {
-    h.flags = (uint8_t)((h.flags & ~MQTT_ENGINE_MSG_LAST) | (flags & 0x7f) | MSG_DONE);
-    if (flags & MQTT_ENGINE_MSG_OVERFLOW) h.type = MQTT_CORE_OVERFLOW;
+    h.flags |= (uint8_t)((flags & MQTT_ENGINE_MSG_OVERFLOW) | MSG_DONE);
+    if (h.flags & (MQTT_ENGINE_MSG_OVERFLOW | MSG_TOPIC_CUT)) h.type = MQTT_CORE_OVERFLOW;
     memcpy(c->queue + c->partial, &h, sizeof h);
     c->partial = NO_PARTIAL;
   } else {
@@ -708,6 +724,7 @@ static void deliver(mqtt_core *c, const queue_head *h, const uint8_t *body)
       ev.qos = (h->flags >> MQTT_ENGINE_MSG_QOS_SHIFT) & 3;
       ev.retain = (h->flags & MQTT_ENGINE_MSG_RETAIN) != 0;
       ev.dup = (h->flags & MQTT_ENGINE_MSG_DUP) != 0;
+      ev.topic_cut = (h->flags & MSG_TOPIC_CUT) != 0;
       break;
     case MQTT_CORE_PUBACK:
     case MQTT_CORE_UNSUBACK:
@@ -862,8 +879,7 @@ mqtt_core *mqtt_core_new(const mqtt_core_config *config, const mqtt_core_platfor
   }
   if (c->engine) {
     c->heap += mqtt_engine_footprint();
-    int32_t cap = mqtt_engine_configure(c->engine, max_len, MQTT_MAX_QUEUED_MESSAGES, MQTT_MAX_QUEUED_BYTES);
-    if (cap > 0) {
+    if (mqtt_engine_configure(c->engine, max_len, MQTT_MAX_QUEUED_BYTES) == MQTT_ENGINE_OK) {
       *error = MQTT_CORE_OK;
       return c;
     }

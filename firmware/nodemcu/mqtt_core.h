@@ -75,6 +75,7 @@ typedef struct {
   const uint8_t *data;
   size_t data_len;
   int qos, retain, dup;
+  int topic_cut;            /* overflow: the topic was longer than MQTT_MAX_TOPIC_IN (its first bytes) */
   const uint8_t *codes;
   size_t code_count;
   const char *text;         /* NUL-terminated, protocol and link errors, warnings */

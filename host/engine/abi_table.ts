@@ -43,6 +43,8 @@ export const MSG = {
   RETAIN: 32,
   /** DUP flag */
   DUP: 64,
+  /** the call carries a piece of the topic (a topic not wholly in one io chunk; total = the topic's length) */
+  TOPIC: 128,
 } as const;
 
 /** Start flags: the `flags` of `start`. */
@@ -117,7 +119,7 @@ export const PACK = {
   PUBLISH_RETAIN: 1,
 } as const;
 
-/** Error codes: returned by calls, and the a of events PROTOCOL_ERROR and WARNING: 1..30 a broken packet from the peer; 31..32 the broker's answer is odd but legal: event WARNING, the session goes on; 40..48 a bad argument from the host, or ABI misuse. */
+/** Error codes: returned by calls, and the a of events PROTOCOL_ERROR and WARNING: 1..30 a broken packet from the peer; 31..33 the broker's answer is odd but legal: event WARNING, the session goes on; 40..49 a bad argument from the host, or ABI misuse. */
 export const ERR = {
   RESERVED_TYPE: 1,
   HEADER_FLAGS: 2,
@@ -145,12 +147,11 @@ export const ERR = {
   CLIENT_PACKET: 24,
   NOT_CONNACK: 25,
   SECOND_CONNACK: 26,
-  TOPIC_TOO_LONG: 27,
-  QOS2_FULL: 28,
   EMPTY_FILTER: 29,
   SUBACK_COUNT: 30,
   QOS2_PUBACK: 31,
   WRONG_ACK: 32,
+  QOS2_WINDOW: 33,
   ARG_QOS: 40,
   ARG_TOO_LONG: 41,
   ARG_PASSWORD: 42,
@@ -160,6 +161,7 @@ export const ERR = {
   ARG_KEEPALIVE: 46,
   ARG_IO: 47,
   ARG_CODEC_IO: 48,
+  ARG_LAYOUT: 49,
 } as const;
 
 const ERROR_TEXTS: Readonly<Record<number, string>> = {
@@ -189,21 +191,21 @@ const ERROR_TEXTS: Readonly<Record<number, string>> = {
   24: "broker sent a packet only clients send",
   25: "first packet from the broker is not CONNACK",
   26: "broker sent a second CONNACK",
-  27: "inbound topic name longer than this engine's MAX_TOPIC_IN",
-  28: "too many inbound QoS 2 messages awaiting PUBREL (MAX_QOS2_IN)",
   29: "topic filter is empty",
   30: "SUBACK has not one return code per filter of its SUBSCRIBE",
   31: "broker answered a QoS 2 publish with PUBACK (it delivers QoS 2 as QoS 1); taken as delivered",
   32: "broker acknowledged a publish with the wrong packet for its QoS; taken as delivered",
+  33: "inbound QoS 2: more in flight than the qos2Window setting; oldest ids forgotten",
   40: "qos must be 0, 1 or 2",
   41: "string longer than 65535 bytes",
   42: "password given without username (MQTT 3.1.1 forbids it)",
   43: "an empty client id needs a clean session (cleansession 1)",
-  44: "topic filter list must have 1 to MAX_FILTERS entries",
+  44: "a subscribe/unsubscribe call takes 1 to this client's filters setting of topic filters",
   45: "ABI misuse: string not checked with text() before use",
   46: "keepalive must be 0..65535 seconds",
   47: "ABI misuse: length beyond the io buffer",
-  48: "codec mode needs the whole io buffer (set_io_size 2048)",
+  48: "codec mode works only before layout",
+  49: "layout: only before start, capacities in range (docs/abi.md)",
 };
 
 /** The text of an error code (what was wrong), the same on every host. */
@@ -218,10 +220,10 @@ export interface EngineExports {
   io_ptr(): number;
   /** size of the io buffer */
   io_size(): number;
-  /** sets the io buffer's size while no session runs; returns the size in effect */
-  set_io_size(size: number): number;
-  /** inbound payload bytes per message, caps on the publishes held; returns the count cap in effect */
-  configure(maxMessageLength: number, maxQueued: number, maxQueuedBytes: number): number;
+  /** the host's capacities, once, before start: high_water() or -error */
+  layout(outbound: number, window: number, requests: number, filters: number, ioBytes: number): number;
+  /** inbound payload bytes per message, the cap on topic + payload bytes of the publishes held; any time */
+  configure(maxMessageLength: number, maxQueuedBytes: number): void;
   /** checks the next len bytes (in io) of a string longer than io: 0 or an error code */
   text(kind: number, len: number, last: number): number;
   /** hands over a session string or stages a filter: 0 (the engine owns the handle) or an error code */

@@ -11,13 +11,19 @@ import type { Engine, EngineEvent, EngineHost, EngineLimits, SessionConfig } fro
 export * from "./types.js";
 export type { EngineExports } from "./abi_table.js";
 
-/** Host-side bounds, all in one place. maxQueuedMessages is capped by the engine's table size;
- *  maxQueuedBytes counts topic + payload bytes of the publishes the engine holds. */
+/** Host-side bounds, all in one place: generous, as Node has the memory (the engine's tables take
+ *  about 1.6 MB of linear memory, touched only as they are used). maxQueuedBytes counts topic +
+ *  payload bytes of the publishes the engine holds: by default no bound below 4 GiB. */
 export const DEFAULT_LIMITS: EngineLimits = {
   maxMessageLength: 1024,
-  maxQueuedMessages: 32,
-  maxQueuedBytes: 65536,
+  maxQueuedMessages: 64000,
+  maxQueuedBytes: 0xffffffff,
+  maxPendingRequests: 1024,
+  maxFiltersPerCall: 1024,
+  qos2Window: 65536,
 };
+/** The io buffer the wrapper lays out (inbound bytes go through it in slices of this size). */
+const IO_BYTES = 2048;
 
 
 let compiled: WebAssembly.Module | null = null;
@@ -83,11 +89,29 @@ function pooled(size: number): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, size);
 }
 
-function checkLimit(name: keyof EngineLimits, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
-    throw new RangeError(`limits.${name} must be a positive integer, got ${String(value)}`);
+function checkLimit(limits: EngineLimits, name: keyof EngineLimits, max: number): number {
+  const value: unknown = limits[name];
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0 || value > max) {
+    throw new RangeError(`limits.${name} must be an integer from 1 to ${max}, got ${String(value)}`);
   }
   return value;
+}
+
+/** The limits checked, each naming itself when wrong. */
+function checkLimits(limits: Partial<EngineLimits>): EngineLimits {
+  const merged = { ...DEFAULT_LIMITS, ...limits };
+  const checked: EngineLimits = {
+    maxMessageLength: checkLimit(merged, "maxMessageLength", 0x7fffffff),
+    maxQueuedMessages: checkLimit(merged, "maxQueuedMessages", 65534),
+    maxQueuedBytes: checkLimit(merged, "maxQueuedBytes", 0xffffffff),
+    maxPendingRequests: checkLimit(merged, "maxPendingRequests", 65534),
+    maxFiltersPerCall: checkLimit(merged, "maxFiltersPerCall", 32767),
+    qos2Window: checkLimit(merged, "qos2Window", 65536),
+  };
+  if (checked.maxQueuedMessages + checked.maxPendingRequests > 65535) {
+    throw new RangeError(`limits.maxQueuedMessages + limits.maxPendingRequests must be at most 65535 (each holds MQTT packet ids), got ${checked.maxQueuedMessages} + ${checked.maxPendingRequests}`);
+  }
+  return Object.freeze(checked);
 }
 
 function time(now: number): number {
@@ -109,20 +133,27 @@ class WasmEngine implements Engine, ImportSink {
   private lastNow = 0;
   private outBuf = new Uint8Array(SLAB);
   private outLen = 0;
+  /** A message's first call came and its last did not yet. */
+  private receiving = false;
+  private msgTopic = "";
+  /** A topic coming in pieces, and the bytes of it so far. */
+  private topicBuf: Uint8Array | null = null;
+  private topicAt = 0;
+  /** The payload being assembled (null until its first piece). */
   private msg: Uint8Array | null = null;
   private msgLen = 0;
   /** Most bytes the message being assembled can deliver: its length, cut at maxMessageLength. */
   private msgCap = 0;
 
   constructor(private readonly host: EngineHost, limits: Partial<EngineLimits> = {}) {
-    const merged = { ...DEFAULT_LIMITS, ...limits };
+    this.limits = checkLimits(limits);
+    const l = this.limits;
     this.x = instantiate(this);
+    const high = this.x.layout(l.maxQueuedMessages, l.qos2Window, l.maxPendingRequests, l.maxFiltersPerCall, IO_BYTES);
+    if (high < 0) throw new RangeError(`limits: ${errorText(-high)}`);
     this.ioPtr = this.x.io_ptr();
     this.ioSize = this.x.io_size();
-    const maxMessageLength = checkLimit("maxMessageLength", merged.maxMessageLength);
-    const maxQueuedBytes = checkLimit("maxQueuedBytes", merged.maxQueuedBytes);
-    const cap = this.x.configure(maxMessageLength, checkLimit("maxQueuedMessages", merged.maxQueuedMessages), maxQueuedBytes);
-    this.limits = Object.freeze({ maxMessageLength, maxQueuedMessages: cap, maxQueuedBytes });
+    this.x.configure(l.maxMessageLength, l.maxQueuedBytes);
   }
 
   // --- imports ------------------------------------------------------------------------------
@@ -152,9 +183,10 @@ class WasmEngine implements Engine, ImportSink {
   private reserve(len: number): number {
     let at = this.outLen;
     if (at + len > this.outBuf.length) {
-      // a fresh slab: move the bytes not yet handed out and rebase their offsets
+      // a fresh slab: move the bytes not yet handed out and rebase their offsets; doubling, as
+      // one call (a burst of acks) may produce many sends before any is handed out
       const base = this.sentUpTo;
-      const slab = new Uint8Array(Math.max(SLAB, at - base + len));
+      const slab = new Uint8Array(Math.max(SLAB, 2 * (at - base + len)));
       slab.set(this.outBuf.subarray(base, at));
       this.outBuf = slab;
       const q = this.queue;
@@ -241,21 +273,45 @@ class WasmEngine implements Engine, ImportSink {
   }
 
   message(topicPtr: number, topicLen: number, ptr: number, len: number, total: number, flags: number): void {
-    let msg = this.msg;
     if (flags & MSG.FIRST) {
-      const input = this.input;
-      if ((flags & MSG.LAST) && input !== null && len === total && len > 0) {
-        // the whole payload came in one received() call: a view of those bytes, no copy
-        const from = this.inputAt + ptr - this.ioPtr;
-        this.pushMessage(topicPtr, topicLen, new Uint8Array(input.buffer, input.byteOffset + from, len), flags);
+      if ((flags & (MSG.LAST | MSG.TOPIC)) === MSG.LAST && this.wholeInInput(len, total)) {
+        // topic and whole payload in one received() chunk: a view of those bytes, no copy
+        this.receiving = false;
+        this.pushMessage(this.topic(topicPtr, topicLen), this.inputView(ptr, len), flags);
+        return;
+      }
+      this.receiving = true;
+      this.msg = null;
+      this.msgLen = 0;
+      if (flags & MSG.TOPIC) {
+        this.topicBuf = new Uint8Array(total);
+        this.topicAt = 0;
+      } else this.msgTopic = this.topic(topicPtr, topicLen);
+    }
+    if (!this.receiving) return; // a piece of a message whose start we never saw
+    if (flags & MSG.TOPIC) {
+      const buf = this.topicBuf;
+      if (!buf) return;
+      const n = Math.min(len, buf.length - this.topicAt);
+      buf.set(this.bytes(ptr, n), this.topicAt);
+      this.topicAt += n;
+      if (this.topicAt === buf.length) {
+        this.msgTopic = decoder.decode(buf);
+        this.topicBuf = null;
+      }
+      return;
+    }
+    let msg = this.msg;
+    if (!msg) {
+      if ((flags & MSG.LAST) && this.wholeInInput(len, total)) {
+        this.receiving = false;
+        this.pushMessage(this.msgTopic, this.inputView(ptr, len), flags);
         return;
       }
       // room for what has arrived, not for what the header announces (up to 256 MB)
       this.msgCap = Math.min(total, this.limits.maxMessageLength);
       msg = this.msg = pooled(Math.min(this.msgCap, Math.max(len, FIRST_MESSAGE_ROOM)));
-      this.msgLen = 0;
     }
-    if (!msg) return; // a last piece without a first: nothing to deliver
     if (len > 0) {
       const n = Math.min(len, this.msgCap - this.msgLen);
       if (this.msgLen + n > msg.length) {
@@ -268,17 +324,29 @@ class WasmEngine implements Engine, ImportSink {
       this.msgLen += n;
     }
     if (!(flags & MSG.LAST)) return;
+    this.receiving = false;
     this.msg = null;
-    this.pushMessage(topicPtr, topicLen, this.msgLen === msg.length ? msg : msg.subarray(0, this.msgLen), flags);
+    this.pushMessage(this.msgTopic, this.msgLen === msg.length ? msg : msg.subarray(0, this.msgLen), flags);
   }
 
-  private pushMessage(topicPtr: number, topicLen: number, payload: Uint8Array, flags: number): void {
+  /** The payload's bytes all came in this call, from the bytes given to received(). */
+  private wholeInInput(len: number, total: number): boolean {
+    return this.input !== null && len === total && len > 0;
+  }
+
+  private inputView(ptr: number, len: number): Uint8Array {
+    const input = this.input!;
+    return new Uint8Array(input.buffer, input.byteOffset + this.inputAt + ptr - this.ioPtr, len);
+  }
+
+  private pushMessage(topic: string, payload: Uint8Array, flags: number): void {
     this.push({
       type: "message",
-      topic: this.topic(topicPtr, topicLen),
+      topic,
       payload,
       qos: (flags >> MSG.QOS_SHIFT) & 3,
       retain: (flags & MSG.RETAIN) !== 0,
+      dup: (flags & MSG.DUP) !== 0,
       overflow: (flags & MSG.OVERFLOW) !== 0,
     });
   }
@@ -537,6 +605,10 @@ class WasmEngine implements Engine, ImportSink {
         return true;
       }
       if (r < 0) throw new RangeError(`publish: ${errorText(-r)}`);
+      const size = topicLen + payload.length;
+      if (size > this.limits.maxQueuedBytes) {
+        throw new RangeError(`publish: topic + payload are ${size} bytes, more than this client ever holds (limits.maxQueuedBytes ${this.limits.maxQueuedBytes}): raise that limit`);
+      }
       return false;
     } finally {
       this.deliver();
@@ -562,6 +634,10 @@ class WasmEngine implements Engine, ImportSink {
 
   private request(filters: Array<[string, number]>, token: number, now: number, sub: boolean): boolean {
     const t = this.now(now);
+    const max = this.limits.maxFiltersPerCall;
+    if (filters.length > max) {
+      throw new RangeError(`${sub ? "subscribe" : "unsubscribe"}: ${filters.length} topic filters in one call; this client takes at most ${max} (limits.maxFiltersPerCall): split the call`);
+    }
     const staged = this.staged;
     try {
       for (let i = 0; i < filters.length; i++) staged.push(this.field(KIND.FILTER, filters[i][0], `filters[${i}]`, filters[i][1]));

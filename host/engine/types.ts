@@ -34,7 +34,7 @@ export type EngineEvent =
   | { type: "offline" }
   /** A whole inbound message, or its first maxMessageLength bytes when `overflow`. `payload` may be
    *  a view of the bytes given to received() (as MQTT.js does): hosts pass fresh buffers there. */
-  | { type: "message"; topic: string; payload: Uint8Array; qos: number; retain: boolean; overflow: boolean }
+  | { type: "message"; topic: string; payload: Uint8Array; qos: number; retain: boolean; dup: boolean; overflow: boolean }
   /** Publish `token` is done: PUBACK (QoS 1), PUBCOMP (QoS 2), handed to the transport (QoS 0). */
   | { type: "puback"; token: number }
   | { type: "suback"; token: number; granted: number[] }
@@ -53,12 +53,23 @@ export interface EngineHost {
   event(ev: EngineEvent): void;
 }
 
+/** The engine's bounds (docs/abi.md, "Memory and capacities"). All but the message length and
+ *  the byte cap size its tables, laid out once when the engine is made. */
 export interface EngineLimits {
   /** Inbound messages longer than this fire overflow with their first bytes (NodeMCU default 1024). */
   maxMessageLength: number;
-  /** Publishes the host keeps (queued + in flight), and their payload bytes. */
+  /** Publishes the engine holds (queued, in flight; QoS 0 only while not connected), and their
+   *  topic + payload bytes (up to 4,294,967,295). A publish that can never fit throws RangeError. */
   maxQueuedMessages: number;
   maxQueuedBytes: number;
+  /** Subscribe/unsubscribe calls awaiting their acknowledgement; with maxQueuedMessages at most
+   *  65,535 (each owns packet ids). */
+  maxPendingRequests: number;
+  /** Topic filters in one subscribe/unsubscribe call (at most 32,767). */
+  maxFiltersPerCall: number;
+  /** Inbound QoS 2 window: ids awaiting PUBREL told apart (rounded up to a power of two, 32 to
+   *  65,536; 65,536 = every id). */
+  qos2Window: number;
 }
 
 export interface Engine {

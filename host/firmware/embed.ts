@@ -1,32 +1,35 @@
 // build/engine.wasm -> a C file defining the engine as a constant array (firmware/engine/mqtt_engine.h):
 // mqtt_engine_wasm[] (4-byte aligned; in flash on the ESP8266 through ICACHE_RODATA_ATTR),
 // mqtt_engine_wasm_length, and mqtt_engine_memory_bytes, the linear memory the engine really
-// uses (its high_water(), read from an instance in Node, rounded up to 8).
-// The io size comes from firmware/nodemcu/mqtt_limits.h (MQTT_ENGINE_IO_BYTES).
+// uses (its high_water() after layout(), read from an instance in Node, rounded up to 8), and the
+// capacities and io size it is laid out with, from firmware/nodemcu/mqtt_limits.h.
 // Usage: node dist/host/firmware/embed.js build/engine.wasm build/firmware/engine_wasm.c [mqtt_limits.h]
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { firmwareLimit, limitsHeader } from "./limits.js";
+import { firmwareCapacities, firmwareLimit, limitsHeader } from "./limits.js";
 
-/** Bytes of linear memory the module uses with io set to ioSize: its own high_water(), with inert
- *  imports. */
-export function memoryBytes(wasm: Uint8Array, ioSize: number): number {
+/** Bytes of linear memory the module uses laid out with `capacities` and io of ioSize: its own
+ *  high_water() (layout()'s answer), with inert imports. The firmware's engines cannot grow memory:
+ *  it must fit the declared page. */
+export function memoryBytes(wasm: Uint8Array, ioSize: number, capacities: number[] = firmwareCapacities()): number {
   const module = new WebAssembly.Module(new Uint8Array(wasm));
   const none = () => undefined;
   const instance = new WebAssembly.Instance(module, { env: { send: none, release: none, event: none, message: none } });
-  const setIoSize = instance.exports.set_io_size;
-  if (typeof setIoSize !== "function") throw new Error("the module exports no set_io_size(): rebuild build/engine.wasm");
-  const io = Number((setIoSize as (n: number) => number)(ioSize));
-  if (io !== ioSize) throw new Error(`the engine's io buffer cannot be ${ioSize} bytes (it took ${io}); fix MQTT_ENGINE_IO_BYTES`);
-  const highWater = instance.exports.high_water;
-  if (typeof highWater !== "function") throw new Error("the module exports no high_water(): is it build/engine.wasm?");
-  const bytes = Number((highWater as () => number)());
-  if (!Number.isInteger(bytes) || bytes <= 0 || bytes > 65536) throw new Error(`high_water() returned ${bytes}, not a size within one page`);
+  const layout = instance.exports.layout;
+  if (typeof layout !== "function") throw new Error("the module exports no layout(): rebuild build/engine.wasm");
+  const bytes = Number((layout as (...n: number[]) => number)(...capacities, ioSize));
+  if (bytes < 0) {
+    throw new Error(`the engine refused layout(${capacities.join(", ")}, io ${ioSize}): fix MQTT_MAX_QUEUED_MESSAGES, ` +
+      "MQTT_QOS2_WINDOW, MQTT_MAX_PENDING_REQUESTS, MQTT_MAX_FILTERS or MQTT_ENGINE_IO_BYTES (ranges: docs/abi.md)");
+  }
+  if (!Number.isInteger(bytes) || bytes === 0 || bytes > 65536) {
+    throw new Error(`layout() returned ${bytes}, not a size within the one page the firmware's engines have: lower the capacities in mqtt_limits.h`);
+  }
   return (bytes + 7) & ~7;
 }
 
-export function embed(wasm: Uint8Array, source: string, ioSize: number): string {
-  const memory = memoryBytes(wasm, ioSize);
+export function embed(wasm: Uint8Array, source: string, ioSize: number, capacities: number[] = firmwareCapacities()): string {
+  const memory = memoryBytes(wasm, ioSize, capacities);
   // Padded to whole words: the interpreter's aligned reads load the word holding the last byte.
   const padded = new Uint8Array((wasm.length + 3) & ~3);
   padded.set(wasm);
@@ -53,6 +56,7 @@ ${lines.join("\n")}
 };
 const uint32_t mqtt_engine_wasm_length = ${wasm.length}u;
 const uint32_t mqtt_engine_memory_bytes = ${memory}u;
+const uint32_t mqtt_engine_capacities[4] = {${capacities.map((n) => `${n}u`).join(", ")}};
 const uint32_t mqtt_engine_io_bytes = ${ioSize}u;
 `;
 }
@@ -72,7 +76,7 @@ export function main(argv: string[]): number {
     return 1;
   }
   try {
-    const text = embed(wasm, input, firmwareLimit("MQTT_ENGINE_IO_BYTES", limits));
+    const text = embed(wasm, input, firmwareLimit("MQTT_ENGINE_IO_BYTES", limits), firmwareCapacities(limits));
     mkdirSync(dirname(output), { recursive: true });
     // written whole, then renamed: a make running in parallel never compiles half a file
     const partial = `${output}.${process.pid}.tmp`;

@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { memoryBytes } from "./embed.js";
-import { firmwareLimit, limitsHeader } from "./limits.js";
+import { firmwareCapacities, firmwareLimit, limitsHeader } from "./limits.js";
 
 /** The wasm2c runtime header of Debian's wabt package. */
 export const WASM_RT_HEADER = "/usr/include/wasm-rt.h";
@@ -76,7 +76,8 @@ export function exportsCalled(source: string): Set<string> {
 
 /** The rewrite of wasm2c's output (see the top of this file); `keep`: the exports to keep (all
  *  when absent). */
-export function rewrite(c: string, h: string, memory: number, io: number, keep?: Set<string>): { c: string; h: string } {
+export function rewrite(c: string, h: string, memory: number, io: number, keep?: Set<string>,
+  capacities: number[] = firmwareCapacities()): { c: string; h: string } {
   const cycle = findCycle(callGraph(c));
   if (cycle) throw new Error(`the module's call graph has a cycle (${cycle.join(" -> ")}): the native engine runs without a stack-depth counter and needs none`);
   if (/\bCALL_INDIRECT\(instance/.test(c)) throw new Error("the module makes indirect calls: the native engine supports none");
@@ -100,10 +101,11 @@ export function rewrite(c: string, h: string, memory: number, io: number, keep?:
       (whole, name: string) => (keep.has(name) ? whole : ""));
   }
   const hOut = replaceChecked(h, '#include "wasm-rt.h"\n', `/* For the native engine (host/firmware/native.ts): bounds checked by code, no stack-depth
- * counter (the call graph has no cycle), the linear memory's fixed size and io size. */
+ * counter (the call graph has no cycle), the linear memory's fixed size, capacities and io size. */
 #define WASM_RT_MEMCHECK_SIGNAL_HANDLER 0
 #define WASM_RT_USE_STACK_DEPTH_COUNT 0
 #define W2C_MEMORY_BYTES ${memory}u
+#define W2C_CAPACITIES ${capacities.map((n) => `${n}u`).join(", ")}
 #define W2C_IO_BYTES ${io}u
 #include "wasm-rt.h"
 `, "the include of wasm-rt.h", 1);
@@ -111,13 +113,14 @@ export function rewrite(c: string, h: string, memory: number, io: number, keep?:
 }
 
 /** wasm2c + rewrite into outDir: engine_native.c, engine_native.h, wasm-rt.h. */
-export function generate(wasmFile: string, outDir: string, io: number, keep?: Set<string>): void {
+export function generate(wasmFile: string, outDir: string, io: number, keep?: Set<string>,
+  capacities: number[] = firmwareCapacities()): void {
   const wasm = readFileSync(wasmFile);
-  const memory = memoryBytes(wasm, io);
+  const memory = memoryBytes(wasm, io, capacities);
   const tmp = mkdtempSync(join(tmpdir(), "wasmqtt-native-"));
   try {
     execFileSync("wasm2c", [wasmFile, "-n", MODULE, "-o", join(tmp, `${MODULE}_native.c`)], { stdio: ["ignore", "ignore", "pipe"] });
-    const { c, h } = rewrite(readFileSync(join(tmp, `${MODULE}_native.c`), "utf8"), readFileSync(join(tmp, `${MODULE}_native.h`), "utf8"), memory, io, keep);
+    const { c, h } = rewrite(readFileSync(join(tmp, `${MODULE}_native.c`), "utf8"), readFileSync(join(tmp, `${MODULE}_native.h`), "utf8"), memory, io, keep, capacities);
     mkdirSync(outDir, { recursive: true });
     // each written whole, then renamed: a make running in parallel never compiles half a file
     for (const [name, text] of [["wasm-rt.h", readFileSync(WASM_RT_HEADER, "utf8")], [`${MODULE}_native.h`, h], [`${MODULE}_native.c`, c]]) {
@@ -138,7 +141,8 @@ export function main(argv: string[]): number {
   }
   try {
     const keep = argv[3] ? exportsCalled(readFileSync(argv[3], "utf8")) : undefined;
-    generate(argv[0], argv[1], firmwareLimit("MQTT_ENGINE_IO_BYTES", argv[2] ?? limitsHeader()), keep);
+    const header = argv[2] ?? limitsHeader();
+    generate(argv[0], argv[1], firmwareLimit("MQTT_ENGINE_IO_BYTES", header), keep, firmwareCapacities(header));
   } catch (err) {
     const e = err as Error & { stderr?: Buffer };
     console.error(`native: ${argv[0]}: ${e.stderr?.length ? e.stderr.toString().trim() : e.message}`);

@@ -171,7 +171,8 @@ export function runNode(script: string): string {
       const max = Number(a[3]) || firmwareLimit("MQTT_DEFAULT_MAX_MESSAGE_LENGTH");
       engine = createEngine({ send: (b) => { out.push(...b); }, event: onEvent },
         { maxMessageLength: max, maxQueuedMessages: firmwareLimit("MQTT_MAX_QUEUED_MESSAGES"),
-          maxQueuedBytes: firmwareLimit("MQTT_MAX_QUEUED_BYTES") });
+          maxQueuedBytes: firmwareLimit("MQTT_MAX_QUEUED_BYTES"), maxPendingRequests: firmwareLimit("MQTT_MAX_PENDING_REQUESTS"),
+          maxFiltersPerCall: firmwareLimit("MQTT_MAX_FILTERS"), qos2Window: firmwareLimit("MQTT_QOS2_WINDOW") });
     } else if (!engine || !config) {
       lines.push("no client");
     } else if (cmd === "will") {

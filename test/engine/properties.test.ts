@@ -60,7 +60,7 @@ describe("round trips", () => {
       rig.feed({ cmd: "publish", topic, payload: Buffer.from(body), qos: q, retain, messageId: ++id });
       if (q === 2) rig.feed({ cmd: "pubrel", messageId: id });
       const ev = rig.take();
-      expect(ev).toEqual([{ type: "message", topic: Buffer.from(topic).toString(), payload: body, qos: q, retain, overflow: false }]);
+      expect(ev).toEqual([{ type: "message", topic: Buffer.from(topic).toString(), payload: body, qos: q, retain, dup: false, overflow: false }]);
     }), { numRuns: 300 });
   });
 

@@ -23,7 +23,7 @@ describe("vertical slice", () => {
     expect(rig.take()).toEqual([{ type: "suback", token: 9, granted: [1, 0] }]);
 
     rig.feed({ cmd: "publish", topic: "x/1", payload: Buffer.from("in"), qos: 0, retain: true });
-    expect(rig.take()).toEqual([{ type: "message", topic: "x/1", payload: new Uint8Array([105, 110]), qos: 0, retain: true, overflow: false }]);
+    expect(rig.take()).toEqual([{ type: "message", topic: "x/1", payload: new Uint8Array([105, 110]), qos: 0, retain: true, dup: false, overflow: false }]);
 
     rig.runFor(10_000);
     expect(rig.packets().map((p) => p.cmd)).toEqual(["pingreq"]);
