@@ -291,10 +291,15 @@ static const char *copy_text(const char *text, size_t len, char *buf, size_t siz
   return buf;
 }
 
-/* Byte i of the engine's error texts, read with aligned word loads only (they may be in flash). */
+/* Character i (7 bits) of the engine's error texts, read with aligned word loads only (they may
+ * be in flash); one may straddle two words. */
 static char text_byte(size_t i)
 {
-  return (char)(uint8_t)(engine_error_texts.words[i / 4] >> (i % 4 * 8));
+  size_t bit = i * 7;
+  uint32_t shift = bit % 32;
+  uint32_t bits = engine_error_texts[bit / 32] >> shift;
+  if (shift > 25) bits |= engine_error_texts[bit / 32 + 1] << (32 - shift);
+  return (char)(bits & 0x7fu);
 }
 
 /* Text `code` of the table (text 0 for unknown codes and codes without a text) into buf. */
