@@ -198,32 +198,61 @@ function cExports(table) {
   ].join("\n") + "\n";
 }
 
-/** The error texts for mqtt_engine.c: text 0 for unknown codes, then code 1, 2, ... (empty for
- *  unused codes), each ended by a zero character, 7 bits a character packed into 32-bit words
- *  (ASCII needs no eighth bit: 1/8 less flash). In flash on the ESP8266, where only aligned 32-bit
- *  loads work: words are all the reader loads. */
+/** The error texts for mqtt_engine.c, compressed by byte pairs: a symbol is a character (1..127),
+ *  0 (end of a text) or 128 + k, pair k of two earlier symbols, found by counting the most
+ *  frequent neighbours (at most 128 pairs, nested at most PAIR_DEPTH deep, so the reader's stack
+ *  is a few bytes): 1.9 KB of ASCII in about 1.2 KB. Text 0 is for unknown codes, then code 1, 2,
+ *  ... (empty for unused codes). */
+const PAIR_DEPTH = 4;
+
 function cTexts(table) {
   const e = table.errors;
   const texts = new Map(e.codes.map((c) => [c.value, c.text]));
   const max = Math.max(...texts.keys());
   const all = [e.unknown];
   for (let code = 1; code <= max; code++) all.push(texts.get(code) ?? "");
-  const chars = all.flatMap((t) => [...t].map((c) => c.charCodeAt(0)).concat(0));
-  // one word more than the bits need: the reader looks at the next word for a character across two
-  const words = new Array(Math.floor((chars.length * 7) / 32) + 2).fill(0);
-  chars.forEach((c, i) => {
-    const bit = i * 7;
-    words[bit >> 5] |= c << (bit & 31);
-    if ((bit & 31) > 25) words[(bit >> 5) + 1] |= c >>> (32 - (bit & 31));
-  });
-  const hex = words.map((w) => `0x${(w >>> 0).toString(16).padStart(8, "0")}u`);
+  let symbols = all.flatMap((t) => [...t].map((c) => c.charCodeAt(0)).concat(0));
+  const pairs = [];
+  const depth = new Map();
+  const depthOf = (s) => depth.get(s) ?? 0;
+  while (pairs.length < 2 * 128) {
+    const counts = new Map();
+    for (let i = 0; i + 1 < symbols.length; i++) {
+      const [a, b] = [symbols[i], symbols[i + 1]];
+      if (a === 0 || b === 0 || Math.max(depthOf(a), depthOf(b)) >= PAIR_DEPTH) continue;
+      counts.set(a * 256 + b, (counts.get(a * 256 + b) ?? 0) + 1);
+    }
+    let best = -1;
+    let most = 2; // a pair used twice saves nothing over its two bytes in the table
+    for (const [pair, n] of counts) if (n > most || (n === most && best >= 0 && pair < best)) [best, most] = [pair, n];
+    if (best < 0) break;
+    const symbol = 128 + pairs.length / 2;
+    const [a, b] = [best >> 8, best & 255];
+    pairs.push(a, b);
+    depth.set(symbol, Math.max(depthOf(a), depthOf(b)) + 1);
+    const next = [];
+    for (let i = 0; i < symbols.length; i++) {
+      if (i + 1 < symbols.length && symbols[i] === a && symbols[i + 1] === b) {
+        next.push(symbol);
+        i++;
+      } else next.push(symbols[i]);
+    }
+    symbols = next;
+  }
+  const bytes = [...pairs, ...symbols];
+  const words = [];
+  for (let i = 0; i < bytes.length; i += 4) {
+    words.push(bytes.slice(i, i + 4).reduce((w, byte, k) => (w | (byte << (8 * k))) >>> 0, 0));
+  }
+  const hex = words.map((w) => `0x${w.toString(16).padStart(8, "0")}u`);
   const rows = [];
   for (let i = 0; i < hex.length; i += 8) rows.push(`  ${hex.slice(i, i + 8).join(", ")},`);
   return [
     header("/*") + " */",
     "/* The engine's error texts: included by mqtt_engine.c only. In a NodeMCU build <stdint.h>",
-    " * defines ICACHE_RODATA_ATTR and the table stays in flash, where only aligned 32-bit loads work.",
-    " * Character i (7 bits) is bits 7 * i .. 7 * i + 6 of the words, low bits first; texts:",
+    " * defines ICACHE_RODATA_ATTR and the table stays in flash, where only aligned 32-bit loads work:",
+    " * byte i is bits 8 * (i % 4) .. of word i / 4 (the lx106 is little-endian). The pairs (two bytes",
+    " * each) come first, then the texts' symbols. The texts:",
     ...all.map((t, i) => ` *   ${i}: ${t === "" ? "(none)" : t}`),
     " */",
     "#ifndef ENGINE_ERROR_TEXTS_H",
@@ -239,6 +268,10 @@ function cTexts(table) {
     "",
     `/* Codes 1..${max} have a text (none for unused ones: text 0 then); 0 and the rest read text 0. */`,
     `#define ENGINE_ERROR_CODES ${max + 1}`,
+    "/* Symbol 128 + k is pair k: bytes 2k and 2k + 1; the texts start after the pairs. */",
+    `#define ENGINE_ERROR_TEXT_START ${pairs.length}u`,
+    "/* Pairs nest at most this deep: the reader's stack of right halves. */",
+    `#define ENGINE_ERROR_TEXT_DEPTH ${PAIR_DEPTH}`,
     "",
     `static const uint32_t engine_error_texts[${words.length}] ENGINE_ERROR_TEXTS_PLACE = {`,
     ...rows,

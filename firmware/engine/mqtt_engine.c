@@ -291,30 +291,39 @@ static const char *copy_text(const char *text, size_t len, char *buf, size_t siz
   return buf;
 }
 
-/* Character i (7 bits) of the engine's error texts, read with aligned word loads only (they may
- * be in flash); one may straddle two words. */
-static char text_byte(size_t i)
+/* Byte i of the engine's error-text table, read with aligned word loads only (it may be in flash). */
+static uint8_t text_byte(size_t i)
 {
-  size_t bit = i * 7;
-  uint32_t shift = bit % 32;
-  uint32_t bits = engine_error_texts[bit / 32] >> shift;
-  if (shift > 25) bits |= engine_error_texts[bit / 32 + 1] << (32 - shift);
-  return (char)(bits & 0x7fu);
+  return (uint8_t)(engine_error_texts[i / 4] >> (i % 4 * 8));
 }
 
-/* Text `code` of the table (text 0 for unknown codes and codes without a text) into buf. */
+/* Text `code` of the table into buf (text 0 for unknown codes and codes without a text). A symbol
+ * is a character (< 128), 0 (the end) or pair 128 + k (bytes 2k, 2k + 1): its left half now, its
+ * right half pending. */
 static const char *engine_text(int32_t code, char *buf, size_t size)
 {
   if (!buf || size == 0) return "";
-  size_t at = 0;
+  size_t at = ENGINE_ERROR_TEXT_START;
   if (code > 0 && code < ENGINE_ERROR_CODES) {
     for (int32_t skip = code; skip > 0; at++) {
       if (text_byte(at) == 0) skip--;
     }
-    if (text_byte(at) == 0) at = 0;
+    if (text_byte(at) == 0) at = ENGINE_ERROR_TEXT_START;
   }
+  uint8_t pending[ENGINE_ERROR_TEXT_DEPTH];
+  unsigned top = 0;
   size_t n = 0;
-  for (char ch; n + 1 < size && (ch = text_byte(at + n)) != 0; n++) buf[n] = ch;
+  uint8_t symbol = text_byte(at++);
+  while (symbol != 0 && n + 1 < size) {
+    if (symbol >= 128) {
+      size_t pair = 2u * (symbol - 128u);
+      pending[top++] = text_byte(pair + 1);
+      symbol = text_byte(pair);
+      continue;
+    }
+    buf[n++] = (char)symbol;
+    symbol = top ? pending[--top] : text_byte(at++);
+  }
   buf[n] = 0;
   return buf;
 }
