@@ -15,10 +15,8 @@ import * as Codec from "./codec/mode";
 // The host's capacities are laid out after all static data (the stub runtime never allocates
 // there), io last, so a host backs only high_water() bytes. Until layout() the engine has io of
 // DEFAULT_IO bytes there and no tables (codec mode and error texts work; start() refuses).
-const tables: usize = (__heap_base + 7) & ~7;
 let io: usize = (__heap_base + 15) & ~15;
 let ioSize: i32 = DEFAULT_IO;
-let laidOut: bool = false;
 let check: TextCheck = changetype<TextCheck>(0);
 let checking: i32 = -1; // kind of the string being checked, -1 = none
 let checkedKind: i32 = -1; // kind, length and result of the last complete string
@@ -38,28 +36,34 @@ function setup(): void {
  *  start; memory grows if they need it. Returns high_water(), or -E_ARG_LAYOUT (nothing laid out). */
 export function layout(outbound: i32, window: i32, requests: i32, filters: i32, ioBytes: i32): i32 {
   setup();
-  if (laidOut || Conn.canQueue()
-    || <u32>(outbound - 1) >= <u32>(MAX_IDS - 1) || <u32>(requests - 1) >= <u32>(MAX_IDS - outbound)
-    || <u32>(filters - 1) >= <u32>MAX_FILTERS || <u32>(window - 1) >= <u32>MAX_QOS2_WINDOW
+  // a session needs a layout first (start() refuses): none runs now
+  if (Out.capacity != 0
+    || <u32>(outbound - 1) >= <u32>(MAX_IDS - 1) || <u32>requests > <u32>(MAX_IDS - outbound)
+    || <u32>filters > <u32>MAX_FILTERS || <u32>window > <u32>MAX_QOS2_WINDOW
     || <u32>(ioBytes - IO_MIN) > <u32>(IO_MAX - IO_MIN)) return -E.E_ARG_LAYOUT;
-  let w = MIN_QOS2_WINDOW;
-  while (w < window) w <<= 1;
-  const ids = Out.idMapSize(outbound + requests);
+  const w = powerOfTwo(window);
+  const ids = powerOfTwo(outbound + requests);
+  const tables = (__heap_base + 15) & ~15;
   const requestsAt = tables + Out.bytes(outbound, ids);
   const windowAt = requestsAt + Req.bytes(requests, filters);
-  const start = (windowAt + In.bytes(w) + 15) & ~15;
+  const start = (windowAt + (<usize>w << 1) + 15) & ~15;
   const pages = <i32>((start + <usize>ioBytes + 0xffff) >> 16) - memory.size();
   if (pages > 0 && memory.grow(pages) < 0) return -E.E_ARG_LAYOUT;
   // the tables start empty: zero what io (and codec mode's records) may have used before
   const used = io + <usize>ioSize + <usize>Codec.ITEM_BYTES;
   memory.fill(tables, 0, (used < start ? used : start) - tables);
   Out.place(tables, outbound, ids);
-  Req.place(requestsAt, requests, filters, outbound);
+  Req.place(requestsAt, requests, filters);
   In.place(windowAt, w);
   io = start;
   ioSize = ioBytes;
-  laidOut = true;
   return high_water();
+}
+
+/** The power of two at or above n, at least MIN_QOS2_WINDOW (the id map's and window's sizes). */
+// @ts-ignore: decorator
+@inline function powerOfTwo(n: i32): i32 {
+  return n <= MIN_QOS2_WINDOW ? MIN_QOS2_WINDOW : 1 << (32 - clz(n - 1));
 }
 
 /** A host's length of bytes in io: never read outside it, whatever a buggy host passes. */
@@ -157,7 +161,7 @@ export function active(): i32 {
  *  username, password). Returns 1 started, 0 already running, -error for bad arguments. */
 export function start(keepalive: i32, flags: i32, now: u32, seed: u32): i32 {
   setup();
-  if (!laidOut) return -E.E_ARG_LAYOUT;
+  if (Out.capacity == 0) return -E.E_ARG_LAYOUT;
   S.now = now;
   return Conn.start(keepalive, flags, seed);
 }
@@ -254,7 +258,7 @@ export function high_water(): i32 {
  *  Returns 0, or the error code that stopped parsing (call codec_reset to start over). */
 export function codec_parse(len: i32): i32 {
   setup();
-  if (laidOut) return E.E_ARG_CODEC_IO;
+  if (Out.capacity != 0) return E.E_ARG_CODEC_IO;
   return fits(len) ? Codec.parse(io, len, io + <usize>ioSize) : E.E_ARG_IO;
 }
 

@@ -15,8 +15,6 @@ let limit: u32 = 0;
 let delivered: u32 = 0;
 let suppress: bool = false;
 let finished: bool = false; // the last piece went out with the payload's final bytes
-/** A call of this message went to the host: the next is not its first. */
-let started: bool = false;
 let topicTotal: u32 = 0;
 /** A whole topic in the current io chunk, not handed over yet (its length; 0 = none). */
 let topicPtr: usize = 0;
@@ -30,10 +28,6 @@ let ids: usize = 0; // before layout: one slot at address 0 (below memoryBase: u
 let mask: i32 = 0;
 let heldCount: i32 = 0;
 
-export function bytes(window: i32): usize {
-  return <usize>window << 1;
-}
-
 /** Lays out an empty window of `window` ids (a power of two) at `at` (once; memory zero). */
 export function place(at: usize, window: i32): void {
   ids = at;
@@ -46,7 +40,7 @@ export function heldIds(): i32 {
 
 export function clearHeld(): void {
   if (heldCount == 0) return;
-  memory.fill(ids, 0, bytes(mask + 1));
+  memory.fill(ids, 0, <usize>(mask + 1) << 1);
   heldCount = 0;
 }
 
@@ -74,9 +68,9 @@ export function releaseHeld(id: i32): void {
 
 export function begin(headerFlags: i32): void {
   qos = (headerFlags >> 1) & 3;
-  flags = (qos << MSG_QOS_SHIFT) | ((headerFlags & 1) != 0 ? MSG_RETAIN : 0) | ((headerFlags & 8) != 0 ? MSG_DUP : 0);
+  // MSG_FIRST until the first call to the host
+  flags = MSG_FIRST | (qos << MSG_QOS_SHIFT) | ((headerFlags & 1) != 0 ? MSG_RETAIN : 0) | ((headerFlags & 8) != 0 ? MSG_DUP : 0);
   topicLen = 0;
-  started = false;
   pid = 0;
 }
 
@@ -112,18 +106,15 @@ export function topicPiece(ptr: usize, len: u32): void {
 
 /** The io chunk ends (its bytes are overwritten next): a whole topic still waiting goes now. */
 export function chunkEnd(): void {
-  if (topicLen == 0) return;
-  const n = topicLen;
-  topicLen = 0;
-  send(topicPtr, n, flags | MSG_TOPIC);
+  if (topicLen != 0) send(topicPtr, topicLen, flags | MSG_TOPIC);
 }
 
-/** One call to the host: the first of the message has MSG_FIRST and the waiting topic, if any. */
+/** One call to the host, with the waiting topic, if any (hosts ignore it on topic pieces). */
 function send(ptr: usize, len: u32, f: i32): void {
   const tl = topicLen;
   topicLen = 0;
-  hostMessage(topicPtr, tl, ptr, len, (f & MSG_TOPIC) != 0 ? topicTotal : total, started ? f : f | MSG_FIRST);
-  started = true;
+  flags &= ~MSG_FIRST;
+  hostMessage(topicPtr, tl, ptr, len, (f & MSG_TOPIC) != 0 ? topicTotal : total, f);
 }
 
 export function payloadStart(len: u32): void {

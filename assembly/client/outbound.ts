@@ -39,7 +39,7 @@ class Entry {
 export const ENTRY_SIZE: usize = (offsetof<Entry>() + 3) & ~3;
 /** Where slot 0 would be: slots are 1..capacity. */
 let table: usize = 0;
-let capacity: i32 = 0;
+export let capacity: i32 = 0;
 /** Ids in flight: u16 at index id & idMask = their holder (0 = none; 1..capacity an outbound slot,
  *  above a request). Its size, a power of two, is at least the holders', so a free index is near. */
 let idMap: usize = 0;
@@ -47,18 +47,11 @@ let idMask: i32 = 0;
 let lastPid: i32 = 0;
 /** Slots up to this were used once (the rest are free and need no list: nothing touches them). */
 let fresh: i32 = 0;
-let freeList: i32 = NONE;
-let first: i32 = NONE;
-let last: i32 = NONE;
+let freeList: i32 = 0; // NONE
+let first: i32 = 0;
+let last: i32 = 0;
 let used: i32 = 0;
 let usedBytes: u32 = 0;
-
-/** The id map's size for `holders` publishes and requests. */
-export function idMapSize(holders: i32): i32 {
-  let n = 32;
-  while (n < holders) n <<= 1;
-  return n;
-}
 
 export function bytes(outbound: i32, idMapIds: i32): usize {
   return <usize>outbound * ENTRY_SIZE + (<usize>idMapIds << 1);
@@ -212,12 +205,7 @@ export function resume(sessionPresent: bool): void {
       // the broker took the message (PUBREC): finish the handshake or, with its session gone, it is done
       if (sessionPresent) sendAck(0x62, e.pid);
       else complete(i, EV_PUBACK);
-    } else if (sessionPresent) transmit(i, true);
-    else {
-      freeId(e.pid); // a new message: a new id
-      e.state = <u8>Q_QUEUED;
-      transmit(i, false);
-    }
+    } else transmit(i, sessionPresent); // without the session: a new message (its id is free there)
     i = next;
   }
 }

@@ -4,7 +4,7 @@
 import { SUBSCRIBE } from "../codec/constants";
 import { putHeader, putWord, putByte } from "../codec/generator";
 import { out, flush, flushWith } from "./output";
-import { NONE, allocateId, freeId, holderOf } from "./outbound";
+import { capacity as outbound, allocateId, freeId, holderOf } from "./outbound";
 
 // Staged filter: blob i32, len u16 (a filter is at most 65535 bytes: checked before staging), qos u8
 const STAGED_SIZE: usize = 8;
@@ -14,27 +14,24 @@ let stagedCount: i32 = 0;
 /** A SUBACK's return codes, one byte per filter of the request it settles. */
 export let codes: usize = 0;
 
-// Request: token i32 (the free list's link when free), id u16, kind u16: bit 15 SUBSCRIBE (else
-// UNSUBSCRIBE), bits 0..14 its filter count, 0 for a free slot.
+// Request: token i32, id u16, kind u16: bit 15 SUBSCRIBE (else UNSUBSCRIBE), bits 0..14 its
+// filter count, 0 for a free slot. A request takes the first free slot: subscribe calls are rare
+// beside publishes, and an acknowledgement finds its request through the id map.
 const REQUEST_SIZE: usize = 8;
 const SUB: i32 = 0x8000;
 /** Where request 0 would be: requests are 1..capacity. */
 let table: usize = 0;
-/** Request j is holder firstSlot + j of its packet id (outbound slots come first). */
-let firstSlot: i32 = 0;
+/** Request j is holder outbound + j of its packet id (outbound slots come first). */
 let capacity: i32 = 0;
-let fresh: i32 = 0;
-let freeList: i32 = NONE;
 
 export function bytes(requests: i32, filters: i32): usize {
   return <usize>requests * REQUEST_SIZE + <usize>filters * (STAGED_SIZE + 1);
 }
 
 /** Lays out `requests` requests and `filters` filters per call at `at` (once, before any). */
-export function place(at: usize, requests: i32, filters: i32, slotBase: i32): void {
+export function place(at: usize, requests: i32, filters: i32): void {
   table = at - REQUEST_SIZE;
   capacity = requests;
-  firstSlot = slotBase;
   staged = at + <usize>requests * REQUEST_SIZE;
   stagedCap = filters;
   codes = staged + <usize>filters * STAGED_SIZE;
@@ -63,22 +60,18 @@ export function unstage(): void {
 /** Send SUBSCRIBE (type SUBSCRIBE) or UNSUBSCRIBE of the staged filters. False when `capacity`
  *  requests await their acknowledgement. The staged filters are consumed in every case. */
 export function request(type: i32, tok: i32): bool {
-  let j = freeList;
-  let r: usize;
-  if (j != NONE) {
-    r = table + <usize>j * REQUEST_SIZE;
-    freeList = load<i32>(r);
-  } else if (fresh < capacity) {
-    j = ++fresh;
-    r = table + <usize>j * REQUEST_SIZE;
-  } else {
-    unstage();
-    return false;
+  let j = 1;
+  let r = table + REQUEST_SIZE;
+  for (; load<u16>(r, 6) != 0; r += REQUEST_SIZE) {
+    if (++j > capacity) {
+      unstage();
+      return false;
+    }
   }
   const sub = type == SUBSCRIBE;
   let rl: u32 = 2;
   for (let i = 0; i < stagedCount; i++) rl += 2 + <u32>load<u16>(staged + <usize>i * STAGED_SIZE, 4) + (sub ? 1 : 0);
-  const pid = allocateId(firstSlot + j);
+  const pid = allocateId(outbound + j);
   store<i32>(r, tok);
   store<u16>(r, pid, 4);
   store<u16>(r, (sub ? SUB : 0) | stagedCount, 6);
@@ -110,28 +103,26 @@ export function settledFilters(): i32 {
 
 /** The acknowledgement for `pid` arrived: false if no such request of that type is pending. */
 export function settle(type: i32, pid: i32): bool {
-  const j = holderOf(pid) - firstSlot;
+  const j = holderOf(pid) - outbound;
   if (<u32>(j - 1) >= <u32>capacity) return false; // not in flight, or a publish's
   const r = table + <usize>j * REQUEST_SIZE;
   const kind = <i32>load<u16>(r, 6);
   if (kind == 0 || <i32>load<u16>(r, 4) != pid || (kind >> 15) != (type == SUBSCRIBE ? 1 : 0)) return false;
   token = load<i32>(r);
   filters = kind & (SUB - 1);
-  free(j, r);
+  free(r);
   return true;
 }
 
-function free(j: i32, r: usize): void {
+function free(r: usize): void {
   freeId(<i32>load<u16>(r, 4));
   store<u16>(r, 0, 6);
-  store<i32>(r, freeList);
-  freeList = j;
 }
 
 /** The session's requests are forgotten, and their packet ids free again. */
 export function clearRequests(): void {
-  for (let j = 1; j <= fresh; j++) {
+  for (let j = 1; j <= capacity; j++) {
     const r = table + <usize>j * REQUEST_SIZE;
-    if (load<u16>(r, 6) != 0) free(j, r);
+    if (load<u16>(r, 6) != 0) free(r);
   }
 }

@@ -195,17 +195,17 @@ const ERROR_TEXTS: Readonly<Record<number, string>> = {
   30: "SUBACK has not one return code per filter of its SUBSCRIBE",
   31: "broker answered a QoS 2 publish with PUBACK (it delivers QoS 2 as QoS 1); taken as delivered",
   32: "broker acknowledged a publish with the wrong packet for its QoS; taken as delivered",
-  33: "inbound QoS 2: more in flight than the qos2Window setting; oldest ids forgotten",
+  33: "inbound QoS 2 beyond the qos2Window setting: oldest ids forgotten",
   40: "qos must be 0, 1 or 2",
   41: "string longer than 65535 bytes",
   42: "password given without username (MQTT 3.1.1 forbids it)",
   43: "an empty client id needs a clean session (cleansession 1)",
-  44: "a subscribe/unsubscribe call takes 1 to this client's filters setting of topic filters",
+  44: "topic filters per call: 1 to this client's filters setting",
   45: "ABI misuse: string not checked with text() before use",
   46: "keepalive must be 0..65535 seconds",
   47: "ABI misuse: length beyond the io buffer",
-  48: "codec mode works only before layout",
-  49: "layout: only before start, capacities in range (docs/abi.md)",
+  48: "codec mode: before layout only",
+  49: "layout: once, before start, capacities in range",
 };
 
 /** The text of an error code (what was wrong), the same on every host. */

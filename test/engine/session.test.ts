@@ -314,7 +314,7 @@ describe("QoS and sessions", () => {
     expect(() => rig.engine.publish(5 as any, bytes(""), 0, false, 1, rig.now)).toThrow(TypeError);
     expect(() => rig.engine.subscribe([["a/#/b", 0]], 1, rig.now)).toThrow(/filters\[0\].*whole level/);
     expect(() => rig.engine.subscribe([["a", 3]], 1, rig.now)).toThrow(/qos/);
-    expect(() => rig.engine.subscribe([], 1, rig.now)).toThrow(/filters: a subscribe\/unsubscribe call takes 1 to this client's filters setting of topic filters/);
+    expect(() => rig.engine.subscribe([], 1, rig.now)).toThrow("filters: topic filters per call: 1 to this client's filters setting");
     // nothing half-staged leaks into the next request
     expect(rig.engine.subscribe([["ok", 0]], 2, rig.now)).toBe(true);
     expect((rig.packets() as any[]).at(-1).subscriptions).toEqual([{ topic: "ok", qos: 0 }]);

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { Rig, encode } from "./harness.js";
 
-const WINDOW_WARNING = "inbound QoS 2: more in flight than the qos2Window setting; oldest ids forgotten";
+const WINDOW_WARNING = "inbound QoS 2 beyond the qos2Window setting: oldest ids forgotten";
 
 function qos2(id: number, dup = false, payload = Buffer.from([id & 0xff])) {
   return { cmd: "publish", topic: "w", payload, qos: 2, messageId: id, dup };
