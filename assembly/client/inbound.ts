@@ -34,10 +34,6 @@ export function place(at: usize, window: i32): void {
   mask = window - 1;
 }
 
-export function heldIds(): i32 {
-  return heldCount;
-}
-
 export function clearHeld(): void {
   if (heldCount == 0) return;
   memory.fill(ids, 0, <usize>(mask + 1) << 1);

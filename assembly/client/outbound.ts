@@ -21,7 +21,7 @@ export const Q_WAIT_PUBCOMP: i32 = 4; // PUBREL sent
 export const NONE: i32 = 0;
 
 // Words first, then the narrow fields: 24 bytes an entry. A topic is at most 65535 bytes
-// (checked before it gets here). A free entry keeps its last packet id (ids rotate per slot).
+// (checked before it gets here). The packet id is valid from the first send on (not Q_QUEUED).
 @unmanaged
 class Entry {
   blob: i32;
@@ -47,7 +47,7 @@ let idMask: i32 = 0;
 let lastPid: i32 = 0;
 /** Slots up to this were used once (the rest are free and need no list: nothing touches them). */
 let fresh: i32 = 0;
-let freeList: i32 = 0; // NONE
+let freeList: i32 = 0; // NONE (a literal: a constant's name would cost a start-up store)
 let first: i32 = 0;
 let last: i32 = 0;
 let used: i32 = 0;
@@ -63,10 +63,6 @@ export function place(at: usize, outbound: i32, idMapIds: i32): void {
   idMask = idMapIds - 1;
   table = at + (<usize>idMapIds << 1) - ENTRY_SIZE;
   capacity = outbound;
-}
-
-export function held(): i32 {
-  return used;
 }
 
 // @ts-ignore: decorator

@@ -60,14 +60,15 @@ export function unstage(): void {
 /** Send SUBSCRIBE (type SUBSCRIBE) or UNSUBSCRIBE of the staged filters. False when `capacity`
  *  requests await their acknowledgement. The staged filters are consumed in every case. */
 export function request(type: i32, tok: i32): bool {
-  let j = 1;
-  let r = table + REQUEST_SIZE;
-  for (; load<u16>(r, 6) != 0; r += REQUEST_SIZE) {
+  let j = 0;
+  let r = table;
+  do {
     if (++j > capacity) {
       unstage();
       return false;
     }
-  }
+    r += REQUEST_SIZE;
+  } while (load<u16>(r, 6) != 0);
   const sub = type == SUBSCRIBE;
   let rl: u32 = 2;
   for (let i = 0; i < stagedCount; i++) rl += 2 + <u32>load<u16>(staged + <usize>i * STAGED_SIZE, 4) + (sub ? 1 : 0);

@@ -1,7 +1,7 @@
 // Engine benchmarks: packets/s through the real wrapper and ABI against mqtt-packet on the same
 // packets, and the engine's linear-memory high-water mark.
 import mqttPacket from "mqtt-packet";
-import { createEngine, type Engine, type EngineEvent } from "../engine/index.js";
+import { createEngine, type Engine, type EngineEvent, type EngineLimits } from "../engine/index.js";
 import { EngineCodec } from "../engine/codec.js";
 import type { BenchRow } from "./types.js";
 
@@ -55,9 +55,9 @@ function gen(p: object): Buffer {
 }
 
 /** A connected engine whose output is only counted. */
-function connectedEngine(onEvent: (e: EngineEvent) => void = () => {}): { engine: Engine; sent: () => number } {
+function connectedEngine(onEvent: (e: EngineEvent) => void = () => {}, limits: Partial<EngineLimits> = {}): { engine: Engine; sent: () => number } {
   let bytes = 0;
-  const engine = createEngine({ send: (b) => { bytes += b.length; }, event: onEvent }, { maxMessageLength: 2048 });
+  const engine = createEngine({ send: (b) => { bytes += b.length; }, event: onEvent }, { maxMessageLength: 2048, ...limits });
   engine.start({ clientId: "bench", keepaliveSeconds: 0, cleanSession: true, autoReconnect: false }, 0, 1);
   engine.transportOpened(0);
   engine.received(new Uint8Array(gen({ cmd: "connack", returnCode: 0, sessionPresent: false })), 0);
@@ -226,9 +226,10 @@ export async function run(): Promise<BenchRow[]> {
     rows.push(row("generate SUBSCRIBE of 4 topics and take its SUBACK", result));
   }
 
-  // memory: 4 subscriptions and 20 QoS 1 messages of 64 bytes in flight
+  // memory: 4 subscriptions and 20 QoS 1 messages of 64 bytes in flight, with the capacities they
+  // need (the tables are the host's: Node's defaults take about 1.8 MB, docs/abi.md)
   {
-    const { engine } = connectedEngine();
+    const { engine } = connectedEngine(undefined, { maxQueuedMessages: 20, maxPendingRequests: 1, maxFiltersPerCall: 4, qos2Window: 32 });
     engine.subscribe(filters, 1, 0);
     for (let i = 0; i < 20; i++) {
       if (!engine.publish(topic16, payload64, 1, false, i, 0)) throw new Error("publish refused");

@@ -150,9 +150,9 @@ class WasmEngine implements Engine, ImportSink {
     const l = this.limits;
     this.x = instantiate(this);
     const high = this.x.layout(l.maxQueuedMessages, l.qos2Window, l.maxPendingRequests, l.maxFiltersPerCall, IO_BYTES);
-    if (high < 0) throw new RangeError(`limits: ${errorText(-high)}`);
     this.ioPtr = this.x.io_ptr();
     this.ioSize = this.x.io_size();
+    if (high < 0) throw new RangeError(`limits: ${errorText(-high)}`); // memory could not grow
     this.x.configure(l.maxMessageLength, l.maxQueuedBytes);
   }
 

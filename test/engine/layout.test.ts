@@ -88,6 +88,26 @@ describe("layout: the host's capacities", () => {
     expect(events).toContain(3);
   });
 
+  it("with no request slots, subscribe sends nothing and says so", () => {
+    const { x, sent, events, blobs } = raw();
+    x.layout(1, 32, 0, 1, 128);
+    const io = () => new Uint8Array(x.memory.buffer, x.io_ptr(), x.io_size());
+    io().set([0x63]);
+    blobs.set(1, new Uint8Array([0x63]));
+    x.field(0, 1, 1);
+    x.start(0, 1, 0, 1);
+    x.opened(0);
+    io().set([0x20, 2, 0, 0]);
+    x.received(4, 0);
+    expect(events).toContain(3);
+    const before = sent.length;
+    io().set([0x61]);
+    blobs.set(2, new Uint8Array([0x61]));
+    expect(x.field(6, 2, 1)).toBe(0);
+    expect(x.subscribe(7, 0)).toBe(0);
+    expect(sent.length).toBe(before);
+  });
+
   it("keeps codec mode to before layout (its records live after the first io)", () => {
     const { x, text } = raw();
     new Uint8Array(x.memory.buffer, x.io_ptr(), 2).set([0xd0, 0]); // PINGRESP
