@@ -2,7 +2,8 @@
 // bulk bytes pass through the io buffer (io_ptr/io_size). Described in docs/abi.md.
 import { IO_MAX, IO_MIN, MAX_IDS, MAX_FILTERS, MIN_QOS2_WINDOW, MAX_QOS2_WINDOW, DEFAULT_IO, DEFAULT_MAX_MESSAGE } from "./limits";
 import * as C from "./codec/constants";
-import * as E from "./codec/errors";
+import * as E from "./abi_table";
+import { K_CLIENT_ID, K_USERNAME, K_WILL_TOPIC, K_WILL_MESSAGE, K_TOPIC, K_FILTER, FIELD_QOS_SHIFT, PUBLISH_QOS_SHIFT, PUBLISH_RETAIN } from "./abi_table";
 import { TextCheck } from "./codec/text";
 import { publishLength } from "./codec/generator";
 import { S } from "./client/state";
@@ -13,16 +14,6 @@ import * as Out from "./client/outbound";
 import * as Req from "./client/requests";
 import * as In from "./client/inbound";
 import * as Codec from "./codec_mode";
-import { ERROR_CODES, writeErrorText } from "./codec/error_texts";
-
-// String kinds for text()/field().
-const K_CLIENT_ID: i32 = 0;
-const K_USERNAME: i32 = 1;
-const K_PASSWORD: i32 = 2;
-const K_WILL_TOPIC: i32 = 3;
-const K_WILL_MESSAGE: i32 = 4;
-const K_TOPIC: i32 = 5;
-const K_FILTER: i32 = 6;
 
 // The host's capacities are laid out after all static data (the stub runtime never allocates
 // there), io last, so a host backs only high_water() bytes. Until layout() the engine has io of
@@ -144,8 +135,8 @@ function checked(kind: i32, len: u32): i32 {
  *  QoS is in bits 8..9 of `kind`. Returns 0 (the engine now owns the handle) or an error code. */
 export function field(kindAndQos: i32, handle: i32, len: u32): i32 {
   setup();
-  const kind = kindAndQos & 0xff;
-  const qos = kindAndQos >> 8;
+  const kind = kindAndQos & ((1 << FIELD_QOS_SHIFT) - 1);
+  const qos = kindAndQos >> FIELD_QOS_SHIFT;
   const err = checked(kind, len);
   if (err != 0) return err;
   if (kind == K_FILTER) {
@@ -169,8 +160,8 @@ export function active(): i32 {
   return Conn.canQueue() ? 1 : 0;
 }
 
-/** flags: 1 clean session, 2 auto-reconnect, 4 will, 8..16 will QoS, 32 will retain, 64 username,
- *  128 password. Returns 1 started, 0 already running, -error for bad arguments. */
+/** flags: START_* of abi_table.ts (clean session, auto-reconnect, will with its QoS and retain,
+ *  username, password). Returns 1 started, 0 already running, -error for bad arguments. */
 export function start(keepalive: i32, flags: i32, now: u32, seed: u32): i32 {
   setup();
   if (Out.capacity == 0) return -E.E_ARG_LAYOUT;
@@ -224,13 +215,13 @@ export function wake_delay(): i32 {
 export function publish(handle: i32, topicLen: u32, payloadLen: u32, qosRetain: i32, token: i32, now: u32): i32 {
   setup();
   S.now = now;
-  const qos = qosRetain >> 1;
+  const qos = qosRetain >> PUBLISH_QOS_SHIFT;
   if (qos > 2 || qos < 0) return -E.E_ARG_QOS;
   const err = checked(K_TOPIC, topicLen);
   if (err != 0) return -err;
   if (publishLength(topicLen, payloadLen, qos) > C.MAX_REMAINING_LENGTH) return -E.E_ARG_TOO_LONG;
   if (!Conn.canQueue()) return 0;
-  return Out.publish(handle, topicLen, payloadLen, qos, qosRetain & 1, token, Conn.isConnected());
+  return Out.publish(handle, topicLen, payloadLen, qos, qosRetain & PUBLISH_RETAIN, token, Conn.isConnected());
 }
 
 /** SUBSCRIBE the filters staged with field(6 | qos << 8, ...). 1 sent, 0 not connected or too
@@ -263,13 +254,6 @@ export function close(now: u32): i32 {
 /** Bytes of linear memory in use: static data and tables, then io (nothing is allocated later). */
 export function high_water(): i32 {
   return <i32>io + ioSize;
-}
-
-/** Writes the text of error `code` (ASCII) to io; returns its length. */
-export function error_text(code: i32): i32 {
-  setup();
-  const c = code > 0 && code < ERROR_CODES ? code : 0;
-  return writeErrorText(c, io);
 }
 
 /** Codec mode (tests, benchmarks): parse `len` bytes in io as a stream of packets (either

@@ -5,7 +5,7 @@ import { Parser, ITEM_NEED_MORE, ITEM_ERROR, ITEM_PIECE, ITEM_PACKET, ITEM_STRIN
 import { putWord, putConnack, putSuback, putPublishFlags } from "./codec/generator";
 import { CONNACK, PUBLISH, SUBACK } from "./codec/constants";
 import { hostEvent, hostSend } from "./imports";
-import { EV_ITEM } from "./client/events";
+import { EV_ITEM } from "./abi_table";
 import { out, flush, sendAck, sendEmpty } from "./client/output";
 
 let parser: Parser = changetype<Parser>(0);

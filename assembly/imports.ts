@@ -9,7 +9,7 @@ export declare function hostSend(ptr: usize, len: i32, handle: i32, offset: u32,
 @external("env", "release")
 export declare function hostRelease(handle: i32): void;
 
-/** An event (kinds in client/events.ts) with up to three integer arguments. */
+/** An event (kinds: EV_* of abi_table.ts) with up to three integer arguments. */
 @external("env", "event")
 export declare function hostEvent(kind: i32, a: i32, b: i32, c: i32): void;
 

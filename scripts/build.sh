@@ -10,7 +10,7 @@ bash scripts/setup.sh --node
 mkdir -p build
 # the ABI's numbers, generated from abi/abi.json into assembly/, host/, firmware/ and docs/ (a file
 # is written only when its text changes)
-if [ -f abi/generate.mjs ]; then node abi/generate.mjs; fi
+node abi/generate.mjs
 if [ -f assembly/index.ts ]; then
   if [ ! -f build/engine.wasm ] || [ ! -f build/engine.stamp ] ||
      [ -n "$(find assembly asconfig.json package-lock.json -newer build/engine.stamp -print -quit)" ]; then

@@ -2,11 +2,12 @@
 // reconnect with jittered exponential backoff, close. Time only comes in through S.now. The
 // broker's packets reach it through dispatch.ts (CONNACK, broken packets, the link's end).
 import * as C from "../codec/constants";
-import * as E from "../codec/errors";
+import * as E from "../abi_table";
 import { putConnect } from "../codec/generator";
 import { OPEN_TIMEOUT_MS, CONNACK_TIMEOUT_MS, BACKOFF_MIN_SHIFT, BACKOFF_MAX_SHIFT } from "../limits";
 import { out, flushWith, sendString, sendEmpty, emit, rearmWarnings } from "./output";
-import * as Ev from "./events";
+import * as Ev from "../abi_table";
+import { CONNFAIL_REFUSED_PROTOCOL_VER, CONNFAIL_REFUSED_ID_REJECTED, CONNFAIL_REFUSED_BAD_USER_OR_PASS, CONNFAIL_REFUSED_NOT_AUTHORIZED } from "../abi_table";
 import * as Out from "./outbound";
 import * as In from "./inbound";
 import * as Req from "./requests";
@@ -24,11 +25,11 @@ export function init(): void {
 export function start(keepalive: i32, flags: i32, seed: u32): i32 {
   if (S.state != ST_IDLE) return 0;
   if (keepalive < 0 || keepalive > 65535) return -E.E_ARG_KEEPALIVE;
-  const clean = (flags & 1) != 0;
-  const hasWill = (flags & 4) != 0;
-  const willQos = (flags >> 3) & 3;
-  const hasUser = (flags & 64) != 0;
-  const hasPass = (flags & 128) != 0;
+  const clean = (flags & Ev.START_CLEAN_SESSION) != 0;
+  const hasWill = (flags & Ev.START_WILL) != 0;
+  const willQos = (flags >> Ev.START_WILL_QOS_SHIFT) & 3;
+  const hasUser = (flags & Ev.START_HAS_USERNAME) != 0;
+  const hasPass = (flags & Ev.START_HAS_PASSWORD) != 0;
   if (willQos == 3) return -E.E_ARG_QOS;
   if (hasPass && !hasUser) return -E.E_ARG_PASSWORD;
   if (slotBlob(SLOT_CLIENT_ID) < 0) return -E.E_ARG_ORDER;
@@ -37,10 +38,10 @@ export function start(keepalive: i32, flags: i32, seed: u32): i32 {
   if (hasUser && slotBlob(SLOT_USERNAME) < 0) return -E.E_ARG_ORDER;
   if (hasPass && slotBlob(SLOT_PASSWORD) < 0) return -E.E_ARG_ORDER;
   S.cleanSession = clean;
-  S.autoReconnect = (flags & 2) != 0;
+  S.autoReconnect = (flags & Ev.START_AUTO_RECONNECT) != 0;
   S.hasWill = hasWill;
   S.willQos = hasWill ? willQos : 0;
-  S.willRetain = hasWill && (flags & 32) != 0;
+  S.willRetain = hasWill && (flags & Ev.START_WILL_RETAIN) != 0;
   S.hasUsername = hasUser;
   S.hasPassword = hasPass;
   S.keepalive = keepalive;
@@ -97,7 +98,8 @@ export function failed(reason: i32): void {
 
 function afterFailure(reason: i32): void {
   // refusals that a retry cannot fix end the session; the rest retry when asked to
-  const permanent = reason == 1 || reason == 2 || reason == 4 || reason == 5;
+  // one expression without branches: each costs the interpreter a side entry of RAM
+  const permanent = (reason == CONNFAIL_REFUSED_PROTOCOL_VER) | (reason == CONNFAIL_REFUSED_ID_REJECTED) | (reason == CONNFAIL_REFUSED_BAD_USER_OR_PASS) | (reason == CONNFAIL_REFUSED_NOT_AUTHORIZED);
   if (S.autoReconnect && !permanent) backoff();
   else endSession();
 }
@@ -148,8 +150,8 @@ export function protocolError(code: i32): void {
   emit(Ev.EV_PROTOCOL_ERROR, code);
   drop();
   if (S.state == ST_CONNECTING) {
-    emit(Ev.EV_CONNFAIL, -4);
-    afterFailure(-4);
+    emit(Ev.EV_CONNFAIL, Ev.CONNFAIL_NOT_A_CONNACK_MSG);
+    afterFailure(Ev.CONNFAIL_NOT_A_CONNACK_MSG);
   } else afterLoss();
 }
 
@@ -157,11 +159,11 @@ export function closedByPeer(): void {
   const st = S.state;
   if (st == ST_CONNECTED) afterLoss();
   else if (st == ST_CONNECTING) {
-    emit(Ev.EV_CONNFAIL, -4);
-    afterFailure(-4);
+    emit(Ev.EV_CONNFAIL, Ev.CONNFAIL_NOT_A_CONNACK_MSG);
+    afterFailure(Ev.CONNFAIL_NOT_A_CONNACK_MSG);
   } else if (st == ST_OPENING) {
-    emit(Ev.EV_CONNFAIL, -5);
-    afterFailure(-5);
+    emit(Ev.EV_CONNFAIL, Ev.CONNFAIL_SERVER_NOT_FOUND);
+    afterFailure(Ev.CONNFAIL_SERVER_NOT_FOUND);
   }
 }
 
@@ -182,7 +184,7 @@ export function tick(): void {
   const now = S.now;
   if (st == ST_OPENING || st == ST_CONNECTING) {
     if (!reached(now, S.deadline)) return;
-    const reason = st == ST_OPENING ? -1 : -2;
+    const reason = st == ST_OPENING ? Ev.CONNFAIL_TIMEOUT_SENDING : Ev.CONNFAIL_TIMEOUT_RECEIVING;
     emit(Ev.EV_CONNFAIL, reason);
     drop();
     afterFailure(reason);

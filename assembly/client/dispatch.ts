@@ -2,11 +2,11 @@
 // inbound, PUBACK/PUBREC/PUBCOMP to outbound, SUBACK/UNSUBACK to requests, CONNACK and broken
 // packets to the connection. Acknowledgements the broker is owed go out here.
 import * as C from "../codec/constants";
-import * as E from "../codec/errors";
+import * as E from "../abi_table";
 import { Parser, ITEM_NEED_MORE, ITEM_PACKET, ITEM_BYTE, ITEM_WORD, ITEM_STRING, ITEM_PIECE, ITEM_STRING_END, ITEM_END, ITEM_ERROR } from "../codec/parser";
 import { hostEvent } from "../imports";
 import { sendAck, emit } from "./output";
-import * as Ev from "./events";
+import * as Ev from "../abi_table";
 import * as Out from "./outbound";
 import * as In from "./inbound";
 import * as Req from "./requests";

@@ -2,8 +2,8 @@
 // buffer (no copy: the engine keeps no topic buffer), the payload cut at max_message_length.
 // QoS 2 ids are held until PUBREL, in a window, so a resent PUBLISH is not delivered twice.
 import { hostMessage } from "../imports";
-import { E_QOS2_WINDOW } from "../codec/errors";
-import { MSG_FIRST, MSG_LAST, MSG_OVERFLOW, MSG_QOS_SHIFT, MSG_RETAIN, MSG_DUP, MSG_TOPIC } from "./events";
+import { E_QOS2_WINDOW } from "../abi_table";
+import { MSG_FIRST, MSG_LAST, MSG_OVERFLOW, MSG_QOS_SHIFT, MSG_RETAIN, MSG_DUP, MSG_TOPIC } from "../abi_table";
 import { warn } from "./output";
 import { S } from "./state";
 

@@ -7,8 +7,8 @@ import { PUBACK, PUBREC, PUBREL, PUBCOMP } from "../codec/constants";
 import { putWord, putPublish } from "../codec/generator";
 import { hostEvent } from "../imports";
 import { out, flushWith, sendAck, warn } from "./output";
-import { EV_PUBACK, EV_DROPPED } from "./events";
-import { E_QOS2_PUBACK, E_WRONG_ACK } from "../codec/errors";
+import { EV_PUBACK, EV_DROPPED } from "../abi_table";
+import { E_QOS2_PUBACK, E_WRONG_ACK } from "../abi_table";
 import { S } from "./state";
 
 export const Q_FREE: i32 = 0;

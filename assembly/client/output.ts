@@ -4,8 +4,8 @@ import { OUT_SIZE } from "../limits";
 import { hostSend, hostEvent } from "../imports";
 import { putWord, putAck, putEmpty } from "../codec/generator";
 import { S } from "./state";
-import { EV_WARNING } from "./events";
-import { E_QOS2_PUBACK } from "../codec/errors";
+import { EV_WARNING } from "../abi_table";
+import { E_QOS2_PUBACK } from "../abi_table";
 
 export const out: usize = memory.data(OUT_SIZE);
 

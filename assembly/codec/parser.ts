@@ -4,7 +4,7 @@
 // error. Input may be split anywhere; strings and payloads are never copied. After ERROR the
 // parser stays failed until reset().
 import * as C from "./constants";
-import * as E from "./errors";
+import * as E from "../abi_table";
 import { TextCheck } from "./text";
 
 export const ITEM_NEED_MORE: i32 = 0;

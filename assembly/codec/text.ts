@@ -2,7 +2,7 @@
 // above U+10FFFF), no U+0000, and the topic name / topic filter rules. A string may arrive in
 // any number of pieces; state lives in a TextCheck.
 import { TEXT_BINARY, TEXT_TOPIC, TEXT_FILTER } from "./constants";
-import { E_UTF8, E_NUL, E_EMPTY_TOPIC, E_TOPIC_WILDCARD, E_FILTER_WILDCARD, E_EMPTY_FILTER } from "./errors";
+import { E_UTF8, E_NUL, E_EMPTY_TOPIC, E_TOPIC_WILDCARD, E_FILTER_WILDCARD, E_EMPTY_FILTER } from "../abi_table";
 
 const SLASH: u32 = 0x2f;
 const PLUS: u32 = 0x2b;

@@ -1024,12 +1024,11 @@ out:
 
 /* The engine's verdict on a publish topic without publishing: field() checks it as a topic and
  * then refuses the kind with E_ARG_ORDER, there being no session slot for it. */
-enum { ENGINE_E_ARG_ORDER = 45 };
 
 static int32_t topic_verdict(mqtt_core *c, const char *topic, size_t len)
 {
   int32_t r = checked(c, mqtt_engine_field(c->engine, MQTT_ENGINE_TOPIC, 0, 0, (const uint8_t *)topic, len));
-  return r == ENGINE_E_ARG_ORDER ? 0 : r == 0 ? ENGINE_E_ARG_ORDER : r;
+  return r == MQTT_ENGINE_ERR_ARG_ORDER ? 0 : r == 0 ? MQTT_ENGINE_ERR_ARG_ORDER : r;
 }
 
 /* A publish blob keeps topic length, QoS and retain in its part_at[0]. */
@@ -1303,7 +1302,7 @@ static void link_gone(mqtt_core *c, int reason)
 {
   if (!c || c->link == LINK_NONE) return;
   /* closed while opening counts as refused (docs/abi.md) */
-  if (c->link == LINK_OPENING && reason == 0) reason = -5;
+  if (c->link == LINK_OPENING && reason == 0) reason = MQTT_ENGINE_CONNFAIL_SERVER_NOT_FOUND;
   c->link = LINK_NONE;   /* gone already: link_close only resets */
   link_close(c);
   if (!link_live(c)) return;
@@ -1316,7 +1315,7 @@ static void link_gone(mqtt_core *c, int reason)
 
 void mqtt_core_transport_failed(mqtt_core *core, int reason)
 {
-  link_gone(core, reason ? reason : -5);
+  link_gone(core, reason ? reason : MQTT_ENGINE_CONNFAIL_SERVER_NOT_FOUND);
 }
 
 /* The most one slice can add to out: an ack per 4 inbound bytes at worst (PUBREL -> PUBCOMP)

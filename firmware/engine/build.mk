@@ -7,7 +7,7 @@
 # The C tests over both engines are in test/build.mk.
 ENGINE_WASM_C := $(BUILD)/engine_wasm.c
 ENGINE_SRC := engine/mqtt_engine.c engine/engine_vm.c $(ENGINE_WASM_C)
-ENGINE_HDR := engine/mqtt_engine.h engine/mqtt_alloc.h engine/mqtt_engine_backend.h
+ENGINE_HDR := engine/mqtt_engine.h engine/mqtt_engine_abi.h engine/mqtt_alloc.h engine/mqtt_engine_backend.h engine/engine_exports.h engine/engine_error_texts.h
 ENGINE_INC := -Iengine -Ivm
 ENGINE_VM_SRC := $(sort $(wildcard vm/*.c))
 ENGINE_VM_HDR := $(wildcard vm/*.h)

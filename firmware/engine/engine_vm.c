@@ -8,20 +8,11 @@
 #include "wasm_vm.h"
 
 /* One string of NUL-separated names (no pointer per entry), read only at load. */
-static const char export_names[] =
-    "configure\0text\0field\0clear_fields\0active\0start\0opened\0failed\0received\0closed\0tick\0"
-    "wake_delay\0publish\0subscribe\0unsubscribe\0close\0high_water\0error_text\0io_ptr\0layout";
+static const char export_names[] = ENGINE_EXPORT_NAMES;
 
-/* Parameters << 1 | results (0 or 1), one nibble per export, eight to a word: every call reads
- * it, and .rodata lives in flash, where the chip faults on loads narrower than 32 bits. */
-#define ARITY(params, results) ((uint32_t)(params) << 1 | (results))
-#define WORD8(a, b, c, d, e, f, g, h) \
-  ((a) | (b) << 4 | (c) << 8 | (d) << 12 | (e) << 16 | (f) << 20 | (g) << 24 | (h) << 28)
-static const uint32_t export_arity[(X_COUNT + 7) / 8] = {
-  WORD8(ARITY(2, 0), ARITY(3, 1), ARITY(3, 1), ARITY(0, 0), ARITY(0, 1), ARITY(4, 1), ARITY(1, 1), ARITY(2, 1)),
-  WORD8(ARITY(2, 1), ARITY(1, 1), ARITY(1, 1), ARITY(0, 1), ARITY(6, 1), ARITY(2, 1), ARITY(2, 1), ARITY(1, 1)),
-  WORD8(ARITY(0, 1), ARITY(1, 1), ARITY(0, 1), ARITY(5, 1), 0, 0, 0, 0),
-};
+/* Parameters << 1 | results, one nibble per export, eight to a word: every call reads it, and
+ * .rodata lives in flash, where the chip faults on loads narrower than 32 bits. */
+static const uint32_t export_arity[(X_COUNT + 7) / 8] = ENGINE_EXPORT_ARITY;
 
 static uint32_t arity_of(int which)
 {

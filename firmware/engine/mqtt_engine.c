@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "engine_error_texts.h"
 #include "mqtt_alloc.h"
 #include "mqtt_engine_backend.h"
 
@@ -171,7 +172,7 @@ int32_t mqtt_engine_field(mqtt_engine *e, int kind, int qos, int32_t handle, con
     r = stage(e, kind, bytes, len);
     if (r) return r;
   }
-  return call(e, X_FIELD, ARGS(I(kind | qos << 8), I(handle), I(len)));
+  return call(e, X_FIELD, ARGS(I(kind | qos << MQTT_ENGINE_FIELD_QOS_SHIFT), I(handle), I(len)));
 }
 
 int32_t mqtt_engine_clear_fields(mqtt_engine *e)
@@ -246,8 +247,8 @@ int32_t mqtt_engine_publish(mqtt_engine *e, int32_t handle, const uint8_t *topic
   if (r) return r;
   r = stage(e, MQTT_ENGINE_TOPIC, topic, topic_len);
   if (r) return r;
-  return call(e, X_PUBLISH, ARGS(I(handle), I(topic_len), I(payload_len), I(qos << 1 | (retain != 0)),
-                                 I(token), I(now)));
+  int32_t qos_retain = qos << MQTT_ENGINE_PUBLISH_QOS_SHIFT | (retain ? MQTT_ENGINE_PUBLISH_RETAIN : 0);
+  return call(e, X_PUBLISH, ARGS(I(handle), I(topic_len), I(payload_len), I(qos_retain), I(token), I(now)));
 }
 
 int32_t mqtt_engine_subscribe(mqtt_engine *e, int32_t token, uint32_t now)
@@ -290,17 +291,49 @@ static const char *copy_text(const char *text, size_t len, char *buf, size_t siz
   return buf;
 }
 
+/* Byte i of the engine's error-text table, read with aligned word loads only (it may be in flash). */
+static uint8_t text_byte(size_t i)
+{
+  return (uint8_t)(engine_error_texts[i / 4] >> (i % 4 * 8));
+}
+
+/* Text `code` of the table into buf (text 0 for unknown codes and codes without a text). A symbol
+ * is a character (< 128), 0 (the end) or pair 128 + k (bytes 2k, 2k + 1): its left half now, its
+ * right half pending. */
+static const char *engine_text(int32_t code, char *buf, size_t size)
+{
+  if (!buf || size == 0) return "";
+  size_t at = ENGINE_ERROR_TEXT_START;
+  if (code > 0 && code < ENGINE_ERROR_CODES) {
+    for (int32_t skip = code; skip > 0; at++) {
+      if (text_byte(at) == 0) skip--;
+    }
+    if (text_byte(at) == 0) at = ENGINE_ERROR_TEXT_START;
+  }
+  uint8_t pending[ENGINE_ERROR_TEXT_DEPTH];
+  unsigned top = 0;
+  size_t n = 0;
+  uint8_t symbol = text_byte(at++);
+  while (symbol != 0 && n + 1 < size) {
+    if (symbol >= 128) {
+      size_t pair = 2u * (symbol - 128u);
+      pending[top++] = text_byte(pair + 1);
+      symbol = text_byte(pair);
+      continue;
+    }
+    buf[n++] = (char)symbol;
+    symbol = top ? pending[--top] : text_byte(at++);
+  }
+  buf[n] = 0;
+  return buf;
+}
+
+/* The texts are the firmware's (from the ABI table), not the engine's: any engine state, even none. */
 const char *mqtt_engine_error_text(mqtt_engine *e, int32_t code, char *buf, size_t size)
 {
+  (void)e;
   const char *own = own_text(code);
-  if (!own) {
-    int32_t n = unusable(e);
-    if (n == 0) n = call(e, X_ERROR_TEXT, ARGS(I(code)));
-    if (n >= 0 && (uint32_t)n <= e->io_size) return copy_text((const char *)e->memory + e->io_ptr, (size_t)n, buf, size);
-    /* no text from the engine: why (busy, or dead) */
-    own = own_text(n == MQTT_ENGINE_EBUSY ? n : MQTT_ENGINE_ETRAP);
-  }
-  return copy_text(own, strlen(own), buf, size);
+  return own ? copy_text(own, strlen(own), buf, size) : engine_text(code, buf, size);
 }
 
 void mqtt_engine_get_stats(const mqtt_engine *e, mqtt_engine_stats *out)

@@ -34,56 +34,12 @@ extern const uint32_t mqtt_engine_capacities[4];
  * io is last in linear memory, so mqtt_engine_memory_bytes covers static data, tables and this. */
 extern const uint32_t mqtt_engine_io_bytes;
 
-/* Event kinds (docs/abi.md, "Imports"). */
-enum {
-  MQTT_ENGINE_EV_OPEN = 1,
-  MQTT_ENGINE_EV_CLOSE = 2,
-  MQTT_ENGINE_EV_CONNECT = 3,        /* a = session present */
-  MQTT_ENGINE_EV_CONNFAIL = 4,       /* a = reason (-5..-1, 1..5) */
-  MQTT_ENGINE_EV_OFFLINE = 5,
-  MQTT_ENGINE_EV_PUBACK = 6,         /* a = token, b = publish blob (released) */
-  MQTT_ENGINE_EV_SUBACK = 8,         /* a = token; c codes at `codes` */
-  MQTT_ENGINE_EV_UNSUBACK = 9,       /* a = token */
-  MQTT_ENGINE_EV_DROPPED = 10,       /* a = token, b = publish blob (released) */
-  MQTT_ENGINE_EV_PROTOCOL_ERROR = 11, /* a = error code (mqtt_engine_error_text) */
-  MQTT_ENGINE_EV_WARNING = 13        /* a = error code: odd but legal, the session goes on */
-};
-
-/* String kinds for mqtt_engine_field(). */
-enum {
-  MQTT_ENGINE_CLIENT_ID = 0,
-  MQTT_ENGINE_USERNAME = 1,
-  MQTT_ENGINE_PASSWORD = 2,
-  MQTT_ENGINE_WILL_TOPIC = 3,
-  MQTT_ENGINE_WILL_MESSAGE = 4,
-  MQTT_ENGINE_TOPIC = 5,
-  MQTT_ENGINE_FILTER = 6
-};
-
-/* start() flags. */
-enum {
-  MQTT_ENGINE_CLEAN_SESSION = 1,
-  MQTT_ENGINE_AUTO_RECONNECT = 2,
-  MQTT_ENGINE_WILL = 4,
-  MQTT_ENGINE_WILL_QOS_SHIFT = 3,
-  MQTT_ENGINE_WILL_RETAIN = 32,
-  MQTT_ENGINE_HAS_USERNAME = 64,
-  MQTT_ENGINE_HAS_PASSWORD = 128
-};
-
-/* message() flags. */
-enum {
-  MQTT_ENGINE_MSG_FIRST = 1,
-  MQTT_ENGINE_MSG_LAST = 2,
-  MQTT_ENGINE_MSG_OVERFLOW = 4,
-  MQTT_ENGINE_MSG_QOS_SHIFT = 3,
-  MQTT_ENGINE_MSG_RETAIN = 32,
-  MQTT_ENGINE_MSG_DUP = 64,
-  MQTT_ENGINE_MSG_TOPIC = 128   /* data is a piece of the topic (total: the topic's length) */
-};
+/* Event kinds, string kinds, start and message flags, connfail reasons and error codes: generated
+ * from the ABI table (abi/abi.json). */
+#include "mqtt_engine_abi.h"
 
 /* Results of this layer's own failures (negative, apart from the engine's error codes, which are
- * positive: 1..30 broken packets, 31..33 warnings, 40..49 bad arguments). */
+ * positive: MQTT_ENGINE_ERR_* of mqtt_engine_abi.h). */
 enum {
   MQTT_ENGINE_OK = 0,
   MQTT_ENGINE_EBUSY = -100,   /* called from inside one of this engine's callbacks */
@@ -155,8 +111,9 @@ int32_t mqtt_engine_subscribe(mqtt_engine *e, int32_t token, uint32_t now);
 int32_t mqtt_engine_unsubscribe(mqtt_engine *e, int32_t token, uint32_t now);
 int32_t mqtt_engine_close(mqtt_engine *e, uint32_t now);
 int32_t mqtt_engine_high_water(mqtt_engine *e);
-/* The engine's text for an error code, NUL-terminated into buf (truncated to size). Codes of this
- * layer (MQTT_ENGINE_E*) get this layer's texts. */
+/* The text of an error code, NUL-terminated into buf (truncated to size): the engine's codes from
+ * the ABI table (kept in flash, not in the engine; e may be NULL), this layer's (MQTT_ENGINE_E*)
+ * its own. */
 const char *mqtt_engine_error_text(mqtt_engine *e, int32_t code, char *buf, size_t size);
 
 /* Figures for budgets: interpreter arena bytes (native: the instance's globals), linear memory

@@ -7,12 +7,7 @@
 #include "mqtt_engine.h"
 #include "wasm_vm.h" /* the argument type and trap codes both engines use */
 
-/* The exports mqtt_engine.c calls, by number. */
-enum {
-  X_CONFIGURE, X_TEXT, X_FIELD, X_CLEAR_FIELDS, X_ACTIVE, X_START, X_OPENED, X_FAILED, X_RECEIVED,
-  X_CLOSED, X_TICK, X_WAKE_DELAY, X_PUBLISH, X_SUBSCRIBE, X_UNSUBSCRIBE, X_CLOSE, X_HIGH_WATER,
-  X_ERROR_TEXT, X_IO_PTR, X_LAYOUT, X_COUNT
-};
+#include "engine_exports.h" /* the exports mqtt_engine.c calls, by number: X_* (generated) */
 
 struct mqtt_engine {
   const mqtt_engine_host *host;

@@ -65,7 +65,6 @@ static int32_t dispatch(Z_engine_instance_t *x, int which, const wasm_value *v)
     case X_UNSUBSCRIBE: return (int32_t)Z_engineZ_unsubscribe(x, v[0].i32, v[1].i32);
     case X_CLOSE: return (int32_t)Z_engineZ_close(x, v[0].i32);
     case X_HIGH_WATER: return (int32_t)Z_engineZ_high_water(x);
-    case X_ERROR_TEXT: return (int32_t)Z_engineZ_error_text(x, v[0].i32);
     case X_IO_PTR: return (int32_t)Z_engineZ_io_ptr(x);
     case X_LAYOUT: return (int32_t)Z_engineZ_layout(x, v[0].i32, v[1].i32, v[2].i32, v[3].i32, v[4].i32);
     default: native_rt_trap(WASM_ERR_ARGUMENT);

@@ -48,5 +48,4 @@
     (call $event (i32.const 8) (local.get 0) (i32.const 64) (i32.const 2)) (i32.const 1))
   (func (export "unsubscribe") (param i32 i32) (result i32) (i32.load offset=0x7000 (local.get 0)))
   (func (export "close") (param i32) (result i32) (call $release (i32.const 1)) (i32.const 1))
-  (func (export "error_text") (param i32) (result i32) (i32.const 0))
 )

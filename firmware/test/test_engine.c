@@ -145,6 +145,16 @@ int main(void)
         "every later call returns ETRAP");
   mqtt_engine_error_text(h.engine, MQTT_ENGINE_ETRAP, text, sizeof text);
   check(strstr(text, "trapped") != NULL, "this layer's codes have texts");
+  /* the engine's texts are the firmware's own (the ABI table's), whatever the engine's state */
+  mqtt_engine_error_text(h.engine, MQTT_ENGINE_ERR_TOPIC_WILDCARD, text, sizeof text);
+  check(strcmp(text, "topic name contains a wildcard (+ or #)") == 0, "a dead engine's error codes still have their texts");
+  char cut[8];
+  mqtt_engine_error_text(NULL, MQTT_ENGINE_ERR_TOPIC_WILDCARD, cut, sizeof cut);
+  check(strcmp(cut, "topic n") == 0, "a text is cut to the buffer, NUL-terminated");
+  for (int32_t code = -1; code <= 64; code++) {
+    mqtt_engine_error_text(NULL, code, text, sizeof text);
+    printf("# text %d %s\n", (int)code, text);
+  }
   mqtt_engine_free(h.engine);
 
   /* a client id longer than io goes through text() in pieces */

@@ -1,5 +1,6 @@
 // Codec mode of the engine (tests and benchmarks): the engine's own parser and generator driven
 // directly through the same ABI. Reports raw items; what they mean is documented in docs/abi.md.
+import { EV, errorText } from "./abi_table.js";
 import { instantiate, type EngineExports, type ImportSink } from "./index.js";
 
 export interface CodecItem {
@@ -10,8 +11,6 @@ export interface CodecItem {
   b: number;
   bytes?: Uint8Array;
 }
-
-const EV_ITEM = 12;
 
 /** MQTT packet types: codec_generate's `type` and a packet item's `a`. */
 export const PacketType = {
@@ -50,7 +49,7 @@ export class EngineCodec implements ImportSink {
   /** A batch of `count` items, 4 i32 each (item, a, b, piece pointer), at `ptr`. With onItem set,
    *  pieces are views valid during the callback only; collected items get copies. */
   event(kind: number, count: number, ptr: number): void {
-    if (kind !== EV_ITEM) return;
+    if (kind !== EV.ITEM) return;
     if (this.mem.byteLength === 0) {
       this.mem = new Uint8Array(this.x.memory.buffer);
       this.words = new Int32Array(this.x.memory.buffer);
@@ -109,8 +108,8 @@ export class EngineCodec implements ImportSink {
     return this.generate(PacketType.PUBLISH | (flags << 4), options.id ?? 0, t.length, Buffer.concat([t, payload]));
   }
 
+  /** The text of an error code (the ABI table's, as every host has it). */
   errorText(code: number): string {
-    const n = this.x.error_text(code);
-    return new TextDecoder().decode(this.view(this.ioPtr, n));
+    return errorText(code);
   }
 }

@@ -5,9 +5,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
+import { EV, KIND, MSG, PACK, START, errorText, type EngineExports } from "./abi_table.js";
 import type { Engine, EngineEvent, EngineHost, EngineLimits, SessionConfig } from "./types.js";
 
 export * from "./types.js";
+export type { EngineExports } from "./abi_table.js";
 
 /** Host-side bounds, all in one place: generous, as Node has the memory (the engine's tables take
  *  about 1.6 MB of linear memory, touched only as they are used). maxQueuedBytes counts topic +
@@ -23,42 +25,6 @@ export const DEFAULT_LIMITS: EngineLimits = {
 /** The io buffer the wrapper lays out (inbound bytes go through it in slices of this size). */
 const IO_BYTES = 2048;
 
-/** Event kinds and message flags of the ABI (assembly/client/events.ts). */
-const EV = {
-  OPEN: 1, CLOSE: 2, CONNECT: 3, CONNFAIL: 4, OFFLINE: 5, PUBACK: 6, SUBACK: 8,
-  UNSUBACK: 9, DROPPED: 10, PROTOCOL_ERROR: 11, ITEM: 12, WARNING: 13,
-} as const;
-const MSG_FIRST = 1, MSG_LAST = 2, MSG_OVERFLOW = 4, MSG_RETAIN = 32, MSG_DUP = 64, MSG_TOPIC = 128;
-/** String kinds of text()/field(). */
-const KIND = { CLIENT_ID: 0, USERNAME: 1, PASSWORD: 2, WILL_TOPIC: 3, WILL_MESSAGE: 4, TOPIC: 5, FILTER: 6 } as const;
-
-export interface EngineExports {
-  memory: WebAssembly.Memory;
-  io_ptr(): number;
-  io_size(): number;
-  layout(outbound: number, qos2Window: number, requests: number, filters: number, io: number): number;
-  configure(maxMessageLength: number, maxQueuedBytes: number): void;
-  text(kind: number, len: number, last: number): number;
-  field(kind: number, handle: number, len: number): number;
-  clear_fields(): void;
-  active(): number;
-  start(keepalive: number, flags: number, now: number, seed: number): number;
-  opened(now: number): number;
-  failed(reason: number, now: number): number;
-  received(len: number, now: number): number;
-  closed(now: number): number;
-  tick(now: number): number;
-  wake_delay(): number;
-  publish(handle: number, topicLen: number, payloadLen: number, qosRetain: number, token: number, now: number): number;
-  subscribe(token: number, now: number): number;
-  unsubscribe(token: number, now: number): number;
-  close(now: number): number;
-  high_water(): number;
-  error_text(code: number): number;
-  codec_parse(len: number): number;
-  codec_reset(): void;
-  codec_generate(type: number, a: number, b: number, n: number): void;
-}
 
 let compiled: WebAssembly.Module | null = null;
 
@@ -186,7 +152,7 @@ class WasmEngine implements Engine, ImportSink {
     const high = this.x.layout(l.maxQueuedMessages, l.qos2Window, l.maxPendingRequests, l.maxFiltersPerCall, IO_BYTES);
     this.ioPtr = this.x.io_ptr();
     this.ioSize = this.x.io_size();
-    if (high < 0) throw new RangeError(`limits: ${this.errorText(-high)}`); // memory could not grow
+    if (high < 0) throw new RangeError(`limits: ${errorText(-high)}`); // memory could not grow
     this.x.configure(l.maxMessageLength, l.maxQueuedBytes);
   }
 
@@ -301,15 +267,14 @@ class WasmEngine implements Engine, ImportSink {
       case EV.DROPPED:
         this.release(b);
         return this.push({ type: "dropped", token: a });
-      // the text is fetched once the call is over (io is busy now)
-      case EV.PROTOCOL_ERROR: return this.push({ type: "protocol-error", code: a, message: "" });
-      case EV.WARNING: return this.push({ type: "warning", code: a, message: "" });
+      case EV.PROTOCOL_ERROR: return this.push({ type: "protocol-error", code: a, message: errorText(a) });
+      case EV.WARNING: return this.push({ type: "warning", code: a, message: errorText(a) });
     }
   }
 
   message(topicPtr: number, topicLen: number, ptr: number, len: number, total: number, flags: number): void {
-    if (flags & MSG_FIRST) {
-      if ((flags & (MSG_LAST | MSG_TOPIC)) === MSG_LAST && this.wholeInInput(len, total)) {
+    if (flags & MSG.FIRST) {
+      if ((flags & (MSG.LAST | MSG.TOPIC)) === MSG.LAST && this.wholeInInput(len, total)) {
         // topic and whole payload in one received() chunk: a view of those bytes, no copy
         this.receiving = false;
         this.pushMessage(this.topic(topicPtr, topicLen), this.inputView(ptr, len), flags);
@@ -318,13 +283,13 @@ class WasmEngine implements Engine, ImportSink {
       this.receiving = true;
       this.msg = null;
       this.msgLen = 0;
-      if (flags & MSG_TOPIC) {
+      if (flags & MSG.TOPIC) {
         this.topicBuf = new Uint8Array(total);
         this.topicAt = 0;
       } else this.msgTopic = this.topic(topicPtr, topicLen);
     }
     if (!this.receiving) return; // a piece of a message whose start we never saw
-    if (flags & MSG_TOPIC) {
+    if (flags & MSG.TOPIC) {
       const buf = this.topicBuf;
       if (!buf) return;
       const n = Math.min(len, buf.length - this.topicAt);
@@ -338,7 +303,7 @@ class WasmEngine implements Engine, ImportSink {
     }
     let msg = this.msg;
     if (!msg) {
-      if ((flags & MSG_LAST) && this.wholeInInput(len, total)) {
+      if ((flags & MSG.LAST) && this.wholeInInput(len, total)) {
         this.receiving = false;
         this.pushMessage(this.msgTopic, this.inputView(ptr, len), flags);
         return;
@@ -358,7 +323,7 @@ class WasmEngine implements Engine, ImportSink {
       msg.set(this.bytes(ptr, n), this.msgLen);
       this.msgLen += n;
     }
-    if (!(flags & MSG_LAST)) return;
+    if (!(flags & MSG.LAST)) return;
     this.receiving = false;
     this.msg = null;
     this.pushMessage(this.msgTopic, this.msgLen === msg.length ? msg : msg.subarray(0, this.msgLen), flags);
@@ -379,10 +344,10 @@ class WasmEngine implements Engine, ImportSink {
       type: "message",
       topic,
       payload,
-      qos: (flags >> 3) & 3,
-      retain: (flags & MSG_RETAIN) !== 0,
-      dup: (flags & MSG_DUP) !== 0,
-      overflow: (flags & MSG_OVERFLOW) !== 0,
+      qos: (flags >> MSG.QOS_SHIFT) & 3,
+      retain: (flags & MSG.RETAIN) !== 0,
+      dup: (flags & MSG.DUP) !== 0,
+      overflow: (flags & MSG.OVERFLOW) !== 0,
     });
   }
 
@@ -433,10 +398,7 @@ class WasmEngine implements Engine, ImportSink {
           const from = this.sentUpTo;
           this.sentUpTo = out;
           this.host.send(this.outBuf.subarray(from, out));
-        } else {
-          if ((out.type === "protocol-error" || out.type === "warning") && out.message === "") out.message = this.errorText(out.code);
-          this.host.event(out);
-        }
+        } else this.host.event(out);
       }
     } finally {
       if (i === this.queue.length) {
@@ -444,11 +406,6 @@ class WasmEngine implements Engine, ImportSink {
       } else this.queue.splice(0, i);
       this.delivering = false;
     }
-  }
-
-  errorText(code: number): string {
-    const n = this.x.error_text(code);
-    return decoder.decode(this.bytes(this.ioPtr, n));
   }
 
   private now(now: number): number {
@@ -539,10 +496,10 @@ class WasmEngine implements Engine, ImportSink {
       len = bytes.length;
     }
     const handle = this.newBlob(bytes, len, null);
-    const err = this.x.field(kind | (extra << 8), handle, len);
+    const err = this.x.field(kind | (extra << PACK.FIELD_QOS_SHIFT), handle, len);
     if (err !== 0) {
       this.dropBlob(handle);
-      throw new RangeError(`${what}: ${this.errorText(err)}`);
+      throw new RangeError(`${what}: ${errorText(err)}`);
     }
     this.keep(handle);
     return handle;
@@ -557,18 +514,18 @@ class WasmEngine implements Engine, ImportSink {
     if (typeof config.clientId !== "string") throw new TypeError("config.clientId must be a string");
     const keepalive = config.keepaliveSeconds;
     if (typeof keepalive !== "number" || !Number.isInteger(keepalive)) throw new TypeError("config.keepaliveSeconds must be an integer");
-    let flags = (config.cleanSession ? 1 : 0) | (config.autoReconnect ? 2 : 0);
+    let flags = (config.cleanSession ? START.CLEAN_SESSION : 0) | (config.autoReconnect ? START.AUTO_RECONNECT : 0);
     try {
       this.field(KIND.CLIENT_ID, config.clientId, "config.clientId");
       if (config.username !== undefined) {
         if (typeof config.username !== "string") throw new TypeError("config.username must be a string");
         this.field(KIND.USERNAME, config.username, "config.username");
-        flags |= 64;
+        flags |= START.HAS_USERNAME;
       }
       if (config.password !== undefined) {
         if (!(config.password instanceof Uint8Array)) throw new TypeError("config.password must be a Uint8Array");
         this.field(KIND.PASSWORD, config.password, "config.password");
-        flags |= 128;
+        flags |= START.HAS_PASSWORD;
       }
       if (config.will !== undefined) {
         const will = config.will;
@@ -577,11 +534,11 @@ class WasmEngine implements Engine, ImportSink {
         this.field(KIND.WILL_TOPIC, will.topic, "config.will.topic");
         this.field(KIND.WILL_MESSAGE, will.message, "config.will.message");
         const q = Number.isInteger(will.qos) && will.qos >= 0 && will.qos <= 3 ? will.qos : 3;
-        flags |= 4 | (q << 3) | (will.retain ? 32 : 0);
+        flags |= START.WILL | (q << START.WILL_QOS_SHIFT) | (will.retain ? START.WILL_RETAIN : 0);
       }
       const seed = typeof randomSeed === "number" && Number.isFinite(randomSeed) ? Math.floor(randomSeed) >>> 0 : 0;
       const r = this.x.start(keepalive < 0 || keepalive > 65535 ? -1 : keepalive, flags, t, seed);
-      if (r < 0) throw new RangeError(`config: ${this.errorText(-r)}`);
+      if (r < 0) throw new RangeError(`config: ${errorText(-r)}`);
       return r === 1;
     } finally {
       this.deliver();
@@ -651,7 +608,7 @@ class WasmEngine implements Engine, ImportSink {
     const topicLen = topicBytes.length;
     const handle = this.newBlob(topicBytes, topicLen, payload);
     try {
-      const r = this.x.publish(handle, topicLen, payload.length, (q << 1) | (retain ? 1 : 0), token | 0, t);
+      const r = this.x.publish(handle, topicLen, payload.length, (q << PACK.PUBLISH_QOS_SHIFT) | (retain ? PACK.PUBLISH_RETAIN : 0), token | 0, t);
       if (r === 1) {
         this.keep(handle);
         return true;
@@ -661,7 +618,7 @@ class WasmEngine implements Engine, ImportSink {
         this.push({ type: "puback", token: token | 0 });
         return true;
       }
-      if (r < 0) throw new RangeError(`publish: ${this.errorText(-r)}`);
+      if (r < 0) throw new RangeError(`publish: ${errorText(-r)}`);
       const size = topicLen + payload.length;
       if (size > this.limits.maxQueuedBytes) {
         throw new RangeError(`publish: topic + payload are ${size} bytes, more than this client ever holds (limits.maxQueuedBytes ${this.limits.maxQueuedBytes}): raise that limit`);
@@ -699,7 +656,7 @@ class WasmEngine implements Engine, ImportSink {
     try {
       for (let i = 0; i < filters.length; i++) staged.push(this.field(KIND.FILTER, filters[i][0], `filters[${i}]`, filters[i][1]));
       const r = sub ? this.x.subscribe(token | 0, t) : this.x.unsubscribe(token | 0, t);
-      if (r < 0) throw new RangeError(`filters: ${this.errorText(-r)}`);
+      if (r < 0) throw new RangeError(`filters: ${errorText(-r)}`);
       return r === 1;
     } finally {
       this.x.clear_fields();

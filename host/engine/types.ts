@@ -3,20 +3,8 @@
 // sockets, timers and the NodeMCU-shaped API and knows nothing of packets.
 // Times are milliseconds on a host clock that only has to be monotonic.
 
-/** Seed reason codes (NodeMCU's mqtt.CONN_FAIL_* and mqtt.CONNACK_*). */
-export const ConnFail = {
-  SERVER_NOT_FOUND: -5,
-  NOT_A_CONNACK_MSG: -4,
-  DNS: -3,
-  TIMEOUT_RECEIVING: -2,
-  TIMEOUT_SENDING: -1,
-  ACCEPTED: 0,
-  REFUSED_PROTOCOL_VER: 1,
-  REFUSED_ID_REJECTED: 2,
-  REFUSED_SERVER_UNAVAILABLE: 3,
-  REFUSED_BAD_USER_OR_PASS: 4,
-  REFUSED_NOT_AUTHORIZED: 5,
-} as const;
+/** Seed reason codes (NodeMCU's mqtt.CONN_FAIL_* and mqtt.CONNACK_*), from the ABI table. */
+export { ConnFail } from "./abi_table.js";
 
 export interface Will {
   topic: string;

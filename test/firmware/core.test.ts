@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { embed, memoryBytes } from "../../tools/firmware/embed.js";
+import { errorText } from "../../host/engine/abi_table.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const BUILD = join(ROOT, "build/firmware");
@@ -131,6 +132,17 @@ describe.each(ENGINES)("mqtt_engine.c over the %s engine (ASan+UBSan)", (engine)
     expect(String(run.stdout)).toContain("PASSED");
     expect(run.status, String(run.stderr)).toBe(0);
     expect(String(run.stdout).split("\n").filter((l) => l.startsWith("ok")).length).toBeGreaterThanOrEqual(18);
+  });
+
+  it("gives every error code the ABI table's text, as the Node host does, and others \"unknown error\"", () => {
+    const lines = String(runs[engine].engine.stdout).split("\n").filter((l) => l.startsWith("# text "));
+    expect(lines).toContain("# text 13 topic name contains a wildcard (+ or #)");
+    expect(lines).toContain("# text 35 unknown error");
+    expect(lines.map((l) => l.replace(/^# text (-?\d+) .*$/, "$1"))).toEqual(Array.from({ length: 66 }, (_, i) => String(i - 1)));
+    for (const line of lines) {
+      const code = Number(/^# text (-?\d+) /.exec(line)![1]);
+      expect(line).toBe(`# text ${code} ${errorText(code)}`);
+    }
   });
 });
 
