@@ -53,7 +53,8 @@ export function emptyProject(dir: string): void {
 export function importsOf(source: string): string[] {
   const found: string[] = [];
   const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
-  const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"']+)["']/g;
-  for (const m of code.matchAll(pattern)) found.push(m[1]);
+  // statements start a line (tsc writes each on one line); a quoted "from '...'" inside a string does not
+  const pattern = /^\s*(?:import|export)\b[^"'\n;]*?\bfrom\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']/gm;
+  for (const m of code.matchAll(pattern)) found.push(m[1] ?? m[2] ?? m[3]);
   return found;
 }
