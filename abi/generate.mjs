@@ -161,6 +161,9 @@ function cHeader(table) {
   for (const g of table.groups) lines.push(...cEnum(`${g.title}.`, g.values.map((v) => [`${g.names.c}${v.name}`, v.value, v.doc])));
   const e = table.errors;
   lines.push(...cEnum(`${e.title}: ${ranges(e).join("; ")}.`, byValue(e.codes).map((c) => [`${e.names.c}${c.name}`, c.value])));
+  const longest = Math.max(...e.codes.map((c) => Buffer.byteLength(c.text)));
+  lines.push("/* Bytes a buffer needs to hold any error text whole, its NUL included. */",
+    `#define MQTT_ENGINE_ERROR_TEXT_BYTES ${longest + 1}`, "");
   lines.push("#endif");
   return lines.join("\n") + "\n";
 }

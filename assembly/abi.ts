@@ -219,7 +219,7 @@ export function publish(handle: i32, topicLen: u32, payloadLen: u32, qosRetain: 
   if (qos > 2 || qos < 0) return -E.E_ARG_QOS;
   const err = checked(K_TOPIC, topicLen);
   if (err != 0) return -err;
-  if (publishLength(topicLen, payloadLen, qos) > C.MAX_REMAINING_LENGTH) return -E.E_ARG_TOO_LONG;
+  if (publishLength(topicLen, payloadLen, qos) > C.MAX_REMAINING_LENGTH) return -E.E_ARG_PUBLISH_TOO_LONG;
   if (!Conn.canQueue()) return 0;
   return Out.publish(handle, topicLen, payloadLen, qos, qosRetain & PUBLISH_RETAIN, token, Conn.isConnected());
 }

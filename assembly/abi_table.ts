@@ -63,7 +63,7 @@ export const PUBLISH_RETAIN: i32 = 1; // publish's retain bit
 // Error codes: returned by calls, and the a of events PROTOCOL_ERROR and WARNING:
 //   1..30 a broken packet from the peer
 //   31..33 the broker's answer is odd but legal: event WARNING, the session goes on
-//   40..49 a bad argument from the host, or ABI misuse
+//   40..50 a bad argument from the host, or ABI misuse
 export const E_RESERVED_TYPE: i32 = 1;
 export const E_HEADER_FLAGS: i32 = 2;
 export const E_PUBLISH_QOS3: i32 = 3;
@@ -105,3 +105,4 @@ export const E_ARG_KEEPALIVE: i32 = 46;
 export const E_ARG_IO: i32 = 47;
 export const E_ARG_CODEC_IO: i32 = 48;
 export const E_ARG_LAYOUT: i32 = 49;
+export const E_ARG_PUBLISH_TOO_LONG: i32 = 50;

@@ -102,7 +102,6 @@ static size_t queue_capacity(uint32_t max_message_length)
 
 enum { LINK_NONE, LINK_OPENING, LINK_OPEN };
 enum { TIMER_UNKNOWN, TIMER_OFF, TIMER_DUE };
-enum { ERROR_TEXT_BYTES = 96 };
 
 struct mqtt_core {
   mqtt_engine *engine;
@@ -170,7 +169,7 @@ struct mqtt_core {
   uint32_t clock;              /* the last `now` given to the engine */
   uint8_t connected;
   int8_t refused_part;         /* mqtt_core_refused_part() */
-  char error[ERROR_TEXT_BYTES];
+  char error[MQTT_ENGINE_ERROR_TEXT_BYTES];   /* any text whole */
 };
 
 static uint32_t now(mqtt_core *c);

@@ -74,7 +74,7 @@ enum {
   MQTT_ENGINE_PUBLISH_RETAIN = 1     /* publish's retain bit */
 };
 
-/* Error codes: returned by calls, and the a of events PROTOCOL_ERROR and WARNING: 1..30 a broken packet from the peer; 31..33 the broker's answer is odd but legal: event WARNING, the session goes on; 40..49 a bad argument from the host, or ABI misuse. */
+/* Error codes: returned by calls, and the a of events PROTOCOL_ERROR and WARNING: 1..30 a broken packet from the peer; 31..33 the broker's answer is odd but legal: event WARNING, the session goes on; 40..50 a bad argument from the host, or ABI misuse. */
 enum {
   MQTT_ENGINE_ERR_RESERVED_TYPE = 1,
   MQTT_ENGINE_ERR_HEADER_FLAGS = 2,
@@ -116,7 +116,11 @@ enum {
   MQTT_ENGINE_ERR_ARG_KEEPALIVE = 46,
   MQTT_ENGINE_ERR_ARG_IO = 47,
   MQTT_ENGINE_ERR_ARG_CODEC_IO = 48,
-  MQTT_ENGINE_ERR_ARG_LAYOUT = 49
+  MQTT_ENGINE_ERR_ARG_LAYOUT = 49,
+  MQTT_ENGINE_ERR_ARG_PUBLISH_TOO_LONG = 50
 };
+
+/* Bytes a buffer needs to hold any error text whole, its NUL included. */
+#define MQTT_ENGINE_ERROR_TEXT_BYTES 101
 
 #endif

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "mqtt_platform.h"
+#include "mqtt_engine_abi.h" /* the connfail reasons (NodeMCU's mqtt.CONN_FAIL_*) */
 
 /* The longest delay one os_timer_arm takes in ms (the SDK's limit is about 6,870 s); the core
  * re-arms itself when woken early. */
@@ -164,11 +165,11 @@ static void on_connected(void *arg) {
   mqtt_platform_leave(c);
 }
 
-/* An error on the connection: before it opened, nothing listens (-5); after, it broke. */
+/* An error on the connection: before it opened, nothing listens (MQTT_ENGINE_CONNFAIL_SERVER_NOT_FOUND); after, it broke. */
 static void on_disconnected(void *arg) {
   link *t = link_of(arg);
   if (t == NULL) return;
-  link_lost(t, t->phase != LINK_OPEN, -5);
+  link_lost(t, t->phase != LINK_OPEN, MQTT_ENGINE_CONNFAIL_SERVER_NOT_FOUND);
   link_free(t);
 }
 
@@ -213,13 +214,13 @@ static void on_resolved(const char *name, ip_addr_t *ip, void *arg) {
     return;
   }
   if (ip == NULL || ip->addr == 0) {
-    link_lost(t, 1, -3);
+    link_lost(t, 1, MQTT_ENGINE_CONNFAIL_DNS);
     link_free(t);
     return;
   }
   memcpy(t->tcp.remote_ip, &ip->addr, 4);
   if (link_connect(t) != ESPCONN_OK) {
-    link_lost(t, 1, -5);
+    link_lost(t, 1, MQTT_ENGINE_CONNFAIL_SERVER_NOT_FOUND);
     link_free(t);
   }
 }
@@ -231,7 +232,7 @@ static void link_open(void *user, const char *host, uint16_t port, int secure) {
   c->opening = 0;
   link *t = calloc(1, sizeof *t);
   if (t == NULL) {
-    c->failure = -5;
+    c->failure = MQTT_ENGINE_CONNFAIL_SERVER_NOT_FOUND;
     request_service(c);
     return;
   }
@@ -259,13 +260,13 @@ static void link_open(void *user, const char *host, uint16_t port, int secure) {
     err_t r = dns_gethostbyname(host, &ip, on_resolved, t);
     if (r == ERR_INPROGRESS) return;
     if (r != ERR_OK) {
-      c->failure = -3;
+      c->failure = MQTT_ENGINE_CONNFAIL_DNS;
       goto failed;
     }
     memcpy(t->tcp.remote_ip, &ip.addr, 4);
   }
   if (link_connect(t) == ESPCONN_OK) return;
-  c->failure = -5;
+  c->failure = MQTT_ENGINE_CONNFAIL_SERVER_NOT_FOUND;
 failed:
   c->link = NULL;
   free(t);

@@ -119,7 +119,7 @@ export const PACK = {
   PUBLISH_RETAIN: 1,
 } as const;
 
-/** Error codes: returned by calls, and the a of events PROTOCOL_ERROR and WARNING: 1..30 a broken packet from the peer; 31..33 the broker's answer is odd but legal: event WARNING, the session goes on; 40..49 a bad argument from the host, or ABI misuse. */
+/** Error codes: returned by calls, and the a of events PROTOCOL_ERROR and WARNING: 1..30 a broken packet from the peer; 31..33 the broker's answer is odd but legal: event WARNING, the session goes on; 40..50 a bad argument from the host, or ABI misuse. */
 export const ERR = {
   RESERVED_TYPE: 1,
   HEADER_FLAGS: 2,
@@ -162,6 +162,7 @@ export const ERR = {
   ARG_IO: 47,
   ARG_CODEC_IO: 48,
   ARG_LAYOUT: 49,
+  ARG_PUBLISH_TOO_LONG: 50,
 } as const;
 
 const ERROR_TEXTS: Readonly<Record<number, string>> = {
@@ -206,6 +207,7 @@ const ERROR_TEXTS: Readonly<Record<number, string>> = {
   47: "ABI misuse: length beyond the io buffer",
   48: "codec mode: before layout only",
   49: "layout: once, before start, capacities in range",
+  50: "publish: topic + payload past MQTT's packet limit (268,435,455 bytes)",
 };
 
 /** The text of an error code (what was wrong), the same on every host. */

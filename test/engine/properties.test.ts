@@ -160,11 +160,13 @@ describe("ABI misuse by a host", () => {
     const noop = () => {};
     const x = instantiate({ send: noop, release: noop, event: noop, message: noop });
     new Uint8Array(x.memory.buffer, x.io_ptr(), 1).set([0x74]); // topic "t"
-    // no session runs: a publish that fits is turned away (0), one that cannot fit in any packet is an error (-41)
+    // no session runs: a publish that fits is turned away (0), one that cannot fit in any packet is an error (-50)
     expect(x.publish(1, 1, 268435455 - 3, 0, 1, 0)).toBe(0);
-    expect(x.publish(1, 1, 268435455 - 2, 0, 1, 0)).toBe(-41);
+    expect(x.publish(1, 1, 268435455 - 2, 0, 1, 0)).toBe(-50);
     expect(x.publish(1, 1, 268435455 - 5, 2, 1, 0)).toBe(0); // QoS 1: a packet id too
-    expect(x.publish(1, 1, 268435455 - 4, 2, 1, 0)).toBe(-41);
+    expect(x.publish(1, 1, 268435455 - 4, 2, 1, 0)).toBe(-50);
+    const { errorText } = await import("../../host/engine/abi_table.js");
+    expect(errorText(50)).toMatch(/publish: .*268,435,455 bytes/);
   });
 });
 
