@@ -11,11 +11,15 @@ import type { Engine, EngineEvent, EngineHost, EngineLimits, SessionConfig } fro
 export * from "./types.js";
 export type { EngineExports } from "./abi_table.js";
 
+/** MQTT 3.1.1's largest remaining length: no packet, and so no message, is longer. */
+export const MQTT_MAX_PACKET = 268_435_455;
+
 /** Host-side bounds, all in one place: generous, as Node has the memory (the engine's tables take
  *  about 1.6 MB of linear memory, touched only as they are used). maxQueuedBytes counts topic +
  *  payload bytes of the publishes the engine holds: by default no bound below 4 GiB. */
 export const DEFAULT_LIMITS: EngineLimits = {
-  maxMessageLength: 1024,
+  maxMessageLength: MQTT_MAX_PACKET, // every message whole, as in MQTT.js: no message is longer
+
   maxQueuedMessages: 64000,
   maxQueuedBytes: 0xffffffff,
   maxPendingRequests: 1024,

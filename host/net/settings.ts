@@ -3,8 +3,6 @@
 // engine (assembly/limits.ts). docs/client.md says what happens at each bound.
 import { DEFAULT_LIMITS, type EngineLimits } from "../engine/index.js";
 
-/** MQTT 3.1.1's largest remaining length: no packet, and so no message, is longer. */
-export const MQTT_MAX_PACKET = 268_435_455;
 
 /** The engine's capacities (docs/abi.md) and what the Node host adds around the engine. */
 export interface ClientSettings extends EngineLimits {
@@ -38,10 +36,8 @@ export interface ClientSettings extends EngineLimits {
 
 export const DEFAULT_CLIENT_SETTINGS: Readonly<ClientSettings> = Object.freeze({
   // the engine's Node capacities (host/engine), generous: no bound below one message of MQTT's
-  // maximum size (maxQueuedBytes 4 GiB)
+  // maximum size (maxQueuedBytes 4 GiB), every message whole (maxMessageLength MQTT_MAX_PACKET)
   ...DEFAULT_LIMITS,
-  // every message whole, as in MQTT.js (the engine wrapper's own default is NodeMCU's 1024)
-  maxMessageLength: MQTT_MAX_PACKET,
   maxSocketBufferBytes: 1 << 20,
   writeStageBytes: 64 * 1024,
   pauseReadingBytes: 256 * 1024,

@@ -124,7 +124,7 @@ describe("Node's limits", () => {
 
   it("default to tables no MQTT session outgrows: 64,000 publishes, every QoS 2 id", () => {
     const engine = createEngine(host);
-    expect(engine.limits).toEqual({ maxMessageLength: 1024, maxQueuedMessages: 64000, maxQueuedBytes: 0xffffffff,
+    expect(engine.limits).toEqual({ maxMessageLength: 268435455, maxQueuedMessages: 64000, maxQueuedBytes: 0xffffffff,
       maxPendingRequests: 1024, maxFiltersPerCall: 1024, qos2Window: 65536 });
     expect(engine.memoryHighWater()).toBeGreaterThan(64000 * 24);
   });

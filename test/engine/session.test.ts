@@ -338,7 +338,7 @@ describe("inbound messages", () => {
   });
 
   it("a 2 MB payload passes through in pieces without being stored", () => {
-    const rig = new Rig();
+    const rig = new Rig({ maxMessageLength: 1024 }); // NodeMCU's bound: the rest is cut, never kept
     rig.connect();
     rig.take();
     const before = rig.engine.memoryHighWater();
