@@ -1,5 +1,5 @@
-// The built package: `import { Client, constants } from "wasmqtt"` from a spawned node process,
-// and the demo (`wasmqtt demo`), with the embedded broker and against mosquitto.
+// The checkout's build as a package user's process runs it: its lifetime, and the demo (`wasmqtt
+// demo`) with the embedded broker and against mosquitto. The installed tarball: test/package.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -17,22 +17,6 @@ beforeAll(async () => {
   broker = await Mosquitto.start();
 });
 afterAll(async () => { await broker?.dispose(); });
-
-describe("the package", () => {
-  it("is importable by its name and talks to mosquitto", async () => {
-    const script = `
-      import { Client, constants } from "wasmqtt";
-      const m = new Client("self-import-" + process.pid, 30);
-      m.on("message", (c, topic, data) => { console.log(topic + " " + data); c.close(); });
-      m.connect("127.0.0.1", ${broker.port}, 0, (c) => {
-        c.subscribe("/self", 1, () => c.publish("/self", "imported", 1, 0));
-      }, (c, reason) => { console.log("failed " + reason); process.exitCode = 1; });
-      console.log("DNS=" + constants.CONN_FAIL_DNS);
-    `;
-    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: root, timeout: 20_000 });
-    expect(stdout.trim().split("\n")).toEqual(["DNS=-3", "/self imported"]);
-  });
-});
 
 describe("process lifetime", () => {
   it("a connected client keeps the process alive; after close() it exits on its own", async () => {
